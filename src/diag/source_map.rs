@@ -50,13 +50,37 @@ pub struct SourceFile {
     line_starts: Vec<u32>,
 }
 
+thread_local! {
+    static STDLIB_ROOT: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Files under this directory are the extracted stdlib and are shown as `stdlib/…`.
+pub fn set_stdlib_root(root: &str) {
+    STDLIB_ROOT.with(|r| *r.borrow_mut() = Some(format!("{}/", root.trim_end_matches('/'))));
+}
+
+fn display_path(p: &str) -> String {
+    STDLIB_ROOT.with(|r| match &*r.borrow() {
+        Some(root) if p.starts_with(root.as_str()) => format!("stdlib/{}", &p[root.len()..]),
+        _ => p.to_string(),
+    })
+}
+
 impl SourceFile {
     pub fn name(&self) -> String {
         match &self.origin {
-            Origin::File(p) | Origin::Embedded(p) => p.clone(),
+            Origin::File(p) | Origin::Embedded(p) => display_path(p),
             Origin::String => "«string»".into(),
             Origin::Stdin => "«stdin»".into(),
             Origin::Repl => "«repl»".into(),
+        }
+    }
+
+    /// The name as the language reports it (`__curPos`, `unsafeGetAttrPos`): the real path.
+    pub fn real_name(&self) -> String {
+        match &self.origin {
+            Origin::File(p) | Origin::Embedded(p) => p.clone(),
+            _ => self.name(),
         }
     }
 
@@ -100,17 +124,49 @@ pub fn add_source(origin: Origin, text: Rc<str>) -> FileId {
 }
 
 pub fn source(id: FileId) -> Rc<SourceFile> {
-    SOURCES.with(|s| s.borrow()[id.0 as usize].clone())
+    try_source(id).expect("spans only name registered sources")
+}
+
+/// The source a span points into, if the span is a real one (synthesised calls carry a
+/// placeholder file id).
+pub fn try_source(id: FileId) -> Option<Rc<SourceFile>> {
+    SOURCES.with(|s| s.borrow().get(id.0 as usize).cloned())
 }
 
 /// `file:line:col` as used inside messages ("already defined at …").
 pub fn describe_position(span: Span) -> String {
-    let file = source(span.file);
-    let (line, col) = file.line_col(span.start);
-    let name = match &file.origin {
-        Origin::String => "(string)".to_string(),
-        Origin::Stdin => "(stdin)".to_string(),
-        _ => file.name(),
+    let Some(file) = try_source(span.file) else {
+        return "«unknown»".to_string();
     };
-    format!("{name}:{line}:{col}")
+    let (line, col) = file.line_col(span.start);
+    format!("{}:{line}:{col}", file.name())
+}
+
+/// A compact handle for a span, stored in every attribute (4 bytes instead of 12).
+/// `Pos::NONE` means "no position".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Pos(pub u32);
+
+impl Pos {
+    pub const NONE: Pos = Pos(0);
+
+    pub fn span(self) -> Option<Span> {
+        if self == Pos::NONE {
+            return None;
+        }
+        POSITIONS.with(|p| p.borrow().get(self.0 as usize).copied())
+    }
+}
+
+thread_local! {
+    static POSITIONS: RefCell<Vec<Span>> = RefCell::new(vec![Span::new(FileId(u32::MAX), 0, 0)]);
+}
+
+/// Registers a span and returns its handle (done once per syntax node, at lowering).
+pub fn intern_pos(span: Span) -> Pos {
+    POSITIONS.with(|p| {
+        let mut p = p.borrow_mut();
+        p.push(span);
+        Pos(p.len() as u32 - 1)
+    })
 }

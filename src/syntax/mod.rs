@@ -2,6 +2,7 @@
 
 pub mod ast;
 pub mod lexer;
+pub mod show;
 pub mod token;
 
 use lalrpop_util::{lalrpop_mod, ParseError as LalrError};

@@ -1,0 +1,71 @@
+//! `tern eval`: evaluate and print, compatible with `nix-instantiate --eval`.
+
+use std::io::Write;
+
+use super::args::{parse, Spec};
+use super::{auto_args, load_roots, report, select_attr_path, usage_error};
+use crate::eval::error::EvalResult;
+use crate::eval::print::print_value;
+use crate::eval::string::Context;
+use crate::eval::value::Value;
+use crate::eval::Evaluator;
+
+const SPEC: Spec = Spec { flags: &["--strict", "--json", "--xml", "--raw", "--parse"], valued: &[] };
+
+pub fn run(argv: &[String]) -> i32 {
+    let a = match parse(argv, &SPEC) {
+        Ok(a) => a,
+        Err(e) => return usage_error(&e),
+    };
+    let settings = match a.settings() {
+        Ok(s) => s,
+        Err(e) => return usage_error(&e),
+    };
+    let ev = Evaluator::new(settings);
+    match eval_and_print(&ev, &a) {
+        Ok(()) => 0,
+        Err(e) => {
+            report(&e, a.show_trace);
+            1
+        }
+    }
+}
+
+fn eval_and_print(ev: &Evaluator, a: &super::args::CommonArgs) -> EvalResult<()> {
+    let roots = load_roots(ev, a)?;
+    let auto = auto_args(ev, a)?;
+    let paths: Vec<String> = if a.attr_paths.is_empty() { vec![String::new()] } else { a.attr_paths.clone() };
+    let stdout = std::io::stdout();
+    for root in roots {
+        for path in &paths {
+            let v = select_attr_path(ev, root.clone(), path, &auto)?;
+            let mut out = stdout.lock();
+            print_one(ev, a, &v, &mut out)?;
+        }
+    }
+    Ok(())
+}
+
+fn print_one(ev: &Evaluator, a: &super::args::CommonArgs, v: &Value, out: &mut impl Write) -> EvalResult<()> {
+    let strict = a.has_flag("--strict");
+    if a.has_flag("--json") {
+        let mut ctx = Context::new();
+        let mut buf = Vec::new();
+        ev.value_to_json(v, strict, &mut ctx, &mut buf)?;
+        buf.push(b'\n');
+        let _ = out.write_all(&buf);
+        return Ok(());
+    }
+    if strict {
+        ev.force_deep(v)?;
+    }
+    if a.has_flag("--raw") {
+        let s = ev.coerce_to_nix_string(v, crate::eval::coerce::Coerce::STRICT)?;
+        let _ = out.write_all(s.as_bytes());
+        return Ok(());
+    }
+    let text = print_value(v);
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.write_all(b"\n");
+    Ok(())
+}

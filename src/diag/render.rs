@@ -1,0 +1,130 @@
+//! Rendering errors for people: a miette diagnostic (message, file:line:column, the source
+//! line with a caret) followed by a bounded trace.
+//!
+//! Traces are summarised by default: the innermost frames, every `addErrorContext` frame,
+//! and a count of what was left out, with a hint about `--show-trace`. For infinite
+//! recursion the chain of bindings that closed the cycle is shown when it was recovered.
+
+use std::fmt;
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+
+use super::source_map::{describe_position, try_source, Span};
+use crate::eval::error::{ErrorKind, EvalError};
+
+/// How many ordinary trace frames are shown without `--show-trace`.
+const SUMMARY_FRAMES: usize = 4;
+
+struct Report {
+    message: String,
+    source: Option<NamedSource<String>>,
+    label: Option<LabeledSpan>,
+    help: Option<String>,
+}
+
+impl fmt::Debug for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Report {}
+
+impl Diagnostic for Report {
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.label.clone().map(|l| Box::new(std::iter::once(l)) as Box<dyn Iterator<Item = LabeledSpan>>)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+}
+
+fn use_color() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+}
+
+fn handler() -> GraphicalReportHandler {
+    let mut theme = if use_color() { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    theme.characters.error = "error:".into();
+    GraphicalReportHandler::new_themed(theme).with_width(400).with_context_lines(1)
+}
+
+/// The main diagnostic for a message at an optional span.
+pub fn render_snippet(message: &str, span: Option<Span>, label: Option<&str>, help: Option<String>) -> String {
+    let mut report = Report { message: message.to_string(), source: None, label: None, help };
+    if let Some(span) = span {
+        if let Some(file) = try_source(span.file) {
+            let start = (span.start as usize).min(file.text.len());
+            let end = (span.end as usize).clamp(start, file.text.len());
+            // A whole multi-line expression makes a poor caret: point at its first line.
+            let first_line_end = file.text[start..end].find('\n').map(|i| start + i).unwrap_or(end);
+            let len = first_line_end - start;
+            report.source = Some(NamedSource::new(file.name(), file.text.to_string()));
+            report.label = Some(LabeledSpan::new_with_span(label.map(str::to_string), SourceSpan::new(start.into(), len)));
+        }
+    }
+    let mut out = String::new();
+    let _ = handler().render_report(&mut out, &report);
+    out
+}
+
+/// Renders an evaluation error with its trace.
+pub fn render_eval_error(e: &EvalError, show_trace: bool) -> String {
+    let data = &e.0;
+    let mut message = data.message.clone();
+    if data.kind == ErrorKind::InfiniteRecursion {
+        if let Some(cycle) = &data.cycle {
+            if !cycle.names.is_empty() {
+                let mut chain: Vec<&str> = cycle.names.iter().rev().map(String::as_str).collect();
+                chain.push(chain[0]);
+                message.push_str(&format!("\n  the cycle goes through: {}", chain.join(" → ")));
+            }
+        }
+    }
+    let help = if data.notes.is_empty() { None } else { Some(data.notes.join("\n")) };
+    let mut out = render_snippet(&message, data.span, None, help);
+
+    let frames = &data.frames;
+    let mut shown = 0usize;
+    let mut hidden = 0usize;
+    for frame in frames {
+        let show = show_trace || frame.important || shown < SUMMARY_FRAMES;
+        if !show {
+            hidden += 1;
+            continue;
+        }
+        shown += 1;
+        out.push_str("  … ");
+        out.push_str(&frame.message);
+        if let Some(span) = frame.span {
+            if try_source(span.file).is_some() {
+                out.push_str(&format!("\n    at {}", describe_position(span)));
+            }
+        }
+        out.push('\n');
+    }
+    if hidden > 0 {
+        out.push_str(&format!(
+            "  … {hidden} more frame{} (use '--show-trace' to show them)\n",
+            if hidden == 1 { "" } else { "s" }
+        ));
+    }
+    out
+}
+
+/// A warning line in the same style.
+pub fn render_warning(message: &str) -> String {
+    format!("warning: {message}\n")
+}

@@ -1,0 +1,111 @@
+//! Argument helpers for primops: force an argument and check its type, with CppNix's
+//! messages ("expected a list but found a set") and a frame naming the argument.
+
+use std::rc::Rc;
+
+use crate::symbol::Symbol;
+
+use super::super::attrs::Attrs;
+use super::super::error::{type_error, EvalError, EvalResult};
+use super::super::string::NixString;
+use super::super::value::{List, Value};
+use super::super::Evaluator;
+
+const ORDINALS: [&str; 4] = ["first", "second", "third", "fourth"];
+
+fn frame(builtin: &str, index: usize) -> String {
+    format!(
+        "while evaluating the {} argument passed to builtins.{builtin}",
+        ORDINALS.get(index).copied().unwrap_or("next")
+    )
+}
+
+/// Names an argument in error frames: builtin name and position.
+#[derive(Clone, Copy)]
+pub struct Arg<'a> {
+    pub builtin: &'static str,
+    pub index: usize,
+    pub value: &'a Value,
+}
+
+pub fn arg<'a>(builtin: &'static str, args: &'a [Value], index: usize) -> Arg<'a> {
+    Arg { builtin, index, value: &args[index] }
+}
+
+impl Evaluator {
+    pub fn force_arg(&self, a: Arg<'_>) -> EvalResult<Value> {
+        self.force(a.value).map_err(|e| e.with_frame(None, frame(a.builtin, a.index)))
+    }
+
+    #[cold]
+    fn wrong_type(&self, a: Arg<'_>, expected: &str, found: &Value) -> EvalError {
+        let e = type_error(expected, found);
+        let shown = self.show_short(found);
+        EvalError::msg(format!("{}: {shown}", e.message())).with_frame(None, frame(a.builtin, a.index))
+    }
+
+    pub fn arg_int(&self, a: Arg<'_>) -> EvalResult<i64> {
+        match self.force_arg(a)? {
+            Value::Int(i) => Ok(i),
+            other => Err(self.wrong_type(a, "an integer", &other)),
+        }
+    }
+
+    pub fn arg_bool(&self, a: Arg<'_>) -> EvalResult<bool> {
+        match self.force_arg(a)? {
+            Value::Bool(b) => Ok(b),
+            other => Err(self.wrong_type(a, "a Boolean", &other)),
+        }
+    }
+
+    pub fn arg_list(&self, a: Arg<'_>) -> EvalResult<Rc<List>> {
+        match self.force_arg(a)? {
+            Value::List(l) => Ok(l),
+            other => Err(self.wrong_type(a, "a list", &other)),
+        }
+    }
+
+    pub fn arg_attrs(&self, a: Arg<'_>) -> EvalResult<Rc<Attrs>> {
+        match self.force_arg(a)? {
+            Value::Attrs(s) => Ok(s),
+            other => Err(self.wrong_type(a, "a set", &other)),
+        }
+    }
+
+    /// A function argument (lambda, primop, or functor set).
+    pub fn arg_function(&self, a: Arg<'_>) -> EvalResult<Value> {
+        let v = self.force_arg(a)?;
+        match &v {
+            Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_) => Ok(v),
+            Value::Attrs(s) if s.contains(self.syms.functor) => Ok(v),
+            other => Err(self.wrong_type(a, "a function", other)),
+        }
+    }
+
+    /// A string argument; context is kept. Only real strings are accepted.
+    pub fn arg_string(&self, a: Arg<'_>) -> EvalResult<Rc<NixString>> {
+        match self.force_arg(a)? {
+            Value::String(s) => Ok(s),
+            other => Err(self.wrong_type(a, "a string", &other)),
+        }
+    }
+
+    /// A string argument without context (names, keys): a string-like set is not enough.
+    pub fn arg_symbol(&self, a: Arg<'_>) -> EvalResult<Symbol> {
+        let s = self.arg_string(a)?;
+        Ok(Symbol::intern_bytes(s.as_bytes()))
+    }
+
+    /// A value coerced like an interpolation (strings, paths copied to the store,
+    /// string-like sets), with context.
+    pub fn arg_coerced(&self, a: Arg<'_>, mode: super::super::coerce::Coerce) -> EvalResult<NixString> {
+        let v = self.force_arg(a)?;
+        self.coerce_to_nix_string(&v, mode).map_err(|e| e.with_frame(None, frame(a.builtin, a.index)))
+    }
+
+    /// A path argument (a path value, or a string holding an absolute path).
+    pub fn arg_path(&self, a: Arg<'_>) -> EvalResult<String> {
+        let v = self.force_arg(a)?;
+        self.coerce_to_path(&v).map_err(|e| e.with_frame(None, frame(a.builtin, a.index)))
+    }
+}

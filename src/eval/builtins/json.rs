@@ -1,0 +1,156 @@
+//! JSON: `toJSON` (also behind `tern eval --json`) and `fromJSON`.
+//!
+//! Output follows CppNix 2.8 byte for byte, since structured-attrs derivations hash it:
+//! compact, keys in byte order, floats as `%g`, control characters as `\u00xx`, non-ASCII
+//! passed through. Sets with `__toString` or `outPath` become strings; paths are copied to
+//! the store.
+
+use std::fmt::Write;
+use std::rc::Rc;
+
+use crate::diag::source_map::Span;
+use crate::numfmt::format_g;
+use crate::symbol::Symbol;
+
+use super::super::attrs::AttrsBuilder;
+use super::super::error::{EvalError, EvalResult};
+use super::super::string::{Context, NixString};
+use super::super::value::Value;
+use super::super::Evaluator;
+use super::args::arg;
+use super::PrimOp;
+
+/// Appends `s` as a JSON string literal.
+pub fn write_json_string(out: &mut Vec<u8>, s: &[u8]) {
+    out.push(b'"');
+    for &c in s {
+        match c {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            c if c < 0x20 => {
+                let mut t = String::new();
+                let _ = write!(t, "\\u{c:04x}");
+                out.extend_from_slice(t.as_bytes());
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(b'"');
+}
+
+impl Evaluator {
+    /// Serialises a value as JSON. With `strict` false, unforced thunks are an error
+    /// (as `nix-instantiate --eval --json` without `--strict`).
+    pub fn value_to_json(&self, v: &Value, strict: bool, ctx: &mut Context, out: &mut Vec<u8>) -> EvalResult<()> {
+        let v = match v {
+            Value::Thunk(t) if !strict => match t.value() {
+                Some(v) => v.clone(),
+                None => return Err(EvalError::msg("cannot convert a thunk to JSON")),
+            },
+            other => self.force(other)?,
+        };
+        match &v {
+            Value::Null => out.extend_from_slice(b"null"),
+            Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+            Value::Int(i) => out.extend_from_slice(i.to_string().as_bytes()),
+            Value::Float(f) => out.extend_from_slice(format_g(*f).as_bytes()),
+            Value::String(s) => {
+                s.merge_context_into(ctx);
+                write_json_string(out, s.as_bytes());
+            }
+            Value::Path(p) => {
+                let (path, elem) = self.copy_path_to_store(p)?;
+                ctx.insert(elem);
+                write_json_string(out, path.as_bytes());
+            }
+            Value::Attrs(a) => {
+                if a.contains(self.syms.to_string) {
+                    let s = self.coerce_to_string(&v, ctx, super::super::coerce::Coerce::STRICT)?;
+                    write_json_string(out, &s);
+                    return Ok(());
+                }
+                if let Some(p) = a.get(self.syms.out_path) {
+                    return self.value_to_json(p, strict, ctx, out);
+                }
+                out.push(b'{');
+                for (i, attr) in a.iter_sorted().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    write_json_string(out, attr.name.bytes());
+                    out.push(b':');
+                    stacker::maybe_grow(128 * 1024, 8 * 1024 * 1024, || self.value_to_json(&attr.value, strict, ctx, out))
+                        .map_err(|e| e.with_frame(attr.pos.span(), format!("while evaluating attribute '{}'", attr.name)))?;
+                }
+                out.push(b'}');
+            }
+            Value::List(l) => {
+                out.push(b'[');
+                for (i, item) in l.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    stacker::maybe_grow(128 * 1024, 8 * 1024 * 1024, || self.value_to_json(item, strict, ctx, out))
+                        .map_err(|e| e.with_frame(None, format!("while evaluating list element at index {i}")))?;
+                }
+                out.push(b']');
+            }
+            Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_) => {
+                return Err(EvalError::msg("cannot convert a function to JSON"))
+            }
+            Value::Thunk(_) => unreachable!("forced above"),
+        }
+        Ok(())
+    }
+
+    /// Converts parsed JSON into a Nix value.
+    pub fn json_to_value(&self, j: &serde_json::Value) -> EvalResult<Value> {
+        Ok(match j {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => {
+                if let Some(i) = n.as_i64() {
+                    Value::Int(i)
+                } else if let Some(u) = n.as_u64() {
+                    return Err(EvalError::msg(format!("unsigned json number {u} outside of Nix integer range")));
+                } else {
+                    Value::Float(n.as_f64().unwrap_or(f64::NAN))
+                }
+            }
+            serde_json::Value::String(s) => Value::string(s.as_str()),
+            serde_json::Value::Array(items) => {
+                Value::list(items.iter().map(|i| self.json_to_value(i)).collect::<EvalResult<_>>()?)
+            }
+            serde_json::Value::Object(map) => {
+                let mut b = AttrsBuilder::with_capacity(map.len());
+                for (k, v) in map {
+                    b.insert(Symbol::intern(k), self.json_to_value(v)?);
+                }
+                Value::attrs(b.finish())
+            }
+        })
+    }
+}
+
+fn to_json(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
+    let mut ctx = Context::new();
+    let mut out = Vec::new();
+    ev.value_to_json(&args[0], true, &mut ctx, &mut out)
+        .map_err(|e| e.with_frame(None, "while evaluating the first argument passed to builtins.toJSON"))?;
+    Ok(Value::String(Rc::new(NixString::with_context(out, ctx))))
+}
+
+fn from_json(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
+    let s = ev.arg_string(arg("fromJSON", args, 0))?;
+    let parsed: serde_json::Value = serde_json::from_slice(s.as_bytes())
+        .map_err(|e| EvalError::msg(format!("parse error while parsing JSON: {e}")))?;
+    ev.json_to_value(&parsed)
+}
+
+pub const PRIMOPS: &[PrimOp] = &[
+    PrimOp { name: "toJSON", arity: 1, func: to_json, args: &["e"], doc: "Serialises `e` as JSON (sets with `__toString`/`outPath` become strings, paths are copied to the store)." },
+    PrimOp { name: "fromJSON", arity: 1, func: from_json, args: &["e"], doc: "Parses the JSON string `e` into a Nix value." },
+];

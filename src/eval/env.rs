@@ -1,0 +1,81 @@
+//! Environments: the runtime frames that variables resolved to (depth, slot) index into.
+//!
+//! Lowering assigns every binding a slot in a frame; a variable reference walks `depth`
+//! parent links and reads one slot, never a name. Frames of `let`, `rec` and function calls
+//! are filled right after creation (their thunks must point back at the frame itself, which
+//! is what makes recursion work), so slots live in an `UnsafeCell`: they are written only
+//! while the machine initialises a fresh frame that nothing else can see yet, and are
+//! read-only afterwards.
+
+use std::cell::UnsafeCell;
+use std::rc::Rc;
+
+use super::value::Value;
+
+pub type Env = Rc<Frame>;
+
+pub struct Frame {
+    pub parent: Option<Env>,
+    slots: UnsafeCell<Vec<Value>>,
+}
+
+impl Frame {
+    pub fn new(parent: Option<Env>, slots: Vec<Value>) -> Env {
+        Rc::new(Frame { parent, slots: UnsafeCell::new(slots) })
+    }
+
+    /// A frame of `size` slots to be filled with `set` before use.
+    pub fn with_size(parent: Option<Env>, size: usize) -> Env {
+        Frame::new(parent, vec![Value::Null; size])
+    }
+
+    /// Writes a slot of a frame under construction.
+    ///
+    /// Only the code that created the frame calls this, before any value read from the
+    /// frame can exist, so no reference into `slots` is alive.
+    pub fn set(&self, slot: usize, value: Value) {
+        // SAFETY: see the method and module documentation: frames are written only during
+        // initialisation, when no borrow of the slot vector exists.
+        unsafe {
+            (&mut *self.slots.get())[slot] = value;
+        }
+    }
+
+    pub fn get(&self, slot: usize) -> &Value {
+        // SAFETY: after initialisation slots are never written, so shared reads are sound.
+        unsafe { &(&*self.slots.get())[slot] }
+    }
+
+    pub fn len(&self) -> usize {
+        // SAFETY: as in `get`.
+        unsafe { (&*self.slots.get()).len() }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The frame `depth` levels up.
+    #[inline]
+    pub fn ancestor<'a>(self: &'a Env, depth: u32) -> &'a Env {
+        let mut env = self;
+        for _ in 0..depth {
+            env = env.parent.as_ref().expect("lowering resolved the variable to an existing frame");
+        }
+        env
+    }
+}
+
+impl Drop for Frame {
+    /// Unlinks long parent chains iteratively, so dropping a deep environment (a long
+    /// recursion's frames) cannot overflow the stack.
+    fn drop(&mut self) {
+        let mut next = self.parent.take();
+        while let Some(env) = next {
+            match Rc::try_unwrap(env) {
+                Ok(mut frame) => next = frame.parent.take(),
+                Err(_) => break,
+            }
+        }
+    }
+}

@@ -1,0 +1,411 @@
+//! Lowering: AST → IR, resolving every variable ahead of time.
+//!
+//! The lowerer keeps a stack of static scopes mirroring the frames the machine will create
+//! at run time (`let`, `rec`, function parameters, `with`, and anonymous frames for
+//! `inherit (e)` sources). A variable is resolved by walking that stack: the first lexical
+//! scope that binds it gives `Var { depth, slot }`; a name no lexical scope binds is
+//! looked up among the builtins (and inlined as a constant), and otherwise, if `with`
+//! scopes enclose it, becomes a dynamic `WithVar`. A name bound nowhere is the parse-time
+//! error "undefined variable", as in CppNix. Lexical bindings thus always win over `with`,
+//! and the innermost `with` wins among withs.
+//!
+//! Path literals are resolved here against the directory of the file being lowered.
+
+use std::collections::HashMap;
+
+use crate::diag::source_map::{intern_pos, source, Span};
+use crate::symbol::Symbol;
+use crate::syntax::ast::{self, AttrKind, AttrName, Binds, Expr, Param};
+use crate::syntax::show;
+
+use super::attrs::AttrsBuilder;
+use super::ir::{AttrKey, AttrsIr, DynamicAttrIr, FormalIr, Ir, LambdaIr, ParamIr, PatternIr, StaticAttr};
+use super::value::Value;
+
+#[derive(Debug, Clone)]
+pub struct LowerError {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum ScopeKind {
+    Lexical,
+    With,
+    /// A frame with unnamed slots (`inherit (e)` sources of a plain attrset).
+    Anonymous,
+}
+
+struct Scope {
+    kind: ScopeKind,
+    names: HashMap<Symbol, u32>,
+}
+
+/// A named scope supplied from outside the file (`scopedImport`, REPL variables).
+pub struct OuterScope {
+    pub names: Vec<Symbol>,
+}
+
+pub struct Lowerer<'g> {
+    globals: &'g HashMap<Symbol, Value>,
+    /// Directory relative path literals resolve against.
+    base_dir: String,
+    home: Option<String>,
+    scopes: Vec<Scope>,
+}
+
+/// Makes a path absolute and canonical without touching the file system
+/// (`.` and `..` components removed, repeated slashes collapsed).
+pub fn canonicalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut out = String::with_capacity(path.len());
+    for p in &parts {
+        out.push('/');
+        out.push_str(p);
+    }
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+impl<'g> Lowerer<'g> {
+    pub fn new(globals: &'g HashMap<Symbol, Value>, base_dir: String, outer: Vec<OuterScope>) -> Self {
+        let home = std::env::var("HOME").ok();
+        let scopes = outer
+            .into_iter()
+            .map(|s| Scope {
+                kind: ScopeKind::Lexical,
+                names: s.names.into_iter().enumerate().map(|(i, n)| (n, i as u32)).collect(),
+            })
+            .collect();
+        Lowerer { globals, base_dir, home, scopes }
+    }
+
+    pub fn lower(&mut self, e: &Expr) -> Result<Ir, LowerError> {
+        stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || self.lower_expr(e))
+    }
+
+    fn push(&mut self, kind: ScopeKind, names: impl IntoIterator<Item = Symbol>) {
+        let names = names.into_iter().enumerate().map(|(i, n)| (n, i as u32)).collect();
+        self.scopes.push(Scope { kind, names });
+    }
+
+    fn pop(&mut self) {
+        self.scopes.pop();
+    }
+
+    /// Resolves `name`, ignoring the `skip` innermost scopes (which still count for depth).
+    fn resolve(&self, name: Symbol, span: Span, skip: usize) -> Result<Ir, LowerError> {
+        let mut withs = Vec::new();
+        for (depth, scope) in self.scopes.iter().rev().enumerate() {
+            match scope.kind {
+                ScopeKind::With => withs.push(depth as u32),
+                ScopeKind::Lexical if depth >= skip => {
+                    if let Some(&slot) = scope.names.get(&name) {
+                        return Ok(Ir::Var { depth: depth as u32, slot });
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(v) = self.globals.get(&name) {
+            return Ok(Ir::Const(v.clone()));
+        }
+        if withs.is_empty() {
+            return Err(LowerError { span, message: format!("undefined variable '{name}'") });
+        }
+        Ok(Ir::WithVar { span, name, withs: withs.into_boxed_slice() })
+    }
+
+    fn resolve_path(&self, text: &str, span: Span) -> Result<String, LowerError> {
+        let trailing_slash = text.len() > 1 && text.ends_with('/');
+        let mut path = if let Some(rest) = text.strip_prefix('~') {
+            let home = self.home.as_deref().ok_or_else(|| LowerError {
+                span,
+                message: format!("cannot resolve '{text}': the HOME environment variable is not set"),
+            })?;
+            canonicalize(&format!("{home}/{rest}"))
+        } else if text.starts_with('/') {
+            canonicalize(text)
+        } else {
+            canonicalize(&format!("{}/{text}", self.base_dir))
+        };
+        if trailing_slash && !path.ends_with('/') {
+            path.push('/');
+        }
+        Ok(path)
+    }
+
+    fn lower_expr(&mut self, e: &Expr) -> Result<Ir, LowerError> {
+        Ok(match e {
+            Expr::Int(n) => Ir::Const(Value::Int(*n)),
+            Expr::Float(f) => Ir::Const(Value::Float(*f)),
+            Expr::Str(s) => Ir::Const(Value::string(s.as_slice())),
+            Expr::Path { span, text } => Ir::Const(Value::path(self.resolve_path(text, *span)?)),
+            Expr::Interp { span, parts, force_string } => Ir::Concat {
+                span: *span,
+                parts: parts.iter().map(|p| self.lower(p)).collect::<Result<_, _>>()?,
+                force_string: *force_string,
+            },
+            Expr::Var { span, name } => self.resolve(*name, *span, 0)?,
+            Expr::CurPos(span) => Ir::Const(cur_pos(*span)),
+            Expr::Select { span, expr, path, default } => Ir::Select {
+                span: *span,
+                expr: Box::new(self.lower(expr)?),
+                path: self.lower_path(path)?,
+                default: match default {
+                    Some(d) => Some(Box::new(self.lower(d)?)),
+                    None => None,
+                },
+            },
+            Expr::HasAttr { expr, path, .. } => {
+                Ir::HasAttr { expr: Box::new(self.lower(expr)?), path: self.lower_path(path)? }
+            }
+            Expr::Apply { span, .. } => {
+                let mut args = Vec::new();
+                let mut head = e;
+                while let Expr::Apply { func, arg, .. } = head {
+                    args.push(arg.as_ref());
+                    head = func;
+                }
+                args.reverse();
+                Ir::Call {
+                    span: *span,
+                    func: Box::new(self.lower(head)?),
+                    args: args.into_iter().map(|a| self.lower(a)).collect::<Result<_, _>>()?,
+                }
+            }
+            Expr::Lambda(l) => Ir::Lambda(Box::new(self.lower_lambda(l, None)?)),
+            Expr::Let { binds, body, .. } => self.lower_let(binds, body)?,
+            Expr::Attrs { span, rec, binds } => self.lower_attrs(*span, *rec, binds)?,
+            Expr::List { items, .. } => Ir::List(items.iter().map(|i| self.lower(i)).collect::<Result<_, _>>()?),
+            Expr::If { span, cond, then, else_ } => Ir::If {
+                span: *span,
+                cond: Box::new(self.lower(cond)?),
+                then: Box::new(self.lower(then)?),
+                else_: Box::new(self.lower(else_)?),
+            },
+            Expr::Assert { span, cond, body } => Ir::Assert {
+                span: cond.span().unwrap_or(*span),
+                cond: Box::new(self.lower(cond)?),
+                body: Box::new(self.lower(body)?),
+                text: show::show(cond).into_boxed_str(),
+            },
+            Expr::With { scope, body, .. } => {
+                let scope = self.lower(scope)?;
+                self.push(ScopeKind::With, []);
+                let body = self.lower(body);
+                self.pop();
+                Ir::With { scope: Box::new(scope), body: Box::new(body?) }
+            }
+            Expr::BinOp { span, op, lhs, rhs } => Ir::BinOp {
+                span: *span,
+                op: *op,
+                lhs: Box::new(self.lower(lhs)?),
+                rhs: Box::new(self.lower(rhs)?),
+            },
+            Expr::Not { span, expr } => Ir::Not { span: *span, expr: Box::new(self.lower(expr)?) },
+            Expr::Neg { span, expr } => Ir::Neg { span: *span, expr: Box::new(self.lower(expr)?) },
+        })
+    }
+
+    fn lower_path(&mut self, path: &[AttrName]) -> Result<Box<[AttrKey]>, LowerError> {
+        path.iter()
+            .map(|n| {
+                Ok(match n {
+                    AttrName::Static(s) => AttrKey::Static(*s),
+                    AttrName::Dynamic(e) => AttrKey::Dynamic(self.lower(e)?),
+                })
+            })
+            .collect()
+    }
+
+    fn lower_lambda(&mut self, l: &ast::Lambda, name: Option<Symbol>) -> Result<LambdaIr, LowerError> {
+        match &l.param {
+            Param::Ident(arg) => {
+                self.push(ScopeKind::Lexical, [*arg]);
+                let body = self.lower(&l.body);
+                self.pop();
+                Ok(LambdaIr { span: l.span, name, param: ParamIr::Ident(*arg), frame_size: 1, body: body? })
+            }
+            Param::Pattern { formals, ellipsis, bind } => {
+                let mut names: Vec<Symbol> = formals.iter().map(|f| f.name).collect();
+                if let Some(b) = bind {
+                    names.push(*b);
+                }
+                let frame_size = names.len() as u32;
+                self.push(ScopeKind::Lexical, names);
+                let result = (|| {
+                    let formals_ir = formals
+                        .iter()
+                        .map(|f| {
+                            Ok(FormalIr {
+                                name: f.name,
+                                span: f.span,
+                                default: match &f.default {
+                                    Some(d) => Some(self.lower(d)?),
+                                    None => None,
+                                },
+                            })
+                        })
+                        .collect::<Result<Box<[_]>, LowerError>>()?;
+                    let body = self.lower(&l.body)?;
+                    Ok((formals_ir, body))
+                })();
+                self.pop();
+                let (formals_ir, body) = result?;
+                let mut sorted_names: Vec<Symbol> = formals.iter().map(|f| f.name).collect();
+                sorted_names.sort();
+                Ok(LambdaIr {
+                    span: l.span,
+                    name,
+                    param: ParamIr::Pattern(PatternIr {
+                        formals: formals_ir,
+                        sorted_names: sorted_names.into_boxed_slice(),
+                        ellipsis: *ellipsis,
+                        bind: bind.map(|_| frame_size - 1),
+                    }),
+                    frame_size,
+                    body,
+                })
+            }
+        }
+    }
+
+    /// Lowers a binding's value; `source_slot_base` is where `inherit (e)` sources start
+    /// in the current frame.
+    fn lower_binding(
+        &mut self,
+        name: Symbol,
+        def: &ast::AttrDef,
+        inherit_skip: usize,
+        source_slot_base: u32,
+    ) -> Result<Ir, LowerError> {
+        match def.kind {
+            AttrKind::Plain => {
+                let value = match &def.value {
+                    Expr::Lambda(l) => Ir::Lambda(Box::new(self.lower_lambda(l, Some(name))?)),
+                    other => self.lower(other)?,
+                };
+                Ok(match value {
+                    // A variable of the frame being built stays a thunk (it may name a slot
+                    // not written yet), and gets a name for recursion reports.
+                    v @ (Ir::Const(_) | Ir::Lambda(_)) => v,
+                    v @ Ir::Var { depth, .. } if depth > 0 => v,
+                    body => Ir::Binding { name, span: def.span, body: Box::new(body) },
+                })
+            }
+            AttrKind::Inherited => self.resolve(name, def.span, inherit_skip),
+            AttrKind::InheritedFrom { from } => Ok(Ir::Select {
+                span: def.span,
+                expr: Box::new(Ir::Var { depth: 0, slot: source_slot_base + from as u32 }),
+                path: Box::new([AttrKey::Static(name)]),
+                default: None,
+            }),
+        }
+    }
+
+    fn lower_let(&mut self, binds: &Binds, body: &Expr) -> Result<Ir, LowerError> {
+        let names: Vec<Symbol> = binds.attrs.keys().copied().collect();
+        let count = names.len() as u32;
+        self.push(ScopeKind::Lexical, names);
+        let result = (|| {
+            let mut slots = Vec::with_capacity(binds.attrs.len() + binds.inherit_from.len());
+            for (name, def) in &binds.attrs {
+                slots.push(self.lower_binding(*name, def, 1, count)?);
+            }
+            for source in &binds.inherit_from {
+                slots.push(self.lower(source)?);
+            }
+            let body = self.lower(body)?;
+            Ok(Ir::Let { bindings: slots.into_boxed_slice(), body: Box::new(body) })
+        })();
+        self.pop();
+        result
+    }
+
+    fn lower_attrs(&mut self, span: Span, rec: bool, binds: &Binds) -> Result<Ir, LowerError> {
+        let mut order: Vec<(&Symbol, &ast::AttrDef)> = binds.attrs.iter().collect();
+        order.sort_by_key(|(name, _)| **name);
+        let needs_frame = rec || !binds.inherit_from.is_empty();
+        let sources: Box<[Ir]>;
+        if rec {
+            self.push(ScopeKind::Lexical, order.iter().map(|(n, _)| **n));
+            sources = match binds.inherit_from.iter().map(|s| self.lower(s)).collect() {
+                Ok(s) => s,
+                Err(e) => {
+                    self.pop();
+                    return Err(e);
+                }
+            };
+        } else {
+            sources = binds.inherit_from.iter().map(|s| self.lower(s)).collect::<Result<_, _>>()?;
+            if needs_frame {
+                self.push(ScopeKind::Anonymous, []);
+            }
+        }
+        let source_base = if rec { order.len() as u32 } else { 0 };
+        let result = (|| {
+            let mut statics = Vec::with_capacity(order.len());
+            for (name, def) in &order {
+                let value = self.lower_binding(**name, def, if rec { 1 } else { 0 }, source_base)?;
+                statics.push(StaticAttr { name: **name, pos: intern_pos(def.span), value });
+            }
+            let mut dynamics = Vec::with_capacity(binds.dynamic.len());
+            for d in &binds.dynamic {
+                dynamics.push(DynamicAttrIr {
+                    span: d.span,
+                    pos: intern_pos(d.span),
+                    name: self.lower(&d.name)?,
+                    value: self.lower(&d.value)?,
+                });
+            }
+            Ok((statics, dynamics))
+        })();
+        if needs_frame {
+            self.pop();
+        }
+        let (statics, dynamics) = result?;
+        Ok(Ir::Attrs(Box::new(AttrsIr {
+            span,
+            rec,
+            sources,
+            statics: statics.into_boxed_slice(),
+            dynamics: dynamics.into_boxed_slice(),
+        })))
+    }
+}
+
+/// The value of `__curPos`: `{ file; line; column; }`.
+fn cur_pos(span: Span) -> Value {
+    let file = source(span.file);
+    let (line, column) = file.line_col(span.start);
+    let mut b = AttrsBuilder::with_capacity(3);
+    b.insert_str("file", Value::string(file.real_name()));
+    b.insert_str("line", Value::Int(line as i64));
+    b.insert_str("column", Value::Int(column as i64));
+    Value::attrs(b.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::canonicalize;
+
+    #[test]
+    fn canonical_paths() {
+        assert_eq!(canonicalize("/a/./b/../c"), "/a/c");
+        assert_eq!(canonicalize("/../a"), "/a");
+        assert_eq!(canonicalize("//a//b/"), "/a/b");
+        assert_eq!(canonicalize("/"), "/");
+    }
+}

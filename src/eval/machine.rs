@@ -1,0 +1,742 @@
+//! The machine: evaluates IR to weak head normal form, forces thunks, applies functions.
+//!
+//! `eval` is a recursive tree walk returning forced values; `delay` makes the lazy value
+//! of an expression (a thunk, or the value itself when that costs nothing: constants,
+//! variables, lambdas). Recursion depth is bounded twice: function calls count against
+//! `max-call-depth` (an error, as in CppNix), and deep forcing chains grow the stack on the
+//! heap through `stacker` instead of overflowing it.
+
+use std::rc::Rc;
+
+use crate::diag::source_map::Span;
+use crate::symbol::Symbol;
+use crate::syntax::ast::BinOp;
+
+use super::attrs::{Attr, Attrs};
+use super::env::{Env, Frame};
+use super::error::{type_error, Cycle, ErrorKind, EvalError, EvalResult};
+use super::ir::{AttrKey, AttrsIr, Ir, LambdaIr, ParamIr};
+use super::thunk::{Delayed, Thunk, ThunkCell};
+use super::value::{Closure, PrimOpApp, Value};
+use super::Evaluator;
+
+/// Stack kept free before recursing; below it, stacker switches to a fresh heap segment.
+const RED_ZONE: usize = 128 * 1024;
+const STACK_SEGMENT: usize = 8 * 1024 * 1024;
+
+#[inline]
+fn grow<R>(f: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, f)
+}
+
+/// Suggests names close to `name` (for "attribute 'x' missing" and friends).
+pub fn suggestions<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut scored: Vec<(usize, &str)> = candidates
+        .filter_map(|c| {
+            let d = levenshtein(name, c);
+            (d <= 2.max(name.len() / 3) && d > 0).then_some((d, c))
+        })
+        .collect();
+    scored.sort();
+    scored.into_iter().take(3).map(|(_, c)| c.to_string()).collect()
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Wraps names that are not identifiers (or are reserved keywords) in quotes, as Nix
+/// shows attribute names.
+pub fn show_attr_name(name: &str) -> String {
+    let is_ident = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '\'' | '-'));
+    let keyword = matches!(name, "if" | "then" | "else" | "assert" | "with" | "let" | "in" | "rec" | "inherit");
+    if keyword {
+        format!("\"{name}\"")
+    } else if is_ident {
+        name.to_string()
+    } else {
+        let mut s = String::new();
+        crate::syntax::show::quote_string(&mut s, name.as_bytes());
+        s
+    }
+}
+
+impl Evaluator {
+    /// The lazy value of `ir` in `env`: a thunk, or the value itself when it is free.
+    #[inline]
+    pub fn delay(&self, ir: &'static Ir, env: &Env) -> Value {
+        match ir {
+            Ir::Const(v) => v.clone(),
+            Ir::Var { depth, slot } => env.ancestor(*depth).get(*slot as usize).clone(),
+            Ir::Lambda(l) => Value::Lambda(Rc::new(Closure { lambda: l, env: env.clone() })),
+            _ => ThunkCell::code(ir, env.clone()),
+        }
+    }
+
+    /// Like `delay`, for code that runs in a frame still being filled (`let`, `rec`,
+    /// default arguments): a variable of that very frame may name a slot not yet written,
+    /// so it must stay a thunk.
+    #[inline]
+    pub fn delay_in_new_frame(&self, ir: &'static Ir, frame: &Env) -> Value {
+        match ir {
+            Ir::Var { depth: 0, .. } => ThunkCell::code(ir, frame.clone()),
+            _ => self.delay(ir, frame),
+        }
+    }
+
+    /// Forces a value to weak head normal form.
+    #[inline]
+    pub fn force(&self, v: &Value) -> EvalResult<Value> {
+        match v {
+            Value::Thunk(t) => self.force_thunk(t),
+            other => Ok(other.clone()),
+        }
+    }
+
+    pub fn force_thunk(&self, t: &Thunk) -> EvalResult<Value> {
+        if let Some(v) = t.value() {
+            return Ok(v.clone());
+        }
+        let Some(work) = t.begin() else {
+            let mut e = EvalError::new(ErrorKind::InfiniteRecursion, "infinite recursion encountered", None);
+            e.0.cycle = Some(Cycle { thunk: Rc::as_ptr(t) as usize, names: Vec::new(), closed: false });
+            return Err(e);
+        };
+        let result = grow(|| match &work {
+            Delayed::Code(ir, env) => self.eval(ir, env),
+            Delayed::Apply(f, arg, span) => self.call(f, arg.clone(), *span),
+            Delayed::Native(_) => Ok(Value::Null),
+        });
+        let result = match work {
+            Delayed::Native(f) => {
+                let r = f(self);
+                if let Err(e) = &r {
+                    let e = e.clone();
+                    t.restore(Delayed::Native(Box::new(move |_| Err(e))));
+                }
+                r
+            }
+            other => {
+                if result.is_err() {
+                    t.restore(other);
+                }
+                result
+            }
+        };
+        match result {
+            Ok(v) => {
+                t.finish(v.clone());
+                Ok(v)
+            }
+            Err(mut e) => {
+                if let Some(c) = &mut e.0.cycle {
+                    if c.thunk == Rc::as_ptr(t) as usize {
+                        c.closed = true;
+                    }
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Evaluates `ir` in `env` to weak head normal form.
+    pub fn eval(&self, ir: &'static Ir, env: &Env) -> EvalResult<Value> {
+        match ir {
+            Ir::Const(v) => Ok(v.clone()),
+            Ir::Var { depth, slot } => {
+                let v = env.ancestor(*depth).get(*slot as usize);
+                match v {
+                    Value::Thunk(t) => self.force_thunk(t),
+                    other => Ok(other.clone()),
+                }
+            }
+            Ir::WithVar { span, name, withs } => self.eval_with_var(*span, *name, withs, env),
+            Ir::Select { span, expr, path, default } => {
+                let v = self.eval(expr, env)?;
+                self.select_path(v, path, default.as_deref(), env, *span)
+            }
+            Ir::HasAttr { expr, path } => {
+                let mut v = self.eval(expr, env)?;
+                for key in path.iter() {
+                    let name = self.attr_key(key, env)?;
+                    let next = match &v {
+                        Value::Attrs(a) => match a.get(name) {
+                            Some(x) => x.clone(),
+                            None => return Ok(Value::Bool(false)),
+                        },
+                        _ => return Ok(Value::Bool(false)),
+                    };
+                    v = self.force(&next)?;
+                }
+                Ok(Value::Bool(true))
+            }
+            Ir::Call { span, func, args } => {
+                let mut f = self.eval(func, env)?;
+                for arg in args.iter() {
+                    let a = self.delay(arg, env);
+                    f = self.call(&f, a, *span)?;
+                }
+                Ok(f)
+            }
+            Ir::Lambda(l) => Ok(Value::Lambda(Rc::new(Closure { lambda: l, env: env.clone() }))),
+            Ir::Let { bindings, body } => {
+                let frame = Frame::with_size(Some(env.clone()), bindings.len());
+                for (i, b) in bindings.iter().enumerate() {
+                    let v = self.delay_in_new_frame(b, &frame);
+                    frame.set(i, v);
+                }
+                self.eval(body, &frame)
+            }
+            Ir::Attrs(a) => self.eval_attrs(a, env),
+            Ir::List(items) => Ok(Value::list(items.iter().map(|i| self.delay(i, env)).collect())),
+            Ir::If { span, cond, then, else_ } => {
+                let c = self.eval(cond, env)?;
+                match c {
+                    Value::Bool(true) => self.eval(then, env),
+                    Value::Bool(false) => self.eval(else_, env),
+                    other => Err(type_error("a Boolean", &other)
+                        .at(cond_span(cond).unwrap_or(*span))
+                        .with_frame(Some(*span), "while evaluating a branch condition")),
+                }
+            }
+            Ir::Assert { span, cond, body, text } => match self.eval(cond, env)? {
+                Value::Bool(true) => self.eval(body, env),
+                Value::Bool(false) => {
+                    Err(EvalError::new(ErrorKind::Assertion, format!("assertion '{text}' failed"), Some(*span)))
+                }
+                other => Err(type_error("a Boolean", &other)
+                    .at(*span)
+                    .with_frame(Some(*span), "while evaluating the condition of the assertion")),
+            },
+            Ir::With { scope, body } => {
+                let s = self.delay(scope, env);
+                let frame = Frame::new(Some(env.clone()), vec![s]);
+                self.eval(body, &frame)
+            }
+            Ir::BinOp { span, op, lhs, rhs } => self.eval_binop(*span, *op, lhs, rhs, env),
+            Ir::Not { span, expr } => match self.eval(expr, env)? {
+                Value::Bool(b) => Ok(Value::Bool(!b)),
+                other => Err(type_error("a Boolean", &other).at(*span)),
+            },
+            Ir::Neg { span, expr } => {
+                let v = self.eval(expr, env)?;
+                self.arith(BinOp::Sub, Value::Int(0), v, *span)
+            }
+            Ir::Concat { span, parts, force_string } => self.eval_concat(*span, parts, *force_string, env),
+            Ir::Binding { name, span, body } => self.eval(body, env).map_err(|mut e| {
+                if let Some(c) = &mut e.0.cycle {
+                    if !c.closed {
+                        c.names.push(name.as_str().into_owned());
+                    }
+                }
+                if e.0.span.is_none() {
+                    e.0.span = Some(*span);
+                }
+                e
+            }),
+        }
+    }
+
+    fn eval_with_var(&self, span: Span, name: Symbol, withs: &[u32], env: &Env) -> EvalResult<Value> {
+        for &depth in withs {
+            let scope = env.ancestor(depth).get(0).clone();
+            let scope = self
+                .force(&scope)
+                .map_err(|e| e.with_frame(Some(span), "while evaluating the first subexpression of a with expression"))?;
+            match &scope {
+                Value::Attrs(a) => {
+                    if let Some(v) = a.get(name) {
+                        return self.force(v);
+                    }
+                }
+                other => {
+                    return Err(type_error("a set", other)
+                        .at(span)
+                        .with_frame(Some(span), "while evaluating the first subexpression of a with expression"))
+                }
+            }
+        }
+        Err(EvalError::eval(format!("undefined variable '{name}'"), span))
+    }
+
+    /// The name an attribute key denotes (dynamic keys are evaluated to a string).
+    pub fn attr_key(&self, key: &'static AttrKey, env: &Env) -> EvalResult<Symbol> {
+        match key {
+            AttrKey::Static(s) => Ok(*s),
+            AttrKey::Dynamic(ir) => {
+                let v = self.eval(ir, env)?;
+                match &v {
+                    Value::String(s) => Ok(Symbol::intern_bytes(s.as_bytes())),
+                    other => Err(type_error("a string", other).with_frame(None, "while evaluating an attribute name")),
+                }
+            }
+        }
+    }
+
+    fn select_path(
+        &self,
+        mut v: Value,
+        path: &'static [AttrKey],
+        default: Option<&'static Ir>,
+        env: &Env,
+        span: Span,
+    ) -> EvalResult<Value> {
+        for key in path.iter() {
+            let name = self.attr_key(key, env)?;
+            let found = match &v {
+                Value::Attrs(a) => a.get(name).cloned(),
+                _ => None,
+            };
+            match found {
+                Some(x) => {
+                    v = match x {
+                        Value::Thunk(t) => self.force_thunk(&t).map_err(|e| {
+                            e.with_frame(Some(span), format!("while evaluating the attribute '{}'", show_attr_name(&name.as_str())))
+                        })?,
+                        other => other,
+                    };
+                }
+                None => {
+                    if let Some(d) = default {
+                        return self.eval(d, env);
+                    }
+                    return Err(match &v {
+                        Value::Attrs(a) => self.missing_attr(name, a).at(span),
+                        other => type_error("a set", other)
+                            .at(span)
+                            .with_frame(Some(span), format!("while selecting the attribute '{}'", name.as_str())),
+                    });
+                }
+            }
+        }
+        Ok(v)
+    }
+
+    #[cold]
+    pub fn missing_attr(&self, name: Symbol, attrs: &Attrs) -> EvalError {
+        let name_str = name.as_str();
+        let names: Vec<String> = attrs.iter().map(|a| a.name.as_str().into_owned()).collect();
+        let close = suggestions(&name_str, names.iter().map(String::as_str));
+        let mut e = EvalError::msg(format!("attribute '{}' missing", show_attr_name(&name_str)));
+        if !close.is_empty() {
+            e = e.with_note(format!("Did you mean {}?", join_or(&close)));
+        }
+        e
+    }
+
+    fn eval_attrs(&self, a: &'static AttrsIr, env: &Env) -> EvalResult<Value> {
+        let mut entries: Vec<Attr> = Vec::with_capacity(a.statics.len() + a.dynamics.len());
+        let scope_env: Env;
+        if a.rec {
+            let frame = Frame::with_size(Some(env.clone()), a.statics.len() + a.sources.len());
+            for (i, s) in a.statics.iter().enumerate() {
+                let v = self.delay_in_new_frame(&s.value, &frame);
+                frame.set(i, v.clone());
+                entries.push(Attr { name: s.name, pos: s.pos, value: v });
+            }
+            for (j, src) in a.sources.iter().enumerate() {
+                let v = self.delay_in_new_frame(src, &frame);
+                frame.set(a.statics.len() + j, v);
+            }
+            scope_env = frame;
+        } else {
+            scope_env = if a.sources.is_empty() {
+                env.clone()
+            } else {
+                Frame::new(Some(env.clone()), a.sources.iter().map(|s| self.delay(s, env)).collect())
+            };
+            for s in a.statics.iter() {
+                entries.push(Attr { name: s.name, pos: s.pos, value: self.delay(&s.value, &scope_env) });
+            }
+        }
+        if a.dynamics.is_empty() {
+            return Ok(Value::attrs(Attrs::from_sorted(entries)));
+        }
+        let static_count = entries.len();
+        for d in a.dynamics.iter() {
+            let name = self.eval(&d.name, &scope_env)?;
+            let name = match &name {
+                Value::Null => continue,
+                Value::String(s) => Symbol::intern_bytes(s.as_bytes()),
+                other => {
+                    return Err(type_error("a string", other)
+                        .at(d.span)
+                        .with_frame(Some(d.span), "while evaluating the name of a dynamic attribute"))
+                }
+            };
+            if entries.iter().any(|e| e.name == name) {
+                let previous = entries
+                    .iter()
+                    .find(|e| e.name == name)
+                    .and_then(|e| e.pos.span())
+                    .map(crate::diag::source_map::describe_position)
+                    .unwrap_or_else(|| "an earlier definition".into());
+                return Err(EvalError::eval(format!("dynamic attribute '{name}' already defined at {previous}"), d.span));
+            }
+            entries.push(Attr { name, pos: d.pos, value: self.delay(&d.value, &scope_env) });
+        }
+        if entries.len() == static_count {
+            return Ok(Value::attrs(Attrs::from_sorted(entries)));
+        }
+        Ok(Value::attrs(Attrs::from_unsorted(entries)))
+    }
+
+    /// Applies a function value to one argument.
+    pub fn call(&self, f: &Value, arg: Value, span: Span) -> EvalResult<Value> {
+        match f {
+            Value::Lambda(c) => self.call_lambda(c, arg, span),
+            Value::PrimOp(op) => {
+                if op.arity == 1 {
+                    self.call_primop(op, &[arg], span)
+                } else {
+                    Ok(Value::PrimOpApp(Rc::new(PrimOpApp { op, args: vec![arg] })))
+                }
+            }
+            Value::PrimOpApp(app) => {
+                let mut args = Vec::with_capacity(app.args.len() + 1);
+                args.extend(app.args.iter().cloned());
+                args.push(arg);
+                if args.len() == app.op.arity as usize {
+                    self.call_primop(app.op, &args, span)
+                } else {
+                    Ok(Value::PrimOpApp(Rc::new(PrimOpApp { op: app.op, args })))
+                }
+            }
+            Value::Attrs(a) => match a.get(self.syms.functor) {
+                Some(functor) => {
+                    let functor = self.force(functor)?;
+                    let inner = self.call(&functor, f.clone(), span)?;
+                    self.call(&inner, arg, span)
+                }
+                None => Err(EvalError::eval("attempt to call something which is not a function but a set", span)),
+            },
+            Value::Thunk(t) => {
+                let f = self.force_thunk(t)?;
+                self.call(&f, arg, span)
+            }
+            other => Err(EvalError::eval(
+                format!("attempt to call something which is not a function but {}", other.type_description()),
+                span,
+            )),
+        }
+    }
+
+    fn call_primop(&self, op: &'static super::builtins::PrimOp, args: &[Value], span: Span) -> EvalResult<Value> {
+        (op.func)(self, args, span).map_err(|e| {
+            let e = e.at(span);
+            if e.is_catchable() || e.kind() == ErrorKind::InfiniteRecursion {
+                e
+            } else {
+                e.with_frame(Some(span), format!("while calling the '{}' builtin", op.name))
+            }
+        })
+    }
+
+    fn lambda_name(lambda: &LambdaIr) -> String {
+        match lambda.name {
+            Some(n) => format!("'{n}'"),
+            None => "anonymous lambda".to_string(),
+        }
+    }
+
+    pub fn call_lambda(&self, c: &Rc<Closure>, arg: Value, span: Span) -> EvalResult<Value> {
+        let lambda = c.lambda;
+        let frame = match &lambda.param {
+            ParamIr::Ident(_) => Frame::new(Some(c.env.clone()), vec![arg]),
+            ParamIr::Pattern(p) => {
+                let forced = self.force(&arg)?;
+                let Value::Attrs(attrs) = &forced else {
+                    return Err(type_error("a set", &forced)
+                        .at(span)
+                        .with_frame(Some(lambda.span), format!("while calling {}", Self::lambda_name(lambda))));
+                };
+                let frame = Frame::with_size(Some(c.env.clone()), lambda.frame_size as usize);
+                let mut supplied = 0usize;
+                for (i, formal) in p.formals.iter().enumerate() {
+                    let v = match attrs.get(formal.name) {
+                        Some(v) => {
+                            supplied += 1;
+                            v.clone()
+                        }
+                        None => match &formal.default {
+                            Some(d) => self.delay_in_new_frame(d, &frame),
+                            None => {
+                                return Err(EvalError::eval(
+                                    format!(
+                                        "function {} called without required argument '{}'",
+                                        Self::lambda_name(lambda),
+                                        formal.name
+                                    ),
+                                    span,
+                                )
+                                .with_frame(Some(lambda.span), format!("while calling {}", Self::lambda_name(lambda))))
+                            }
+                        },
+                    };
+                    frame.set(i, v);
+                }
+                if !p.ellipsis && attrs.len() > supplied {
+                    for a in attrs.iter() {
+                        if p.sorted_names.binary_search(&a.name).is_err() {
+                            let names: Vec<String> = p.formals.iter().map(|f| f.name.as_str().into_owned()).collect();
+                            let close = suggestions(&a.name.as_str(), names.iter().map(String::as_str));
+                            let mut e = EvalError::eval(
+                                format!(
+                                    "function {} called with unexpected argument '{}'",
+                                    Self::lambda_name(lambda),
+                                    a.name
+                                ),
+                                span,
+                            );
+                            if !close.is_empty() {
+                                e = e.with_note(format!("Did you mean {}?", join_or(&close)));
+                            }
+                            return Err(e.with_frame(Some(lambda.span), format!("while calling {}", Self::lambda_name(lambda))));
+                        }
+                    }
+                }
+                if let Some(b) = p.bind {
+                    frame.set(b as usize, arg);
+                }
+                frame
+            }
+        };
+        let depth = self.call_depth.get() + 1;
+        if depth > self.settings.max_call_depth {
+            return Err(EvalError::new(
+                ErrorKind::StackOverflow,
+                "stack overflow; max-call-depth exceeded",
+                Some(span),
+            ));
+        }
+        if self.interrupted.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(EvalError::new(ErrorKind::Interrupted, "interrupted by the user", Some(span)));
+        }
+        self.call_depth.set(depth);
+        let result = grow(|| self.eval(&lambda.body, &frame));
+        self.call_depth.set(depth - 1);
+        result.map_err(|e| {
+            if e.kind() == ErrorKind::StackOverflow && e.0.frames.len() > 50 {
+                return e;
+            }
+            e.with_frame(Some(span), format!("while calling {}", Self::lambda_name(lambda)))
+        })
+    }
+
+    fn eval_binop(&self, span: Span, op: BinOp, lhs: &'static Ir, rhs: &'static Ir, env: &Env) -> EvalResult<Value> {
+        match op {
+            BinOp::And => match self.eval(lhs, env)? {
+                Value::Bool(false) => Ok(Value::Bool(false)),
+                Value::Bool(true) => match self.eval(rhs, env)? {
+                    Value::Bool(b) => Ok(Value::Bool(b)),
+                    other => Err(type_error("a Boolean", &other)
+                        .at(span)
+                        .with_frame(Some(span), "in the right operand of the AND (&&) operator")),
+                },
+                other => Err(type_error("a Boolean", &other)
+                    .at(span)
+                    .with_frame(Some(span), "in the left operand of the AND (&&) operator")),
+            },
+            BinOp::Or => match self.eval(lhs, env)? {
+                Value::Bool(true) => Ok(Value::Bool(true)),
+                Value::Bool(false) => match self.eval(rhs, env)? {
+                    Value::Bool(b) => Ok(Value::Bool(b)),
+                    other => Err(type_error("a Boolean", &other)
+                        .at(span)
+                        .with_frame(Some(span), "in the right operand of the OR (||) operator")),
+                },
+                other => Err(type_error("a Boolean", &other)
+                    .at(span)
+                    .with_frame(Some(span), "in the left operand of the OR (||) operator")),
+            },
+            BinOp::Impl => match self.eval(lhs, env)? {
+                Value::Bool(false) => Ok(Value::Bool(true)),
+                Value::Bool(true) => match self.eval(rhs, env)? {
+                    Value::Bool(b) => Ok(Value::Bool(b)),
+                    other => Err(type_error("a Boolean", &other)
+                        .at(span)
+                        .with_frame(Some(span), "in the right operand of the IMPL (->) operator")),
+                },
+                other => Err(type_error("a Boolean", &other)
+                    .at(span)
+                    .with_frame(Some(span), "in the left operand of the IMPL (->) operator")),
+            },
+            BinOp::Eq | BinOp::Neq => {
+                let a = self.eval(lhs, env)?;
+                let b = self.eval(rhs, env)?;
+                let eq = self.equal(&a, &b, true).map_err(|e| e.at(span))?;
+                Ok(Value::Bool(if op == BinOp::Eq { eq } else { !eq }))
+            }
+            BinOp::Lt | BinOp::Gt | BinOp::Leq | BinOp::Geq => {
+                let a = self.eval(lhs, env)?;
+                let b = self.eval(rhs, env)?;
+                let result = match op {
+                    BinOp::Lt => self.less_than(&a, &b),
+                    BinOp::Gt => self.less_than(&b, &a),
+                    BinOp::Leq => self.less_than(&b, &a).map(|x| !x),
+                    _ => self.less_than(&a, &b).map(|x| !x),
+                };
+                result.map(Value::Bool).map_err(|e| e.at(span))
+            }
+            BinOp::Update => {
+                let a = self.eval(lhs, env)?;
+                let b = self.eval(rhs, env)?;
+                match (&a, &b) {
+                    (Value::Attrs(x), Value::Attrs(y)) => {
+                        if y.is_empty() {
+                            Ok(a)
+                        } else if x.is_empty() {
+                            Ok(b)
+                        } else {
+                            Ok(Value::attrs(x.update(y)))
+                        }
+                    }
+                    (Value::Attrs(_), other) => Err(type_error("a set", other)
+                        .at(span)
+                        .with_frame(Some(span), "in the right operand of the update (//) operator")),
+                    (other, _) => Err(type_error("a set", other)
+                        .at(span)
+                        .with_frame(Some(span), "in the left operand of the update (//) operator")),
+                }
+            }
+            BinOp::Concat => {
+                let a = self.eval(lhs, env)?;
+                let b = self.eval(rhs, env)?;
+                match (&a, &b) {
+                    (Value::List(x), Value::List(y)) => {
+                        if y.is_empty() {
+                            Ok(a)
+                        } else if x.is_empty() {
+                            Ok(b)
+                        } else {
+                            let mut out = Vec::with_capacity(x.len() + y.len());
+                            out.extend(x.iter().cloned());
+                            out.extend(y.iter().cloned());
+                            Ok(Value::list(out))
+                        }
+                    }
+                    (Value::List(_), other) => Err(type_error("a list", other)
+                        .at(span)
+                        .with_frame(Some(span), "in the right operand of the list concatenation (++) operator")),
+                    (other, _) => Err(type_error("a list", other)
+                        .at(span)
+                        .with_frame(Some(span), "in the left operand of the list concatenation (++) operator")),
+                }
+            }
+            BinOp::Add => {
+                let a = self.eval(lhs, env)?;
+                match &a {
+                    Value::Int(_) | Value::Float(_) => {
+                        let b = self.eval(rhs, env)?;
+                        match b {
+                            Value::Int(_) | Value::Float(_) => self.arith(op, a, b, span),
+                            other => Err(EvalError::eval(
+                                format!(
+                                    "cannot add {} to {}",
+                                    other.type_description(),
+                                    if matches!(a, Value::Int(_)) { "an integer" } else { "a float" }
+                                ),
+                                span,
+                            )),
+                        }
+                    }
+                    _ => {
+                        let b = self.eval(rhs, env)?;
+                        self.concat_values(span, vec![a, b], false)
+                    }
+                }
+            }
+            BinOp::Sub | BinOp::Mul | BinOp::Div => {
+                let a = self.eval(lhs, env)?;
+                let b = self.eval(rhs, env)?;
+                self.arith(op, a, b, span)
+            }
+        }
+    }
+
+    /// Integer and float arithmetic with Nix's promotion and overflow rules.
+    pub fn arith(&self, op: BinOp, a: Value, b: Value, span: Span) -> EvalResult<Value> {
+        let (verb, sign) = match op {
+            BinOp::Add => ("adding", "+"),
+            BinOp::Sub => ("subtracting", "-"),
+            BinOp::Mul => ("multiplying", "*"),
+            _ => ("dividing", "/"),
+        };
+        match (&a, &b) {
+            (Value::Int(x), Value::Int(y)) => {
+                let r = match op {
+                    BinOp::Add => x.checked_add(*y),
+                    BinOp::Sub => x.checked_sub(*y),
+                    BinOp::Mul => x.checked_mul(*y),
+                    _ => {
+                        if *y == 0 {
+                            return Err(EvalError::eval("division by zero", span));
+                        }
+                        x.checked_div(*y)
+                    }
+                };
+                r.map(Value::Int)
+                    .ok_or_else(|| EvalError::eval(format!("integer overflow in {verb} {x} {sign} {y}"), span))
+            }
+            (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+                let x = as_float(&a);
+                let y = as_float(&b);
+                Ok(Value::Float(match op {
+                    BinOp::Add => x + y,
+                    BinOp::Sub => x - y,
+                    BinOp::Mul => x * y,
+                    _ => {
+                        if y == 0.0 {
+                            return Err(EvalError::eval("division by zero", span));
+                        }
+                        x / y
+                    }
+                }))
+            }
+            (Value::Int(_) | Value::Float(_), other) | (other, _) => Err(type_error("an integer", other).at(span)),
+        }
+    }
+
+    fn eval_concat(&self, span: Span, parts: &'static [Ir], force_string: bool, env: &Env) -> EvalResult<Value> {
+        let mut values = Vec::with_capacity(parts.len());
+        for p in parts {
+            values.push(self.eval(p, env)?);
+        }
+        self.concat_values(span, values, force_string)
+    }
+}
+
+fn as_float(v: &Value) -> f64 {
+    match v {
+        Value::Int(i) => *i as f64,
+        Value::Float(f) => *f,
+        _ => 0.0,
+    }
+}
+
+fn cond_span(ir: &Ir) -> Option<Span> {
+    match ir {
+        Ir::Call { span, .. } | Ir::Select { span, .. } | Ir::BinOp { span, .. } | Ir::WithVar { span, .. } => Some(*span),
+        _ => None,
+    }
+}
+
+pub fn join_or(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| format!("'{s}'")).collect();
+    match quoted.len() {
+        0 => String::new(),
+        1 => quoted[0].clone(),
+        n => format!("{} or {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+    }
+}

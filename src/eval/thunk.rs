@@ -1,0 +1,98 @@
+//! Thunks: shared, lazily evaluated values.
+//!
+//! A thunk starts as delayed work (code in an environment, or a function application made
+//! lazily by a builtin such as `map`). Forcing it marks it as *blackholed* while the work
+//! runs, so a thunk that demands itself is detected as infinite recursion instead of
+//! overflowing the stack; the result then replaces the work and is shared by every holder.
+//! If the work fails the thunk goes back to its delayed state, so `tryEval` and the REPL can
+//! force it again later and see the same error rather than a spurious recursion.
+
+use std::cell::UnsafeCell;
+use std::rc::Rc;
+
+use crate::diag::source_map::Span;
+
+use super::env::Env;
+use super::ir::Ir;
+use super::value::Value;
+
+pub type Thunk = Rc<ThunkCell>;
+
+pub enum Delayed {
+    /// Evaluate `code` in `env`.
+    Code(&'static Ir, Env),
+    /// Apply a function to an argument (`map f xs` creates these).
+    Apply(Value, Value, Span),
+    /// Any other deferred computation a builtin needs.
+    Native(Box<dyn FnOnce(&super::Evaluator) -> super::error::EvalResult<Value>>),
+}
+
+pub enum ThunkState {
+    Delayed(Delayed),
+    /// Being forced; forcing it again is infinite recursion.
+    Blackhole,
+    Done(Value),
+}
+
+pub struct ThunkCell {
+    state: UnsafeCell<ThunkState>,
+}
+
+impl ThunkCell {
+    pub fn new(delayed: Delayed) -> Thunk {
+        Rc::new(ThunkCell { state: UnsafeCell::new(ThunkState::Delayed(delayed)) })
+    }
+
+    pub fn code(code: &'static Ir, env: Env) -> Value {
+        Value::Thunk(ThunkCell::new(Delayed::Code(code, env)))
+    }
+
+    pub fn apply(f: Value, arg: Value, span: Span) -> Value {
+        Value::Thunk(ThunkCell::new(Delayed::Apply(f, arg, span)))
+    }
+
+    pub fn native(f: impl FnOnce(&super::Evaluator) -> super::error::EvalResult<Value> + 'static) -> Value {
+        Value::Thunk(ThunkCell::new(Delayed::Native(Box::new(f))))
+    }
+
+    /// The value if already computed.
+    #[inline]
+    pub fn value(&self) -> Option<&Value> {
+        // SAFETY: the state is only replaced by `begin`/`finish`/`restore`, which the machine
+        // calls while no reference obtained here is alive (it clones the value out).
+        match unsafe { &*self.state.get() } {
+            ThunkState::Done(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn is_blackhole(&self) -> bool {
+        // SAFETY: as in `value`.
+        matches!(unsafe { &*self.state.get() }, ThunkState::Blackhole)
+    }
+
+    /// Takes the delayed work out and blackholes the thunk; `None` if it is already
+    /// blackholed (infinite recursion) or done.
+    pub fn begin(&self) -> Option<Delayed> {
+        // SAFETY: no reference into the state is alive across this call (see `value`).
+        let state = unsafe { &mut *self.state.get() };
+        match std::mem::replace(state, ThunkState::Blackhole) {
+            ThunkState::Delayed(d) => Some(d),
+            other => {
+                *state = other;
+                None
+            }
+        }
+    }
+
+    pub fn finish(&self, value: Value) {
+        // SAFETY: as in `begin`.
+        unsafe { *self.state.get() = ThunkState::Done(value) }
+    }
+
+    /// Puts the work back after a failure.
+    pub fn restore(&self, delayed: Delayed) {
+        // SAFETY: as in `begin`.
+        unsafe { *self.state.get() = ThunkState::Delayed(delayed) }
+    }
+}

@@ -1,0 +1,140 @@
+//! Runtime values.
+//!
+//! A `Value` is 16 bytes: small scalars inline, everything else behind an `Rc`, so cloning
+//! is a reference-count bump. Identity matters in Nix (`==` treats the very same attrset or
+//! thunk as equal even if it holds functions), so values are never deep-copied: `inherit`,
+//! `//`, selection and application all share the original `Rc`s.
+//!
+//! A value stored in an attrset, list or environment may still be a `Thunk`; the machine's
+//! `force` turns it into weak head normal form.
+
+use std::fmt;
+use std::rc::Rc;
+
+use super::attrs::Attrs;
+use super::builtins::PrimOp;
+use super::env::Env;
+use super::ir::LambdaIr;
+use super::string::NixString;
+use super::thunk::Thunk;
+
+#[derive(Clone)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(Rc<NixString>),
+    /// An absolute, canonical path.
+    Path(Rc<str>),
+    Attrs(Rc<Attrs>),
+    List(Rc<List>),
+    Lambda(Rc<Closure>),
+    PrimOp(&'static PrimOp),
+    PrimOpApp(Rc<PrimOpApp>),
+    Thunk(Thunk),
+}
+
+/// A list's elements (each possibly an unforced thunk).
+pub type List = Vec<Value>;
+
+/// A lambda together with the environment it closes over.
+pub struct Closure {
+    pub lambda: &'static LambdaIr,
+    pub env: Env,
+}
+
+/// A builtin applied to fewer arguments than it takes.
+pub struct PrimOpApp {
+    pub op: &'static PrimOp,
+    pub args: Vec<Value>,
+}
+
+impl Value {
+    pub fn string(s: impl Into<NixString>) -> Value {
+        Value::String(Rc::new(s.into()))
+    }
+
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Rc::new(items))
+    }
+
+    pub fn attrs(attrs: Attrs) -> Value {
+        Value::Attrs(Rc::new(attrs))
+    }
+
+    pub fn path(p: impl Into<Rc<str>>) -> Value {
+        Value::Path(p.into())
+    }
+
+    /// The type name as `builtins.typeOf` reports it.
+    pub fn type_of(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Float(_) => "float",
+            Value::String(_) => "string",
+            Value::Path(_) => "path",
+            Value::Attrs(_) => "set",
+            Value::List(_) => "list",
+            Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_) => "lambda",
+            Value::Thunk(_) => "thunk",
+        }
+    }
+
+    /// The type as error messages name it ("a string", "a set", "an integer").
+    pub fn type_description(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a Boolean",
+            Value::Int(_) => "an integer",
+            Value::Float(_) => "a float",
+            Value::String(_) => "a string",
+            Value::Path(_) => "a path",
+            Value::Attrs(_) => "a set",
+            Value::List(_) => "a list",
+            Value::Lambda(_) => "a function",
+            Value::PrimOp(_) => "a built-in function",
+            Value::PrimOpApp(_) => "a partially applied built-in function",
+            Value::Thunk(_) => "a thunk",
+        }
+    }
+
+    pub fn is_function(&self) -> bool {
+        matches!(self, Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_))
+    }
+
+    /// Whether two values are the very same object (Nix's pointer-equality shortcut).
+    pub fn same_object(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Thunk(a), Value::Thunk(b)) => Rc::ptr_eq(a, b),
+            (Value::Attrs(a), Value::Attrs(b)) => Rc::ptr_eq(a, b),
+            (Value::List(a), Value::List(b)) => Rc::ptr_eq(a, b),
+            (Value::Lambda(a), Value::Lambda(b)) => Rc::ptr_eq(a, b),
+            (Value::PrimOp(a), Value::PrimOp(b)) => std::ptr::eq(*a, *b),
+            (Value::PrimOpApp(a), Value::PrimOpApp(b)) => Rc::ptr_eq(a, b),
+            (Value::String(a), Value::String(b)) => Rc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Null => write!(f, "null"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Float(x) => write!(f, "{x}"),
+            Value::String(s) => write!(f, "{:?}", String::from_utf8_lossy(s.as_bytes())),
+            Value::Path(p) => write!(f, "{p}"),
+            Value::Attrs(a) => write!(f, "{{ {} attrs }}", a.len()),
+            Value::List(l) => write!(f, "[ {} items ]", l.len()),
+            Value::Lambda(_) => write!(f, "<LAMBDA>"),
+            Value::PrimOp(p) => write!(f, "<PRIMOP {}>", p.name),
+            Value::PrimOpApp(_) => write!(f, "<PRIMOP-APP>"),
+            Value::Thunk(_) => write!(f, "<CODE>"),
+        }
+    }
+}

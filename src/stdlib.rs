@@ -1,0 +1,107 @@
+//! The standard library shipped inside the binary.
+//!
+//! Every file under `stdlib/` is embedded at build time. On first use the tree is written
+//! out once to a content-addressed directory under the user's data directory (written to a
+//! temporary name, then renamed, so concurrent tern processes never see half a tree); the
+//! evaluator then reads it like any other Nix code, so `import ./x.nix`, `readDir` and
+//! store imports inside the stdlib behave as usual. Errors inside it are shown with the
+//! `stdlib/…` name. `TERN_STDLIB=DIR` uses a source tree instead (for stdlib development).
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use sha2::{Digest, Sha256};
+
+use crate::eval::SearchPathEntry;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/stdlib_files.rs"));
+}
+
+fn data_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("XDG_DATA_HOME").filter(|d| !d.is_empty()) {
+        return PathBuf::from(d).join("tern");
+    }
+    if let Some(h) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+        return PathBuf::from(h).join(".local/share/tern");
+    }
+    std::env::temp_dir().join("tern")
+}
+
+fn extract() -> Result<PathBuf, String> {
+    let mut hasher = Sha256::new();
+    for (name, bytes, exec) in embedded::FILES {
+        hasher.update(name.as_bytes());
+        hasher.update([0, u8::from(*exec)]);
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    }
+    let digest = hasher.finalize();
+    let tag: String = digest[..10].iter().map(|b| format!("{b:02x}")).collect();
+    let root = data_dir().join(format!("stdlib-{tag}"));
+    if root.join(".complete").exists() {
+        return Ok(root);
+    }
+    let parent = root.parent().expect("has a parent");
+    std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    let tmp = parent.join(format!(".stdlib-{tag}.tmp-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    for (name, bytes, exec) in embedded::FILES {
+        let path = tmp.join(name);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        if *exec {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755));
+        }
+    }
+    std::fs::write(tmp.join(".complete"), b"").map_err(|e| e.to_string())?;
+    match std::fs::rename(&tmp, &root) {
+        Ok(()) => Ok(root),
+        // Another process won the race: its tree is identical.
+        Err(_) if root.join(".complete").exists() => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            Ok(root)
+        }
+        Err(e) => Err(format!("cannot install the stdlib into {}: {e}", root.display())),
+    }
+}
+
+/// The directory holding the stdlib, extracting it on first use.
+pub fn root() -> Option<&'static Path> {
+    static ROOT: OnceLock<Option<PathBuf>> = OnceLock::new();
+    ROOT.get_or_init(|| {
+        if let Some(dir) = std::env::var_os("TERN_STDLIB").filter(|d| !d.is_empty()) {
+            return Some(PathBuf::from(dir));
+        }
+        if embedded::FILES.is_empty() {
+            return None;
+        }
+        match extract() {
+            Ok(root) => Some(root),
+            Err(e) => {
+                eprintln!("warning: the embedded stdlib is unavailable: {e}");
+                None
+            }
+        }
+    })
+    .as_deref()
+}
+
+/// The search-path entries the stdlib answers to: `<nixpkgs>` (after the user's entries)
+/// and `<tern>`.
+pub fn search_path_entries() -> Vec<SearchPathEntry> {
+    match root() {
+        Some(root) => {
+            let path = root.to_string_lossy().into_owned();
+            crate::diag::source_map::set_stdlib_root(&path);
+            vec![
+                SearchPathEntry { prefix: "nixpkgs".into(), path: path.clone() },
+                SearchPathEntry { prefix: "tern".into(), path },
+            ]
+        }
+        None => Vec::new(),
+    }
+}
