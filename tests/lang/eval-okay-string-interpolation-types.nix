@@ -1,3 +1,3 @@
-# strings and paths can be interpolated; ints/floats/bools/null/lists cannot
+# sets with __toString or outPath can be interpolated (paths are not tested: they would be copied to the store)
 let s = { __toString = self: "S"; }; o = { outPath = "O"; }; in
 [ "${s}" "${o}" "${"x"}" ]
