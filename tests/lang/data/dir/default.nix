@@ -1,0 +1,2 @@
+# imported via the directory path
+{ fromDefault = true; helper = import ./helper.nix; }

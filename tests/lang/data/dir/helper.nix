@@ -1,0 +1,2 @@
+# relative paths resolve against this file's directory (data/dir)
+baseNameOf ./.

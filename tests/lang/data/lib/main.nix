@@ -1,0 +1,2 @@
+let sibling = import ./sibling.nix; parent = import ../simple.nix; in
+{ inherit sibling; parentB = parent.b; here = baseNameOf ./.; }

@@ -1,0 +1,1 @@
+throw "thrown in imported file"

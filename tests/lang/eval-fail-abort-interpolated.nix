@@ -1,0 +1,1 @@
+let v = 42; in abort "value ${toString v}"

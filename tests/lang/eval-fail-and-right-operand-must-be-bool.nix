@@ -1,0 +1,2 @@
+# the right operand of && is checked to be a Boolean too
+true && 1

@@ -1,0 +1,1 @@
+let a = true; b = false; in assert a && b; 1

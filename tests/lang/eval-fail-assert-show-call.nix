@@ -1,0 +1,1 @@
+let f = x: false; in assert f 1; 1

@@ -1,0 +1,2 @@
+# the first elements are equal, so the second ones are compared
+[ 1 "a" ] < [ 1 2 ]

@@ -1,0 +1,2 @@
+# unlike toString, concatStringsSep does not coerce integers
+builtins.concatStringsSep "," [ 1 2 ]

@@ -1,0 +1,1 @@
+builtins.div 0.0 0

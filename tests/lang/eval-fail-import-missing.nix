@@ -1,0 +1,1 @@
+import ./data/does-not-exist.nix

@@ -1,0 +1,2 @@
+# lists are concatenated with ++, not +
+[ 1 ] + [ 2 ]

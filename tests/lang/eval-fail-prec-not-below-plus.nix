@@ -1,0 +1,2 @@
+# `!` binds more loosely than `+`: this is !(true + 1)
+!true + 1

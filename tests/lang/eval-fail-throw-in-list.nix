@@ -1,0 +1,1 @@
+[ 1 (throw "thrown from a list element") ]

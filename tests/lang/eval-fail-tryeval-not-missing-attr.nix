@@ -1,0 +1,2 @@
+# only throw and assert failures are caught
+builtins.tryEval { }.a

@@ -1,0 +1,1 @@
+42 # ends without newline

@@ -1,0 +1,2 @@
+# unlike listToAttrs, the last duplicate key wins
+builtins.fromJSON ''{"a": 1, "a": 2}''

@@ -1,0 +1,1 @@
+import ./data/simple.nix == import ./data/simple.nix

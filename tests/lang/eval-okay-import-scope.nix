@@ -1,0 +1,1 @@
+let local = "importer"; in import ./data/scope.nix

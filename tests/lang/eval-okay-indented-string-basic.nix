@@ -1,0 +1,6 @@
+# common leading indentation is stripped; the first (empty) line is dropped
+''
+  a
+    b
+  c
+''

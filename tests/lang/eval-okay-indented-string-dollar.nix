@@ -1,0 +1,2 @@
+# a lone $ is literal; $${ is a literal "$${"
+[ ''$x'' ''a$'' ''$${x}'' ''''${x}'' ]

@@ -1,0 +1,5 @@
+# only the first line (up to and including its newline) is dropped if it is blank
+''
+
+  x
+''

@@ -1,0 +1,5 @@
+# only spaces are indentation: a leading tab stops stripping
+''
+	tab
+  two
+''

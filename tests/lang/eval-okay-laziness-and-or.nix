@@ -1,0 +1,2 @@
+# && || -> short-circuit
+[ (false && throw "x") (true || throw "x") (false -> throw "x") ]

@@ -1,0 +1,2 @@
+# `or` may be used as an attribute name
+{ or = 1; }.or

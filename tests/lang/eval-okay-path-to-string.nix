@@ -1,0 +1,2 @@
+# toString of a path does not copy it to the store
+let p = toString ./data/a.txt; in [ (builtins.typeOf p) (baseNameOf p) (builtins.substring 0 1 p) ]

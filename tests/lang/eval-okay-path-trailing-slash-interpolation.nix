@@ -1,0 +1,2 @@
+# ./data/ followed by an interpolation
+let f = "a.txt"; in baseNameOf ./data/${f}

@@ -1,0 +1,2 @@
+# without --strict, values inside the top-level set that are still unevaluated print as <CODE>
+{ a = 1 + 1; b = [ 1 ]; c = x: x; d = { }; e = builtins.add; f = "str"; g = 3; h = 1.5; i = null; j = -1; }

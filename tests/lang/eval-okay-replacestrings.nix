@@ -1,0 +1,1 @@
+[ (builtins.replaceStrings [ "o" ] [ "0" ] "foo boo") (builtins.replaceStrings [ "a" "b" ] [ "b" "a" ] "aabb") (builtins.replaceStrings [ ] [ ] "same") (builtins.replaceStrings [ "x" ] [ "" ] "axbxc") (builtins.replaceStrings [ "aa" ] [ "b" ] "aaa") ]

@@ -1,0 +1,2 @@
+# whitespace around the selection dot is allowed
+({ a = { b = 1; }; }).a . b

@@ -1,0 +1,2 @@
+# comment markers inside strings are plain text
+[ "# not a comment" "/* not a comment */" ''# also not'' ]

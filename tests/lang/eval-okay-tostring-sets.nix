@@ -1,0 +1,1 @@
+[ (toString { __toString = self: "ts"; }) (toString { __toString = self: self.v; v = "a"; }) (toString { outPath = "op"; }) (toString { outPath = { outPath = "nested"; }; }) (toString { __toString = self: 1; }) ]

@@ -1,0 +1,2 @@
+# formals may consist of just `...`
+[ (({ ... }: "any") { x = 1; }) (({ a, ... }: a) { a = 1; }) ]
