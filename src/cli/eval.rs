@@ -22,6 +22,9 @@ pub fn run(argv: &[String]) -> i32 {
         Err(e) => return usage_error(&e),
     };
     let ev = Evaluator::new(settings);
+    if a.has_flag("--parse") {
+        return parse_and_print(&a);
+    }
     match eval_and_print(&ev, &a) {
         Ok(()) => 0,
         Err(e) => {
@@ -64,8 +67,47 @@ fn print_one(ev: &Evaluator, a: &super::args::CommonArgs, v: &Value, out: &mut i
         let _ = out.write_all(s.as_bytes());
         return Ok(());
     }
-    let text = print_value(v);
-    let _ = out.write_all(text.as_bytes());
+    let _ = out.write_all(&print_value(v));
     let _ = out.write_all(b"\n");
     Ok(())
+}
+
+/// `--parse`: print the AST back in CppNix's `show` format.
+fn parse_and_print(a: &super::args::CommonArgs) -> i32 {
+    use crate::diag::source_map::{add_source, Origin};
+    use std::io::Read;
+    let mut status = 0;
+    let inputs: Vec<(Origin, String)> = if a.expr_mode {
+        a.files.iter().map(|e| (Origin::String, e.clone())).collect()
+    } else {
+        let files = if a.files.is_empty() { vec!["./default.nix".to_string()] } else { a.files.clone() };
+        let mut out = Vec::new();
+        for f in files {
+            if f == "-" {
+                let mut text = String::new();
+                let _ = std::io::stdin().read_to_string(&mut text);
+                out.push((Origin::Stdin, text));
+            } else {
+                match std::fs::read_to_string(&f) {
+                    Ok(t) => out.push((Origin::File(f.clone()), t)),
+                    Err(e) => {
+                        eprintln!("error: cannot read '{f}': {e}");
+                        return 1;
+                    }
+                }
+            }
+        }
+        out
+    };
+    for (origin, text) in inputs {
+        let file = add_source(origin, std::rc::Rc::from(text.as_str()));
+        match crate::syntax::parse(file, &text) {
+            Ok(ast) => println!("{}", crate::syntax::show::show(&ast)),
+            Err(e) => {
+                eprint!("{}", crate::diag::render::render_snippet(&e.message, Some(e.span), None, None));
+                status = 1;
+            }
+        }
+    }
+    status
 }

@@ -78,8 +78,9 @@ impl Evaluator {
     /// `import path`: evaluates a file once per process.
     pub fn import_file(&self, path: &str) -> EvalResult<Value> {
         let file = self.resolve_import_path(path)?;
-        if let Some(v) = self.import_cache.borrow().get(&file) {
-            return Ok(v.clone());
+        let cached = self.import_cache.borrow().get(&file).cloned();
+        if let Some(v) = cached {
+            return self.force(&v);
         }
         let text = std::fs::read(&file).map_err(|e| {
             EvalError::new(ErrorKind::Io, format!("cannot read '{file}': {}", describe_io(&e)), None)

@@ -290,6 +290,7 @@ impl<'g> Lowerer<'g> {
         def: &ast::AttrDef,
         inherit_skip: usize,
         source_slot_base: u32,
+        in_new_frame: bool,
     ) -> Result<Ir, LowerError> {
         match def.kind {
             AttrKind::Plain => {
@@ -301,7 +302,7 @@ impl<'g> Lowerer<'g> {
                     // A variable of the frame being built stays a thunk (it may name a slot
                     // not written yet), and gets a name for recursion reports.
                     v @ (Ir::Const(_) | Ir::Lambda(_)) => v,
-                    v @ Ir::Var { depth, .. } if depth > 0 => v,
+                    v @ Ir::Var { depth, .. } if depth > 0 || !in_new_frame => v,
                     body => Ir::Binding { name, span: def.span, body: Box::new(body) },
                 })
             }
@@ -322,7 +323,7 @@ impl<'g> Lowerer<'g> {
         let result = (|| {
             let mut slots = Vec::with_capacity(binds.attrs.len() + binds.inherit_from.len());
             for (name, def) in &binds.attrs {
-                slots.push(self.lower_binding(*name, def, 1, count)?);
+                slots.push(self.lower_binding(*name, def, 1, count, true)?);
             }
             for source in &binds.inherit_from {
                 slots.push(self.lower(source)?);
@@ -358,7 +359,7 @@ impl<'g> Lowerer<'g> {
         let result = (|| {
             let mut statics = Vec::with_capacity(order.len());
             for (name, def) in &order {
-                let value = self.lower_binding(**name, def, if rec { 1 } else { 0 }, source_base)?;
+                let value = self.lower_binding(**name, def, if rec { 1 } else { 0 }, source_base, rec)?;
                 statics.push(StaticAttr { name: **name, pos: intern_pos(def.span), value });
             }
             let mut dynamics = Vec::with_capacity(binds.dynamic.len());

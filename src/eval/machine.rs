@@ -85,13 +85,23 @@ impl Evaluator {
     }
 
     /// Like `delay`, for code that runs in a frame still being filled (`let`, `rec`,
-    /// default arguments): a variable of that very frame may name a slot not yet written,
-    /// so it must stay a thunk.
+    /// default arguments) whose first `filled` slots are written. A variable of that very
+    /// frame naming a written slot shares its value (so `g = f;` makes `g` the same object
+    /// as `f`, as in CppNix); one naming a slot not yet written must stay a thunk.
     #[inline]
-    pub fn delay_in_new_frame(&self, ir: &'static Ir, frame: &Env) -> Value {
-        match ir {
-            Ir::Var { depth: 0, .. } => ThunkCell::code(ir, frame.clone()),
-            _ => self.delay(ir, frame),
+    pub fn delay_in_new_frame(&self, ir: &'static Ir, frame: &Env, filled: usize) -> Value {
+        let alias = match ir {
+            Ir::Var { depth: 0, slot } => Some(*slot as usize),
+            Ir::Binding { body, .. } => match &**body {
+                Ir::Var { depth: 0, slot } => Some(*slot as usize),
+                _ => None,
+            },
+            _ => None,
+        };
+        match alias {
+            Some(slot) if slot < filled => frame.get(slot).clone(),
+            Some(_) => ThunkCell::code(ir, frame.clone()),
+            None => self.delay(ir, frame),
         }
     }
 
@@ -167,8 +177,9 @@ impl Evaluator {
                 self.select_path(v, path, default.as_deref(), env, *span)
             }
             Ir::HasAttr { expr, path } => {
+                // Only the sets along the path are forced, never the final value.
                 let mut v = self.eval(expr, env)?;
-                for key in path.iter() {
+                for (i, key) in path.iter().enumerate() {
                     let name = self.attr_key(key, env)?;
                     let next = match &v {
                         Value::Attrs(a) => match a.get(name) {
@@ -177,7 +188,9 @@ impl Evaluator {
                         },
                         _ => return Ok(Value::Bool(false)),
                     };
-                    v = self.force(&next)?;
+                    if i + 1 < path.len() {
+                        v = self.force(&next)?;
+                    }
                 }
                 Ok(Value::Bool(true))
             }
@@ -193,7 +206,7 @@ impl Evaluator {
             Ir::Let { bindings, body } => {
                 let frame = Frame::with_size(Some(env.clone()), bindings.len());
                 for (i, b) in bindings.iter().enumerate() {
-                    let v = self.delay_in_new_frame(b, &frame);
+                    let v = self.delay_in_new_frame(b, &frame, i);
                     frame.set(i, v);
                 }
                 self.eval(body, &frame)
@@ -341,12 +354,12 @@ impl Evaluator {
         if a.rec {
             let frame = Frame::with_size(Some(env.clone()), a.statics.len() + a.sources.len());
             for (i, s) in a.statics.iter().enumerate() {
-                let v = self.delay_in_new_frame(&s.value, &frame);
+                let v = self.delay_in_new_frame(&s.value, &frame, i);
                 frame.set(i, v.clone());
                 entries.push(Attr { name: s.name, pos: s.pos, value: v });
             }
             for (j, src) in a.sources.iter().enumerate() {
-                let v = self.delay_in_new_frame(src, &frame);
+                let v = self.delay_in_new_frame(src, &frame, a.statics.len() + j);
                 frame.set(a.statics.len() + j, v);
             }
             scope_env = frame;
@@ -470,7 +483,7 @@ impl Evaluator {
                             v.clone()
                         }
                         None => match &formal.default {
-                            Some(d) => self.delay_in_new_frame(d, &frame),
+                            Some(d) => self.delay_in_new_frame(d, &frame, i),
                             None => {
                                 return Err(EvalError::eval(
                                     format!(
@@ -614,17 +627,13 @@ impl Evaluator {
                 let a = self.eval(lhs, env)?;
                 let b = self.eval(rhs, env)?;
                 match (&a, &b) {
+                    // Always a new list, even when one side is empty: printing tells copies
+                    // apart from the very same list («repeated»), as CppNix does.
                     (Value::List(x), Value::List(y)) => {
-                        if y.is_empty() {
-                            Ok(a)
-                        } else if x.is_empty() {
-                            Ok(b)
-                        } else {
-                            let mut out = Vec::with_capacity(x.len() + y.len());
-                            out.extend(x.iter().cloned());
-                            out.extend(y.iter().cloned());
-                            Ok(Value::list(out))
-                        }
+                        let mut out = Vec::with_capacity(x.len() + y.len());
+                        out.extend(x.iter().cloned());
+                        out.extend(y.iter().cloned());
+                        Ok(Value::list(out))
                     }
                     (Value::List(_), other) => Err(type_error("a list", other)
                         .at(span)

@@ -72,7 +72,7 @@ impl Default for Settings {
             search_path: Vec::new(),
             current_system: default_system(),
             pure: false,
-            max_call_depth: 10_000,
+            max_call_depth: 100_000,
             show_trace: false,
             experimental_features: Vec::new(),
             lint_url_literals: Lint::Off,

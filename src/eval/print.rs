@@ -17,64 +17,101 @@ use super::machine::show_attr_name;
 use super::value::Value;
 use super::Evaluator;
 
-pub fn print_value(v: &Value) -> String {
-    let mut out = String::new();
+/// Renders a value as `nix-instantiate --eval` prints it. The result is bytes: strings
+/// are byte strings and are written out unchanged (no UTF-8 repair).
+pub fn print_value(v: &Value) -> Vec<u8> {
+    let mut out = Vec::new();
     let mut seen = HashSet::new();
     print_rec(&mut out, v, &mut seen, 0);
     out
 }
 
-fn print_rec(out: &mut String, v: &Value, seen: &mut HashSet<usize>, depth: usize) {
+/// A string literal as Nix prints it: `"`, `\`, newline, CR, tab and `${` escaped, all
+/// other bytes as they are.
+pub fn quote_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.push(b'"');
+    for (i, &c) in bytes.iter().enumerate() {
+        match c {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'$' if bytes.get(i + 1) == Some(&b'{') => out.extend_from_slice(b"\\$"),
+            c => out.push(c),
+        }
+    }
+    out.push(b'"');
+}
+
+fn push_str(out: &mut Vec<u8>, s: &str) {
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn print_rec(out: &mut Vec<u8>, v: &Value, seen: &mut HashSet<usize>, depth: usize) {
     if depth > 10_000 {
-        out.push_str("«too deep»");
+        push_str(out, "«too deep»");
         return;
     }
     match v {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(i) => {
-            let _ = write!(out, "{i}");
-        }
-        Value::Float(f) => out.push_str(&format_g(*f)),
-        Value::String(s) => quote_string(out, s.as_bytes()),
-        Value::Path(p) => out.push_str(p),
+        Value::Null => push_str(out, "null"),
+        Value::Bool(b) => push_str(out, if *b { "true" } else { "false" }),
+        Value::Int(i) => push_str(out, &i.to_string()),
+        Value::Float(f) => push_str(out, &format_g(*f)),
+        Value::String(s) => quote_bytes(out, s.as_bytes()),
+        Value::Path(p) => push_str(out, p),
         Value::Attrs(a) => {
             if !a.is_empty() && !seen.insert(std::rc::Rc::as_ptr(a) as usize) {
-                out.push_str("«repeated»");
+                push_str(out, "«repeated»");
                 return;
             }
-            out.push_str("{ ");
+            push_str(out, "{ ");
             for attr in a.iter_sorted() {
-                out.push_str(&show_attr_name(&attr.name.as_str()));
-                out.push_str(" = ");
+                push_attr_name(out, attr.name.bytes());
+                push_str(out, " = ");
                 print_rec(out, &attr.value, seen, depth + 1);
-                out.push_str("; ");
+                push_str(out, "; ");
             }
-            out.push('}');
+            out.push(b'}');
         }
         Value::List(l) => {
             if !l.is_empty() && !seen.insert(std::rc::Rc::as_ptr(l) as usize) {
-                out.push_str("«repeated»");
+                push_str(out, "«repeated»");
                 return;
             }
-            out.push_str("[ ");
+            push_str(out, "[ ");
             for item in l.iter() {
                 print_rec(out, item, seen, depth + 1);
-                out.push(' ');
+                out.push(b' ');
             }
-            out.push(']');
+            out.push(b']');
         }
-        Value::Lambda(_) => out.push_str("<LAMBDA>"),
-        Value::PrimOp(_) => out.push_str("<PRIMOP>"),
-        Value::PrimOpApp(_) => out.push_str("<PRIMOP-APP>"),
+        Value::Lambda(_) => push_str(out, "<LAMBDA>"),
+        Value::PrimOp(_) => push_str(out, "<PRIMOP>"),
+        Value::PrimOpApp(_) => push_str(out, "<PRIMOP-APP>"),
         Value::Thunk(t) => match t.value() {
             Some(v) => {
                 let v = v.clone();
                 print_rec(out, &v, seen, depth)
             }
-            None if t.is_blackhole() => out.push_str("«potential infinite recursion»"),
-            None => out.push_str("<CODE>"),
+            None if t.is_blackhole() => push_str(out, "«potential infinite recursion»"),
+            None => push_str(out, "<CODE>"),
         },
+    }
+}
+
+/// An attribute name: bare if it is an identifier and not a keyword, else quoted.
+pub fn push_attr_name(out: &mut Vec<u8>, name: &[u8]) {
+    match std::str::from_utf8(name) {
+        Ok(text) if !text.is_empty() && !text.starts_with('"') => {
+            let shown = show_attr_name(text);
+            if shown.starts_with('"') {
+                quote_bytes(out, name);
+            } else {
+                push_str(out, &shown);
+            }
+        }
+        _ => quote_bytes(out, name),
     }
 }
 
@@ -155,6 +192,6 @@ fn short_rec(out: &mut String, v: &Value, depth: usize) {
             }
             None => out.push_str("«thunk»"),
         },
-        other => print_rec(out, other, &mut HashSet::new(), 0),
+        other => out.push_str(&String::from_utf8_lossy(&print_value(other))),
     }
 }

@@ -196,7 +196,7 @@ impl<'a> Lexer<'a> {
     fn lex_string(&mut self) -> Result<Spanned<'a>, LexError> {
         let start = self.pos;
         match (self.at(0), self.at(1)) {
-            (None, _) => return Err(self.error(start, start, "unterminated string")),
+            (None, _) => return Err(self.error(start, start, "syntax error, unexpected end of file, expecting '\"'")),
             (Some(b'"'), _) => {
                 self.pos += 1;
                 self.modes.pop();
@@ -228,14 +228,14 @@ impl<'a> Lexer<'a> {
                         out.push(c);
                         i += 2;
                     }
-                    None => return Err(self.error(start, bytes.len(), "unterminated string")),
+                    None => return Err(self.error(start, bytes.len(), "syntax error, unexpected end of file, expecting '\"'")),
                 },
                 b'\\' => match bytes.get(i + 1) {
                     Some(&c) => {
                         out.push(unescape(c));
                         i += 2;
                     }
-                    None => return Err(self.error(start, bytes.len(), "unterminated string")),
+                    None => return Err(self.error(start, bytes.len(), "syntax error, unexpected end of file, expecting '\"'")),
                 },
                 c => {
                     out.push(c);
@@ -255,13 +255,13 @@ impl<'a> Lexer<'a> {
             Ok((start, Tok::IndStr(text.to_vec(), false), this.pos))
         };
         match (self.at(0), self.at(1), self.at(2)) {
-            (None, _, _) => return Err(self.error(start, start, "unterminated indented string")),
+            (None, _, _) => return Err(self.error(start, start, "syntax error, unexpected end of file, expecting end of an indented string")),
             (Some(b'\''), Some(b'\''), Some(b'$')) => return single(self, 3, b"$"),
             (Some(b'\''), Some(b'\''), Some(b'\'')) => return single(self, 3, b"''"),
             (Some(b'\''), Some(b'\''), Some(b'\\')) => {
                 return match self.at(3) {
                     Some(c) => single(self, 4, &[unescape(c)]),
-                    None => Err(self.error(start, self.bytes().len(), "unterminated indented string")),
+                    None => Err(self.error(start, self.bytes().len(), "syntax error, unexpected end of file, expecting end of an indented string")),
                 };
             }
             (Some(b'\''), Some(b'\''), _) => {

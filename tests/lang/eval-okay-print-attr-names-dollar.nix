@@ -1,3 +1,3 @@
-# quirk: in quoted attribute names every $ is escaped as \$,
-# while in string values only a "${" gets escaped
+# attribute names are printed like string literals: only "${" is escaped (Nix 2.8 escaped every $)
+
 { "$" = "$"; "a$" = "a$"; "$a" = "$a"; "${"$"}{" = "${"$"}{"; }

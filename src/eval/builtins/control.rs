@@ -68,7 +68,7 @@ fn trace(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
 fn print_trace(v: &Value) {
     match v {
         Value::String(s) => eprintln!("trace: {}", s.to_str_lossy()),
-        other => eprintln!("trace: {}", print_value(other)),
+        other => eprintln!("trace: {}", String::from_utf8_lossy(&print_value(other))),
     }
 }
 

@@ -112,12 +112,17 @@ impl Evaluator {
             serde_json::Value::Null => Value::Null,
             serde_json::Value::Bool(b) => Value::Bool(*b),
             serde_json::Value::Number(n) => {
-                if let Some(i) = n.as_i64() {
+                // The text decides: a fraction or exponent makes a float (so `-0` is the
+                // integer 0), as in CppNix.
+                let text = n.to_string();
+                if text.contains(['.', 'e', 'E']) {
+                    Value::Float(text.parse().unwrap_or(f64::NAN))
+                } else if let Ok(i) = text.parse::<i64>() {
                     Value::Int(i)
-                } else if let Some(u) = n.as_u64() {
-                    return Err(EvalError::msg(format!("unsigned json number {u} outside of Nix integer range")));
+                } else if text.starts_with('-') {
+                    return Err(EvalError::msg(format!("json number {text} outside of Nix integer range")));
                 } else {
-                    Value::Float(n.as_f64().unwrap_or(f64::NAN))
+                    return Err(EvalError::msg(format!("unsigned json number {text} outside of Nix integer range")));
                 }
             }
             serde_json::Value::String(s) => Value::string(s.as_str()),
