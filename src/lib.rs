@@ -2,4 +2,5 @@
 
 pub mod diag;
 pub mod symbol;
+pub mod store;
 pub mod syntax;
