@@ -106,8 +106,8 @@ pub(crate) fn write(drv: &Derivation, opts: WriteOptions<'_>) -> Vec<u8> {
         s.push(b'(');
         escaped(&mut s, k);
         s.push(b',');
-        let masked = opts.mask_outputs
-            && std::str::from_utf8(k).is_ok_and(|k| drv.outputs.contains_key(k));
+        let masked =
+            opts.mask_outputs && std::str::from_utf8(k).is_ok_and(|k| drv.outputs.contains_key(k));
         escaped(&mut s, if masked { b"" } else { v });
         s.push(b')');
     }
@@ -395,7 +395,10 @@ mod tests {
             &SIMPLE.replace("[(\"out\",\"/nix", "[(\"out\",\"/tmp"),
             &SIMPLE.replace("\"\",\"\")]", "\"r:sha256\",\"\")]"),
             &SIMPLE.replace("\"\",\"\")]", "\"r:sha256\",\"impure\")]"),
-            &SIMPLE.replace("(\"name\",\"simple\")", "(\"name\",\"simple\"),(\"name\",\"x\")"),
+            &SIMPLE.replace(
+                "(\"name\",\"simple\")",
+                "(\"name\",\"simple\"),(\"name\",\"x\")",
+            ),
         ];
         for c in cases {
             assert!(parse(c.as_bytes(), "simple").is_err(), "{c}");

@@ -70,17 +70,21 @@ impl<F: FnMut(&str) -> Result<Derivation>> DerivationLoader for F {
 
 impl DerivationLoader for BTreeMap<String, Derivation> {
     fn load_derivation(&mut self, drv_path: &str) -> Result<Derivation> {
-        self.get(drv_path).cloned().ok_or_else(|| StoreError::NotValid {
-            path: drv_path.to_string(),
-        })
+        self.get(drv_path)
+            .cloned()
+            .ok_or_else(|| StoreError::NotValid {
+                path: drv_path.to_string(),
+            })
     }
 }
 
 impl DerivationLoader for HashMap<String, Derivation> {
     fn load_derivation(&mut self, drv_path: &str) -> Result<Derivation> {
-        self.get(drv_path).cloned().ok_or_else(|| StoreError::NotValid {
-            path: drv_path.to_string(),
-        })
+        self.get(drv_path)
+            .cloned()
+            .ok_or_else(|| StoreError::NotValid {
+                path: drv_path.to_string(),
+            })
     }
 }
 
@@ -222,7 +226,9 @@ impl Derivation {
         let hashes = hash_derivation_modulo(self, true, loader, memo)?;
         for name in names {
             let hash = hashes.get(&name).ok_or_else(|| {
-                StoreError::Other(format!("internal error: no modulo hash for output '{name}'"))
+                StoreError::Other(format!(
+                    "internal error: no modulo hash for output '{name}'"
+                ))
             })?;
             let path = output_path(&self.name, &name, hash)?;
             self.set_output_path(&name, path.to_absolute());
@@ -320,7 +326,11 @@ mod tests {
         let mut d = Derivation::new(name);
         d.platform = b"x86_64-linux".to_vec();
         d.builder = b"/bin/sh".to_vec();
-        for (k, v) in [("builder", "/bin/sh"), ("name", name), ("system", "x86_64-linux")] {
+        for (k, v) in [
+            ("builder", "/bin/sh"),
+            ("name", name),
+            ("system", "x86_64-linux"),
+        ] {
             d.env.insert(k.as_bytes().to_vec(), v.as_bytes().to_vec());
         }
         d

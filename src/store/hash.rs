@@ -231,7 +231,9 @@ impl Hash {
             let bytes = decode_base64(rest)?;
             if bytes.len() != algo.size() {
                 let kind = if is_sri { "SRI" } else { "base-64" };
-                return Err(StoreError::bad_hash(format!("invalid {kind} hash '{rest}'")));
+                return Err(StoreError::bad_hash(format!(
+                    "invalid {kind} hash '{rest}'"
+                )));
             }
             return Hash::new(algo, bytes);
         }
@@ -318,7 +320,7 @@ fn decode_hex(s: &str) -> Option<Vec<u8>> {
             _ => None,
         }
     }
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     s.as_bytes()

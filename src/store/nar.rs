@@ -165,7 +165,8 @@ where
             w.regular(executable, meta.len(), &mut file, path)?;
         }
         EntryType::Symlink => {
-            let target = fs::read_link(path).map_err(|e| StoreError::io("read symlink", path, e))?;
+            let target =
+                fs::read_link(path).map_err(|e| StoreError::io("read symlink", path, e))?;
             w.strs(&[b"(", b"type", b"symlink", b"target"], path)?;
             w.str(target.as_os_str().as_bytes(), path)?;
             w.str(b")", path)?;
@@ -232,7 +233,11 @@ pub fn hash_path(algo: HashAlgo, path: &Path) -> Result<(Hash, u64)> {
 }
 
 /// Hash and size of the filtered NAR of `path`, streamed.
-pub fn hash_path_filtered<F, E>(algo: HashAlgo, path: &Path, filter: &mut F) -> Result<(Hash, u64), E>
+pub fn hash_path_filtered<F, E>(
+    algo: HashAlgo,
+    path: &Path,
+    filter: &mut F,
+) -> Result<(Hash, u64), E>
 where
     F: FnMut(&Path, EntryType) -> Result<bool, E>,
     E: From<StoreError>,

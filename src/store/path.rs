@@ -170,7 +170,9 @@ fn check_name(name: &str, base: Option<&str>) -> Result<()> {
         None => format!("store path name '{name}'"),
     };
     if name.is_empty() {
-        return Err(StoreError::BadStorePath(format!("{subject} has an empty name")));
+        return Err(StoreError::BadStorePath(format!(
+            "{subject} has an empty name"
+        )));
     }
     if name.len() > MAX_NAME_LEN {
         return Err(StoreError::BadStorePath(format!(
@@ -351,10 +353,7 @@ mod tests {
         // Spec §1.1: builtins.toFile "a" "hello".
         let h = hash_string(HashAlgo::Sha256, b"hello");
         let fp = text_fingerprint("a", &h, &BTreeSet::new()).unwrap();
-        assert_eq!(
-            fp,
-            format!("text:sha256:{}:/nix/store:a", h.to_base16())
-        );
+        assert_eq!(fp, format!("text:sha256:{}:/nix/store:a", h.to_base16()));
         let p = text_path("a", &h, &BTreeSet::new()).unwrap();
         assert_eq!(p.to_string(), A);
     }
@@ -367,7 +366,9 @@ mod tests {
         assert_eq!(p.base_name(), "vmg5na96ajnh1v932j9jdzfc3022vbh9-a");
         assert!(!p.is_derivation());
         assert_eq!(p.to_absolute(), A);
-        assert!(StorePath::parse(&format!("{A}.drv")).unwrap().is_derivation());
+        assert!(StorePath::parse(&format!("{A}.drv"))
+            .unwrap()
+            .is_derivation());
     }
 
     #[test]
@@ -412,7 +413,15 @@ mod tests {
 
     #[test]
     fn name_rules() {
-        for ok in ["a", "A-Z_0.9+?=", ".", "..", ".-x", ".foo", &"n".repeat(211)] {
+        for ok in [
+            "a",
+            "A-Z_0.9+?=",
+            ".",
+            "..",
+            ".-x",
+            ".foo",
+            &"n".repeat(211),
+        ] {
             validate_name(ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
         }
         let msg = |n: &str| validate_name(n).unwrap_err().to_string();

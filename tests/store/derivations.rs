@@ -35,7 +35,8 @@ fn strip_outputs(drv: &Derivation) -> Derivation {
     let mut d = drv.clone();
     for (name, out) in d.outputs.iter_mut() {
         out.path.clear();
-        d.env.insert(name.as_bytes().to_vec(), b"/tmp/bogus".to_vec());
+        d.env
+            .insert(name.as_bytes().to_vec(), b"/tmp/bogus".to_vec());
     }
     d
 }

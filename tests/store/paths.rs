@@ -108,7 +108,10 @@ fn every_fingerprint_is_rederived_by_kind() {
             assert_eq!(fo.method_algo(), ma);
             fixed_output_fingerprint(&drv.name, fo.method, &fo.hash, &BTreeSet::new()).unwrap()
         } else if r.kind == "source" {
-            let row = nar_rows.iter().find(|n| n[6] == r.path).expect("nar.tsv row");
+            let row = nar_rows
+                .iter()
+                .find(|n| n[6] == r.path)
+                .expect("nar.tsv row");
             let p = fixture(row[0].strip_prefix("fixtures/").unwrap());
             let (h, _) = nar::hash_path(HashAlgo::Sha256, &p).unwrap();
             source_fingerprint(&name, &h, &BTreeSet::new()).unwrap()
@@ -128,11 +131,23 @@ fn every_fingerprint_is_rederived_by_kind() {
         *by_kind.entry(r.kind.clone()).or_default() += 1;
     }
     // All kinds of spec §2 occur.
-    for k in ["drv", "input-addressed:out", "input-addressed:dev", "source", "text", "text+refs"] {
+    for k in [
+        "drv",
+        "input-addressed:out",
+        "input-addressed:dev",
+        "source",
+        "text",
+        "text+refs",
+    ] {
         assert!(by_kind.contains_key(k), "no {k} rows checked");
     }
-    for ma in ["md5", "sha1", "r:sha1", "sha256", "r:sha256", "sha512", "r:sha512"] {
-        assert!(by_kind.contains_key(&format!("fixed-output({ma})")), "no {ma} row");
+    for ma in [
+        "md5", "sha1", "r:sha1", "sha256", "r:sha256", "sha512", "r:sha512",
+    ] {
+        assert!(
+            by_kind.contains_key(&format!("fixed-output({ma})")),
+            "no {ma} row"
+        );
     }
 }
 
