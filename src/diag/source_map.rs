@@ -20,12 +20,20 @@ pub struct Span {
 
 impl Span {
     pub fn new(file: FileId, start: usize, end: usize) -> Span {
-        Span { file, start: start as u32, end: end as u32 }
+        Span {
+            file,
+            start: start as u32,
+            end: end as u32,
+        }
     }
 
     /// The span covering both `self` and `other` (same file assumed).
     pub fn to(self, other: Span) -> Span {
-        Span { file: self.file, start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 }
 
@@ -72,7 +80,11 @@ impl SourceFile {
     /// The text of a 1-based line, without its terminator.
     pub fn line_text(&self, line: usize) -> &str {
         let start = self.line_starts[line - 1] as usize;
-        let end = self.line_starts.get(line).map(|&e| e as usize).unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(line)
+            .map(|&e| e as usize)
+            .unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 
@@ -94,7 +106,11 @@ pub fn add_source(origin: Origin, text: Rc<str>) -> FileId {
     }
     SOURCES.with(|s| {
         let mut s = s.borrow_mut();
-        s.push(Rc::new(SourceFile { origin, text, line_starts }));
+        s.push(Rc::new(SourceFile {
+            origin,
+            text,
+            line_starts,
+        }));
         FileId(s.len() as u32 - 1)
     })
 }

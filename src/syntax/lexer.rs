@@ -49,7 +49,12 @@ fn is_path_char(b: u8) -> bool {
 
 impl<'a> Lexer<'a> {
     pub fn new(src: &'a str) -> Self {
-        Lexer { src, pos: 0, modes: Vec::new(), finished: false }
+        Lexer {
+            src,
+            pos: 0,
+            modes: Vec::new(),
+            finished: false,
+        }
     }
 
     fn mode(&self) -> Mode {
@@ -66,7 +71,11 @@ impl<'a> Lexer<'a> {
 
     fn error(&mut self, start: usize, end: usize, message: impl Into<String>) -> LexError {
         self.finished = true;
-        LexError { start, end, message: message.into() }
+        LexError {
+            start,
+            end,
+            message: message.into(),
+        }
     }
 
     fn next_token(&mut self) -> Option<Result<Spanned<'a>, LexError>> {
@@ -93,7 +102,11 @@ impl<'a> Lexer<'a> {
             Ok(k) => k,
             Err(()) => {
                 let ch = text.chars().next().unwrap_or('?');
-                return Some(Err(self.error(start, end, format!("unexpected character '{}'", ch.escape_default()))));
+                return Some(Err(self.error(
+                    start,
+                    end,
+                    format!("unexpected character '{}'", ch.escape_default()),
+                )));
             }
         };
         let tok = match kind {
@@ -122,14 +135,30 @@ impl<'a> Lexer<'a> {
             RawTok::Id => Tok::Id(text),
             RawTok::Int => match text.parse::<i64>() {
                 Ok(n) => Tok::Int(n),
-                Err(_) => return Some(Err(self.error(start, end, format!("invalid integer '{text}'")))),
+                Err(_) => {
+                    return Some(Err(self.error(
+                        start,
+                        end,
+                        format!("invalid integer '{text}'"),
+                    )))
+                }
             },
             RawTok::Float => match text.parse::<f64>() {
                 Ok(f) if f.is_finite() => Tok::Float(f),
-                _ => return Some(Err(self.error(start, end, format!("invalid float '{text}'")))),
+                _ => {
+                    return Some(Err(self.error(
+                        start,
+                        end,
+                        format!("invalid float '{text}'"),
+                    )))
+                }
             },
             RawTok::Path | RawTok::HPath => {
-                self.modes.push(if text.ends_with('/') { Mode::InPathSlash } else { Mode::InPath });
+                self.modes.push(if text.ends_with('/') {
+                    Mode::InPathSlash
+                } else {
+                    Mode::InPath
+                });
                 if kind == RawTok::Path {
                     Tok::Path(text)
                 } else {
@@ -142,7 +171,11 @@ impl<'a> Lexer<'a> {
                 self.pos = seg_end;
                 self.modes.push(Mode::InPathSlash);
                 let seg = &self.src[start..seg_end];
-                let tok = if kind == RawTok::PathSegInterp { Tok::Path(seg) } else { Tok::HPath(seg) };
+                let tok = if kind == RawTok::PathSegInterp {
+                    Tok::Path(seg)
+                } else {
+                    Tok::HPath(seg)
+                };
                 return Some(Ok((start, tok, seg_end)));
             }
             RawTok::SPath => Tok::SPath(text),
@@ -261,7 +294,9 @@ impl<'a> Lexer<'a> {
             (Some(b'\''), Some(b'\''), Some(b'\\')) => {
                 return match self.at(3) {
                     Some(c) => single(self, 4, &[unescape(c)]),
-                    None => Err(self.error(start, self.bytes().len(), "unterminated indented string")),
+                    None => {
+                        Err(self.error(start, self.bytes().len(), "unterminated indented string"))
+                    }
                 };
             }
             (Some(b'\''), Some(b'\''), _) => {
@@ -329,11 +364,19 @@ impl<'a> Lexer<'a> {
         if i > start {
             self.pos = i;
             self.modes.pop();
-            self.modes.push(if bytes[i - 1] == b'/' { Mode::InPathSlash } else { Mode::InPath });
+            self.modes.push(if bytes[i - 1] == b'/' {
+                Mode::InPathSlash
+            } else {
+                Mode::InPath
+            });
             return Some(Ok((start, Tok::Str(bytes[start..i].to_vec()), i)));
         }
         if self.mode() == Mode::InPathSlash {
-            return Some(Err(self.error(start.saturating_sub(1), start, "path has a trailing slash")));
+            return Some(Err(self.error(
+                start.saturating_sub(1),
+                start,
+                "path has a trailing slash",
+            )));
         }
         self.modes.pop();
         Some(Ok((start, Tok::PathEnd, start)))
@@ -371,7 +414,10 @@ mod tests {
         assert_eq!(toks("a/b"), vec![Tok::Path("a/b"), Tok::PathEnd]);
         assert_eq!(toks("x:x"), vec![Tok::Uri("x:x")]);
         assert_eq!(toks("x: x"), vec![Tok::Id("x"), Tok::Colon, Tok::Id("x")]);
-        assert_eq!(toks("a-b - c"), vec![Tok::Id("a-b"), Tok::Minus, Tok::Id("c")]);
+        assert_eq!(
+            toks("a-b - c"),
+            vec![Tok::Id("a-b"), Tok::Minus, Tok::Id("c")]
+        );
         assert_eq!(toks("<nixpkgs/lib>"), vec![Tok::SPath("<nixpkgs/lib>")]);
     }
 
@@ -392,12 +438,26 @@ mod tests {
 
     #[test]
     fn string_dollar_rules() {
-        assert_eq!(toks(r#""$${x}""#), vec![Tok::Quote, Tok::Str(b"$${x}".to_vec()), Tok::Quote]);
-        assert_eq!(toks(r#""a$""#), vec![Tok::Quote, Tok::Str(b"a$".to_vec()), Tok::Quote]);
+        assert_eq!(
+            toks(r#""$${x}""#),
+            vec![Tok::Quote, Tok::Str(b"$${x}".to_vec()), Tok::Quote]
+        );
+        assert_eq!(
+            toks(r#""a$""#),
+            vec![Tok::Quote, Tok::Str(b"a$".to_vec()), Tok::Quote]
+        );
     }
 
     #[test]
     fn numbers() {
-        assert_eq!(toks("1.5 .5 2.0e-3 007"), vec![Tok::Float(1.5), Tok::Float(0.5), Tok::Float(0.002), Tok::Int(7)]);
+        assert_eq!(
+            toks("1.5 .5 2.0e-3 007"),
+            vec![
+                Tok::Float(1.5),
+                Tok::Float(0.5),
+                Tok::Float(0.002),
+                Tok::Int(7)
+            ]
+        );
     }
 }

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod cppnix;
 mod derivations;
 mod eval_paths;
 mod hashes;
