@@ -194,8 +194,13 @@ impl Derivation {
         }
         let hashed = self.outputs.values().filter(|o| o.hash.is_some()).count();
         if hashed > 0 && !self.is_fixed_output() {
+            let why = if self.outputs.len() > 1 {
+                "multiple outputs are not supported in fixed-output derivations"
+            } else {
+                "the output of a fixed-output derivation must be called 'out'"
+            };
             return Err(StoreError::Derivation(format!(
-                "derivation '{}': multiple outputs are not supported in fixed-output derivations",
+                "derivation '{}': {why}",
                 self.name
             )));
         }

@@ -111,27 +111,52 @@ fn make_dirs_writable(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// An exclusive advisory lock on a lock file, held until dropped.
+/// An exclusive advisory lock on a lock file, held until dropped. The lock
+/// file exists only while someone holds or waits for it.
 #[derive(Debug)]
 pub struct PathLock {
-    _file: File,
+    file: File,
+    path: PathBuf,
 }
 
 impl PathLock {
-    /// Blocks until the lock at `lock_file` is ours. Lock files are never
-    /// deleted: deleting one while another process waits on it would let
-    /// two processes hold "the" lock at once.
+    /// Blocks until the lock at `lock_file` is ours.
+    ///
+    /// The holder deletes the file before unlocking (so lock files do not
+    /// pile up, one per store object); a waiter that then gets the lock
+    /// holds it on a deleted file, notices (link count 0) and retries on a
+    /// fresh file. Same protocol as CppNix's path locks.
     pub(crate) fn acquire(lock_file: &Path) -> Result<PathLock> {
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(lock_file)
-            .map_err(|e| StoreError::io("open lock file", lock_file, e))?;
-        file.lock()
-            .map_err(|e| StoreError::io("lock", lock_file, e))?;
-        Ok(PathLock { _file: file })
+        loop {
+            let file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(lock_file)
+                .map_err(|e| StoreError::io("open lock file", lock_file, e))?;
+            file.lock()
+                .map_err(|e| StoreError::io("lock", lock_file, e))?;
+            let meta = file
+                .metadata()
+                .map_err(|e| StoreError::io("get status of", lock_file, e))?;
+            if std::os::unix::fs::MetadataExt::nlink(&meta) > 0 {
+                return Ok(PathLock {
+                    file,
+                    path: lock_file.to_path_buf(),
+                });
+            }
+        }
+    }
+}
+
+impl Drop for PathLock {
+    fn drop(&mut self) {
+        // Unlink while still holding the lock (see `acquire`); the lock is
+        // released when `file` is closed right after. Failure only leaves a
+        // stale lock file, which is harmless.
+        let _ = fs::remove_file(&self.path);
+        let _ = self.file.unlock();
     }
 }
 
@@ -191,6 +216,30 @@ mod tests {
         assert_eq!(fs::metadata(&root).unwrap().mtime(), 1);
         remove_tree(&root).unwrap();
         assert!(!root.exists());
+    }
+
+    #[test]
+    fn lock_files_do_not_pile_up() {
+        let tmp = tempfile::tempdir().unwrap();
+        let lf = tmp.path().join("x.lock");
+        let l = PathLock::acquire(&lf).unwrap();
+        assert!(lf.exists());
+        drop(l);
+        assert!(!lf.exists());
+        // Contended: the second locker waits, then gets a fresh file.
+        let first = PathLock::acquire(&lf).unwrap();
+        let waiter = {
+            let lf = lf.clone();
+            std::thread::spawn(move || {
+                let l = PathLock::acquire(&lf).unwrap();
+                assert!(lf.exists());
+                drop(l);
+            })
+        };
+        std::thread::sleep(Duration::from_millis(50));
+        drop(first);
+        waiter.join().unwrap();
+        assert!(!lf.exists());
     }
 
     #[test]

@@ -85,17 +85,16 @@ static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 impl Store {
     /// Opens (creating if needed) the store rooted at `root`.
     pub fn open(root: &Path) -> Result<Store> {
-        let objects = root.join("store");
-        let var = root.join("var");
-        let locks = var.join("locks");
-        for dir in [&objects, &var, &locks] {
-            fs::create_dir_all(dir).map_err(|e| StoreError::io("create directory", dir, e))?;
+        for dir in [root.join("store"), root.join("var/locks")] {
+            fs::create_dir_all(&dir).map_err(|e| StoreError::io("create directory", &dir, e))?;
         }
-        let db = Db::open(&var.join("db.sqlite"))?;
+        // Absolute physical paths: the builder changes directories.
+        let root = fs::canonicalize(root).map_err(|e| StoreError::io("resolve", root, e))?;
+        let db = Db::open(&root.join("var/db.sqlite"))?;
         Ok(Store {
-            root: root.to_path_buf(),
-            objects,
-            locks,
+            objects: root.join("store"),
+            locks: root.join("var/locks"),
+            root,
             db: Mutex::new(db),
         })
     }
@@ -193,8 +192,10 @@ impl Store {
         self.db().register(infos)
     }
 
-    /// Takes the lock the store uses while creating `path` (the builder
-    /// holds it while producing an output).
+    /// Takes the lock the store holds while creating `path`. The builder
+    /// must hold it while producing an output at its real path (and until
+    /// it is registered): a source import or fixed output can land on the
+    /// same path, and the store replaces unregistered objects it finds.
     pub fn lock_path(&self, path: &StorePath) -> Result<PathLock> {
         PathLock::acquire(&self.locks.join(format!("{}.lock", path.hash_part())))
     }
@@ -243,6 +244,15 @@ impl Store {
     ) -> Result<StorePath> {
         let hash = hash_string(HashAlgo::Sha256, contents);
         let path = text_path(name, &hash, references)?;
+        // Checked before writing anything (registration would refuse too,
+        // but only after the object was moved into place).
+        for r in references {
+            if !self.is_valid(r)? {
+                return Err(StoreError::Other(format!(
+                    "cannot add '{path}' to the store: its reference '{r}' is not valid"
+                )));
+            }
+        }
         self.add_object(&path, |tmp| {
             let mut f = OpenOptions::new()
                 .write(true)

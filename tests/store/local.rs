@@ -107,9 +107,9 @@ fn references_and_closure() {
         .to_string();
     assert!(e.contains("is not valid"), "{e}");
     // The failed add left nothing behind.
-    assert!(!store
-        .is_valid(&store_path_for_text("e", b"x", &[ghost]))
-        .unwrap());
+    let e = store_path_for_text("e", b"x", &[ghost]);
+    assert!(!store.is_valid(&e).unwrap());
+    assert!(!store.real_path(&e).exists());
 }
 
 fn store_path_for_text(name: &str, s: &[u8], refs: &[StorePath]) -> StorePath {
@@ -394,6 +394,11 @@ fn check_many(store: &Store, paths: &[StorePath]) {
         .collect();
     assert!(names.iter().all(|n| !n.starts_with(".tmp")), "{names:?}");
     assert_eq!(names.len(), paths.len());
+    // Lock files are removed by their holders.
+    let locks: Vec<_> = fs::read_dir(store.root().join("var/locks"))
+        .unwrap()
+        .collect();
+    assert!(locks.is_empty(), "{locks:?}");
 }
 
 const CHILD_ENV: &str = "TERN_STORE_TEST_CHILD_ROOT";
