@@ -70,6 +70,37 @@ impl FixedOutputHash {
     }
 }
 
+impl FixedOutputHash {
+    /// The expected hash of a fixed-output derivation from its
+    /// `outputHash`, `outputHashAlgo` and `outputHashMode` attributes, with
+    /// CppNix 2.8's rules: the hash may be SRI, `algo:…`, or bare when
+    /// `outputHashAlgo` names the algorithm (an unknown or empty
+    /// `outputHashAlgo` counts as absent); the mode defaults to flat. An
+    /// empty `outputHash` means the all-zero hash of the given algorithm;
+    /// CppNix warns "found empty hash, assuming '<SRI>'", which is the
+    /// caller's to print.
+    pub fn from_derivation_attrs(
+        output_hash: &str,
+        output_hash_algo: Option<&str>,
+        output_hash_mode: Option<&str>,
+    ) -> Result<FixedOutputHash> {
+        let method = match output_hash_mode {
+            Some(m) => FileIngestionMethod::parse_mode(m)?,
+            None => FileIngestionMethod::Flat,
+        };
+        let algo = output_hash_algo.and_then(|a| HashAlgo::parse(a).ok());
+        let hash = if output_hash.is_empty() {
+            let algo = algo.ok_or_else(|| {
+                StoreError::bad_hash("empty hash requires explicit hash type".into())
+            })?;
+            Hash::zero(algo)
+        } else {
+            Hash::parse_any(output_hash, algo)?
+        };
+        Ok(FixedOutputHash { method, hash })
+    }
+}
+
 /// The `ca` field of a store object's metadata.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ContentAddress {
@@ -145,6 +176,37 @@ mod tests {
             assert_eq!(ContentAddress::parse(&ca.to_string()).unwrap(), ca);
         }
         assert!(ContentAddress::parse("bogus:sha256:x").is_err());
+    }
+
+    #[test]
+    fn derivation_attrs_like_cppnix() {
+        let sri = "sha256-qUiQTy8PR5uPgZdpSzAYSw0u0cHNKh7A+4XSmaGSpEc=";
+        let hex = "a948904f2f0f479b8f8197694b30184b0d2ed1c1cd2a1ec0fb85d299a192a447";
+        let plain = FixedOutputHash::from_derivation_attrs(sri, None, None).unwrap();
+        assert_eq!(plain.method, FileIngestionMethod::Flat);
+        assert_eq!(plain.hash.to_base16(), hex);
+        // An unknown or empty outputHashAlgo is ignored when the hash names
+        // its algorithm…
+        for algo in ["foo", ""] {
+            let h = FixedOutputHash::from_derivation_attrs(sri, Some(algo), None).unwrap();
+            assert_eq!(h, plain);
+        }
+        // …but cannot type a bare hash.
+        let e = FixedOutputHash::from_derivation_attrs(hex, Some("foo"), None).unwrap_err();
+        assert!(e.to_string().contains("does not include a type"), "{e}");
+        let h =
+            FixedOutputHash::from_derivation_attrs(hex, Some("sha256"), Some("recursive")).unwrap();
+        assert_eq!(h.method_algo(), "r:sha256");
+        // Empty hash: zero hash of the given algorithm, or an error.
+        let z = FixedOutputHash::from_derivation_attrs("", Some("sha256"), None).unwrap();
+        assert_eq!(z.hash, Hash::zero(HashAlgo::Sha256));
+        let e = FixedOutputHash::from_derivation_attrs("", None, None).unwrap_err();
+        assert_eq!(e.to_string(), "empty hash requires explicit hash type");
+        let e = FixedOutputHash::from_derivation_attrs(sri, None, Some("nar")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid value 'nar' for 'outputHashMode' attribute"
+        );
     }
 
     #[test]

@@ -101,3 +101,28 @@ fn fixed_output_hides_how_it_was_built() {
     let inputs = |r: &Vec<String>| db[&r[1]].input_drvs.keys().cloned().collect::<Vec<_>>();
     assert_ne!(inputs(&rows[0]), inputs(&rows[1]));
 }
+
+#[test]
+fn output_hash_attrs_parse_to_the_drv_hash() {
+    // The env keeps outputHash* as the user wrote them (hex, nix32, base64,
+    // SRI); parsing them must give the hash the .drv records.
+    let mut checked = 0;
+    for (path, drv) in drv_db() {
+        let Some(fo) = drv.fixed_output() else {
+            continue;
+        };
+        let get = |k: &str| drv.env_get(k).map(|v| std::str::from_utf8(v).unwrap());
+        let Some(h) = get("outputHash") else {
+            continue; // structured attrs: the values are inside __json
+        };
+        let parsed = tern::store::FixedOutputHash::from_derivation_attrs(
+            h,
+            get("outputHashAlgo"),
+            get("outputHashMode"),
+        )
+        .unwrap();
+        assert_eq!(&parsed, fo, "{path}");
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} fixed-output rows");
+}
