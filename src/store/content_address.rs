@@ -77,7 +77,7 @@ impl FixedOutputHash {
     /// `outputHashAlgo` names the algorithm (an unknown or empty
     /// `outputHashAlgo` counts as absent); the mode defaults to flat. An
     /// empty `outputHash` means the all-zero hash of the given algorithm;
-    /// CppNix warns "found empty hash, assuming '<SRI>'", which is the
+    /// CppNix warns "found empty hash, assuming '`<SRI>`'", which is the
     /// caller's to print.
     pub fn from_derivation_attrs(
         output_hash: &str,

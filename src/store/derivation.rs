@@ -99,6 +99,18 @@ impl HashModuloMemo {
         HashModuloMemo::default()
     }
 
+    /// The memoised hashes of `drv_path`, if any.
+    pub fn get(&self, drv_path: &str) -> Option<&DrvHashes> {
+        self.hashes.get(drv_path)
+    }
+
+    /// Records the hashes of a derivation the caller just created, so that
+    /// using it as an input later needs no store read. Compute them with
+    /// `hash_derivation_modulo(drv, false, …)` (unmasked).
+    pub fn insert(&mut self, drv_path: &str, hashes: DrvHashes) {
+        self.hashes.insert(drv_path.to_string(), hashes);
+    }
+
     pub fn len(&self) -> usize {
         self.hashes.len()
     }

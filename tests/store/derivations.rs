@@ -126,3 +126,24 @@ fn output_hash_attrs_parse_to_the_drv_hash() {
     }
     assert!(checked >= 10, "only {checked} fixed-output rows");
 }
+
+#[test]
+fn memo_seeded_by_the_creator_needs_no_loader() {
+    // An evaluator records each derivation it creates; later derivations
+    // using it then hash without loading anything.
+    let db = drv_db();
+    let a_path = "/nix/store/49c9l6zsk73s3waaqjxvc2vs88q36fzf-chain-a.drv";
+    let b_path = "/nix/store/7sv5rkpc9wx37xpxbr0y6rf7ygdsn257-chain-b.drv";
+    let mut refuse = |p: &str| -> Result<Derivation, tern::store::StoreError> {
+        panic!("unexpected load of {p}")
+    };
+    let mut memo = HashModuloMemo::new();
+    let a = &db[a_path];
+    let hashes =
+        tern::store::derivation::hash_derivation_modulo(a, false, &mut refuse, &mut memo).unwrap();
+    memo.insert(a_path, hashes);
+    let mut b = strip_outputs(&db[b_path]);
+    b.fill_output_paths(&mut refuse, &mut memo).unwrap();
+    assert_eq!(&b, &db[b_path]);
+    assert!(memo.get(a_path).is_some());
+}
