@@ -36,6 +36,10 @@ let
   rustVendorNames = {
     w64 = "pc";
   };
+  rustAbiNames = {
+    gnuabielfv1 = "gnu";
+    gnuabielfv2 = "gnu";
+  };
 
   elaborate =
     systemOrArgs:
@@ -339,9 +343,15 @@ let
       rust =
         let
           cpuName = final.parsed.cpu.name;
-          inferred = "${rustCpuNames.${cpuName} or cpuName}-${
-            rustVendorNames.${final.parsed.vendor.name} or final.parsed.vendor.name
-          }-${final.parsed.kernel.name}${optionalString (final.parsed.abi.name != "unknown") "-${final.parsed.abi.name}"}";
+          rustCpu = rustCpuNames.${cpuName} or cpuName;
+          rustVendor = rustVendorNames.${final.parsed.vendor.name} or final.parsed.vendor.name;
+          # Rust has no separate ELFv1/ELFv2 targets on POWER.
+          rustAbi = rustAbiNames.${final.parsed.abi.name} or final.parsed.abi.name;
+          inferred =
+            if final.isWasi then
+              "${rustCpu}-wasip1"
+            else
+              "${rustCpu}-${rustVendor}-${final.parsed.kernel.name}${optionalString (rustAbi != "unknown") "-${rustAbi}"}";
           target = userRust.rustcTarget or inferred;
         in
         userRust

@@ -59,8 +59,6 @@ in
   x86_64 = select p.isx86_64;
   microblaze = select p.isMicroBlaze;
   mips = select p.isMips;
-  mips32 = select p.isMips32;
-  mips64 = select p.isMips64;
   mmix = select p.isMmix;
   power = select p.isPower;
   riscv = select p.isRiscV;
@@ -70,6 +68,8 @@ in
   vc4 = select p.isVc4;
   or1k = select p.isOr1k;
   m68k = select p.isM68k;
+  arc = select p.isArc;
+  sh4 = select p.isSh4;
   s390 = select p.isS390;
   s390x = select p.isS390x;
   loongarch64 = select p.isLoongArch64;
@@ -82,17 +82,23 @@ in
   darwin = select p.isDarwin;
   freebsd = select p.isFreeBSD;
   genode = select p.isGenode;
-  ghcjs = select p.isGhcjs;
   linux = select p.isLinux;
   netbsd = select p.isNetBSD;
   openbsd = select p.isOpenBSD;
   redox = select p.isRedox;
-  solaris = select p.isSunOS;
+  illumos = select p.isSunOS;
   unix = select p.isUnix;
   wasi = select p.isWasi;
   windows = select p.isWindows;
   uefi = select p.isUefi;
   embedded = select p.isNone;
 
-  gnu = select (x: p.isLinux x && p.isGnu x);
+  # Linux doubles grouped by their GNU ABI flavour.
+  gnu = b.concatMap (
+    abi:
+    select (lib.attrsets.matchAttrs {
+      kernel = lib.systems.parse.kernels.linux;
+      abi = lib.systems.parse.abis.${abi};
+    })
+  ) [ "gnu" "gnueabi" "gnueabihf" "gnuabin32" "gnuabi64" "gnuabielfv1" "gnuabielfv2" ];
 }

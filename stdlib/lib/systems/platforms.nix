@@ -101,8 +101,59 @@ let
     };
   };
 
-  # x86-64 micro-architecture levels: each level runs code for the ones below.
-  x86Levels = [ "x86-64" "x86-64-v2" "x86-64-v3" "x86-64-v4" ];
+  # `gcc.arch` values that can run code built for other ones: each entry lists
+  # the architectures directly below it; `archCanExecute` closes this relation.
+  archBelow = {
+    x86-64-v2 = [ "x86-64" ];
+    x86-64-v3 = [ "x86-64-v2" ];
+    x86-64-v4 = [ "x86-64-v3" ];
+    nehalem = [ "x86-64-v2" ];
+    westmere = [ "nehalem" ];
+    sandybridge = [ "westmere" ];
+    ivybridge = [ "sandybridge" ];
+    haswell = [ "ivybridge" "x86-64-v3" ];
+    broadwell = [ "haswell" ];
+    skylake = [ "broadwell" ];
+    skylake-avx512 = [ "skylake" "x86-64-v4" ];
+    btver1 = [ "x86-64" ];
+    btver2 = [ "x86-64-v2" ];
+    znver1 = [ "skylake" ];
+    znver2 = [ "znver1" ];
+    znver3 = [ "znver2" ];
+    znver4 = [ "znver3" "x86-64-v4" ];
+    znver5 = [ "znver4" ];
+    "armv8.1-a" = [ "armv8-a" ];
+    "armv8.2-a" = [ "armv8.1-a" ];
+    "armv8.3-a" = [ "armv8.2-a" ];
+    "armv8.4-a" = [ "armv8.3-a" ];
+    "armv8.5-a" = [ "armv8.4-a" ];
+    "armv8.6-a" = [ "armv8.5-a" ];
+    "armv8.7-a" = [ "armv8.6-a" ];
+    "armv8.8-a" = [ "armv8.7-a" ];
+    "armv8.9-a" = [ "armv8.8-a" ];
+    armv9-a = [ "armv8.5-a" ];
+    "armv9.1-a" = [ "armv9-a" "armv8.6-a" ];
+    "armv9.2-a" = [ "armv9.1-a" "armv8.7-a" ];
+    "armv9.3-a" = [ "armv9.2-a" "armv8.8-a" ];
+    "armv9.4-a" = [ "armv9.3-a" ];
+    cortex-a53 = [ "armv8-a" ];
+    cortex-a72 = [ "armv8-a" ];
+    cortex-a55 = [ "armv8.2-a" "cortex-a53" "cortex-a72" ];
+    cortex-a76 = [ "armv8.2-a" "cortex-a53" "cortex-a72" ];
+    "la64v1.0" = [ "loongarch64" ];
+    la464 = [ "la64v1.0" ];
+    "la64v1.1" = [ "la64v1.0" ];
+    la664 = [ "la464" "la64v1.1" ];
+  };
+
+  archInferiors =
+    arch:
+    map (x: x.key) (
+      b.genericClosure {
+        startSet = map (key: { inherit key; }) (archBelow.${arch} or [ ]);
+        operator = x: map (key: { inherit key; }) (archBelow.${x.key} or [ ]);
+      }
+    );
 in
 presets
 // {
@@ -143,8 +194,19 @@ presets
       { };
 
   /**
+    The other `gcc.arch` values whose code a machine of architecture `arch` can run.
+
+    # Example
+    ```nix
+    archInferiors "x86-64-v3"
+    => [ "x86-64-v2" "x86-64" ]
+    ```
+  */
+  inherit archInferiors;
+
+  /**
     True if a machine whose compiler targets `gcc.arch = host` can run code built
-    with `gcc.arch = target`: equal strings, or a lower x86-64 level.
+    with `gcc.arch = target`: the same architecture, or one below it.
 
     # Example
     ```nix
@@ -152,14 +214,5 @@ presets
     => true
     ```
   */
-  archCanExecute =
-    host: target:
-    host == target
-    || (
-      let
-        hi = lib.lists.findFirstIndex (x: x == host) null x86Levels;
-        lo = lib.lists.findFirstIndex (x: x == target) null x86Levels;
-      in
-      hi != null && lo != null && lo <= hi
-    );
+  archCanExecute = host: target: host == target || b.elem target (archInferiors host);
 }
