@@ -51,10 +51,18 @@ let
         "_withoutFunctions"
       ];
 
-      # Precedence: config > system > parsed.
+      # Precedence: config > system > parsed.  A `parsed` that prints to the
+      # given `config` (as in an already elaborated platform) is reused rather
+      # than re-parsed: same value, and re-elaboration then works even for
+      # platforms whose printed triple is not itself parseable ("avr-unknown-none").
       parsed =
         if args ? config then
-          parse.mkSystemFromString args.config
+          (
+            if parse.isSystem (allArgs.parsed or null) && parse.tripleFromSystem allArgs.parsed == args.config then
+              allArgs.parsed
+            else
+              parse.mkSystemFromString args.config
+          )
         else if allArgs ? system then
           parse.mkSystemFromString allArgs.system
         else if allArgs ? parsed then

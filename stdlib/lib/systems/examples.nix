@@ -24,6 +24,8 @@ rec {
   # --- Linux -------------------------------------------------------------
 
   powernv = cfg "powerpc64le-unknown-linux-gnu";
+  # Not in nixpkgs (which calls it `powernv`); kept as a plainly named alias.
+  ppc64le = powernv;
   musl-power = cfg "powerpc64le-unknown-linux-musl";
 
   ppc64-elfv1 = cfg "powerpc64-unknown-linux-gnuabielfv1";

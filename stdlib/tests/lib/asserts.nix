@@ -3,7 +3,7 @@ let
   inherit (h) lib throws;
 in
 with lib;
-lib.debug.runTests {
+h.runTests {
   testAssertMsgTrue = { expr = assertMsg true "never"; expected = true; };
   testAssertMsgFalse = { expr = throws (assertMsg false "boom"); expected = true; };
   testAssertMsgInAssert = { expr = throws (assert assertMsg (1 == 2) "one is not two"; 1); expected = true; };

@@ -5,7 +5,7 @@ let
 in
 with lib;
 with lib.attrsets;
-lib.debug.runTests {
+h.runTests {
   testAttrByPath = { expr = [ (attrByPath [ "a" "b" ] 0 { a.b = 1; }) (attrByPath [ "a" "c" ] 0 { a.b = 1; }) (attrByPath [ "a" "b" ] 0 { a = 5; }) (attrByPath [ ] 0 { x = 1; }) ]; expected = [ 1 0 0 { x = 1; } ]; };
   testAttrByPathLazyDefault = { expr = attrByPath [ "a" ] (throw "unused") { a = 1; }; expected = 1; };
   testHasAttrByPath = { expr = [ (hasAttrByPath [ "a" "b" ] { a.b = null; }) (hasAttrByPath [ "a" "c" ] { a.b = 1; }) (hasAttrByPath [ ] { }) (hasAttrByPath [ "a" "b" ] { a = 1; }) ]; expected = [ true false true false ]; };

@@ -28,7 +28,7 @@ let
   pkg = lib.makeOverridable pkgFn { };
 in
 with lib;
-lib.debug.runTests {
+h.runTests {
   testMakeOverridable = { expr = ((makeOverridable ({ a, b }: { sum = a + b; }) { a = 1; b = 2; }).override { b = 10; }).sum; expected = 11; };
   testMakeOverridableFn = { expr = ((makeOverridable ({ a, b }: { sum = a + b; }) { a = 1; b = 2; }).override (old: { b = old.b * 5; })).sum; expected = 11; };
   testMakeOverridableChain = {

@@ -3,7 +3,7 @@ let
   inherit (h) lib throws;
 in
 with lib;
-lib.debug.runTests {
+h.runTests {
   testTraceIf = { expr = [ (traceIf false "never" 1) (traceIf true "test trace (expected)" 2) ]; expected = [ 1 2 ]; };
   testTraceVal = { expr = traceVal 42; expected = 42; };
   testTraceValFn = { expr = traceValFn (v: "value is ${toString v}") 42; expected = 42; };

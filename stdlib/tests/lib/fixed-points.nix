@@ -3,7 +3,7 @@ let
   inherit (h) lib throws;
 in
 with lib;
-lib.debug.runTests {
+h.runTests {
   testFix = { expr = fix (self: { a = 1; b = self.a + 1; }); expected = { a = 1; b = 2; }; };
   testFixList = { expr = builtins.elemAt (fix (self: [ 1 (builtins.head self + 1) ])) 1; expected = 2; };
   testFixPrime = {

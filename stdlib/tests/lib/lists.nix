@@ -3,7 +3,7 @@ let
   inherit (h) lib throws;
 in
 with lib;
-lib.debug.runTests {
+h.runTests {
   testSingleton = { expr = singleton "foo"; expected = [ "foo" ]; };
   testForEach = { expr = forEach [ 1 2 ] (x: x * 10); expected = [ 10 20 ]; };
   testFoldr = { expr = foldr (x: acc: "${x}${acc}") "z" [ "a" "b" ]; expected = "abz"; };

@@ -6,7 +6,7 @@ let
   noMain = mkDrv { name = "hello-2.12"; };
 in
 with lib;
-lib.debug.runTests {
+h.runTests {
   testAddMetaAttrs = { expr = (addMetaAttrs { description = "x"; } { meta.license = "mit"; }).meta; expected = { description = "x"; license = "mit"; }; };
   testAddMetaAttrsNoMeta = { expr = (addMetaAttrs { a = 1; } { }).meta; expected = { a = 1; }; };
   testDontDistribute = { expr = (dontDistribute { }).meta; expected = { hydraPlatforms = [ ]; }; };

@@ -4,7 +4,7 @@ let
   drv = mkDrv { name = "pkg-1.0"; outputs = [ "out" "bin" "lib" "dev" ]; };
 in
 with lib;
-lib.debug.runTests {
+h.runTests {
   testConcatStrings = { expr = concatStrings [ "foo" "bar" ]; expected = "foobar"; };
   testConcatMapStrings = { expr = concatMapStrings (x: "a" + x) [ "foo" "bar" ]; expected = "afooabar"; };
   testConcatImapStrings = { expr = concatImapStrings (pos: x: "${toString pos}-${x}") [ "foo" "bar" ]; expected = "1-foo2-bar"; };

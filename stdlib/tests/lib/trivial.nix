@@ -3,7 +3,7 @@ let
   inherit (h) lib throws;
 in
 with lib;
-lib.debug.runTests {
+h.runTests {
   testId = { expr = id 3; expected = 3; };
   testConst = { expr = const 1 "ignored"; expected = 1; };
   testPipe = { expr = pipe 2 [ (x: x + 1) (x: x * 10) ]; expected = 30; };

@@ -3,7 +3,7 @@ let
   inherit (h) lib throws;
 in
 with lib.versions;
-lib.debug.runTests {
+h.runTests {
   testSplitVersion = { expr = [ (splitVersion "1.2.3") (splitVersion "1.2a") ]; expected = [ [ "1" "2" "3" ] [ "1" "2" "a" ] ]; };
   testMajor = { expr = major "1.2.3"; expected = "1"; };
   testMinor = { expr = minor "1.2.3"; expected = "2"; };
