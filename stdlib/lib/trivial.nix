@@ -461,6 +461,28 @@ in
   deepSeq = b.deepSeq;
 
   /**
+    True if version `v1` is older than `v2`; the same function as `lib.strings.versionOlder`.
+
+    # Example
+    ```nix
+    versionOlder "1.1" "1.2"
+    => true
+    ```
+  */
+  versionOlder = v1: v2: b.compareVersions v2 v1 == 1;
+
+  /**
+    True if version `v1` is `v2` or newer; the same function as `lib.strings.versionAtLeast`.
+
+    # Example
+    ```nix
+    versionAtLeast "1.1" "1.0"
+    => true
+    ```
+  */
+  versionAtLeast = v1: v2: b.compareVersions v2 v1 != 1;
+
+  /**
     The formal arguments of a function, as `builtins.functionArgs` reports them.
     Functor sets report their `__functionArgs` (or those of the wrapped function).
 

@@ -441,6 +441,10 @@ in
   */
   inherit darwinArch;
 
+  /**
+    The executable format GNU tools assume for NetBSD on this CPU (a.out on old
+    32-bit ports, else ELF); the triple names the format only when it differs.
+  */
   inherit gnuNetBSDDefaultExecFormat;
 
   /**

@@ -76,6 +76,7 @@ h.runTests {
     expr = let g = mirrorFunctionArgs ({ a, b ? 1 }: a) (x: x.a * 2); in [ (functionArgs g) (g { a = 3; }) ];
     expected = [ { a = false; b = true; } 6 ];
   };
+  testTrivialVersionCompare = { expr = [ (trivial.versionOlder "1.1" "1.2") (trivial.versionAtLeast "1.1" "1.2") (trivial.versionAtLeast "2" "2") ]; expected = [ true false true ]; };
   testToBaseDigits = { expr = [ (toBaseDigits 2 6) (toBaseDigits 10 0) (toBaseDigits 16 255) ]; expected = [ [ 1 1 0 ] [ 0 ] [ 15 15 ] ]; };
   testToHexString = { expr = [ (toHexString 250) (toHexString 0) (toHexString 4096) ]; expected = [ "FA" "0" "1000" ]; };
   testFromHexString = { expr = [ (fromHexString "ff") (fromHexString "FF") (fromHexString "0") (throws (fromHexString "xyz")) ]; expected = [ 255 255 0 true ]; };
