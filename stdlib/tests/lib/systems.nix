@@ -432,6 +432,16 @@ h.runTests (
     };
     testPlatformPatterns = { expr = lib.meta.platformMatch (elaborate { system = "x86_64-linux"; isStatic = true; }) inspect.platformPatterns.isStatic; expected = true; };
     testPlatformsSelect = { expr = (lib.systems.platforms.select armv6l).gcc.arch; expected = "armv6kz"; };
+    testElaborateLoadsLittle = {
+      # elaborate must not need the heavier sub-libraries
+      expr =
+        let
+          l = (import ../../lib).extend (f: p: { customisation = throw "c"; debug = throw "d"; versions = throw "v"; meta = throw "m"; fixedPoints = throw "fp"; });
+          p = l.systems.elaborate "x86_64-linux";
+        in
+        builtins.deepSeq p._withoutFunctions p.config;
+      expected = "x86_64-unknown-linux-gnu";
+    };
     testArchInferiors = { expr = lib.systems.platforms.archInferiors "x86-64-v3"; expected = [ "x86-64-v2" "x86-64" ]; };
   }
 )
