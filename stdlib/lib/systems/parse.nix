@@ -232,7 +232,7 @@ let
             abi = "unknown";
           }
         else
-          b.throw "system string '${joined}' with 1 component is ambiguous"
+          b.throw "ambiguous system string '${joined}': a single component names a platform only for avr"
       )
     else if n == 2 then
       (
@@ -284,7 +284,7 @@ let
             kernel = "cygwin";
           }
         else
-          b.throw "system string '${joined}' with 3 components is ambiguous"
+          b.throw "ambiguous system string '${joined}': cannot tell which of its 3 components is the vendor, kernel or ABI"
       )
     else if n == 4 then
       {
@@ -294,7 +294,7 @@ let
         abi = p 3;
       }
     else
-      b.throw "system string '${joined}' has an invalid number of hyphen-separated components";
+      b.throw "invalid number of components (${toString n}) in system string '${joined}'; expected 1 to 4";
 
   removeAbiSuffix =
     x:
