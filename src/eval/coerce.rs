@@ -168,7 +168,11 @@ impl Evaluator {
                     let part = self.coerce_to_string(v, &mut ctx, mode).map_err(|e| {
                         e.at(span).with_frame(
                             Some(span),
-                            if first == First::Path { "while evaluating a path segment" } else { "while evaluating a string interpolation" },
+                            if first == First::Path {
+                                "while evaluating a path segment"
+                            } else {
+                                "while evaluating a string interpolation"
+                            },
                         )
                     })?;
                     out.extend_from_slice(&part);

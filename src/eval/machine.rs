@@ -264,9 +264,9 @@ impl Evaluator {
     fn eval_with_var(&self, span: Span, name: Symbol, withs: &[u32], env: &Env) -> EvalResult<Value> {
         for &depth in withs {
             let scope = env.ancestor(depth).get(0).clone();
-            let scope = self
-                .force(&scope)
-                .map_err(|e| e.with_frame(Some(span), "while evaluating the first subexpression of a with expression"))?;
+            let scope = self.force(&scope).map_err(|e| {
+                e.with_frame(Some(span), "while evaluating the first subexpression of a with expression")
+            })?;
             match &scope {
                 Value::Attrs(a) => {
                     if let Some(v) = a.get(name) {
@@ -315,7 +315,10 @@ impl Evaluator {
                 Some(x) => {
                     v = match x {
                         Value::Thunk(t) => self.force_thunk(&t).map_err(|e| {
-                            e.with_frame(Some(span), format!("while evaluating the attribute '{}'", show_attr_name(&name.as_str())))
+                            e.with_frame(
+                                Some(span),
+                                format!("while evaluating the attribute '{}'", show_attr_name(&name.as_str())),
+                            )
                         })?,
                         other => other,
                     };
@@ -395,7 +398,10 @@ impl Evaluator {
                     .and_then(|e| e.pos.span())
                     .map(crate::diag::source_map::describe_position)
                     .unwrap_or_else(|| "an earlier definition".into());
-                return Err(EvalError::eval(format!("dynamic attribute '{name}' already defined at {previous}"), d.span));
+                return Err(EvalError::eval(
+                    format!("dynamic attribute '{name}' already defined at {previous}"),
+                    d.span,
+                ));
             }
             entries.push(Attr { name, pos: d.pos, value: self.delay(&d.value, &scope_env) });
         }
@@ -515,7 +521,10 @@ impl Evaluator {
                             if !close.is_empty() {
                                 e = e.with_note(format!("Did you mean {}?", join_or(&close)));
                             }
-                            return Err(e.with_frame(Some(lambda.span), format!("while calling {}", Self::lambda_name(lambda))));
+                            return Err(e.with_frame(
+                                Some(lambda.span),
+                                format!("while calling {}", Self::lambda_name(lambda)),
+                            ));
                         }
                     }
                 }
@@ -736,7 +745,9 @@ fn as_float(v: &Value) -> f64 {
 
 fn cond_span(ir: &Ir) -> Option<Span> {
     match ir {
-        Ir::Call { span, .. } | Ir::Select { span, .. } | Ir::BinOp { span, .. } | Ir::WithVar { span, .. } => Some(*span),
+        Ir::Call { span, .. } | Ir::Select { span, .. } | Ir::BinOp { span, .. } | Ir::WithVar { span, .. } => {
+            Some(*span)
+        }
         _ => None,
     }
 }

@@ -106,8 +106,7 @@ pub(crate) fn write(drv: &Derivation, opts: WriteOptions<'_>) -> Vec<u8> {
         s.push(b'(');
         escaped(&mut s, k);
         s.push(b',');
-        let masked =
-            opts.mask_outputs && std::str::from_utf8(k).is_ok_and(|k| drv.outputs.contains_key(k));
+        let masked = opts.mask_outputs && std::str::from_utf8(k).is_ok_and(|k| drv.outputs.contains_key(k));
         escaped(&mut s, if masked { b"" } else { v });
         s.push(b')');
     }
@@ -143,10 +142,7 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn err(&self, message: impl Into<String>) -> StoreError {
-        StoreError::BadDerivation {
-            offset: self.pos,
-            message: message.into(),
-        }
+        StoreError::BadDerivation { offset: self.pos, message: message.into() }
     }
 
     fn expect(&mut self, lit: &str) -> Result<()> {
@@ -197,19 +193,15 @@ impl Parser<'_> {
 
     fn string(&mut self, what: &str) -> Result<String> {
         let start = self.pos;
-        String::from_utf8(self.bytes()?).map_err(|_| StoreError::BadDerivation {
-            offset: start,
-            message: format!("{what} is not valid UTF-8"),
-        })
+        String::from_utf8(self.bytes()?)
+            .map_err(|_| StoreError::BadDerivation { offset: start, message: format!("{what} is not valid UTF-8") })
     }
 
     fn store_path(&mut self, what: &str) -> Result<String> {
         let start = self.pos;
         let s = self.string(what)?;
-        StorePath::parse(&s).map_err(|e| StoreError::BadDerivation {
-            offset: start,
-            message: format!("bad {what}: {e}"),
-        })?;
+        StorePath::parse(&s)
+            .map_err(|e| StoreError::BadDerivation { offset: start, message: format!("bad {what}: {e}") })?;
         Ok(s)
     }
 
@@ -248,10 +240,7 @@ pub(crate) fn parse(text: &[u8], name: &str) -> Result<Derivation> {
         p.expect(")")?;
         let output = parse_output(&out_name, path, &algo, &hash).map_err(|e| match e {
             StoreError::BadDerivation { .. } => e,
-            other => StoreError::BadDerivation {
-                offset: start,
-                message: other.to_string(),
-            },
+            other => StoreError::BadDerivation { offset: start, message: other.to_string() },
         })?;
         if drv.outputs.insert(out_name.clone(), output).is_some() {
             return Err(p.err(format!("duplicate output '{out_name}'")));
@@ -297,10 +286,7 @@ pub(crate) fn parse(text: &[u8], name: &str) -> Result<Derivation> {
         let v = p.bytes()?;
         p.expect(")")?;
         if drv.env.contains_key(&k) {
-            return Err(p.err(format!(
-                "duplicate environment variable '{}'",
-                String::from_utf8_lossy(&k)
-            )));
+            return Err(p.err(format!("duplicate environment variable '{}'", String::from_utf8_lossy(&k))));
         }
         drv.env.insert(k, v);
         Ok(())
@@ -320,9 +306,7 @@ fn parse_output(name: &str, path: String, algo: &str, hash: &str) -> Result<Deri
     };
     if algo.is_empty() {
         if !hash.is_empty() {
-            return Err(StoreError::Derivation(format!(
-                "output '{name}' has a hash but no hash algorithm"
-            )));
+            return Err(StoreError::Derivation(format!("output '{name}' has a hash but no hash algorithm")));
         }
         if path.is_empty() {
             return Err(unsupported("deferred (content-addressed input)"));
@@ -337,10 +321,7 @@ fn parse_output(name: &str, path: String, algo: &str, hash: &str) -> Result<Deri
         return Err(unsupported("impure"));
     }
     StorePath::parse(&path)?;
-    Ok(DerivationOutput {
-        path,
-        hash: Some(FixedOutputHash::parse(algo, hash)?),
-    })
+    Ok(DerivationOutput { path, hash: Some(FixedOutputHash::parse(algo, hash)?) })
 }
 
 #[cfg(test)]
@@ -360,13 +341,7 @@ mod tests {
     #[test]
     fn masked() {
         let drv = parse(SIMPLE.as_bytes(), "simple").unwrap();
-        let masked = write(
-            &drv,
-            WriteOptions {
-                mask_outputs: true,
-                input_drvs: None,
-            },
-        );
+        let masked = write(&drv, WriteOptions { mask_outputs: true, input_drvs: None });
         let want = r#"Derive([("out","","","")],[],[],"x86_64-linux","/bin/sh",[],[("builder","/bin/sh"),("name","simple"),("out",""),("system","x86_64-linux")])"#;
         assert_eq!(String::from_utf8(masked).unwrap(), want);
     }
@@ -395,10 +370,7 @@ mod tests {
             &SIMPLE.replace("[(\"out\",\"/nix", "[(\"out\",\"/tmp"),
             &SIMPLE.replace("\"\",\"\")]", "\"r:sha256\",\"\")]"),
             &SIMPLE.replace("\"\",\"\")]", "\"r:sha256\",\"impure\")]"),
-            &SIMPLE.replace(
-                "(\"name\",\"simple\")",
-                "(\"name\",\"simple\"),(\"name\",\"x\")",
-            ),
+            &SIMPLE.replace("(\"name\",\"simple\")", "(\"name\",\"simple\"),(\"name\",\"x\")"),
         ];
         for c in cases {
             assert!(parse(c.as_bytes(), "simple").is_err(), "{c}");

@@ -35,9 +35,7 @@ impl FileIngestionMethod {
         match mode {
             "flat" => Ok(FileIngestionMethod::Flat),
             "recursive" => Ok(FileIngestionMethod::Recursive),
-            _ => Err(StoreError::Derivation(format!(
-                "invalid value '{mode}' for 'outputHashMode' attribute"
-            ))),
+            _ => Err(StoreError::Derivation(format!("invalid value '{mode}' for 'outputHashMode' attribute"))),
         }
     }
 }
@@ -63,10 +61,7 @@ impl FixedOutputHash {
             None => (FileIngestionMethod::Flat, method_algo),
         };
         let algo = HashAlgo::parse(algo)?;
-        Ok(FixedOutputHash {
-            method,
-            hash: Hash::parse_bare(hash, algo)?,
-        })
+        Ok(FixedOutputHash { method, hash: Hash::parse_bare(hash, algo)? })
     }
 }
 
@@ -90,9 +85,7 @@ impl FixedOutputHash {
         };
         let algo = output_hash_algo.and_then(|a| HashAlgo::parse(a).ok());
         let hash = if output_hash.is_empty() {
-            let algo = algo.ok_or_else(|| {
-                StoreError::bad_hash("empty hash requires explicit hash type".into())
-            })?;
+            let algo = algo.ok_or_else(|| StoreError::bad_hash("empty hash requires explicit hash type".into()))?;
             Hash::zero(algo)
         } else {
             Hash::parse_any(output_hash, algo)?
@@ -126,10 +119,7 @@ impl ContentAddress {
             Some(r) => (FileIngestionMethod::Recursive, r),
             None => (FileIngestionMethod::Flat, rest),
         };
-        Ok(ContentAddress::Fixed(FixedOutputHash {
-            method,
-            hash: Hash::parse_prefixed(rest)?,
-        }))
+        Ok(ContentAddress::Fixed(FixedOutputHash { method, hash: Hash::parse_prefixed(rest)? }))
     }
 }
 
@@ -150,10 +140,7 @@ mod tests {
     #[test]
     fn method_algo_strings() {
         let h = hash_string(HashAlgo::Sha1, b"x");
-        let fo = FixedOutputHash {
-            method: FileIngestionMethod::Recursive,
-            hash: h.clone(),
-        };
+        let fo = FixedOutputHash { method: FileIngestionMethod::Recursive, hash: h.clone() };
         assert_eq!(fo.method_algo(), "r:sha1");
         let parsed = FixedOutputHash::parse("r:sha1", &h.to_base16()).unwrap();
         assert_eq!(parsed, fo);
@@ -169,10 +156,7 @@ mod tests {
         assert_eq!(text.to_string(), format!("text:sha256:{}", h.to_nix32()));
         assert_eq!(ContentAddress::parse(&text.to_string()).unwrap(), text);
         for method in [FileIngestionMethod::Flat, FileIngestionMethod::Recursive] {
-            let ca = ContentAddress::Fixed(FixedOutputHash {
-                method,
-                hash: h.clone(),
-            });
+            let ca = ContentAddress::Fixed(FixedOutputHash { method, hash: h.clone() });
             assert_eq!(ContentAddress::parse(&ca.to_string()).unwrap(), ca);
         }
         assert!(ContentAddress::parse("bogus:sha256:x").is_err());
@@ -194,8 +178,7 @@ mod tests {
         // …but cannot type a bare hash.
         let e = FixedOutputHash::from_derivation_attrs(hex, Some("foo"), None).unwrap_err();
         assert!(e.to_string().contains("does not include a type"), "{e}");
-        let h =
-            FixedOutputHash::from_derivation_attrs(hex, Some("sha256"), Some("recursive")).unwrap();
+        let h = FixedOutputHash::from_derivation_attrs(hex, Some("sha256"), Some("recursive")).unwrap();
         assert_eq!(h.method_algo(), "r:sha256");
         // Empty hash: zero hash of the given algorithm, or an error.
         let z = FixedOutputHash::from_derivation_attrs("", Some("sha256"), None).unwrap();
@@ -203,18 +186,12 @@ mod tests {
         let e = FixedOutputHash::from_derivation_attrs("", None, None).unwrap_err();
         assert_eq!(e.to_string(), "empty hash requires explicit hash type");
         let e = FixedOutputHash::from_derivation_attrs(sri, None, Some("nar")).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "invalid value 'nar' for 'outputHashMode' attribute"
-        );
+        assert_eq!(e.to_string(), "invalid value 'nar' for 'outputHashMode' attribute");
     }
 
     #[test]
     fn output_hash_mode() {
-        assert_eq!(
-            FileIngestionMethod::parse_mode("recursive").unwrap(),
-            FileIngestionMethod::Recursive
-        );
+        assert_eq!(FileIngestionMethod::parse_mode("recursive").unwrap(), FileIngestionMethod::Recursive);
         assert!(FileIngestionMethod::parse_mode("nar").is_err());
     }
 }

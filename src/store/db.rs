@@ -82,27 +82,19 @@ pub(crate) struct Db {
 }
 
 fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
 impl Db {
     pub(crate) fn open(file: &Path) -> Result<Db> {
         let ctx = || format!("opening '{}'", file.display());
         let conn = Connection::open(file).map_err(|e| StoreError::db(ctx(), e))?;
-        conn.busy_timeout(BUSY_TIMEOUT)
-            .map_err(|e| StoreError::db(ctx(), e))?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| StoreError::db(ctx(), e))?;
         // journal_mode returns a row, so it is queried rather than executed.
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
-            .map_err(|e| StoreError::db(ctx(), e))?;
+        let mode: String =
+            conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(|e| StoreError::db(ctx(), e))?;
         if !mode.eq_ignore_ascii_case("wal") {
-            return Err(StoreError::Other(format!(
-                "cannot switch '{}' to WAL mode (got '{mode}')",
-                file.display()
-            )));
+            return Err(StoreError::Other(format!("cannot switch '{}' to WAL mode (got '{mode}')", file.display())));
         }
         conn.execute_batch("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
             .map_err(|e| StoreError::db(ctx(), e))?;
@@ -124,22 +116,16 @@ impl Db {
                 "the store database has schema version {version}, newer than this tern ({SCHEMA_VERSION}); upgrade tern"
             )));
         }
-        tx.execute_batch(SCHEMA)
-            .map_err(|e| StoreError::db("creating the schema", e))?;
+        tx.execute_batch(SCHEMA).map_err(|e| StoreError::db("creating the schema", e))?;
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(|e| StoreError::db("setting the schema version", e))?;
-        tx.commit()
-            .map_err(|e| StoreError::db("creating the schema", e))
+        tx.commit().map_err(|e| StoreError::db("creating the schema", e))
     }
 
     fn path_id(conn: &Connection, path: &StorePath) -> Result<Option<i64>> {
-        conn.query_row(
-            "SELECT id FROM ValidPaths WHERE path = ?1",
-            [path.to_absolute()],
-            |r| r.get(0),
-        )
-        .optional()
-        .map_err(|e| StoreError::db(format!("looking up '{path}'"), e))
+        conn.query_row("SELECT id FROM ValidPaths WHERE path = ?1", [path.to_absolute()], |r| r.get(0))
+            .optional()
+            .map_err(|e| StoreError::db(format!("looking up '{path}'"), e))
     }
 
     pub(crate) fn is_valid(&self, path: &StorePath) -> Result<bool> {
@@ -169,13 +155,11 @@ impl Db {
         let Some((id, hash, time, deriver, size, ca)) = row else {
             return Ok(None);
         };
-        let bad = |what: &str, e: StoreError| {
-            StoreError::Other(format!("corrupt store database: {what} of '{path}': {e}"))
-        };
+        let bad =
+            |what: &str, e: StoreError| StoreError::Other(format!("corrupt store database: {what} of '{path}': {e}"));
         Ok(Some(PathInfo {
             path: path.clone(),
-            nar_hash: Hash::parse_any(&hash, Some(HashAlgo::Sha256))
-                .map_err(|e| bad("narHash", e))?,
+            nar_hash: Hash::parse_any(&hash, Some(HashAlgo::Sha256)).map_err(|e| bad("narHash", e))?,
             nar_size: size.unwrap_or(0).max(0) as u64,
             references: self.references_of_id(id, path)?,
             deriver: deriver
@@ -196,13 +180,9 @@ impl Db {
         let ctx = || format!("querying the references of '{path}'");
         let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT p.path FROM Refs r JOIN ValidPaths p ON p.id = r.reference WHERE r.referrer = ?1",
-            )
+            .prepare_cached("SELECT p.path FROM Refs r JOIN ValidPaths p ON p.id = r.reference WHERE r.referrer = ?1")
             .map_err(|e| StoreError::db(ctx(), e))?;
-        let rows = stmt
-            .query_map([id], |r| r.get::<_, String>(0))
-            .map_err(|e| StoreError::db(ctx(), e))?;
+        let rows = stmt.query_map([id], |r| r.get::<_, String>(0)).map_err(|e| StoreError::db(ctx(), e))?;
         let mut out = BTreeSet::new();
         for p in rows {
             out.insert(StorePath::parse(&p.map_err(|e| StoreError::db(ctx(), e))?)?);
@@ -228,9 +208,8 @@ impl Db {
                  WHERE r.reference = (SELECT id FROM ValidPaths WHERE path = ?1)",
             )
             .map_err(|e| StoreError::db(ctx(), e))?;
-        let rows = stmt
-            .query_map([path.to_absolute()], |r| r.get::<_, String>(0))
-            .map_err(|e| StoreError::db(ctx(), e))?;
+        let rows =
+            stmt.query_map([path.to_absolute()], |r| r.get::<_, String>(0)).map_err(|e| StoreError::db(ctx(), e))?;
         let mut out = BTreeSet::new();
         for p in rows {
             out.insert(StorePath::parse(&p.map_err(|e| StoreError::db(ctx(), e))?)?);
@@ -240,15 +219,10 @@ impl Db {
 
     pub(crate) fn list(&self) -> Result<Vec<StorePath>> {
         let ctx = "listing valid paths";
-        let mut stmt = self
-            .conn
-            .prepare("SELECT path FROM ValidPaths ORDER BY path")
-            .map_err(|e| StoreError::db(ctx, e))?;
-        let rows = stmt
-            .query_map([], |r| r.get::<_, String>(0))
-            .map_err(|e| StoreError::db(ctx, e))?;
-        rows.map(|p| StorePath::parse(&p.map_err(|e| StoreError::db(ctx, e))?))
-            .collect()
+        let mut stmt =
+            self.conn.prepare("SELECT path FROM ValidPaths ORDER BY path").map_err(|e| StoreError::db(ctx, e))?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(|e| StoreError::db(ctx, e))?;
+        rows.map(|p| StorePath::parse(&p.map_err(|e| StoreError::db(ctx, e))?)).collect()
     }
 
     /// Registers `infos` in one transaction. Every reference must be valid
@@ -256,10 +230,8 @@ impl Db {
     /// its hash, size, deriver (if given) and ca, and adds references.
     pub(crate) fn register(&mut self, infos: &[PathInfo]) -> Result<()> {
         let ctx = "registering valid paths";
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| StoreError::db(ctx, e))?;
+        let tx =
+            self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| StoreError::db(ctx, e))?;
         let batch: BTreeSet<&StorePath> = infos.iter().map(|i| &i.path).collect();
         for info in infos {
             for r in &info.references {
@@ -273,11 +245,7 @@ impl Db {
         }
         let mut ids = BTreeMap::new();
         for info in infos {
-            let time = if info.registration_time == 0 {
-                now()
-            } else {
-                info.registration_time
-            };
+            let time = if info.registration_time == 0 { now() } else { info.registration_time };
             tx.execute(
                 "INSERT INTO ValidPaths (path, hash, registrationTime, deriver, narSize, ca) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
@@ -293,26 +261,21 @@ impl Db {
                 ],
             )
             .map_err(|e| StoreError::db(format!("registering '{}'", info.path), e))?;
-            let id = Db::path_id(&tx, &info.path)?.ok_or_else(|| StoreError::NotValid {
-                path: info.path.to_absolute(),
-            })?;
+            let id =
+                Db::path_id(&tx, &info.path)?.ok_or_else(|| StoreError::NotValid { path: info.path.to_absolute() })?;
             ids.insert(&info.path, id);
         }
         for info in infos {
             for r in &info.references {
                 let rid = match ids.get(r) {
                     Some(&id) => id,
-                    None => Db::path_id(&tx, r)?.ok_or_else(|| StoreError::NotValid {
-                        path: r.to_absolute(),
-                    })?,
+                    None => Db::path_id(&tx, r)?.ok_or_else(|| StoreError::NotValid { path: r.to_absolute() })?,
                 };
                 tx.execute(
                     "INSERT OR IGNORE INTO Refs (referrer, reference) VALUES (?1, ?2)",
                     params![ids[&info.path], rid],
                 )
-                .map_err(|e| {
-                    StoreError::db(format!("registering references of '{}'", info.path), e)
-                })?;
+                .map_err(|e| StoreError::db(format!("registering references of '{}'", info.path), e))?;
             }
         }
         tx.commit().map_err(|e| StoreError::db(ctx, e))
@@ -329,9 +292,7 @@ impl Db {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| StoreError::db(ctx(), e))?;
-        let id = Db::path_id(&tx, drv)?.ok_or_else(|| StoreError::NotValid {
-            path: drv.to_absolute(),
-        })?;
+        let id = Db::path_id(&tx, drv)?.ok_or_else(|| StoreError::NotValid { path: drv.to_absolute() })?;
         for (name, path) in outputs {
             tx.execute(
                 "INSERT OR REPLACE INTO DerivationOutputs (drv, id, path) VALUES (?1, ?2, ?3)",
@@ -343,10 +304,7 @@ impl Db {
     }
 
     /// Output name → path of a registered `.drv` (empty if unknown).
-    pub(crate) fn derivation_outputs(
-        &self,
-        drv: &StorePath,
-    ) -> Result<BTreeMap<String, StorePath>> {
+    pub(crate) fn derivation_outputs(&self, drv: &StorePath) -> Result<BTreeMap<String, StorePath>> {
         let ctx = || format!("querying the outputs of '{drv}'");
         let mut stmt = self
             .conn
@@ -356,9 +314,7 @@ impl Db {
             )
             .map_err(|e| StoreError::db(ctx(), e))?;
         let rows = stmt
-            .query_map([drv.to_absolute()], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-            })
+            .query_map([drv.to_absolute()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
             .map_err(|e| StoreError::db(ctx(), e))?;
         let mut out = BTreeMap::new();
         for row in rows {

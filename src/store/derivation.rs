@@ -70,21 +70,13 @@ impl<F: FnMut(&str) -> Result<Derivation>> DerivationLoader for F {
 
 impl DerivationLoader for BTreeMap<String, Derivation> {
     fn load_derivation(&mut self, drv_path: &str) -> Result<Derivation> {
-        self.get(drv_path)
-            .cloned()
-            .ok_or_else(|| StoreError::NotValid {
-                path: drv_path.to_string(),
-            })
+        self.get(drv_path).cloned().ok_or_else(|| StoreError::NotValid { path: drv_path.to_string() })
     }
 }
 
 impl DerivationLoader for HashMap<String, Derivation> {
     fn load_derivation(&mut self, drv_path: &str) -> Result<Derivation> {
-        self.get(drv_path)
-            .cloned()
-            .ok_or_else(|| StoreError::NotValid {
-                path: drv_path.to_string(),
-            })
+        self.get(drv_path).cloned().ok_or_else(|| StoreError::NotValid { path: drv_path.to_string() })
     }
 }
 
@@ -143,9 +135,10 @@ impl Derivation {
     /// Parses the `.drv` text stored at `drv_path` (its name comes from the
     /// path).
     pub fn parse_at(text: &[u8], drv_path: &StorePath) -> Result<Derivation> {
-        let name = drv_path.name().strip_suffix(".drv").ok_or_else(|| {
-            StoreError::Derivation(format!("'{drv_path}' is not a derivation path"))
-        })?;
+        let name = drv_path
+            .name()
+            .strip_suffix(".drv")
+            .ok_or_else(|| StoreError::Derivation(format!("'{drv_path}' is not a derivation path")))?;
         aterm::parse(text, name)
     }
 
@@ -174,11 +167,7 @@ impl Derivation {
 
     /// The references of the `.drv` file: input derivations ∪ input sources.
     pub fn references(&self) -> Result<BTreeSet<StorePath>> {
-        self.input_drvs
-            .keys()
-            .chain(self.input_srcs.iter())
-            .map(|p| StorePath::parse(p))
-            .collect()
+        self.input_drvs.keys().chain(self.input_srcs.iter()).map(|p| StorePath::parse(p)).collect()
     }
 
     /// The store path of this derivation's `.drv` file (a text object named
@@ -191,18 +180,12 @@ impl Derivation {
 
     /// Output name → output path, for every output.
     pub fn output_paths(&self) -> BTreeMap<&str, &str> {
-        self.outputs
-            .iter()
-            .map(|(n, o)| (n.as_str(), o.path.as_str()))
-            .collect()
+        self.outputs.iter().map(|(n, o)| (n.as_str(), o.path.as_str())).collect()
     }
 
     fn check_outputs(&self) -> Result<()> {
         if self.outputs.is_empty() {
-            return Err(StoreError::Derivation(format!(
-                "derivation '{}' has no outputs",
-                self.name
-            )));
+            return Err(StoreError::Derivation(format!("derivation '{}' has no outputs", self.name)));
         }
         let hashed = self.outputs.values().filter(|o| o.hash.is_some()).count();
         if hashed > 0 && !self.is_fixed_output() {
@@ -211,10 +194,7 @@ impl Derivation {
             } else {
                 "the output of a fixed-output derivation must be called 'out'"
             };
-            return Err(StoreError::Derivation(format!(
-                "derivation '{}': {why}",
-                self.name
-            )));
+            return Err(StoreError::Derivation(format!("derivation '{}': {why}", self.name)));
         }
         Ok(())
     }
@@ -222,11 +202,7 @@ impl Derivation {
     /// Computes every output path and writes it into `outputs` and `env`
     /// (the end of `derivationStrict`, spec §3.3). Existing output paths
     /// and env values named after outputs are ignored and overwritten.
-    pub fn fill_output_paths(
-        &mut self,
-        loader: &mut dyn DerivationLoader,
-        memo: &mut HashModuloMemo,
-    ) -> Result<()> {
+    pub fn fill_output_paths(&mut self, loader: &mut dyn DerivationLoader, memo: &mut HashModuloMemo) -> Result<()> {
         self.check_outputs()?;
         if let Some(fo) = self.fixed_output() {
             let path = fixed_output_path(&self.name, fo.method, &fo.hash, &BTreeSet::new())?;
@@ -242,11 +218,9 @@ impl Derivation {
         }
         let hashes = hash_derivation_modulo(self, true, loader, memo)?;
         for name in names {
-            let hash = hashes.get(&name).ok_or_else(|| {
-                StoreError::Other(format!(
-                    "internal error: no modulo hash for output '{name}'"
-                ))
-            })?;
+            let hash = hashes
+                .get(&name)
+                .ok_or_else(|| StoreError::Other(format!("internal error: no modulo hash for output '{name}'")))?;
             let path = output_path(&self.name, &name, hash)?;
             self.set_output_path(&name, path.to_absolute());
         }
@@ -254,8 +228,7 @@ impl Derivation {
     }
 
     fn set_output_path(&mut self, output: &str, path: String) {
-        self.env
-            .insert(output.as_bytes().to_vec(), path.as_bytes().to_vec());
+        self.env.insert(output.as_bytes().to_vec(), path.as_bytes().to_vec());
         if let Some(o) = self.outputs.get_mut(output) {
             o.path = path;
         }
@@ -275,16 +248,8 @@ pub fn hash_derivation_modulo(
         // The path is recomputed from name and hash, like CppNix, rather
         // than trusted from the output field.
         let path = fixed_output_path(&drv.name, fo.method, &fo.hash, &BTreeSet::new())?;
-        let text = format!(
-            "fixed:out:{}:{}:{}",
-            fo.method_algo(),
-            fo.hash.to_base16(),
-            path
-        );
-        return Ok(BTreeMap::from([(
-            "out".to_string(),
-            hash_string(HashAlgo::Sha256, text.as_bytes()),
-        )]));
+        let text = format!("fixed:out:{}:{}:{}", fo.method_algo(), fo.hash.to_base16(), path);
+        return Ok(BTreeMap::from([("out".to_string(), hash_string(HashAlgo::Sha256, text.as_bytes()))]));
     }
     drv.check_outputs()?;
 
@@ -298,25 +263,12 @@ pub fn hash_derivation_modulo(
                     drv.name
                 ))
             })?;
-            rewritten
-                .entry(h.to_base16())
-                .or_default()
-                .insert(output.clone());
+            rewritten.entry(h.to_base16()).or_default().insert(output.clone());
         }
     }
-    let text = aterm::write(
-        drv,
-        WriteOptions {
-            mask_outputs,
-            input_drvs: Some(&rewritten),
-        },
-    );
+    let text = aterm::write(drv, WriteOptions { mask_outputs, input_drvs: Some(&rewritten) });
     let hash = hash_string(HashAlgo::Sha256, &text);
-    Ok(drv
-        .outputs
-        .keys()
-        .map(|o| (o.clone(), hash.clone()))
-        .collect())
+    Ok(drv.outputs.keys().map(|o| (o.clone(), hash.clone())).collect())
 }
 
 /// Modulo hashes of the derivation stored at `drv_path`, memoised.
@@ -343,11 +295,7 @@ mod tests {
         let mut d = Derivation::new(name);
         d.platform = b"x86_64-linux".to_vec();
         d.builder = b"/bin/sh".to_vec();
-        for (k, v) in [
-            ("builder", "/bin/sh"),
-            ("name", name),
-            ("system", "x86_64-linux"),
-        ] {
+        for (k, v) in [("builder", "/bin/sh"), ("name", name), ("system", "x86_64-linux")] {
             d.env.insert(k.as_bytes().to_vec(), v.as_bytes().to_vec());
         }
         d
@@ -355,13 +303,7 @@ mod tests {
 
     fn declare(d: &mut Derivation, outputs: &[&str]) {
         for o in outputs {
-            d.outputs.insert(
-                o.to_string(),
-                DerivationOutput {
-                    path: String::new(),
-                    hash: None,
-                },
-            );
+            d.outputs.insert(o.to_string(), DerivationOutput { path: String::new(), hash: None });
         }
     }
 
@@ -373,12 +315,8 @@ mod tests {
     fn simple_matches_spec_example() {
         let mut d = base("simple");
         declare(&mut d, &["out"]);
-        d.fill_output_paths(&mut no_inputs(), &mut HashModuloMemo::new())
-            .unwrap();
-        assert_eq!(
-            d.outputs["out"].path,
-            "/nix/store/nj83liashqlzmxjq8lyfxrx21whvgpqj-simple"
-        );
+        d.fill_output_paths(&mut no_inputs(), &mut HashModuloMemo::new()).unwrap();
+        assert_eq!(d.outputs["out"].path, "/nix/store/nj83liashqlzmxjq8lyfxrx21whvgpqj-simple");
         assert_eq!(d.env_get("out"), Some(d.outputs["out"].path.as_bytes()));
     }
 
@@ -398,8 +336,7 @@ mod tests {
     fn multiple_outputs_get_distinct_paths() {
         let mut d = base("multi");
         declare(&mut d, &["out", "dev"]);
-        d.fill_output_paths(&mut no_inputs(), &mut HashModuloMemo::new())
-            .unwrap();
+        d.fill_output_paths(&mut no_inputs(), &mut HashModuloMemo::new()).unwrap();
         assert!(d.outputs["dev"].path.ends_with("-multi-dev"));
         assert!(d.outputs["out"].path.ends_with("-multi"));
     }
@@ -408,13 +345,9 @@ mod tests {
     fn fixed_output_with_two_outputs_is_an_error() {
         let mut d = base("fod");
         declare(&mut d, &["out", "dev"]);
-        d.outputs.get_mut("out").unwrap().hash = Some(FixedOutputHash {
-            method: FileIngestionMethod::Flat,
-            hash: hash_string(HashAlgo::Sha256, b""),
-        });
-        let e = d
-            .fill_output_paths(&mut no_inputs(), &mut HashModuloMemo::new())
-            .unwrap_err();
+        d.outputs.get_mut("out").unwrap().hash =
+            Some(FixedOutputHash { method: FileIngestionMethod::Flat, hash: hash_string(HashAlgo::Sha256, b"") });
+        let e = d.fill_output_paths(&mut no_inputs(), &mut HashModuloMemo::new()).unwrap_err();
         assert!(e.to_string().contains("multiple outputs"), "{e}");
     }
 
@@ -423,19 +356,14 @@ mod tests {
         let mut d = base("x");
         declare(&mut d, &["out"]);
         let missing = "/nix/store/49c9l6zsk73s3waaqjxvc2vs88q36fzf-chain-a.drv";
-        d.input_drvs
-            .insert(missing.to_string(), BTreeSet::from(["out".to_string()]));
-        let e = d
-            .fill_output_paths(&mut no_inputs(), &mut HashModuloMemo::new())
-            .unwrap_err();
+        d.input_drvs.insert(missing.to_string(), BTreeSet::from(["out".to_string()]));
+        let e = d.fill_output_paths(&mut no_inputs(), &mut HashModuloMemo::new()).unwrap_err();
         assert!(e.to_string().contains(missing), "{e}");
     }
 
     #[test]
     fn no_outputs_is_an_error() {
         let mut d = base("x");
-        assert!(d
-            .fill_output_paths(&mut no_inputs(), &mut HashModuloMemo::new())
-            .is_err());
+        assert!(d.fill_output_paths(&mut no_inputs(), &mut HashModuloMemo::new()).is_err());
     }
 }

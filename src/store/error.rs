@@ -21,11 +21,7 @@ pub enum StoreError {
     /// message is complete and names the offending path and character.
     BadStorePath(String),
     /// A file system operation failed.
-    Io {
-        action: &'static str,
-        path: PathBuf,
-        source: io::Error,
-    },
+    Io { action: &'static str, path: PathBuf, source: io::Error },
     /// A file that is neither a regular file, a directory nor a symlink was
     /// met while serialising a NAR.
     UnsupportedFileType { path: PathBuf },
@@ -39,10 +35,7 @@ pub enum StoreError {
     /// A store path was expected to be valid (registered) but is not.
     NotValid { path: String },
     /// The metadata database failed.
-    Db {
-        action: String,
-        source: rusqlite::Error,
-    },
+    Db { action: String, source: rusqlite::Error },
     /// Anything else, with a complete message.
     Other(String),
 }
@@ -51,11 +44,7 @@ impl StoreError {
     /// Wraps an I/O error with the action and path it concerned.
     #[cold]
     pub fn io(action: &'static str, path: &Path, source: io::Error) -> StoreError {
-        StoreError::Io {
-            action,
-            path: path.to_path_buf(),
-            source,
-        }
+        StoreError::Io { action, path: path.to_path_buf(), source }
     }
 
     #[cold]
@@ -65,10 +54,7 @@ impl StoreError {
 
     #[cold]
     pub(crate) fn db(action: impl Into<String>, source: rusqlite::Error) -> StoreError {
-        StoreError::Db {
-            action: action.into(),
-            source,
-        }
+        StoreError::Db { action: action.into(), source }
     }
 }
 
@@ -77,11 +63,7 @@ impl fmt::Display for StoreError {
         match self {
             StoreError::BadHash(msg) => f.write_str(msg),
             StoreError::BadStorePath(msg) => f.write_str(msg),
-            StoreError::Io {
-                action,
-                path,
-                source,
-            } => write!(f, "cannot {action} '{}': {source}", path.display()),
+            StoreError::Io { action, path, source } => write!(f, "cannot {action} '{}': {source}", path.display()),
             StoreError::UnsupportedFileType { path } => {
                 write!(f, "file '{}' has an unsupported type", path.display())
             }

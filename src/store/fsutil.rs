@@ -30,8 +30,7 @@ pub(crate) fn copy_tree(src: &Path, dest: &Path, excluded: &HashSet<PathBuf>) ->
         }
         EntryType::Symlink => {
             let target = fs::read_link(src).map_err(|e| StoreError::io("read symlink", src, e))?;
-            std::os::unix::fs::symlink(&target, dest)
-                .map_err(|e| StoreError::io("create symlink", dest, e))?;
+            std::os::unix::fs::symlink(&target, dest).map_err(|e| StoreError::io("create symlink", dest, e))?;
         }
         EntryType::Directory => {
             fs::create_dir(dest).map_err(|e| StoreError::io("create directory", dest, e))?;
@@ -43,11 +42,7 @@ pub(crate) fn copy_tree(src: &Path, dest: &Path, excluded: &HashSet<PathBuf>) ->
                 copy_tree(&child, &dest.join(&name), excluded)?;
             }
         }
-        EntryType::Unknown => {
-            return Err(StoreError::UnsupportedFileType {
-                path: src.to_path_buf(),
-            })
-        }
+        EntryType::Unknown => return Err(StoreError::UnsupportedFileType { path: src.to_path_buf() }),
     }
     Ok(())
 }
@@ -66,11 +61,7 @@ pub fn canonicalise(path: &Path) -> Result<()> {
         }
         EntryType::Regular if meta.permissions().mode() & 0o100 != 0 => 0o555,
         EntryType::Regular => 0o444,
-        EntryType::Unknown => {
-            return Err(StoreError::UnsupportedFileType {
-                path: path.to_path_buf(),
-            })
-        }
+        EntryType::Unknown => return Err(StoreError::UnsupportedFileType { path: path.to_path_buf() }),
     };
     // The mtime goes first: opening needs read permission, which both modes
     // grant, and the chmod does not touch the mtime.
@@ -98,12 +89,10 @@ pub(crate) fn remove_tree(path: &Path) -> Result<()> {
 }
 
 fn make_dirs_writable(dir: &Path) -> Result<()> {
-    fs::set_permissions(dir, fs::Permissions::from_mode(0o755))
-        .map_err(|e| StoreError::io("make writable", dir, e))?;
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o755)).map_err(|e| StoreError::io("make writable", dir, e))?;
     for name in sorted_entries(dir)? {
         let child = dir.join(name);
-        let meta =
-            fs::symlink_metadata(&child).map_err(|e| StoreError::io("get status of", &child, e))?;
+        let meta = fs::symlink_metadata(&child).map_err(|e| StoreError::io("get status of", &child, e))?;
         if meta.is_dir() {
             make_dirs_writable(&child)?;
         }
@@ -135,16 +124,10 @@ impl PathLock {
                 .truncate(false)
                 .open(lock_file)
                 .map_err(|e| StoreError::io("open lock file", lock_file, e))?;
-            file.lock()
-                .map_err(|e| StoreError::io("lock", lock_file, e))?;
-            let meta = file
-                .metadata()
-                .map_err(|e| StoreError::io("get status of", lock_file, e))?;
+            file.lock().map_err(|e| StoreError::io("lock", lock_file, e))?;
+            let meta = file.metadata().map_err(|e| StoreError::io("get status of", lock_file, e))?;
             if std::os::unix::fs::MetadataExt::nlink(&meta) > 0 {
-                return Ok(PathLock {
-                    file,
-                    path: lock_file.to_path_buf(),
-                });
+                return Ok(PathLock { file, path: lock_file.to_path_buf() });
             }
         }
     }

@@ -37,12 +37,7 @@ pub enum HashAlgo {
 
 impl HashAlgo {
     /// All algorithms, in the order CppNix lists them.
-    pub const ALL: [HashAlgo; 4] = [
-        HashAlgo::Md5,
-        HashAlgo::Sha1,
-        HashAlgo::Sha256,
-        HashAlgo::Sha512,
-    ];
+    pub const ALL: [HashAlgo; 4] = [HashAlgo::Md5, HashAlgo::Sha1, HashAlgo::Sha256, HashAlgo::Sha512];
 
     /// The name used in hash prefixes, SRI strings and `.drv` files.
     pub fn name(self) -> &'static str {
@@ -154,10 +149,7 @@ impl Hash {
 
     /// The all-zero hash, which CppNix substitutes for an empty `outputHash`.
     pub fn zero(algo: HashAlgo) -> Hash {
-        Hash {
-            algo,
-            bytes: vec![0; algo.size()],
-        }
+        Hash { algo, bytes: vec![0; algo.size()] }
     }
 
     pub fn algo(&self) -> HashAlgo {
@@ -181,9 +173,7 @@ impl Hash {
                 )))
             }
             (Some(p), Some(expected)) if p != expected => {
-                return Err(StoreError::bad_hash(format!(
-                    "hash '{s}' should have type '{expected}'"
-                )))
+                return Err(StoreError::bad_hash(format!("hash '{s}' should have type '{expected}'")))
             }
             (Some(a), _) | (None, Some(a)) => a,
         };
@@ -194,9 +184,7 @@ impl Hash {
     pub fn parse_prefixed(s: &str) -> Result<Hash> {
         let (prefix, rest, is_sri) = split_prefix(s);
         let Some(prefix) = prefix else {
-            return Err(StoreError::bad_hash(format!(
-                "hash '{s}' does not include a type"
-            )));
+            return Err(StoreError::bad_hash(format!("hash '{s}' does not include a type")));
         };
         Hash::decode_rest(rest, HashAlgo::parse(prefix)?, is_sri)
     }
@@ -218,28 +206,24 @@ impl Hash {
     fn decode_rest(rest: &str, algo: HashAlgo, is_sri: bool) -> Result<Hash> {
         let len = rest.len();
         if !is_sri && len == algo.base16_len() {
-            let bytes = decode_hex(rest)
-                .ok_or_else(|| StoreError::bad_hash(format!("invalid base-16 hash '{rest}'")))?;
+            let bytes =
+                decode_hex(rest).ok_or_else(|| StoreError::bad_hash(format!("invalid base-16 hash '{rest}'")))?;
             return Hash::new(algo, bytes);
         }
         if !is_sri && len == algo.nix32_len() {
-            let bytes = base32::decode(rest)
-                .map_err(|_| StoreError::bad_hash(format!("invalid base-32 hash '{rest}'")))?;
+            let bytes =
+                base32::decode(rest).map_err(|_| StoreError::bad_hash(format!("invalid base-32 hash '{rest}'")))?;
             return Hash::new(algo, bytes);
         }
         if is_sri || len == algo.base64_len() {
             let bytes = decode_base64(rest)?;
             if bytes.len() != algo.size() {
                 let kind = if is_sri { "SRI" } else { "base-64" };
-                return Err(StoreError::bad_hash(format!(
-                    "invalid {kind} hash '{rest}'"
-                )));
+                return Err(StoreError::bad_hash(format!("invalid {kind} hash '{rest}'")));
             }
             return Hash::new(algo, bytes);
         }
-        Err(StoreError::bad_hash(format!(
-            "hash '{rest}' has wrong length for hash type '{algo}'"
-        )))
+        Err(StoreError::bad_hash(format!("hash '{rest}' has wrong length for hash type '{algo}'")))
     }
 
     /// Lowercase hexadecimal.
@@ -323,20 +307,16 @@ fn decode_hex(s: &str) -> Option<Vec<u8>> {
     if !s.len().is_multiple_of(2) {
         return None;
     }
-    s.as_bytes()
-        .chunks(2)
-        .map(|p| Some(nibble(p[0])? << 4 | nibble(p[1])?))
-        .collect()
+    s.as_bytes().chunks(2).map(|p| Some(nibble(p[0])? << 4 | nibble(p[1])?)).collect()
 }
 
 fn decode_base64(s: &str) -> Result<Vec<u8>> {
     // CppNix ignores everything from the first '=' on.
     let body = s.split('=').next().unwrap_or("");
     LENIENT_BASE64.decode(body).map_err(|e| match e {
-        base64::DecodeError::InvalidByte(_, c) => StoreError::bad_hash(format!(
-            "invalid character in Base64 string: '{}'",
-            c as char
-        )),
+        base64::DecodeError::InvalidByte(_, c) => {
+            StoreError::bad_hash(format!("invalid character in Base64 string: '{}'", c as char))
+        }
         other => StoreError::bad_hash(format!("invalid Base64 string '{s}': {other}")),
     })
 }
@@ -456,10 +436,7 @@ mod tests {
 
     #[test]
     fn hello_sha256() {
-        assert_eq!(
-            sha256_hello().to_base16(),
-            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
-        );
+        assert_eq!(sha256_hello().to_base16(), "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
     }
 
     #[test]
@@ -507,38 +484,17 @@ mod tests {
             e(Hash::parse_any("abc", None)),
             "hash 'abc' does not include a type, nor is the type otherwise known from context"
         );
-        assert_eq!(
-            e(Hash::parse_any("sha256-AAAA", None)),
-            "invalid SRI hash 'AAAA'"
-        );
-        assert_eq!(
-            e(Hash::parse_any("sha1:abc", Some(HashAlgo::Sha256))),
-            "hash 'sha1:abc' should have type 'sha256'"
-        );
-        assert_eq!(
-            e(Hash::parse_any("foo:abc", None)),
-            "unknown hash algorithm 'foo'"
-        );
+        assert_eq!(e(Hash::parse_any("sha256-AAAA", None)), "invalid SRI hash 'AAAA'");
+        assert_eq!(e(Hash::parse_any("sha1:abc", Some(HashAlgo::Sha256))), "hash 'sha1:abc' should have type 'sha256'");
+        assert_eq!(e(Hash::parse_any("foo:abc", None)), "unknown hash algorithm 'foo'");
         assert_eq!(e(Hash::parse_sri("abc")), "hash 'abc' is not SRI");
-        assert_eq!(
-            e(Hash::parse_prefixed("abc")),
-            "hash 'abc' does not include a type"
-        );
+        assert_eq!(e(Hash::parse_prefixed("abc")), "hash 'abc' does not include a type");
         let bad_hex = "g".repeat(64);
-        assert_eq!(
-            e(Hash::parse_bare(&bad_hex, HashAlgo::Sha256)),
-            format!("invalid base-16 hash '{bad_hex}'")
-        );
+        assert_eq!(e(Hash::parse_bare(&bad_hex, HashAlgo::Sha256)), format!("invalid base-16 hash '{bad_hex}'"));
         let bad32 = "e".repeat(52);
-        assert_eq!(
-            e(Hash::parse_bare(&bad32, HashAlgo::Sha256)),
-            format!("invalid base-32 hash '{bad32}'")
-        );
+        assert_eq!(e(Hash::parse_bare(&bad32, HashAlgo::Sha256)), format!("invalid base-32 hash '{bad32}'"));
         let bad64 = format!("{}!=", "A".repeat(42));
-        assert_eq!(
-            e(Hash::parse_bare(&bad64, HashAlgo::Sha256)),
-            "invalid character in Base64 string: '!'"
-        );
+        assert_eq!(e(Hash::parse_bare(&bad64, HashAlgo::Sha256)), "invalid character in Base64 string: '!'");
     }
 
     #[test]

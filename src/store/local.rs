@@ -33,10 +33,7 @@ use super::error::{Result, StoreError};
 use super::fsutil::{canonicalise, copy_tree, remove_tree, PathLock, TempObject};
 use super::hash::{hash_file, hash_string, HashAlgo};
 use super::nar::{self, EntryType};
-use super::path::{
-    fixed_output_path, source_path, split_store_path, text_path, validate_name, StorePath,
-    STORE_DIR,
-};
+use super::path::{fixed_output_path, source_path, split_store_path, text_path, validate_name, StorePath, STORE_DIR};
 
 /// The default store root: `$XDG_DATA_HOME/tern`, else
 /// `$HOME/.local/share/tern`.
@@ -91,12 +88,7 @@ impl Store {
         // Absolute physical paths: the builder changes directories.
         let root = fs::canonicalize(root).map_err(|e| StoreError::io("resolve", root, e))?;
         let db = Db::open(&root.join("var/db.sqlite"))?;
-        Ok(Store {
-            objects: root.join("store"),
-            locks: root.join("var/locks"),
-            root,
-            db: Mutex::new(db),
-        })
+        Ok(Store { objects: root.join("store"), locks: root.join("var/locks"), root, db: Mutex::new(db) })
     }
 
     pub fn root(&self) -> &Path {
@@ -136,11 +128,7 @@ impl Store {
 
     /// References of a valid path.
     pub fn references(&self, path: &StorePath) -> Result<BTreeSet<StorePath>> {
-        self.db()
-            .references(path)?
-            .ok_or_else(|| StoreError::NotValid {
-                path: path.to_absolute(),
-            })
+        self.db().references(path)?.ok_or_else(|| StoreError::NotValid { path: path.to_absolute() })
     }
 
     /// Valid paths referring to `path`.
@@ -150,10 +138,7 @@ impl Store {
 
     /// The closure of `paths`: them and everything they reference,
     /// transitively. Every path must be valid.
-    pub fn closure<'a>(
-        &self,
-        paths: impl IntoIterator<Item = &'a StorePath>,
-    ) -> Result<BTreeSet<StorePath>> {
+    pub fn closure<'a>(&self, paths: impl IntoIterator<Item = &'a StorePath>) -> Result<BTreeSet<StorePath>> {
         let db = self.db();
         let mut done = BTreeSet::new();
         let mut todo: Vec<StorePath> = paths.into_iter().cloned().collect();
@@ -161,9 +146,7 @@ impl Store {
             if done.contains(&p) {
                 continue;
             }
-            let refs = db.references(&p)?.ok_or_else(|| StoreError::NotValid {
-                path: p.to_absolute(),
-            })?;
+            let refs = db.references(&p)?.ok_or_else(|| StoreError::NotValid { path: p.to_absolute() })?;
             todo.extend(refs.into_iter().filter(|r| !done.contains(r)));
             done.insert(p);
         }
@@ -236,12 +219,7 @@ impl Store {
 
     /// Adds a text object (`builtins.toFile`, `.drv` files). References
     /// must be valid.
-    pub fn add_text(
-        &self,
-        name: &str,
-        contents: &[u8],
-        references: &BTreeSet<StorePath>,
-    ) -> Result<StorePath> {
+    pub fn add_text(&self, name: &str, contents: &[u8], references: &BTreeSet<StorePath>) -> Result<StorePath> {
         let hash = hash_string(HashAlgo::Sha256, contents);
         let path = text_path(name, &hash, references)?;
         // Checked before writing anything (registration would refuse too,
@@ -260,8 +238,7 @@ impl Store {
                 .mode(0o644)
                 .open(tmp)
                 .map_err(|e| StoreError::io("create", tmp, e))?;
-            f.write_all(contents)
-                .map_err(|e| StoreError::io("write", tmp, e))?;
+            f.write_all(contents).map_err(|e| StoreError::io("write", tmp, e))?;
             let (nar_hash, nar_size) = nar::hash_contents(HashAlgo::Sha256, contents, false);
             Ok::<_, StoreError>(PathInfo {
                 path: path.clone(),
@@ -307,15 +284,8 @@ impl Store {
     /// Copies `src` into the store as `name`: recursive = a source object
     /// (NAR sha256, spec §2.2), flat = a fixed-output object of one regular
     /// file's bytes (symlinks followed, spec §2.3).
-    pub fn add_path(
-        &self,
-        src: &Path,
-        name: &str,
-        method: FileIngestionMethod,
-    ) -> Result<StorePath> {
-        self.add_path_filtered(src, name, method, &mut |_: &Path, _| {
-            Ok::<bool, StoreError>(true)
-        })
+    pub fn add_path(&self, src: &Path, name: &str, method: FileIngestionMethod) -> Result<StorePath> {
+        self.add_path_filtered(src, name, method, &mut |_: &Path, _| Ok::<bool, StoreError>(true))
     }
 
     /// Like [`Store::add_path`], with a `filterSource`-style filter over
@@ -413,10 +383,7 @@ impl Store {
 }
 
 fn changed_while_adding(src: &Path) -> StoreError {
-    StoreError::Other(format!(
-        "'{}' changed while it was being added to the store",
-        src.display()
-    ))
+    StoreError::Other(format!("'{}' changed while it was being added to the store", src.display()))
 }
 
 /// Loads input derivations from the store, for modulo hashing.
@@ -428,10 +395,7 @@ impl DerivationLoader for &Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store")
-            .field("root", &self.root)
-            .field("store_dir", &STORE_DIR)
-            .finish()
+        f.debug_struct("Store").field("root", &self.root).field("store_dir", &STORE_DIR).finish()
     }
 }
 
@@ -442,27 +406,15 @@ mod tests {
     #[test]
     fn default_root_rules() {
         let os = |s: &str| Some(OsString::from(s));
-        assert_eq!(
-            default_root_from(os("/x"), os("/home/u")).unwrap(),
-            PathBuf::from("/x/tern")
-        );
-        assert_eq!(
-            default_root_from(os(""), os("/home/u")).unwrap(),
-            PathBuf::from("/home/u/.local/share/tern")
-        );
-        assert_eq!(
-            default_root_from(None, os("/home/u")).unwrap(),
-            PathBuf::from("/home/u/.local/share/tern")
-        );
+        assert_eq!(default_root_from(os("/x"), os("/home/u")).unwrap(), PathBuf::from("/x/tern"));
+        assert_eq!(default_root_from(os(""), os("/home/u")).unwrap(), PathBuf::from("/home/u/.local/share/tern"));
+        assert_eq!(default_root_from(None, os("/home/u")).unwrap(), PathBuf::from("/home/u/.local/share/tern"));
         assert!(default_root_from(None, None).is_err());
         assert!(default_root_from(os(""), os("")).is_err());
     }
 
     #[test]
     fn explicit_root_wins() {
-        assert_eq!(
-            resolve_root(Some(Path::new("/s"))).unwrap(),
-            PathBuf::from("/s")
-        );
+        assert_eq!(resolve_root(Some(Path::new("/s"))).unwrap(), PathBuf::from("/s"));
     }
 }

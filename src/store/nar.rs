@@ -90,20 +90,12 @@ impl<W: Write> NarWriter<'_, W> {
     }
 
     fn raw(&mut self, bytes: &[u8], at: &Path) -> Result<()> {
-        self.sink
-            .write_all(bytes)
-            .map_err(|e| StoreError::io("write the NAR serialisation of", at, e))
+        self.sink.write_all(bytes).map_err(|e| StoreError::io("write the NAR serialisation of", at, e))
     }
 
     /// A regular file node whose contents come from `reader` (exactly `len`
     /// bytes, streamed).
-    fn regular(
-        &mut self,
-        executable: bool,
-        len: u64,
-        reader: &mut dyn Read,
-        at: &Path,
-    ) -> Result<()> {
+    fn regular(&mut self, executable: bool, len: u64, reader: &mut dyn Read, at: &Path) -> Result<()> {
         self.strs(&[b"(", b"type", b"regular"], at)?;
         if executable {
             self.strs(&[b"executable", b""], at)?;
@@ -116,10 +108,7 @@ impl<W: Write> NarWriter<'_, W> {
             let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
             let n = match reader.read(&mut buf[..want]) {
                 Ok(0) => {
-                    return Err(StoreError::Other(format!(
-                        "file '{}' shrank while it was being read",
-                        at.display()
-                    )))
+                    return Err(StoreError::Other(format!("file '{}' shrank while it was being read", at.display())))
                 }
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -165,8 +154,7 @@ where
             w.regular(executable, meta.len(), &mut file, path)?;
         }
         EntryType::Symlink => {
-            let target =
-                fs::read_link(path).map_err(|e| StoreError::io("read symlink", path, e))?;
+            let target = fs::read_link(path).map_err(|e| StoreError::io("read symlink", path, e))?;
             w.strs(&[b"(", b"type", b"symlink", b"target"], path)?;
             w.str(target.as_os_str().as_bytes(), path)?;
             w.str(b")", path)?;
@@ -175,8 +163,7 @@ where
             w.strs(&[b"(", b"type", b"directory"], path)?;
             for name in sorted_entries(path)? {
                 let child = path.join(&name);
-                let meta = fs::symlink_metadata(&child)
-                    .map_err(|e| StoreError::io("get status of", &child, e))?;
+                let meta = fs::symlink_metadata(&child).map_err(|e| StoreError::io("get status of", &child, e))?;
                 if !filter(&child, EntryType::of(&meta.file_type()))? {
                     continue;
                 }
@@ -188,12 +175,7 @@ where
             }
             w.str(b")", path)?;
         }
-        EntryType::Unknown => {
-            return Err(StoreError::UnsupportedFileType {
-                path: path.to_path_buf(),
-            }
-            .into())
-        }
+        EntryType::Unknown => return Err(StoreError::UnsupportedFileType { path: path.to_path_buf() }.into()),
     }
     Ok(())
 }
@@ -233,11 +215,7 @@ pub fn hash_path(algo: HashAlgo, path: &Path) -> Result<(Hash, u64)> {
 }
 
 /// Hash and size of the filtered NAR of `path`, streamed.
-pub fn hash_path_filtered<F, E>(
-    algo: HashAlgo,
-    path: &Path,
-    filter: &mut F,
-) -> Result<(Hash, u64), E>
+pub fn hash_path_filtered<F, E>(algo: HashAlgo, path: &Path, filter: &mut F) -> Result<(Hash, u64), E>
 where
     F: FnMut(&Path, EntryType) -> Result<bool, E>,
     E: From<StoreError>,
@@ -328,12 +306,8 @@ impl<R: Read> NarReader<R> {
 /// unsorted or duplicate entries, names with `/` or equal to `.`/`..`,
 /// non-zero padding. On error a partial tree may remain at `dest`.
 pub fn restore<R: Read>(reader: R, dest: &Path) -> Result<()> {
-    let mut r = NarReader {
-        r: BufReader::new(reader),
-        pos: 0,
-    };
-    r.expect(NAR_MAGIC)
-        .map_err(|_| StoreError::BadArchive("input is not a NAR (bad magic)".into()))?;
+    let mut r = NarReader { r: BufReader::new(reader), pos: 0 };
+    r.expect(NAR_MAGIC).map_err(|_| StoreError::BadArchive("input is not a NAR (bad magic)".into()))?;
     restore_node(&mut r, dest)
 }
 
@@ -361,8 +335,8 @@ fn restore_node<R: Read>(r: &mut NarReader<R>, path: &Path) -> Result<()> {
                 .mode(mode)
                 .open(path)
                 .map_err(|e| StoreError::io("create", path, e))?;
-            let copied = io::copy(&mut (&mut r.r).take(len), &mut file)
-                .map_err(|e| StoreError::io("write", path, e))?;
+            let copied =
+                io::copy(&mut (&mut r.r).take(len), &mut file).map_err(|e| StoreError::io("write", path, e))?;
             r.pos += copied;
             if copied != len {
                 return Err(r.bad("unexpected end of archive"));
@@ -391,16 +365,8 @@ fn restore_node<R: Read>(r: &mut NarReader<R>, path: &Path) -> Result<()> {
                 r.expect(b"(")?;
                 r.expect(b"name")?;
                 let name = r.token()?;
-                if name.is_empty()
-                    || name == b"."
-                    || name == b".."
-                    || name.contains(&b'/')
-                    || name.contains(&0)
-                {
-                    return Err(r.bad(format!(
-                        "invalid file name '{}'",
-                        String::from_utf8_lossy(&name)
-                    )));
+                if name.is_empty() || name == b"." || name == b".." || name.contains(&b'/') || name.contains(&0) {
+                    return Err(r.bad(format!("invalid file name '{}'", String::from_utf8_lossy(&name))));
                 }
                 if prev.as_ref().is_some_and(|p| p >= &name) {
                     return Err(r.bad("directory entries are not sorted"));
@@ -411,12 +377,7 @@ fn restore_node<R: Read>(r: &mut NarReader<R>, path: &Path) -> Result<()> {
                 prev = Some(name);
             }
         }
-        other => {
-            return Err(r.bad(format!(
-                "unknown file type '{}'",
-                String::from_utf8_lossy(other)
-            )))
-        }
+        other => return Err(r.bad(format!("unknown file type '{}'", String::from_utf8_lossy(other)))),
     }
     Ok(())
 }
@@ -436,17 +397,7 @@ mod tests {
         let mut got = Vec::new();
         dump_contents(b"hi", true, &mut got).unwrap();
         let mut want = Vec::new();
-        for t in [
-            &b"nix-archive-1"[..],
-            b"(",
-            b"type",
-            b"regular",
-            b"executable",
-            b"",
-            b"contents",
-            b"hi",
-            b")",
-        ] {
+        for t in [&b"nix-archive-1"[..], b"(", b"type", b"regular", b"executable", b"", b"contents", b"hi", b")"] {
             tok(&mut want, t);
         }
         assert_eq!(got, want);

@@ -87,10 +87,7 @@ impl StorePath {
     pub fn from_digest(digest: &[u8], name: &str) -> Result<StorePath> {
         let hash = base32::encode(digest);
         if hash.len() != HASH_PART_LEN {
-            return Err(StoreError::Other(format!(
-                "a store path digest must be 20 bytes, got {}",
-                digest.len()
-            )));
+            return Err(StoreError::Other(format!("a store path digest must be 20 bytes, got {}", digest.len())));
         }
         let base = format!("{hash}-{name}");
         check_name(name, Some(&base))?;
@@ -170,20 +167,14 @@ fn check_name(name: &str, base: Option<&str>) -> Result<()> {
         None => format!("store path name '{name}'"),
     };
     if name.is_empty() {
-        return Err(StoreError::BadStorePath(format!(
-            "{subject} has an empty name"
-        )));
+        return Err(StoreError::BadStorePath(format!("{subject} has an empty name")));
     }
     if name.len() > MAX_NAME_LEN {
-        return Err(StoreError::BadStorePath(format!(
-            "{subject} has a name longer than {MAX_NAME_LEN} characters"
-        )));
+        return Err(StoreError::BadStorePath(format!("{subject} has a name longer than {MAX_NAME_LEN} characters")));
     }
     let allowed = |c: char| c.is_ascii_alphanumeric() || "+-._?=".contains(c);
     if let Some(c) = name.chars().find(|&c| !allowed(c)) {
-        return Err(StoreError::BadStorePath(format!(
-            "{subject} contains illegal character '{c}'"
-        )));
+        return Err(StoreError::BadStorePath(format!("{subject} contains illegal character '{c}'")));
     }
     Ok(())
 }
@@ -204,20 +195,14 @@ fn require_sha256(hash: &Hash, what: &str) -> Result<()> {
     if hash.algo() == HashAlgo::Sha256 {
         Ok(())
     } else {
-        Err(StoreError::Other(format!(
-            "{what} must be a sha256 hash, got {}",
-            hash.algo()
-        )))
+        Err(StoreError::Other(format!("{what} must be a sha256 hash, got {}", hash.algo())))
     }
 }
 
 /// The general fingerprint `TYPE:sha256:<hex INNER>:/nix/store:NAME`.
 pub fn fingerprint(path_type: &str, inner: &Hash, name: &str) -> Result<String> {
     require_sha256(inner, "the inner hash of a store path fingerprint")?;
-    Ok(format!(
-        "{path_type}:sha256:{}:{STORE_DIR}:{name}",
-        inner.to_base16()
-    ))
+    Ok(format!("{path_type}:sha256:{}:{STORE_DIR}:{name}", inner.to_base16()))
 }
 
 /// Computes the store path for a fingerprint (sha256, xor-fold to 20 bytes,
@@ -229,20 +214,12 @@ pub fn path_from_fingerprint(fingerprint: &str, name: &str) -> Result<StorePath>
 
 /// Fingerprint of a text object (`toFile`, `.drv`) with these contents'
 /// sha256 and references.
-pub fn text_fingerprint(
-    name: &str,
-    content_hash: &Hash,
-    references: &BTreeSet<StorePath>,
-) -> Result<String> {
+pub fn text_fingerprint(name: &str, content_hash: &Hash, references: &BTreeSet<StorePath>) -> Result<String> {
     fingerprint(&type_with_refs("text", references), content_hash, name)
 }
 
 /// Fingerprint of a source object (recursive sha256 of its NAR).
-pub fn source_fingerprint(
-    name: &str,
-    nar_hash: &Hash,
-    references: &BTreeSet<StorePath>,
-) -> Result<String> {
+pub fn source_fingerprint(name: &str, nar_hash: &Hash, references: &BTreeSet<StorePath>) -> Result<String> {
     fingerprint(&type_with_refs("source", references), nar_hash, name)
 }
 
@@ -266,12 +243,7 @@ pub fn fixed_output_fingerprint(
             hash.algo()
         )));
     }
-    let inner = format!(
-        "fixed:out:{}{}:{}:",
-        method.prefix(),
-        hash.algo(),
-        hash.to_base16()
-    );
+    let inner = format!("fixed:out:{}{}:{}:", method.prefix(), hash.algo(), hash.to_base16());
     let inner = hash_string(HashAlgo::Sha256, inner.as_bytes());
     fingerprint("output:out", &inner, name)
 }
@@ -288,29 +260,17 @@ pub fn output_path_name(drv_name: &str, output: &str) -> String {
 
 /// Fingerprint of an input-addressed output, from the masked derivation hash.
 pub fn output_fingerprint(drv_name: &str, output: &str, masked_hash: &Hash) -> Result<String> {
-    fingerprint(
-        &format!("output:{output}"),
-        masked_hash,
-        &output_path_name(drv_name, output),
-    )
+    fingerprint(&format!("output:{output}"), masked_hash, &output_path_name(drv_name, output))
 }
 
 /// Path of a text object (`builtins.toFile`, `.drv` files).
-pub fn text_path(
-    name: &str,
-    content_hash: &Hash,
-    references: &BTreeSet<StorePath>,
-) -> Result<StorePath> {
+pub fn text_path(name: &str, content_hash: &Hash, references: &BTreeSet<StorePath>) -> Result<StorePath> {
     validate_name(name)?;
     path_from_fingerprint(&text_fingerprint(name, content_hash, references)?, name)
 }
 
 /// Path of a source object (`./path` imports, `builtins.path`).
-pub fn source_path(
-    name: &str,
-    nar_hash: &Hash,
-    references: &BTreeSet<StorePath>,
-) -> Result<StorePath> {
+pub fn source_path(name: &str, nar_hash: &Hash, references: &BTreeSet<StorePath>) -> Result<StorePath> {
     validate_name(name)?;
     path_from_fingerprint(&source_fingerprint(name, nar_hash, references)?, name)
 }
@@ -323,10 +283,7 @@ pub fn fixed_output_path(
     references: &BTreeSet<StorePath>,
 ) -> Result<StorePath> {
     validate_name(name)?;
-    path_from_fingerprint(
-        &fixed_output_fingerprint(name, method, hash, references)?,
-        name,
-    )
+    path_from_fingerprint(&fixed_output_fingerprint(name, method, hash, references)?, name)
 }
 
 /// Path of output `output` of an input-addressed derivation.
@@ -366,9 +323,7 @@ mod tests {
         assert_eq!(p.base_name(), "vmg5na96ajnh1v932j9jdzfc3022vbh9-a");
         assert!(!p.is_derivation());
         assert_eq!(p.to_absolute(), A);
-        assert!(StorePath::parse(&format!("{A}.drv"))
-            .unwrap()
-            .is_derivation());
+        assert!(StorePath::parse(&format!("{A}.drv")).unwrap().is_derivation());
     }
 
     #[test]
@@ -390,9 +345,7 @@ mod tests {
         for b in bad {
             assert!(StorePath::parse(b).is_err(), "{b}");
         }
-        let e = StorePath::parse("/nix/store/vmg5na96ajnh1v932j9jdzfc3022vbhe-a")
-            .unwrap_err()
-            .to_string();
+        let e = StorePath::parse("/nix/store/vmg5na96ajnh1v932j9jdzfc3022vbhe-a").unwrap_err().to_string();
         assert!(e.contains("illegal base-32 character 'e'"), "{e}");
     }
 
@@ -413,15 +366,7 @@ mod tests {
 
     #[test]
     fn name_rules() {
-        for ok in [
-            "a",
-            "A-Z_0.9+?=",
-            ".",
-            "..",
-            ".-x",
-            ".foo",
-            &"n".repeat(211),
-        ] {
+        for ok in ["a", "A-Z_0.9+?=", ".", "..", ".-x", ".foo", &"n".repeat(211)] {
             validate_name(ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
         }
         let msg = |n: &str| validate_name(n).unwrap_err().to_string();
@@ -467,10 +412,7 @@ mod tests {
 
     #[test]
     fn placeholders() {
-        assert_eq!(
-            placeholder("out"),
-            "/1rz4g4znpzjwh1xymhjpm42vipw92pr73vdgl6xs1hycac8kf2n9"
-        );
+        assert_eq!(placeholder("out"), "/1rz4g4znpzjwh1xymhjpm42vipw92pr73vdgl6xs1hycac8kf2n9");
         assert_eq!(placeholder("dev").len(), 53);
     }
 }

@@ -154,11 +154,7 @@ pub struct Lambda {
 #[derive(Debug, Clone)]
 pub enum Param {
     Ident(Symbol),
-    Pattern {
-        formals: Vec<Formal>,
-        ellipsis: bool,
-        bind: Option<Symbol>,
-    },
+    Pattern { formals: Vec<Formal>, ellipsis: bool, bind: Option<Symbol> },
 }
 
 #[derive(Debug, Clone)]
@@ -205,15 +201,9 @@ pub struct Binds {
 
 /// One binding as the grammar sees it, before merging.
 pub enum BindItem {
-    Attr {
-        path: Vec<(AttrName, Span)>,
-        value: Expr,
-    },
+    Attr { path: Vec<(AttrName, Span)>, value: Expr },
     Inherit(Vec<(Symbol, Span)>),
-    InheritFrom {
-        from: Expr,
-        names: Vec<(Symbol, Span)>,
-    },
+    InheritFrom { from: Expr, names: Vec<(Symbol, Span)> },
 }
 
 /// A parse-time error raised by a grammar action.
@@ -234,13 +224,7 @@ fn show_path(path: &[(AttrName, Span)]) -> String {
 }
 
 fn already_defined(what: String, span: Span, previous: Span) -> SyntaxError {
-    SyntaxError {
-        span,
-        message: format!(
-            "attribute '{what}' already defined at {}",
-            describe_position(previous)
-        ),
-    }
+    SyntaxError { span, message: format!("attribute '{what}' already defined at {}", describe_position(previous)) }
 }
 
 impl Binds {
@@ -257,12 +241,7 @@ impl Binds {
             BindItem::Attr { path, value } => self.add_path(path, value),
             BindItem::Inherit(names) => {
                 for (name, span) in names {
-                    self.insert_inherited(
-                        name,
-                        span,
-                        AttrKind::Inherited,
-                        Expr::Var { span, name },
-                    )?;
+                    self.insert_inherited(name, span, AttrKind::Inherited, Expr::Var { span, name })?;
                 }
                 Ok(())
             }
@@ -283,13 +262,7 @@ impl Binds {
         }
     }
 
-    fn insert_inherited(
-        &mut self,
-        name: Symbol,
-        span: Span,
-        kind: AttrKind,
-        value: Expr,
-    ) -> Result<(), SyntaxError> {
+    fn insert_inherited(&mut self, name: Symbol, span: Span, kind: AttrKind, value: Expr) -> Result<(), SyntaxError> {
         if let Some(prev) = self.attrs.get(&name) {
             return Err(already_defined(name.as_str().into_owned(), span, prev.span));
         }
@@ -312,35 +285,21 @@ impl Binds {
                             AttrDef {
                                 span: full_span,
                                 kind: AttrKind::Plain,
-                                value: Expr::Attrs {
-                                    span: full_span,
-                                    rec: false,
-                                    binds: Box::default(),
-                                },
+                                value: Expr::Attrs { span: full_span, rec: false, binds: Box::default() },
                             },
                         );
                     }
                     let def = target.attrs.get_mut(sym).expect("just inserted");
                     match &mut def.value {
                         Expr::Attrs { binds, .. } if def.kind == AttrKind::Plain => target = binds,
-                        _ => {
-                            return Err(already_defined(
-                                show_path(&path[..=i]),
-                                full_span,
-                                def.span,
-                            ))
-                        }
+                        _ => return Err(already_defined(show_path(&path[..=i]), full_span, def.span)),
                     }
                 }
                 AttrName::Dynamic(e) => {
                     let nested = DynamicAttr {
                         span: full_span,
                         name: (**e).clone(),
-                        value: Expr::Attrs {
-                            span: full_span,
-                            rec: false,
-                            binds: Box::default(),
-                        },
+                        value: Expr::Attrs { span: full_span, rec: false, binds: Box::default() },
                     };
                     target.dynamic.push(nested);
                     match &mut target.dynamic.last_mut().expect("just pushed").value {
@@ -354,11 +313,7 @@ impl Binds {
         match name {
             AttrName::Static(sym) => target.insert_value(&path, *sym, full_span, value),
             AttrName::Dynamic(e) => {
-                target.dynamic.push(DynamicAttr {
-                    span: full_span,
-                    name: (**e).clone(),
-                    value,
-                });
+                target.dynamic.push(DynamicAttr { span: full_span, name: (**e).clone(), value });
                 Ok(())
             }
         }
@@ -374,21 +329,12 @@ impl Binds {
         value: Expr,
     ) -> Result<(), SyntaxError> {
         let Some(existing) = self.attrs.get_mut(&sym) else {
-            self.attrs.insert(
-                sym,
-                AttrDef {
-                    span,
-                    kind: AttrKind::Plain,
-                    value,
-                },
-            );
+            self.attrs.insert(sym, AttrDef { span, kind: AttrKind::Plain, value });
             return Ok(());
         };
         let prev_span = existing.span;
         match (&mut existing.value, value) {
-            (Expr::Attrs { binds: into, .. }, Expr::Attrs { binds: from, .. })
-                if existing.kind == AttrKind::Plain =>
-            {
+            (Expr::Attrs { binds: into, .. }, Expr::Attrs { binds: from, .. }) if existing.kind == AttrKind::Plain => {
                 let from = *from;
                 let offset = into.inherit_from.len();
                 into.inherit_from.extend(from.inherit_from);
@@ -396,8 +342,7 @@ impl Binds {
                     if let AttrKind::InheritedFrom { from } = &mut def.kind {
                         *from += offset;
                     }
-                    let mut sub_path: Vec<(AttrName, Span)> =
-                        path.iter().map(|(n, s)| (clone_name(n), *s)).collect();
+                    let mut sub_path: Vec<(AttrName, Span)> = path.iter().map(|(n, s)| (clone_name(n), *s)).collect();
                     sub_path.push((AttrName::Static(name), def.span));
                     if def.kind == AttrKind::Plain {
                         into.insert_value(&sub_path, name, def.span, def.value)?;
@@ -423,10 +368,7 @@ fn clone_name(n: &AttrName) -> AttrName {
 }
 
 /// Checks a formal parameter list for duplicates, as CppNix does at parse time.
-pub fn validate_formals(
-    formals: &[Formal],
-    bind: Option<(Symbol, Span)>,
-) -> Result<(), SyntaxError> {
+pub fn validate_formals(formals: &[Formal], bind: Option<(Symbol, Span)>) -> Result<(), SyntaxError> {
     let mut sorted: Vec<&Formal> = formals.iter().collect();
     sorted.sort_by_key(|f| (f.name, f.span.start));
     let mut duplicate: Option<(u32, Symbol, Span)> = None;
@@ -439,17 +381,11 @@ pub fn validate_formals(
         }
     }
     if let Some((_, name, span)) = duplicate {
-        return Err(SyntaxError {
-            span,
-            message: format!("duplicate formal function argument '{name}'"),
-        });
+        return Err(SyntaxError { span, message: format!("duplicate formal function argument '{name}'") });
     }
     if let Some((name, span)) = bind {
         if formals.iter().any(|f| f.name == name) {
-            return Err(SyntaxError {
-                span,
-                message: format!("duplicate formal function argument '{name}'"),
-            });
+            return Err(SyntaxError { span, message: format!("duplicate formal function argument '{name}'") });
         }
     }
     Ok(())
@@ -473,10 +409,7 @@ pub fn strip_indentation(span: Span, parts: Vec<IndPart>) -> Expr {
     let mut cur_indent = 0usize;
     for part in &parts {
         match part {
-            IndPart::Text {
-                bytes,
-                indented: true,
-            } => {
+            IndPart::Text { bytes, indented: true } => {
                 for &c in bytes {
                     if at_line_start {
                         if c == b' ' {
@@ -556,11 +489,7 @@ pub fn strip_indentation(span: Span, parts: Vec<IndPart>) -> Expr {
     match out.len() {
         0 => Expr::Str(Vec::new()),
         1 if matches!(out[0], Expr::Str(_)) => out.pop().expect("one element"),
-        _ => Expr::Interp {
-            span,
-            parts: out,
-            force_string: true,
-        },
+        _ => Expr::Interp { span, parts: out, force_string: true },
     }
 }
 
@@ -569,11 +498,7 @@ pub fn make_string(span: Span, mut parts: Vec<Expr>) -> Expr {
     match parts.len() {
         0 => Expr::Str(Vec::new()),
         1 if matches!(parts[0], Expr::Str(_)) => parts.pop().expect("one element"),
-        _ => Expr::Interp {
-            span,
-            parts,
-            force_string: true,
-        },
+        _ => Expr::Interp { span, parts, force_string: true },
     }
 }
 
@@ -587,20 +512,11 @@ pub fn string_attr_name(e: Expr) -> AttrName {
 }
 
 pub fn apply(span: Span, func: Expr, arg: Expr) -> Expr {
-    Expr::Apply {
-        span,
-        func: Box::new(func),
-        arg: Box::new(arg),
-    }
+    Expr::Apply { span, func: Box::new(func), arg: Box::new(arg) }
 }
 
 pub fn binop(span: Span, op: BinOp, lhs: Expr, rhs: Expr) -> Expr {
-    Expr::BinOp {
-        span,
-        op,
-        lhs: Box::new(lhs),
-        rhs: Box::new(rhs),
-    }
+    Expr::BinOp { span, op, lhs: Box::new(lhs), rhs: Box::new(rhs) }
 }
 
 impl Expr {

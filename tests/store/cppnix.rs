@@ -21,22 +21,12 @@ use tern::store::{nar, Derivation};
 
 fn run(cmd: &mut Command) -> Vec<u8> {
     let out = cmd.output().expect("CppNix tools on PATH");
-    assert!(
-        out.status.success(),
-        "{cmd:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{cmd:?}: {}", String::from_utf8_lossy(&out.stderr));
     out.stdout
 }
 
 fn nix_eval_string(expr: &str) -> String {
-    let out = run(Command::new("nix-instantiate").args([
-        "--readonly-mode",
-        "--eval",
-        "--json",
-        "-E",
-        expr,
-    ]));
+    let out = run(Command::new("nix-instantiate").args(["--readonly-mode", "--eval", "--json", "-E", expr]));
     let s = String::from_utf8(out).unwrap();
     serde_json::from_str::<String>(s.trim()).unwrap()
 }
@@ -70,19 +60,11 @@ fn tricky_tree(root: &Path) -> PathBuf {
 fn nar_matches_nix_store_dump() {
     let tmp = tempfile::tempdir().unwrap();
     let t = tricky_tree(tmp.path());
-    for p in [
-        t.clone(),
-        t.join("empty"),
-        t.join("nine"),
-        t.join("abs"),
-        t.join("empty-dir"),
-    ] {
+    for p in [t.clone(), t.join("empty"), t.join("nine"), t.join("abs"), t.join("empty-dir")] {
         let theirs = run(Command::new("nix-store").arg("--dump").arg(&p));
         assert_eq!(nar::nar_bytes(&p).unwrap(), theirs, "{}", p.display());
         // Restoring their NAR and dumping it again is the identity.
-        let dest = tmp
-            .path()
-            .join(format!("r-{}", p.file_name().unwrap().to_string_lossy()));
+        let dest = tmp.path().join(format!("r-{}", p.file_name().unwrap().to_string_lossy()));
         nar::restore(&theirs[..], &dest).unwrap();
         assert_eq!(nar::nar_bytes(&dest).unwrap(), theirs);
     }
@@ -94,15 +76,11 @@ fn hashes_match_nix_hash() {
     let tmp = tempfile::tempdir().unwrap();
     let t = tricky_tree(tmp.path());
     for algo in HashAlgo::ALL {
-        let theirs = run(Command::new("nix-hash")
-            .args(["--type", algo.name()])
-            .arg(&t));
+        let theirs = run(Command::new("nix-hash").args(["--type", algo.name()]).arg(&t));
         let (ours, _) = nar::hash_path(algo, &t).unwrap();
         assert_eq!(String::from_utf8(theirs).unwrap().trim(), ours.to_base16());
         let f = t.join("nine");
-        let theirs = run(Command::new("nix-hash")
-            .args(["--flat", "--base32", "--type", algo.name()])
-            .arg(&f));
+        let theirs = run(Command::new("nix-hash").args(["--flat", "--base32", "--type", algo.name()]).arg(&f));
         let ours = hash_file(algo, &f).unwrap();
         assert_eq!(String::from_utf8(theirs).unwrap().trim(), ours.to_nix32());
     }
@@ -123,16 +101,9 @@ fn all_bytes_file(dir: &Path) -> (PathBuf, Vec<u8>) {
 fn to_file_paths_match() {
     let tmp = tempfile::tempdir().unwrap();
     let (file, bytes) = all_bytes_file(tmp.path());
-    let expr = format!(
-        "builtins.toFile \"bytes\" (builtins.readFile {})",
-        file.display()
-    );
+    let expr = format!("builtins.toFile \"bytes\" (builtins.readFile {})", file.display());
     let theirs = nix_eval_string(&expr);
-    let ours = text_path(
-        "bytes",
-        &hash_string(HashAlgo::Sha256, &bytes),
-        &BTreeSet::new(),
-    );
+    let ours = text_path("bytes", &hash_string(HashAlgo::Sha256, &bytes), &BTreeSet::new());
     assert_eq!(ours.unwrap().to_string(), theirs);
 }
 
@@ -161,24 +132,11 @@ fn derivation_with_every_byte_matches() {
         drv.env.insert(k.as_bytes().to_vec(), v.to_vec());
     }
     for o in ["out", "dev"] {
-        drv.outputs.insert(
-            o.to_string(),
-            DerivationOutput {
-                path: String::new(),
-                hash: None,
-            },
-        );
+        drv.outputs.insert(o.to_string(), DerivationOutput { path: String::new(), hash: None });
     }
     let mut no_inputs = BTreeMap::<String, Derivation>::new();
-    drv.fill_output_paths(&mut no_inputs, &mut HashModuloMemo::new())
-        .unwrap();
+    drv.fill_output_paths(&mut no_inputs, &mut HashModuloMemo::new()).unwrap();
     assert_eq!(drv.outputs["out"].path, nix_eval_string(&expr("outPath")));
-    assert_eq!(
-        drv.outputs["dev"].path,
-        nix_eval_string(&expr("dev.outPath"))
-    );
-    assert_eq!(
-        drv.drv_path().unwrap().to_string(),
-        nix_eval_string(&expr("drvPath"))
-    );
+    assert_eq!(drv.outputs["dev"].path, nix_eval_string(&expr("dev.outPath")));
+    assert_eq!(drv.drv_path().unwrap().to_string(), nix_eval_string(&expr("drvPath")));
 }

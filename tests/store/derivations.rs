@@ -35,8 +35,7 @@ fn strip_outputs(drv: &Derivation) -> Derivation {
     let mut d = drv.clone();
     for (name, out) in d.outputs.iter_mut() {
         out.path.clear();
-        d.env
-            .insert(name.as_bytes().to_vec(), b"/tmp/bogus".to_vec());
+        d.env.insert(name.as_bytes().to_vec(), b"/tmp/bogus".to_vec());
     }
     d
 }
@@ -68,9 +67,7 @@ fn drv_tsv_rows_agree_with_drvtext() {
     let mut memo = HashModuloMemo::new();
     for r in rows {
         let (expr, drv_path, out_paths) = (&r[0], &r[1], &r[2]);
-        let drv = db
-            .get(drv_path)
-            .unwrap_or_else(|| panic!("{drv_path} missing from drvtext.tsv ({expr})"));
+        let drv = db.get(drv_path).unwrap_or_else(|| panic!("{drv_path} missing from drvtext.tsv ({expr})"));
         let mut declared = BTreeSet::new();
         for pair in out_paths.split(';') {
             let (name, path) = pair.split_once('=').unwrap();
@@ -90,10 +87,7 @@ fn drv_tsv_rows_agree_with_drvtext() {
 fn fixed_output_hides_how_it_was_built() {
     // uses-fod appears twice in drv.tsv with different FOD inputs (different
     // drvPaths, same output): the using derivations get the same outPath.
-    let rows: Vec<Vec<String>> = tsv("drv.tsv")
-        .into_iter()
-        .filter(|r| r[0].contains("name = \"uses-fod\""))
-        .collect();
+    let rows: Vec<Vec<String>> = tsv("drv.tsv").into_iter().filter(|r| r[0].contains("name = \"uses-fod\"")).collect();
     assert_eq!(rows.len(), 2);
     assert_ne!(rows[0][1], rows[1][1]);
     assert_eq!(rows[0][2], rows[1][2]);
@@ -115,12 +109,9 @@ fn output_hash_attrs_parse_to_the_drv_hash() {
         let Some(h) = get("outputHash") else {
             continue; // structured attrs: the values are inside __json
         };
-        let parsed = tern::store::FixedOutputHash::from_derivation_attrs(
-            h,
-            get("outputHashAlgo"),
-            get("outputHashMode"),
-        )
-        .unwrap();
+        let parsed =
+            tern::store::FixedOutputHash::from_derivation_attrs(h, get("outputHashAlgo"), get("outputHashMode"))
+                .unwrap();
         assert_eq!(&parsed, fo, "{path}");
         checked += 1;
     }
@@ -134,13 +125,10 @@ fn memo_seeded_by_the_creator_needs_no_loader() {
     let db = drv_db();
     let a_path = "/nix/store/49c9l6zsk73s3waaqjxvc2vs88q36fzf-chain-a.drv";
     let b_path = "/nix/store/7sv5rkpc9wx37xpxbr0y6rf7ygdsn257-chain-b.drv";
-    let mut refuse = |p: &str| -> Result<Derivation, tern::store::StoreError> {
-        panic!("unexpected load of {p}")
-    };
+    let mut refuse = |p: &str| -> Result<Derivation, tern::store::StoreError> { panic!("unexpected load of {p}") };
     let mut memo = HashModuloMemo::new();
     let a = &db[a_path];
-    let hashes =
-        tern::store::derivation::hash_derivation_modulo(a, false, &mut refuse, &mut memo).unwrap();
+    let hashes = tern::store::derivation::hash_derivation_modulo(a, false, &mut refuse, &mut memo).unwrap();
     memo.insert(a_path, hashes);
     let mut b = strip_outputs(&db[b_path]);
     b.fill_output_paths(&mut refuse, &mut memo).unwrap();

@@ -13,10 +13,7 @@ use crate::support::{fixture, tsv};
 
 /// eval.tsv as expression → JSON value.
 fn eval_values() -> BTreeMap<String, String> {
-    tsv("eval.tsv")
-        .into_iter()
-        .map(|r| (r[0].clone(), r[1].clone()))
-        .collect()
+    tsv("eval.tsv").into_iter().map(|r| (r[0].clone(), r[1].clone())).collect()
 }
 
 fn json_str(s: &str) -> String {
@@ -30,9 +27,7 @@ fn keep_all(_: &Path, _: EntryType) -> Result<bool, StoreError> {
 fn import(store: &Store, rel: &str) -> StorePath {
     let p = fixture(rel);
     let name = p.file_name().unwrap().to_str().unwrap().to_string();
-    store
-        .add_path(&p, &name, FileIngestionMethod::Recursive)
-        .unwrap()
+    store.add_path(&p, &name, FileIngestionMethod::Recursive).unwrap()
 }
 
 #[test]
@@ -40,9 +35,7 @@ fn store_rows_of_eval_tsv() {
     let tmp = tempfile::tempdir().unwrap();
     let store = Store::open(tmp.path()).unwrap();
     let none = BTreeSet::new();
-    let text = |name: &str, s: &str, refs: &BTreeSet<StorePath>| {
-        store.add_text(name, s.as_bytes(), refs).unwrap()
-    };
+    let text = |name: &str, s: &str, refs: &BTreeSet<StorePath>| store.add_text(name, s.as_bytes(), refs).unwrap();
     let dir = fixture("dir");
     let hello = fixture("hello.txt");
 
@@ -180,9 +173,7 @@ fn store_rows_of_eval_tsv() {
 
     let values = eval_values();
     for (expr, run) in &cases {
-        let want = values
-            .get(*expr)
-            .unwrap_or_else(|| panic!("eval.tsv has no row {expr}"));
+        let want = values.get(*expr).unwrap_or_else(|| panic!("eval.tsv has no row {expr}"));
         assert_eq!(&json_str(&run()), want, "{expr}");
         // Adding again is a no-op with the same answer.
         assert_eq!(&json_str(&run()), want, "{expr} (second time)");

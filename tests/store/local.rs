@@ -11,9 +11,7 @@ use tern::store::content_address::FixedOutputHash;
 use tern::store::derivation::HashModuloMemo;
 use tern::store::hash::{hash_string, HashAlgo};
 use tern::store::nar;
-use tern::store::{
-    ContentAddress, Derivation, FileIngestionMethod, PathInfo, Store, StoreError, StorePath,
-};
+use tern::store::{ContentAddress, Derivation, FileIngestionMethod, PathInfo, Store, StoreError, StorePath};
 
 use crate::support::{drv_db, drv_texts, fixture, tsv};
 
@@ -45,10 +43,7 @@ fn layout_and_text_metadata() {
     assert_eq!(info.nar_hash, nar_hash);
     assert_eq!(info.nar_size, nar_size);
     let h = hash_string(HashAlgo::Sha256, b"hello");
-    assert_eq!(
-        info.ca.as_ref().unwrap().to_string(),
-        format!("text:sha256:{}", h.to_nix32())
-    );
+    assert_eq!(info.ca.as_ref().unwrap().to_string(), format!("text:sha256:{}", h.to_nix32()));
     assert!(info.references.is_empty());
     assert!(info.deriver.is_none());
     assert!(info.registration_time > 0);
@@ -61,10 +56,7 @@ fn layout_and_text_metadata() {
     assert_eq!(store.query_info(&p).unwrap().unwrap(), info);
 
     // Logical paths inside an object map to the physical location.
-    assert_eq!(
-        store.real_path_of(&format!("{p}/x/y")).unwrap(),
-        real.join("x/y")
-    );
+    assert_eq!(store.real_path_of(&format!("{p}/x/y")).unwrap(), real.join("x/y"));
     assert_eq!(store.real_path_of(&p.to_string()).unwrap(), real);
 }
 
@@ -74,37 +66,17 @@ fn references_and_closure() {
     let none = BTreeSet::new();
     let a = store.add_text("a", b"hello", &none).unwrap();
     let b2 = store.add_text("b2", b"x", &none).unwrap();
-    let c = store
-        .add_text(
-            "c",
-            format!("{b2} {a}").as_bytes(),
-            &[a.clone(), b2.clone()].into(),
-        )
-        .unwrap();
-    let d = store
-        .add_text("d", c.to_string().as_bytes(), &[c.clone()].into())
-        .unwrap();
-    assert_eq!(
-        store.references(&c).unwrap(),
-        [a.clone(), b2.clone()].into()
-    );
+    let c = store.add_text("c", format!("{b2} {a}").as_bytes(), &[a.clone(), b2.clone()].into()).unwrap();
+    let d = store.add_text("d", c.to_string().as_bytes(), &[c.clone()].into()).unwrap();
+    assert_eq!(store.references(&c).unwrap(), [a.clone(), b2.clone()].into());
     assert_eq!(store.referrers(&a).unwrap(), [c.clone()].into());
-    assert_eq!(
-        store.closure([&d]).unwrap(),
-        [a.clone(), b2.clone(), c.clone(), d.clone()].into()
-    );
+    assert_eq!(store.closure([&d]).unwrap(), [a.clone(), b2.clone(), c.clone(), d.clone()].into());
     assert_eq!(store.closure([&a]).unwrap(), [a.clone()].into());
 
     let ghost = StorePath::parse("/nix/store/00000000000000000000000000000000-ghost").unwrap();
-    assert!(matches!(
-        store.references(&ghost),
-        Err(StoreError::NotValid { .. })
-    ));
+    assert!(matches!(store.references(&ghost), Err(StoreError::NotValid { .. })));
     assert!(store.closure([&ghost]).is_err());
-    let e = store
-        .add_text("e", b"x", &[ghost.clone()].into())
-        .unwrap_err()
-        .to_string();
+    let e = store.add_text("e", b"x", &[ghost.clone()].into()).unwrap_err().to_string();
     assert!(e.contains("is not valid"), "{e}");
     // The failed add left nothing behind.
     let e = store_path_for_text("e", b"x", &[ghost]);
@@ -120,26 +92,18 @@ fn store_path_for_text(name: &str, s: &[u8], refs: &[StorePath]) -> StorePath {
 #[test]
 fn source_objects_are_canonical() {
     let (_tmp, store) = new_store();
-    let p = store
-        .add_path(&fixture("dir"), "dir", FileIngestionMethod::Recursive)
-        .unwrap();
+    let p = store.add_path(&fixture("dir"), "dir", FileIngestionMethod::Recursive).unwrap();
     let real = store.real_path(&p);
     assert_eq!(mode(&real), 0o555);
     assert_eq!(mode(&real.join("sub")), 0o555);
     assert_eq!(mode(&real.join("a.txt")), 0o444);
     assert_eq!(mode(&real.join("run.sh")), 0o555);
-    assert_eq!(
-        fs::read_link(real.join("link")).unwrap().to_str(),
-        Some("a.txt")
-    );
+    assert_eq!(fs::read_link(real.join("link")).unwrap().to_str(), Some("a.txt"));
     for f in ["", "sub", "a.txt", "sub/b.txt", "run.sh"] {
         assert_eq!(fs::metadata(real.join(f)).unwrap().mtime(), 1, "{f}");
     }
     let info = store.query_info(&p).unwrap().unwrap();
-    let row = tsv("nar.tsv")
-        .into_iter()
-        .find(|r| r[0] == "fixtures/dir")
-        .unwrap();
+    let row = tsv("nar.tsv").into_iter().find(|r| r[0] == "fixtures/dir").unwrap();
     assert_eq!(info.nar_hash.to_base16(), row[3]);
     assert_eq!(info.nar_size.to_string(), row[4]);
     assert_eq!(
@@ -151,9 +115,7 @@ fn source_objects_are_canonical() {
     );
 
     // A flat object is a plain read-only file, even from an executable.
-    let f = store
-        .add_path(&fixture("script.sh"), "s", FileIngestionMethod::Flat)
-        .unwrap();
+    let f = store.add_path(&fixture("script.sh"), "s", FileIngestionMethod::Flat).unwrap();
     assert_eq!(mode(&store.real_path(&f)), 0o444);
     let info = store.query_info(&f).unwrap().unwrap();
     assert!(info.ca.unwrap().to_string().starts_with("fixed:sha256:"));
@@ -162,20 +124,11 @@ fn source_objects_are_canonical() {
 #[test]
 fn add_path_errors() {
     let (_tmp, store) = new_store();
-    let e = store
-        .add_path(&fixture("dir"), "dir", FileIngestionMethod::Flat)
-        .unwrap_err()
-        .to_string();
+    let e = store.add_path(&fixture("dir"), "dir", FileIngestionMethod::Flat).unwrap_err().to_string();
     assert!(e.contains("not a regular file"), "{e}");
-    let e = store
-        .add_path(&fixture("nonexistent"), "x", FileIngestionMethod::Recursive)
-        .unwrap_err()
-        .to_string();
+    let e = store.add_path(&fixture("nonexistent"), "x", FileIngestionMethod::Recursive).unwrap_err().to_string();
     assert!(e.contains("nonexistent"), "{e}");
-    let e = store
-        .add_path(&fixture("dir"), "a b", FileIngestionMethod::Recursive)
-        .unwrap_err()
-        .to_string();
+    let e = store.add_path(&fixture("dir"), "a b", FileIngestionMethod::Recursive).unwrap_err().to_string();
     assert!(e.contains("illegal character ' '"), "{e}");
     assert!(store.list().unwrap().is_empty());
     // No temporary objects were left behind.
@@ -218,24 +171,16 @@ fn register_built_outputs() {
     // Not on disk yet: refused.
     fs::write(store.real_path(&out), format!("{out} {dev} {input}")).unwrap();
     let out_info = info(&out, [out.clone(), dev.clone(), input.clone()].into());
-    assert!(
-        store.register_valid(out_info.clone()).is_err(),
-        "dev missing"
-    );
+    assert!(store.register_valid(out_info.clone()).is_err(), "dev missing");
     fs::write(store.real_path(&dev), dev.to_string()).unwrap();
     let dev_info = info(&dev, [dev.clone()].into());
     // Self- and sibling references in one batch.
-    store
-        .register_valid_paths(&[out_info.clone(), dev_info.clone()])
-        .unwrap();
+    store.register_valid_paths(&[out_info.clone(), dev_info.clone()]).unwrap();
     let got = store.query_info(&out).unwrap().unwrap();
     assert_eq!(got.references, out_info.references);
     assert_eq!(got.deriver, Some(drv.clone()));
     assert_eq!(got.nar_hash, out_info.nar_hash);
-    assert_eq!(
-        store.closure([&out]).unwrap(),
-        [out.clone(), dev.clone(), input.clone()].into()
-    );
+    assert_eq!(store.closure([&out]).unwrap(), [out.clone(), dev.clone(), input.clone()].into());
 }
 
 /// Adds every drvtext.tsv derivation, inputs first (input sources imported
@@ -248,35 +193,15 @@ fn derivations_in_the_store() {
     let none = BTreeSet::new();
     for rel in ["hello.txt", "script.sh", "dir"] {
         let p = fixture(rel);
-        store
-            .add_path(&p, rel, FileIngestionMethod::Recursive)
-            .unwrap();
+        store.add_path(&p, rel, FileIngestionMethod::Recursive).unwrap();
     }
-    store
-        .add_path(&fixture("dir"), "mydir", FileIngestionMethod::Recursive)
-        .unwrap();
-    let mut no_symlinks = |_: &Path, t: tern::store::EntryType| {
-        Ok::<_, StoreError>(t != tern::store::EntryType::Symlink)
-    };
-    store
-        .add_path_filtered(
-            &fixture("dir"),
-            "dir",
-            FileIngestionMethod::Recursive,
-            &mut no_symlinks,
-        )
-        .unwrap();
-    store
-        .add_text("build.sh", b"echo built > $out", &none)
-        .unwrap();
+    store.add_path(&fixture("dir"), "mydir", FileIngestionMethod::Recursive).unwrap();
+    let mut no_symlinks =
+        |_: &Path, t: tern::store::EntryType| Ok::<_, StoreError>(t != tern::store::EntryType::Symlink);
+    store.add_path_filtered(&fixture("dir"), "dir", FileIngestionMethod::Recursive, &mut no_symlinks).unwrap();
+    store.add_text("build.sh", b"echo built > $out", &none).unwrap();
     let conf = store.add_text("conf", b"x=1", &none).unwrap();
-    store
-        .add_text(
-            "script",
-            format!("cat {conf} > $out").as_bytes(),
-            &[conf].into(),
-        )
-        .unwrap();
+    store.add_text("script", format!("cat {conf} > $out").as_bytes(), &[conf].into()).unwrap();
 
     let db = drv_db();
     let texts: BTreeMap<String, Vec<u8>> = drv_texts().into_iter().collect();
@@ -287,11 +212,7 @@ fn derivations_in_the_store() {
             if added.contains(path) {
                 continue;
             }
-            let ready = drv
-                .references()
-                .unwrap()
-                .iter()
-                .all(|r| store.is_valid(r).unwrap());
+            let ready = drv.references().unwrap().iter().all(|r| store.is_valid(r).unwrap());
             if !ready {
                 continue;
             }
@@ -299,17 +220,9 @@ fn derivations_in_the_store() {
             assert_eq!(&p.to_string(), path);
             assert_eq!(&fs::read(store.real_path(&p)).unwrap(), &texts[path]);
             assert_eq!(&store.read_derivation(&p).unwrap(), drv);
-            let outs: BTreeMap<String, String> = store
-                .derivation_outputs(&p)
-                .unwrap()
-                .into_iter()
-                .map(|(k, v)| (k, v.to_string()))
-                .collect();
-            let want: BTreeMap<String, String> = drv
-                .outputs
-                .iter()
-                .map(|(k, o)| (k.clone(), o.path.clone()))
-                .collect();
+            let outs: BTreeMap<String, String> =
+                store.derivation_outputs(&p).unwrap().into_iter().map(|(k, v)| (k, v.to_string())).collect();
+            let want: BTreeMap<String, String> = drv.outputs.iter().map(|(k, o)| (k.clone(), o.path.clone())).collect();
             assert_eq!(outs, want);
             let info = store.query_info(&p).unwrap().unwrap();
             assert_eq!(info.references, drv.references().unwrap());
@@ -362,19 +275,9 @@ fn concurrent_threads_add_the_same_paths() {
 fn add_many(store: &Store) -> Vec<StorePath> {
     let mut out = Vec::new();
     for i in 0..20 {
-        out.push(
-            store
-                .add_text(
-                    &format!("t{i}"),
-                    format!("text {i}").as_bytes(),
-                    &BTreeSet::new(),
-                )
-                .unwrap(),
-        );
+        out.push(store.add_text(&format!("t{i}"), format!("text {i}").as_bytes(), &BTreeSet::new()).unwrap());
     }
-    let dir = store
-        .add_path(&fixture("dir"), "dir", FileIngestionMethod::Recursive)
-        .unwrap();
+    let dir = store.add_path(&fixture("dir"), "dir", FileIngestionMethod::Recursive).unwrap();
     out.push(dir);
     out
 }
@@ -395,9 +298,7 @@ fn check_many(store: &Store, paths: &[StorePath]) {
     assert!(names.iter().all(|n| !n.starts_with(".tmp")), "{names:?}");
     assert_eq!(names.len(), paths.len());
     // Lock files are removed by their holders.
-    let locks: Vec<_> = fs::read_dir(store.root().join("var/locks"))
-        .unwrap()
-        .collect();
+    let locks: Vec<_> = fs::read_dir(store.root().join("var/locks")).unwrap().collect();
     assert!(locks.is_empty(), "{locks:?}");
 }
 

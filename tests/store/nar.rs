@@ -31,10 +31,7 @@ fn nar_tsv_every_fixture() {
         assert_eq!(n, bytes.len() as u64);
 
         if flat_hex != "-" {
-            assert_eq!(
-                &hash_file(HashAlgo::Sha256, &path).unwrap().to_base16(),
-                flat_hex
-            );
+            assert_eq!(&hash_file(HashAlgo::Sha256, &path).unwrap().to_base16(), flat_hex);
         }
         let name = path.file_name().unwrap().to_str().unwrap();
         let p = source_path(name, &h, &BTreeSet::new()).unwrap();
@@ -54,20 +51,11 @@ fn restore_round_trips_every_fixture() {
     // The executable bit and the symlink survive.
     let dir = tmp.path().join("dir");
     nar::restore(&nar::nar_bytes(&fixture("dir")).unwrap()[..], &dir).unwrap();
-    let mode = fs::metadata(dir.join("run.sh"))
-        .unwrap()
-        .permissions()
-        .mode();
+    let mode = fs::metadata(dir.join("run.sh")).unwrap().permissions().mode();
     assert_ne!(mode & 0o100, 0);
-    let mode = fs::metadata(dir.join("a.txt"))
-        .unwrap()
-        .permissions()
-        .mode();
+    let mode = fs::metadata(dir.join("a.txt")).unwrap().permissions().mode();
     assert_eq!(mode & 0o100, 0);
-    assert_eq!(
-        fs::read_link(dir.join("link")).unwrap().to_str(),
-        Some("a.txt")
-    );
+    assert_eq!(fs::read_link(dir.join("link")).unwrap().to_str(), Some("a.txt"));
 }
 
 #[test]
@@ -86,10 +74,7 @@ fn filter_sees_entries_below_root_with_types() {
     let root = fixture("dir");
     let mut seen = Vec::new();
     let mut keep_all = |p: &std::path::Path, t: EntryType| {
-        seen.push((
-            p.strip_prefix(&root).unwrap().display().to_string(),
-            t.as_str(),
-        ));
+        seen.push((p.strip_prefix(&root).unwrap().display().to_string(), t.as_str()));
         Ok::<_, tern::store::error::StoreError>(true)
     };
     let filtered = nar::hash_path_filtered(HashAlgo::Sha256, &root, &mut keep_all).unwrap();

@@ -20,8 +20,7 @@ pub fn fixture(rel: &str) -> PathBuf {
 /// header's number of columns.
 pub fn tsv(name: &str) -> Vec<Vec<String>> {
     let path = vectors_dir().join(name);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let mut lines = text.lines();
     let header = lines.next().expect("header line");
     let ncols = header.split('\t').count();
@@ -62,10 +61,7 @@ pub fn unescape(s: &str) -> String {
 
 /// drvtext.tsv as (drv path, exact text).
 pub fn drv_texts() -> Vec<(String, Vec<u8>)> {
-    tsv("drvtext.tsv")
-        .into_iter()
-        .map(|r| (r[0].clone(), b64(&r[1])))
-        .collect()
+    tsv("drvtext.tsv").into_iter().map(|r| (r[0].clone(), b64(&r[1]))).collect()
 }
 
 /// Every derivation of drvtext.tsv, parsed, by drv path: the input
@@ -75,8 +71,7 @@ pub fn drv_db() -> BTreeMap<String, Derivation> {
         .into_iter()
         .map(|(p, text)| {
             let sp = StorePath::parse(&p).expect("valid drv path");
-            let drv = Derivation::parse_at(&text, &sp)
-                .unwrap_or_else(|e| panic!("cannot parse {p}: {e}"));
+            let drv = Derivation::parse_at(&text, &sp).unwrap_or_else(|e| panic!("cannot parse {p}: {e}"));
             (p, drv)
         })
         .collect()

@@ -53,9 +53,9 @@ fn replace_strings(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value>
     let mut patterns: Vec<Vec<u8>> = Vec::with_capacity(from.len());
     for f in from.iter() {
         let s = ev.force(f)?;
-        let s = ev
-            .coerce_to_nix_string(&s, Coerce::INTERPOLATE)
-            .map_err(|e| e.with_frame(None, "while evaluating one of the strings to replace passed to builtins.replaceStrings"))?;
+        let s = ev.coerce_to_nix_string(&s, Coerce::INTERPOLATE).map_err(|e| {
+            e.with_frame(None, "while evaluating one of the strings to replace passed to builtins.replaceStrings")
+        })?;
         patterns.push(s.as_bytes().to_vec());
     }
     // Replacements are forced only when used.
@@ -73,7 +73,10 @@ fn replace_strings(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value>
                 if replacements[i].is_none() {
                     let r = ev.force(&to[i])?;
                     let r = ev.coerce_to_nix_string(&r, Coerce::INTERPOLATE).map_err(|e| {
-                        e.with_frame(None, "while evaluating one of the replacement strings passed to builtins.replaceStrings")
+                        e.with_frame(
+                            None,
+                            "while evaluating one of the replacement strings passed to builtins.replaceStrings",
+                        )
                     })?;
                     r.merge_context_into(&mut ctx);
                     replacements[i] = Some(r);
@@ -110,7 +113,10 @@ fn concat_strings_sep(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Val
             out.extend_from_slice(sep.as_bytes());
         }
         let part = ev.coerce_to_string(item, &mut ctx, Coerce::INTERPOLATE).map_err(|e| {
-            e.with_frame(None, "while evaluating one element of the list of strings to concat passed to builtins.concatStringsSep")
+            e.with_frame(
+                None,
+                "while evaluating one element of the list of strings to concat passed to builtins.concatStringsSep",
+            )
         })?;
         out.extend_from_slice(&part);
     }
