@@ -92,8 +92,7 @@ fn foldl_strict(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value>
     }
     let f = ev.arg_function(arg("foldl'", args, 0))?;
     for x in l.iter() {
-        let partial = ev.call(&f, acc, span)?;
-        acc = ev.call(&partial, x.clone(), span)?;
+        acc = ev.call_multi(f.clone(), &[acc, x.clone()], span)?;
     }
     Ok(acc)
 }
@@ -245,8 +244,7 @@ fn sort(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
         if is_less_than {
             return Ok(ev.compare(a, b)? == Ordering::Less);
         }
-        let partial = ev.call(&f, a.clone(), span)?;
-        match ev.call(&partial, b.clone(), span)? {
+        match ev.call_multi(f.clone(), &[a.clone(), b.clone()], span)? {
             Value::Bool(r) => Ok(r),
             other => Err(EvalError::msg(format!(
                 "expected a Boolean but found {}: {}",
