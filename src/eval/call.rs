@@ -134,7 +134,11 @@ impl Evaluator {
         }
         let depth = self.call_depth.get() + 1;
         if depth > self.settings.max_call_depth {
-            return Err(EvalError::new(ErrorKind::StackOverflow, "stack overflow; max-call-depth exceeded", Some(span)));
+            return Err(EvalError::new(
+                ErrorKind::StackOverflow,
+                "stack overflow; max-call-depth exceeded",
+                Some(span),
+            ));
         }
         if self.interrupted.load(std::sync::atomic::Ordering::Relaxed) {
             return Err(EvalError::new(ErrorKind::Interrupted, "interrupted by the user", Some(span)));

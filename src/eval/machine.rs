@@ -565,7 +565,7 @@ impl Evaluator {
                         } else if x.is_empty() {
                             Ok(b)
                         } else {
-                            Ok(Value::attrs(x.update(y)))
+                            Ok(Value::attrs(Attrs::update(x, y)))
                         }
                     }
                     (Value::Attrs(_), other) => Err(type_error("a set", other)
