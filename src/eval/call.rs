@@ -46,8 +46,21 @@ impl Evaluator {
     #[inline]
     pub fn call(&self, f: &Value, arg: Value, span: Span) -> EvalResult<Value> {
         match f {
-            Value::Lambda(c) => self.enter_lambda(c, std::slice::from_ref(&arg), span).map(|(v, _)| v),
+            Value::Lambda(c) => self.enter_lambda(c, arg, &[], span).map(|(v, _)| v),
             _ => self.call_multi(f.clone(), std::slice::from_ref(&arg), span),
+        }
+    }
+
+    /// The lazy value of `f arg` (what `map` and `genList` build). For a plain `x: body`
+    /// lambda the thunk is its body in the argument's frame — the frame would be made when
+    /// forced anyway, and this thunk is smaller and forces without the call machinery.
+    #[inline]
+    pub fn apply_lazily(&self, f: &Value, arg: Value, span: Span) -> Value {
+        match f {
+            Value::Lambda(c) if matches!(c.lambda.param, ParamIr::Ident(_)) => {
+                super::thunk::ThunkCell::code(&c.lambda.body, Frame::single(Some(c.env.clone()), arg))
+            }
+            _ => super::thunk::ThunkCell::apply(f.clone(), arg, span),
         }
     }
 
@@ -57,7 +70,10 @@ impl Evaluator {
         while i < args.len() {
             let rest = &args[i..];
             let (result, used) = match &f {
-                Value::Lambda(c) => self.enter_lambda(c, rest, span)?,
+                Value::Lambda(c) => {
+                    let (v, used) = self.enter_lambda(c, rest[0].clone(), &rest[1..], span)?;
+                    (v, used + 1)
+                }
                 Value::PrimOp(op) => {
                     let arity = op.arity as usize;
                     if rest.len() >= arity {
@@ -117,17 +133,17 @@ impl Evaluator {
         })
     }
 
-    /// Enters a lambda with as many of `args` as its nested lambdas take directly
-    /// (`a: b: …` takes two without allocating the inner closure); returns the result and
-    /// how many arguments were used.
-    fn enter_lambda(&self, c: &Rc<Closure>, args: &[Value], span: Span) -> EvalResult<(Value, usize)> {
+    /// Enters a lambda with `first` and then as many of `more` as its nested lambdas take
+    /// directly (`a: b: …` takes two without allocating the inner closure); returns the
+    /// result and how many of `more` were used.
+    fn enter_lambda(&self, c: &Rc<Closure>, first: Value, more: &[Value], span: Span) -> EvalResult<(Value, usize)> {
         let mut lambda = c.lambda;
-        let mut frame = self.bind_arguments(lambda, c.env.clone(), args[0].clone(), span)?;
-        let mut used = 1;
-        while used < args.len() {
+        let mut frame = self.bind_arguments(lambda, c.env.clone(), first, span)?;
+        let mut used = 0;
+        while used < more.len() {
             let Ir::Lambda(inner) = &lambda.body else { break };
             frame = self
-                .bind_arguments(inner, frame, args[used].clone(), span)
+                .bind_arguments(inner, frame, more[used].clone(), span)
                 .map_err(|e| calling_frame(e, lambda, span))?;
             lambda = inner;
             used += 1;
@@ -154,16 +170,21 @@ impl Evaluator {
 
     /// Applies a lambda to one argument (used where a single application is wanted).
     pub fn call_lambda(&self, c: &Rc<Closure>, arg: Value, span: Span) -> EvalResult<Value> {
-        self.enter_lambda(c, std::slice::from_ref(&arg), span).map(|(v, _)| v)
+        self.enter_lambda(c, arg, &[], span).map(|(v, _)| v)
     }
 
     /// Builds the frame a lambda's body runs in: the argument, or for a formal parameter
     /// set, one slot per formal (defaults delayed in the new frame) plus the `@` binding.
+    #[inline]
     fn bind_arguments(&self, lambda: &'static LambdaIr, parent: Env, arg: Value, span: Span) -> EvalResult<Env> {
-        let p = match &lambda.param {
-            ParamIr::Ident(_) => return Ok(Frame::single(Some(parent), arg)),
-            ParamIr::Pattern(p) => p,
-        };
+        match &lambda.param {
+            ParamIr::Ident(_) => Ok(Frame::single(Some(parent), arg)),
+            ParamIr::Pattern(_) => self.bind_pattern(lambda, parent, arg, span),
+        }
+    }
+
+    fn bind_pattern(&self, lambda: &'static LambdaIr, parent: Env, arg: Value, span: Span) -> EvalResult<Env> {
+        let ParamIr::Pattern(p) = &lambda.param else { unreachable!("called for patterns only") };
         let forced = self.force(&arg)?;
         let Value::Attrs(attrs) = &forced else {
             return Err(type_error("a set", &forced)

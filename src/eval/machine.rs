@@ -253,14 +253,47 @@ impl Evaluator {
         }
     }
 
+    /// The frequent compound nodes. Rare ones and error paths live in other functions so
+    /// that this one keeps a small stack frame.
     fn eval_node(&self, ir: &'static Ir, env: &Env) -> EvalResult<Value> {
         match ir {
-            Ir::Const(_) | Ir::Var { .. } => self.eval(ir, env),
-            Ir::WithVar { span, name, withs } => self.eval_with_var(*span, *name, withs, env),
             Ir::Select { span, expr, path, default } => {
                 let v = self.eval(expr, env)?;
                 self.select_path(v, path, default.as_deref(), env, *span)
             }
+            Ir::Call { span, func, args } => {
+                let f = self.eval(func, env)?;
+                if args.len() == 1 {
+                    let a = self.delay(&args[0], env);
+                    return self.call(&f, a, *span);
+                }
+                self.eval_call_multi(f, args, env, *span)
+            }
+            Ir::Lambda(l) => Ok(Value::Lambda(Rc::new(Closure { lambda: l, env: env.clone() }))),
+            Ir::If { span, cond, then, else_ } => match self.eval(cond, env)? {
+                Value::Bool(true) => self.eval(then, env),
+                Value::Bool(false) => self.eval(else_, env),
+                other => Err(not_a_condition(other, cond, *span)),
+            },
+            Ir::BinOp { span, op, lhs, rhs } => self.eval_binop(*span, *op, lhs, rhs, env),
+            Ir::Binding { name, span, body } => self.eval(body, env).map_err(|e| binding_error(e, *name, *span)),
+            _ => self.eval_other(ir, env),
+        }
+    }
+
+    fn eval_call_multi(&self, f: Value, args: &'static [Ir], env: &Env, span: Span) -> EvalResult<Value> {
+        let mut argv: smallvec::SmallVec<[Value; 4]> = smallvec::SmallVec::with_capacity(args.len());
+        for arg in args.iter() {
+            argv.push(self.delay(arg, env));
+        }
+        self.call_multi(f, &argv, span)
+    }
+
+    #[inline(never)]
+    fn eval_other(&self, ir: &'static Ir, env: &Env) -> EvalResult<Value> {
+        match ir {
+            Ir::Const(_) | Ir::Var { .. } => self.eval(ir, env),
+            Ir::WithVar { span, name, withs } => self.eval_with_var(*span, *name, withs, env),
             Ir::HasAttr { expr, path } => {
                 // Only the sets along the path are forced, never the final value.
                 let mut v = self.eval(expr, env)?;
@@ -279,19 +312,6 @@ impl Evaluator {
                 }
                 Ok(Value::Bool(true))
             }
-            Ir::Call { span, func, args } => {
-                let f = self.eval(func, env)?;
-                if args.len() == 1 {
-                    let a = self.delay(&args[0], env);
-                    return self.call(&f, a, *span);
-                }
-                let mut argv: smallvec::SmallVec<[Value; 4]> = smallvec::SmallVec::with_capacity(args.len());
-                for arg in args.iter() {
-                    argv.push(self.delay(arg, env));
-                }
-                self.call_multi(f, &argv, *span)
-            }
-            Ir::Lambda(l) => Ok(Value::Lambda(Rc::new(Closure { lambda: l, env: env.clone() }))),
             Ir::Let { bindings, body } => {
                 let frame = Frame::with_size(Some(env.clone()), bindings.len());
                 for (i, b) in bindings.iter().enumerate() {
@@ -302,16 +322,6 @@ impl Evaluator {
             }
             Ir::Attrs(a) => self.eval_attrs(a, env),
             Ir::List(items) => Ok(Value::list(items.iter().map(|i| self.delay(i, env)).collect())),
-            Ir::If { span, cond, then, else_ } => {
-                let c = self.eval(cond, env)?;
-                match c {
-                    Value::Bool(true) => self.eval(then, env),
-                    Value::Bool(false) => self.eval(else_, env),
-                    other => Err(type_error("a Boolean", &other)
-                        .at(cond_span(cond).unwrap_or(*span))
-                        .with_frame(Some(*span), "while evaluating a branch condition")),
-                }
-            }
             Ir::Assert { span, cond, body, text } => match self.eval(cond, env)? {
                 Value::Bool(true) => self.eval(body, env),
                 Value::Bool(false) => {
@@ -326,7 +336,6 @@ impl Evaluator {
                 let frame = Frame::single(Some(env.clone()), s);
                 self.eval(body, &frame)
             }
-            Ir::BinOp { span, op, lhs, rhs } => self.eval_binop(*span, *op, lhs, rhs, env),
             Ir::Not { span, expr } => match self.eval(expr, env)? {
                 Value::Bool(b) => Ok(Value::Bool(!b)),
                 other => Err(type_error("a Boolean", &other).at(*span)),
@@ -336,17 +345,12 @@ impl Evaluator {
                 self.arith(BinOp::Sub, Value::Int(0), v, *span)
             }
             Ir::Concat { span, parts, force_string } => self.eval_concat(*span, parts, *force_string, env),
-            Ir::Binding { name, span, body } => self.eval(body, env).map_err(|mut e| {
-                if let Some(c) = &mut e.0.cycle {
-                    if !c.closed {
-                        c.names.push(name.as_str().into_owned());
-                    }
-                }
-                if e.0.span.is_none() {
-                    e.0.span = Some(*span);
-                }
-                e
-            }),
+            Ir::Select { .. }
+            | Ir::Call { .. }
+            | Ir::Lambda(_)
+            | Ir::If { .. }
+            | Ir::BinOp { .. }
+            | Ir::Binding { .. } => self.eval_node(ir, env),
         }
     }
 
@@ -541,12 +545,23 @@ impl Evaluator {
             BinOp::Eq | BinOp::Neq => {
                 let a = self.eval(lhs, env)?;
                 let b = self.eval(rhs, env)?;
+                if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
+                    return Ok(Value::Bool((x == y) == (op == BinOp::Eq)));
+                }
                 let eq = self.equal(&a, &b, true).map_err(|e| e.at(span))?;
                 Ok(Value::Bool(if op == BinOp::Eq { eq } else { !eq }))
             }
             BinOp::Lt | BinOp::Gt | BinOp::Leq | BinOp::Geq => {
                 let a = self.eval(lhs, env)?;
                 let b = self.eval(rhs, env)?;
+                if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
+                    return Ok(Value::Bool(match op {
+                        BinOp::Lt => x < y,
+                        BinOp::Gt => x > y,
+                        BinOp::Leq => x <= y,
+                        _ => x >= y,
+                    }));
+                }
                 let result = match op {
                     BinOp::Lt => self.less_than(&a, &b),
                     BinOp::Gt => self.less_than(&b, &a),
@@ -682,6 +697,28 @@ fn settled(v: &Value) -> Value {
         },
         other => other.clone(),
     }
+}
+
+#[cold]
+fn not_a_condition(found: Value, cond: &Ir, span: Span) -> EvalError {
+    type_error("a Boolean", &found)
+        .at(cond_span(cond).unwrap_or(span))
+        .with_frame(Some(span), "while evaluating a branch condition")
+}
+
+/// Names the binding being evaluated in an error: the span if the error has none, and the
+/// binding's name in an infinite-recursion cycle report.
+#[cold]
+fn binding_error(mut e: EvalError, name: crate::symbol::Symbol, span: Span) -> EvalError {
+    if let Some(c) = &mut e.0.cycle {
+        if !c.closed {
+            c.names.push(name.as_str().into_owned());
+        }
+    }
+    if e.0.span.is_none() {
+        e.0.span = Some(span);
+    }
+    e
 }
 
 #[cold]

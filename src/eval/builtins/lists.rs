@@ -9,7 +9,6 @@ use crate::symbol::Symbol;
 
 use super::super::attrs::AttrsBuilder;
 use super::super::error::{EvalError, EvalResult};
-use super::super::thunk::ThunkCell;
 use super::super::value::Value;
 use super::super::Evaluator;
 use super::args::arg;
@@ -50,7 +49,7 @@ fn map(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
         return Ok(Value::List(l));
     }
     let f = ev.arg_function(arg("map", args, 0))?;
-    Ok(Value::list(l.iter().map(|x| ThunkCell::apply(f.clone(), x.clone(), span)).collect()))
+    Ok(Value::list(l.iter().map(|x| ev.apply_lazily(&f, x.clone(), span)).collect()))
 }
 
 /// Calls a predicate and insists on a Boolean result.
@@ -106,7 +105,7 @@ fn gen_list(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
         return Ok(Value::list(Vec::new()));
     }
     let f = ev.arg_function(arg("genList", args, 0))?;
-    Ok(Value::list((0..n).map(|i| ThunkCell::apply(f.clone(), Value::Int(i), span)).collect()))
+    Ok(Value::list((0..n).map(|i| ev.apply_lazily(&f, Value::Int(i), span)).collect()))
 }
 
 fn concat_lists(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
