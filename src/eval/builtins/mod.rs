@@ -16,6 +16,7 @@ pub mod regex;
 pub mod store_bridge;
 pub mod strings;
 pub mod types;
+pub mod versions;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -81,6 +82,7 @@ fn families() -> Vec<&'static [PrimOp]> {
         regex::PRIMOPS,
         strings::PRIMOPS,
         types::PRIMOPS,
+        versions::PRIMOPS,
     ]
 }
 
