@@ -15,6 +15,7 @@ pub mod paths;
 pub mod regex;
 pub mod store_bridge;
 pub mod strings;
+pub mod toml;
 pub mod types;
 pub mod versions;
 
@@ -81,6 +82,7 @@ fn families() -> Vec<&'static [PrimOp]> {
         paths::PRIMOPS,
         regex::PRIMOPS,
         strings::PRIMOPS,
+        toml::PRIMOPS,
         types::PRIMOPS,
         versions::PRIMOPS,
     ]
