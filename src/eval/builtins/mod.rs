@@ -18,6 +18,7 @@ pub mod strings;
 pub mod toml;
 pub mod types;
 pub mod versions;
+pub mod xml;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -85,6 +86,7 @@ fn families() -> Vec<&'static [PrimOp]> {
         toml::PRIMOPS,
         types::PRIMOPS,
         versions::PRIMOPS,
+        xml::PRIMOPS,
     ]
 }
 
