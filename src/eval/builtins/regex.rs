@@ -84,6 +84,7 @@ const ESCAPABLE: &[u8] = b".[\\()*+?{|^$";
 
 /// The POSIX portable character set names, indexed by character code, as libstdc++'s
 /// `regex_traits::lookup_collatename` knows them (for `[.name.]` and `[=name=]`).
+#[rustfmt::skip]
 const COLLATE_NAMES: [&str; 128] = [
     "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "alert", "backspace", "tab", "newline",
     "vertical-tab", "form-feed", "carriage-return", "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4",
@@ -102,6 +103,9 @@ const COLLATE_NAMES: [&str; 128] = [
 
 /// A set of bytes (a bracket expression after negation).
 type ByteSet = [bool; 256];
+
+/// One match: start, end, and the capture groups (`None` where a group did not take part).
+pub type SplitMatch<'s> = (usize, usize, Vec<Option<&'s [u8]>>);
 
 /// The bytes of a `[:name:]` class in the C locale, or `None` for an unknown name.
 fn class_set(name: &[u8]) -> Option<ByteSet> {
@@ -467,7 +471,7 @@ impl<'a> Translator<'a> {
                     push_char(&mut set, &mut last, Last::Class);
                     // In the C locale the primary sort key is the lower-cased character.
                     for (b, slot) in set.iter_mut().enumerate() {
-                        if (b as u8).to_ascii_lowercase() == c.to_ascii_lowercase() {
+                        if (b as u8).eq_ignore_ascii_case(&c) {
                             *slot = true;
                         }
                     }
@@ -573,7 +577,7 @@ impl CompiledRegex {
     }
 
     /// The matches of `split`, as `(start, end, groups)`, in `std::regex_iterator` order.
-    pub fn split_matches<'s>(&self, s: &'s [u8]) -> Vec<(usize, usize, Vec<Option<&'s [u8]>>)> {
+    pub fn split_matches<'s>(&self, s: &'s [u8]) -> Vec<SplitMatch<'s>> {
         let mut out = Vec::new();
         let mut locs = self.search.capture_locations();
         let mut found = self.search.captures_read_at(&mut locs, s, 0).map(|m| (m.start(), m.end()));
@@ -682,7 +686,31 @@ mod tests {
 
     #[test]
     fn translation_errors() {
-        for bad in ["(", ")", "a)", "\\", "\\d", "\\n", "*a", "^*", "a|*b", "(*a)", "a{", "a{,2}", "a{2,1}", "a{1,2,3}", "[a", "[]", "[z-a]", "[a-z-9]", "[[:foo:]]", "[[:alpha:]-z]", "[[.-.]]", "[[=ab=]]", "[[:]"] {
+        for bad in [
+            "(",
+            ")",
+            "a)",
+            "\\",
+            "\\d",
+            "\\n",
+            "*a",
+            "^*",
+            "a|*b",
+            "(*a)",
+            "a{",
+            "a{,2}",
+            "a{2,1}",
+            "a{1,2,3}",
+            "[a",
+            "[]",
+            "[z-a]",
+            "[a-z-9]",
+            "[[:foo:]]",
+            "[[:alpha:]-z]",
+            "[[.-.]]",
+            "[[=ab=]]",
+            "[[:]",
+        ] {
             assert_eq!(translate(bad.as_bytes()).err(), Some(RegexError::Invalid), "{bad}");
         }
         assert_eq!(translate(b"a{99999}").err(), Some(RegexError::TooBig));
@@ -703,6 +731,40 @@ mod tests {
         assert_eq!(m(".", "\u{e9}"), None);
         assert_eq!(m("(a)|b", "b"), Some(vec![None]));
         assert_eq!(m("(a|ab)(c|bcd)?(d*)", "abcd"), Some(vec![Some("a".into()), Some("bcd".into()), Some("".into())]));
+    }
+
+    #[test]
+    fn context_is_kept_and_refused_in_patterns() {
+        use crate::diag::source_map::FileId;
+
+        use super::super::super::string::ContextElem;
+
+        let ev = Evaluator::new(Default::default());
+        let span = Span::new(FileId(0), 0, 0);
+        let mut ctx = Context::new();
+        ctx.insert(ContextElem::Plain("/nix/store/aaaa-x".into()));
+        let s = Value::String(Rc::new(NixString::with_context(b"/nix/store/aaaa-x/bin".to_vec(), ctx.clone())));
+        let has_ctx = |v: &Value| matches!(v, Value::String(s) if s.context() == Some(&ctx));
+
+        let Value::List(groups) = prim_match(&ev, &[Value::string("(.*)/bin"), s.clone()], span).expect("matches")
+        else {
+            panic!("match gives a list")
+        };
+        assert!(has_ctx(&groups[0]));
+        let Value::List(parts) = prim_split(&ev, &[Value::string("/"), s.clone()], span).expect("splits") else {
+            panic!("split gives a list")
+        };
+        assert_eq!(parts.len(), 9);
+        assert!(has_ctx(&parts[0]) && has_ctx(&parts[8]));
+        let Value::List(unsplit) = prim_split(&ev, &[Value::string("q"), s.clone()], span).expect("splits") else {
+            panic!("split gives a list")
+        };
+        assert!(unsplit.len() == 1 && has_ctx(&unsplit[0]));
+
+        let e = prim_match(&ev, &[s, Value::string("x")], span).expect_err("a pattern with context");
+        assert!(e.message().contains(
+            "the string '/nix/store/aaaa-x/bin' is not allowed to refer to a store path (such as '/nix/store/aaaa-x')"
+        ));
     }
 
     #[test]

@@ -116,7 +116,7 @@ fn prim_compare_versions(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<
 
 fn prim_split_version(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     let v = ev.arg_string_no_ctx(arg("splitVersion", args, 0))?;
-    Ok(Value::list(split_version(v.as_bytes()).into_iter().map(|c| Value::string(c)).collect()))
+    Ok(Value::list(split_version(v.as_bytes()).into_iter().map(Value::string).collect()))
 }
 
 fn prim_parse_drv_name(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {

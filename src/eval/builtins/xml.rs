@@ -276,3 +276,39 @@ pub const PRIMOPS: &[PrimOp] = &[PrimOp {
     args: &["e"],
     doc: "Renders `e` (forced deeply) as the XML document `nix-instantiate --eval --xml` prints: `<expr>` holding `<attrs>`/`<attr name=…>`, `<list>`, `<string value=…/>`, `<int>`, `<bool>`, `<null/>`, `<derivation>`, `<function>` and so on. The result keeps the contexts of the strings inside.",
 }];
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::source_map::Origin;
+
+    use super::*;
+
+    fn xml(origin: Origin, text: &str, strict: bool, location: bool) -> String {
+        let ev = Evaluator::new(Default::default());
+        let program = ev.compile(origin, text, "/", Vec::new()).expect("parses");
+        let v = ev.eval(program.ir, &ev.root_env.clone()).expect("evaluates");
+        let mut ctx = Context::new();
+        String::from_utf8(ev.value_to_xml(&v, strict, location, &mut ctx).expect("renders")).expect("UTF-8")
+    }
+
+    #[test]
+    fn locations_of_attributes_and_lambdas() {
+        let text = "{ a = 1;\n  f = { x, ... }@args: x; }";
+        let from_file = xml(Origin::File("/src/t.nix".into()), text, true, true);
+        assert!(from_file.contains("<attr column=\"3\" line=\"1\" name=\"a\" path=\"/src/t.nix\">"), "{from_file}");
+        assert!(from_file.contains("<attr column=\"3\" line=\"2\" name=\"f\" path=\"/src/t.nix\">"), "{from_file}");
+        assert!(from_file.contains("<function column=\"7\" line=\"2\" path=\"/src/t.nix\">"), "{from_file}");
+        // An expression has no file: line and column only.
+        let from_string = xml(Origin::String, text, true, true);
+        assert!(from_string.contains("<attr column=\"3\" line=\"1\" name=\"a\">"), "{from_string}");
+        assert!(from_string.contains("<function column=\"7\" line=\"2\">"), "{from_string}");
+        // Without locations, nothing of it.
+        assert!(!xml(Origin::String, text, true, false).contains("line="));
+    }
+
+    #[test]
+    fn attributes_built_by_builtins_have_no_location() {
+        let out = xml(Origin::String, "builtins.fromJSON ''{\"k\": 1}''", true, true);
+        assert!(out.contains("<attr name=\"k\">"), "{out}");
+    }
+}
