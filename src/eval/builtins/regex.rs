@@ -44,6 +44,7 @@
 //!   ends the loop with one extra empty iteration, so the group captures `""`
 //!   (`match "(a*)*" "aa"` is `[ "" ]`); tern reports the last non-empty iteration
 //!   (`[ "aa" ]`), or `null` when the loop only ever matched empty.
+//! * Groups nested more than 1000 deep are refused as too big (libstdc++ has no such limit).
 //!
 //! Results keep the input string's context (CppNix drops it, NixOS/nix#2547, except when
 //! `split` finds no match and returns `[ input ]`).
@@ -77,7 +78,7 @@ type Result<T> = std::result::Result<T, RegexError>;
 /// `_GLIBCXX_REGEX_STATE_LIMIT`: libstdc++ refuses automata with more states.
 const STATE_LIMIT: u64 = 100_000;
 /// Group nesting accepted (libstdc++ recurses without a limit; this keeps tern's stack safe).
-const MAX_NESTING: u32 = 200;
+const MAX_NESTING: u32 = 1000;
 
 /// Bytes a backslash may escape outside brackets (libstdc++'s extended special characters).
 const ESCAPABLE: &[u8] = b".[\\()*+?{|^$";
