@@ -1,13 +1,13 @@
 //! tern: an evaluator for the Nix language, with a store, a builder and a package-set stdlib.
 
+pub mod allocator;
 pub mod cli;
 pub mod diag;
 pub mod eval;
 pub mod numfmt;
 pub mod stdlib;
+pub mod store;
 pub mod symbol;
 pub mod syntax;
 
-/// The logical store directory: paths are computed as if the store were here, whatever
-/// its physical location, so they match CppNix's.
-pub const STORE_DIR: &str = "/nix/store";
+pub use store::STORE_DIR;

@@ -129,7 +129,10 @@ pub fn parse(args: &[String], spec: &Spec) -> Result<CommonArgs, String> {
                 out.values.push((a.to_string(), args[i + 1].clone()));
                 i += 1;
             }
-            _ if a.starts_with("--") && a.contains('=') && spec.valued.contains(&a.split_once('=').map(|x| x.0).unwrap_or("")) => {
+            _ if a.starts_with("--")
+                && a.contains('=')
+                && spec.valued.contains(&a.split_once('=').map(|x| x.0).unwrap_or("")) =>
+            {
                 let (k, v) = a.split_once('=').expect("checked");
                 out.values.push((k.to_string(), v.to_string()));
             }

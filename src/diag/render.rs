@@ -72,7 +72,8 @@ pub fn render_snippet(message: &str, span: Option<Span>, label: Option<&str>, he
             let first_line_end = file.text[start..end].find('\n').map(|i| start + i).unwrap_or(end);
             let len = first_line_end - start;
             report.source = Some(NamedSource::new(file.name(), file.text.to_string()));
-            report.label = Some(LabeledSpan::new_with_span(label.map(str::to_string), SourceSpan::new(start.into(), len)));
+            report.label =
+                Some(LabeledSpan::new_with_span(label.map(str::to_string), SourceSpan::new(start.into(), len)));
         }
     }
     let mut out = String::new();

@@ -101,9 +101,7 @@ impl Evaluator {
                 }
                 Ok(x.len().cmp(&y.len()))
             }
-            _ => {
-                Err(EvalError::msg(format!("cannot compare {} with {}", a.type_description(), b.type_description())))
-            }
+            _ => Err(EvalError::msg(format!("cannot compare {} with {}", a.type_description(), b.type_description()))),
         }
     }
 }

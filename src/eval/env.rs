@@ -10,23 +10,37 @@
 use std::cell::UnsafeCell;
 use std::rc::Rc;
 
+use smallvec::SmallVec;
+
 use super::value::Value;
 
 pub type Env = Rc<Frame>;
 
+/// Slots live inline for the common small frames (function calls, short `let`s), so
+/// creating a frame is a single allocation.
+type Slots = SmallVec<[Value; 2]>;
+
 pub struct Frame {
     pub parent: Option<Env>,
-    slots: UnsafeCell<Vec<Value>>,
+    slots: UnsafeCell<Slots>,
 }
 
 impl Frame {
     pub fn new(parent: Option<Env>, slots: Vec<Value>) -> Env {
+        Rc::new(Frame { parent, slots: UnsafeCell::new(Slots::from_vec(slots)) })
+    }
+
+    /// A frame holding exactly one value (a plain function argument, a `with` scope).
+    #[inline]
+    pub fn single(parent: Option<Env>, value: Value) -> Env {
+        let mut slots = Slots::new();
+        slots.push(value);
         Rc::new(Frame { parent, slots: UnsafeCell::new(slots) })
     }
 
     /// A frame of `size` slots to be filled with `set` before use.
     pub fn with_size(parent: Option<Env>, size: usize) -> Env {
-        Frame::new(parent, vec![Value::Null; size])
+        Rc::new(Frame { parent, slots: UnsafeCell::new(smallvec::smallvec![Value::Null; size]) })
     }
 
     /// Writes a slot of a frame under construction.

@@ -28,8 +28,7 @@ impl Evaluator {
     /// evaluated under (REPL variables, `scopedImport`).
     pub fn compile(&self, origin: Origin, text: &str, base_dir: &str, outer: Vec<OuterScope>) -> EvalResult<Program> {
         let file = add_source(origin, Rc::from(text));
-        let ast = syntax::parse(file, text)
-            .map_err(|e| EvalError::new(ErrorKind::Parse, e.message, Some(e.span)))?;
+        let ast = syntax::parse(file, text).map_err(|e| EvalError::new(ErrorKind::Parse, e.message, Some(e.span)))?;
         let mut lowerer = Lowerer::new(&self.globals, base_dir.to_string(), outer);
         let ir = lowerer.lower(&ast).map_err(|e| EvalError::new(ErrorKind::Parse, e.message, Some(e.span)))?;
         // Drop the AST on a big stack: deeply nested input makes its destructor recurse.
@@ -51,7 +50,13 @@ impl Evaluator {
     }
 
     /// Evaluates code under extra named frames (innermost last), e.g. REPL variables.
-    pub fn eval_with_scopes(&self, origin: Origin, text: &str, base_dir: &str, scopes: &[(Vec<crate::symbol::Symbol>, Vec<Value>)]) -> EvalResult<Value> {
+    pub fn eval_with_scopes(
+        &self,
+        origin: Origin,
+        text: &str,
+        base_dir: &str,
+        scopes: &[(Vec<crate::symbol::Symbol>, Vec<Value>)],
+    ) -> EvalResult<Value> {
         let outer = scopes.iter().map(|(names, _)| OuterScope { names: names.clone() }).collect();
         let program = self.compile(origin, text, base_dir, outer)?;
         let mut env: Env = self.root_env.clone();
@@ -67,11 +72,9 @@ impl Evaluator {
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => Ok(canonicalize(&format!("{path}/default.nix"))),
             Ok(_) => Ok(path.to_string()),
-            Err(e) => Err(EvalError::new(
-                ErrorKind::Io,
-                format!("path '{path}' does not exist{}", io_detail(&e)),
-                None,
-            )),
+            Err(e) => {
+                Err(EvalError::new(ErrorKind::Io, format!("path '{path}' does not exist{}", io_detail(&e)), None))
+            }
         }
     }
 
@@ -82,9 +85,8 @@ impl Evaluator {
         if let Some(v) = cached {
             return self.force(&v);
         }
-        let text = std::fs::read(&file).map_err(|e| {
-            EvalError::new(ErrorKind::Io, format!("cannot read '{file}': {}", describe_io(&e)), None)
-        })?;
+        let text = std::fs::read(&file)
+            .map_err(|e| EvalError::new(ErrorKind::Io, format!("cannot read '{file}': {}", describe_io(&e)), None))?;
         let text = String::from_utf8_lossy(&text).into_owned();
         let dir = Path::new(&file).parent().map(|d| d.to_string_lossy().into_owned()).unwrap_or_else(|| "/".into());
         let program = self.compile(self.origin_of(&file), &text, &dir, Vec::new())?;
@@ -98,9 +100,8 @@ impl Evaluator {
     /// cached, since the scope differs per call).
     pub fn scoped_import(&self, scope: &super::attrs::Attrs, path: &str) -> EvalResult<Value> {
         let file = self.resolve_import_path(path)?;
-        let text = std::fs::read(&file).map_err(|e| {
-            EvalError::new(ErrorKind::Io, format!("cannot read '{file}': {}", describe_io(&e)), None)
-        })?;
+        let text = std::fs::read(&file)
+            .map_err(|e| EvalError::new(ErrorKind::Io, format!("cannot read '{file}': {}", describe_io(&e)), None))?;
         let text = String::from_utf8_lossy(&text).into_owned();
         let dir = Path::new(&file).parent().map(|d| d.to_string_lossy().into_owned()).unwrap_or_else(|| "/".into());
         let names: Vec<_> = scope.iter().map(|a| a.name).collect();

@@ -208,12 +208,9 @@ impl<'g> Lowerer<'g> {
                 self.pop();
                 Ir::With { scope: Box::new(scope), body: Box::new(body?) }
             }
-            Expr::BinOp { span, op, lhs, rhs } => Ir::BinOp {
-                span: *span,
-                op: *op,
-                lhs: Box::new(self.lower(lhs)?),
-                rhs: Box::new(self.lower(rhs)?),
-            },
+            Expr::BinOp { span, op, lhs, rhs } => {
+                Ir::BinOp { span: *span, op: *op, lhs: Box::new(self.lower(lhs)?), rhs: Box::new(self.lower(rhs)?) }
+            }
             Expr::Not { span, expr } => Ir::Not { span: *span, expr: Box::new(self.lower(expr)?) },
             Expr::Neg { span, expr } => Ir::Neg { span: *span, expr: Box::new(self.lower(expr)?) },
         })

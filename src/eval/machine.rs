@@ -15,9 +15,9 @@ use crate::syntax::ast::BinOp;
 use super::attrs::{Attr, Attrs};
 use super::env::{Env, Frame};
 use super::error::{type_error, Cycle, ErrorKind, EvalError, EvalResult};
-use super::ir::{AttrKey, AttrsIr, Ir, LambdaIr, ParamIr};
+use super::ir::{AttrKey, AttrsIr, Ir};
 use super::thunk::{Delayed, Thunk, ThunkCell};
-use super::value::{Closure, PrimOpApp, Value};
+use super::value::{Closure, Value};
 use super::Evaluator;
 
 /// Stack kept free before recursing; below it, stacker switches to a fresh heap segment.
@@ -78,9 +78,77 @@ impl Evaluator {
     pub fn delay(&self, ir: &'static Ir, env: &Env) -> Value {
         match ir {
             Ir::Const(v) => v.clone(),
-            Ir::Var { depth, slot } => env.ancestor(*depth).get(*slot as usize).clone(),
+            Ir::Var { depth, slot } => settled(env.ancestor(*depth).get(*slot as usize)),
             Ir::Lambda(l) => Value::Lambda(Rc::new(Closure { lambda: l, env: env.clone() })),
-            _ => ThunkCell::code(ir, env.clone()),
+            _ => match self.value_now(ir, env, usize::MAX) {
+                Some(v) => v,
+                None => ThunkCell::code(ir, env.clone()),
+            },
+        }
+    }
+
+    /// The value of `ir` if it can be had *without forcing anything and without any
+    /// possibility of error*: selecting an existing attribute from sets already evaluated,
+    /// integer arithmetic and comparisons on evaluated integers, small list and attrset
+    /// literals. That is indistinguishable from building a thunk (no evaluation order,
+    /// error or trace can change) and saves allocating and later forcing one. Variables
+    /// of the innermost frame at slots `>= filled` are not yet written and make it give up.
+    fn value_now(&self, ir: &'static Ir, env: &Env, filled: usize) -> Option<Value> {
+        let var = |depth: u32, slot: u32| -> Option<Value> {
+            if depth == 0 && slot as usize >= filled {
+                return None;
+            }
+            let v = env.ancestor(depth).get(slot as usize);
+            match v {
+                Value::Thunk(t) => t.value().cloned(),
+                other => Some(other.clone()),
+            }
+        };
+        let operand = |ir: &'static Ir| -> Option<Value> {
+            match ir {
+                Ir::Const(v) => Some(v.clone()),
+                Ir::Var { depth, slot } => var(*depth, *slot),
+                _ => None,
+            }
+        };
+        match ir {
+            Ir::Binding { body, .. } => self.value_now(body, env, filled),
+            Ir::Select { expr, path, default: None, .. } => {
+                let Ir::Var { depth, slot } = &**expr else { return None };
+                let mut v = var(*depth, *slot)?;
+                for (i, key) in path.iter().enumerate() {
+                    let AttrKey::Static(name) = key else { return None };
+                    let Value::Attrs(a) = &v else { return None };
+                    let next = a.get(*name)?;
+                    v = if i + 1 == path.len() {
+                        // The attribute itself, evaluated or not: forcing it later is
+                        // exactly what forcing a selection thunk would do.
+                        settled(next)
+                    } else {
+                        match next {
+                            Value::Thunk(t) => t.value()?.clone(),
+                            other => other.clone(),
+                        }
+                    };
+                }
+                Some(v)
+            }
+            Ir::BinOp { op, lhs, rhs, .. } => {
+                let (Value::Int(a), Value::Int(b)) = (operand(lhs)?, operand(rhs)?) else { return None };
+                Some(match op {
+                    BinOp::Add => Value::Int(a.checked_add(b)?),
+                    BinOp::Sub => Value::Int(a.checked_sub(b)?),
+                    BinOp::Mul => Value::Int(a.checked_mul(b)?),
+                    BinOp::Eq => Value::Bool(a == b),
+                    BinOp::Neq => Value::Bool(a != b),
+                    BinOp::Lt => Value::Bool(a < b),
+                    BinOp::Leq => Value::Bool(a <= b),
+                    BinOp::Gt => Value::Bool(a > b),
+                    BinOp::Geq => Value::Bool(a >= b),
+                    _ => return None,
+                })
+            }
+            _ => None,
         }
     }
 
@@ -101,7 +169,13 @@ impl Evaluator {
         match alias {
             Some(slot) if slot < filled => frame.get(slot).clone(),
             Some(_) => ThunkCell::code(ir, frame.clone()),
-            None => self.delay(ir, frame),
+            None => match ir {
+                Ir::Const(_) | Ir::Var { .. } | Ir::Lambda(_) => self.delay(ir, frame),
+                _ => match self.value_now(ir, frame, filled) {
+                    Some(v) => v,
+                    None => ThunkCell::code(ir, frame.clone()),
+                },
+            },
         }
     }
 
@@ -161,6 +235,10 @@ impl Evaluator {
     }
 
     /// Evaluates `ir` in `env` to weak head normal form.
+    ///
+    /// The leaves (constants and variables) are handled here, inline at every call site;
+    /// everything else goes through `eval_node`, whose large frame they then never pay for.
+    #[inline]
     pub fn eval(&self, ir: &'static Ir, env: &Env) -> EvalResult<Value> {
         match ir {
             Ir::Const(v) => Ok(v.clone()),
@@ -171,6 +249,13 @@ impl Evaluator {
                     other => Ok(other.clone()),
                 }
             }
+            _ => self.eval_node(ir, env),
+        }
+    }
+
+    fn eval_node(&self, ir: &'static Ir, env: &Env) -> EvalResult<Value> {
+        match ir {
+            Ir::Const(_) | Ir::Var { .. } => self.eval(ir, env),
             Ir::WithVar { span, name, withs } => self.eval_with_var(*span, *name, withs, env),
             Ir::Select { span, expr, path, default } => {
                 let v = self.eval(expr, env)?;
@@ -195,12 +280,16 @@ impl Evaluator {
                 Ok(Value::Bool(true))
             }
             Ir::Call { span, func, args } => {
-                let mut f = self.eval(func, env)?;
-                for arg in args.iter() {
-                    let a = self.delay(arg, env);
-                    f = self.call(&f, a, *span)?;
+                let f = self.eval(func, env)?;
+                if args.len() == 1 {
+                    let a = self.delay(&args[0], env);
+                    return self.call(&f, a, *span);
                 }
-                Ok(f)
+                let mut argv: smallvec::SmallVec<[Value; 4]> = smallvec::SmallVec::with_capacity(args.len());
+                for arg in args.iter() {
+                    argv.push(self.delay(arg, env));
+                }
+                self.call_multi(f, &argv, *span)
             }
             Ir::Lambda(l) => Ok(Value::Lambda(Rc::new(Closure { lambda: l, env: env.clone() }))),
             Ir::Let { bindings, body } => {
@@ -234,7 +323,7 @@ impl Evaluator {
             },
             Ir::With { scope, body } => {
                 let s = self.delay(scope, env);
-                let frame = Frame::new(Some(env.clone()), vec![s]);
+                let frame = Frame::single(Some(env.clone()), s);
                 self.eval(body, &frame)
             }
             Ir::BinOp { span, op, lhs, rhs } => self.eval_binop(*span, *op, lhs, rhs, env),
@@ -264,9 +353,9 @@ impl Evaluator {
     fn eval_with_var(&self, span: Span, name: Symbol, withs: &[u32], env: &Env) -> EvalResult<Value> {
         for &depth in withs {
             let scope = env.ancestor(depth).get(0).clone();
-            let scope = self
-                .force(&scope)
-                .map_err(|e| e.with_frame(Some(span), "while evaluating the first subexpression of a with expression"))?;
+            let scope = self.force(&scope).map_err(|e| {
+                e.with_frame(Some(span), "while evaluating the first subexpression of a with expression")
+            })?;
             match &scope {
                 Value::Attrs(a) => {
                     if let Some(v) = a.get(name) {
@@ -315,7 +404,10 @@ impl Evaluator {
                 Some(x) => {
                     v = match x {
                         Value::Thunk(t) => self.force_thunk(&t).map_err(|e| {
-                            e.with_frame(Some(span), format!("while evaluating the attribute '{}'", show_attr_name(&name.as_str())))
+                            e.with_frame(
+                                Some(span),
+                                format!("while evaluating the attribute '{}'", show_attr_name(&name.as_str())),
+                            )
                         })?,
                         other => other,
                     };
@@ -395,7 +487,10 @@ impl Evaluator {
                     .and_then(|e| e.pos.span())
                     .map(crate::diag::source_map::describe_position)
                     .unwrap_or_else(|| "an earlier definition".into());
-                return Err(EvalError::eval(format!("dynamic attribute '{name}' already defined at {previous}"), d.span));
+                return Err(EvalError::eval(
+                    format!("dynamic attribute '{name}' already defined at {previous}"),
+                    d.span,
+                ));
             }
             entries.push(Attr { name, pos: d.pos, value: self.delay(&d.value, &scope_env) });
         }
@@ -403,148 +498,6 @@ impl Evaluator {
             return Ok(Value::attrs(Attrs::from_sorted(entries)));
         }
         Ok(Value::attrs(Attrs::from_unsorted(entries)))
-    }
-
-    /// Applies a function value to one argument.
-    pub fn call(&self, f: &Value, arg: Value, span: Span) -> EvalResult<Value> {
-        match f {
-            Value::Lambda(c) => self.call_lambda(c, arg, span),
-            Value::PrimOp(op) => {
-                if op.arity == 1 {
-                    self.call_primop(op, &[arg], span)
-                } else {
-                    Ok(Value::PrimOpApp(Rc::new(PrimOpApp { op, args: vec![arg] })))
-                }
-            }
-            Value::PrimOpApp(app) => {
-                let mut args = Vec::with_capacity(app.args.len() + 1);
-                args.extend(app.args.iter().cloned());
-                args.push(arg);
-                if args.len() == app.op.arity as usize {
-                    self.call_primop(app.op, &args, span)
-                } else {
-                    Ok(Value::PrimOpApp(Rc::new(PrimOpApp { op: app.op, args })))
-                }
-            }
-            Value::Attrs(a) => match a.get(self.syms.functor) {
-                Some(functor) => {
-                    let functor = self.force(functor)?;
-                    let inner = self.call(&functor, f.clone(), span)?;
-                    self.call(&inner, arg, span)
-                }
-                None => Err(EvalError::eval("attempt to call something which is not a function but a set", span)),
-            },
-            Value::Thunk(t) => {
-                let f = self.force_thunk(t)?;
-                self.call(&f, arg, span)
-            }
-            other => Err(EvalError::eval(
-                format!("attempt to call something which is not a function but {}", other.type_description()),
-                span,
-            )),
-        }
-    }
-
-    fn call_primop(&self, op: &'static super::builtins::PrimOp, args: &[Value], span: Span) -> EvalResult<Value> {
-        (op.func)(self, args, span).map_err(|e| {
-            let e = e.at(span);
-            if e.is_catchable() || e.kind() == ErrorKind::InfiniteRecursion {
-                e
-            } else {
-                e.with_frame(Some(span), format!("while calling the '{}' builtin", op.name))
-            }
-        })
-    }
-
-    fn lambda_name(lambda: &LambdaIr) -> String {
-        match lambda.name {
-            Some(n) => format!("'{n}'"),
-            None => "anonymous lambda".to_string(),
-        }
-    }
-
-    pub fn call_lambda(&self, c: &Rc<Closure>, arg: Value, span: Span) -> EvalResult<Value> {
-        let lambda = c.lambda;
-        let frame = match &lambda.param {
-            ParamIr::Ident(_) => Frame::new(Some(c.env.clone()), vec![arg]),
-            ParamIr::Pattern(p) => {
-                let forced = self.force(&arg)?;
-                let Value::Attrs(attrs) = &forced else {
-                    return Err(type_error("a set", &forced)
-                        .at(span)
-                        .with_frame(Some(lambda.span), format!("while calling {}", Self::lambda_name(lambda))));
-                };
-                let frame = Frame::with_size(Some(c.env.clone()), lambda.frame_size as usize);
-                let mut supplied = 0usize;
-                for (i, formal) in p.formals.iter().enumerate() {
-                    let v = match attrs.get(formal.name) {
-                        Some(v) => {
-                            supplied += 1;
-                            v.clone()
-                        }
-                        None => match &formal.default {
-                            Some(d) => self.delay_in_new_frame(d, &frame, i),
-                            None => {
-                                return Err(EvalError::eval(
-                                    format!(
-                                        "function {} called without required argument '{}'",
-                                        Self::lambda_name(lambda),
-                                        formal.name
-                                    ),
-                                    span,
-                                )
-                                .with_frame(Some(lambda.span), format!("while calling {}", Self::lambda_name(lambda))))
-                            }
-                        },
-                    };
-                    frame.set(i, v);
-                }
-                if !p.ellipsis && attrs.len() > supplied {
-                    for a in attrs.iter() {
-                        if p.sorted_names.binary_search(&a.name).is_err() {
-                            let names: Vec<String> = p.formals.iter().map(|f| f.name.as_str().into_owned()).collect();
-                            let close = suggestions(&a.name.as_str(), names.iter().map(String::as_str));
-                            let mut e = EvalError::eval(
-                                format!(
-                                    "function {} called with unexpected argument '{}'",
-                                    Self::lambda_name(lambda),
-                                    a.name
-                                ),
-                                span,
-                            );
-                            if !close.is_empty() {
-                                e = e.with_note(format!("Did you mean {}?", join_or(&close)));
-                            }
-                            return Err(e.with_frame(Some(lambda.span), format!("while calling {}", Self::lambda_name(lambda))));
-                        }
-                    }
-                }
-                if let Some(b) = p.bind {
-                    frame.set(b as usize, arg);
-                }
-                frame
-            }
-        };
-        let depth = self.call_depth.get() + 1;
-        if depth > self.settings.max_call_depth {
-            return Err(EvalError::new(
-                ErrorKind::StackOverflow,
-                "stack overflow; max-call-depth exceeded",
-                Some(span),
-            ));
-        }
-        if self.interrupted.load(std::sync::atomic::Ordering::Relaxed) {
-            return Err(EvalError::new(ErrorKind::Interrupted, "interrupted by the user", Some(span)));
-        }
-        self.call_depth.set(depth);
-        let result = grow(|| self.eval(&lambda.body, &frame));
-        self.call_depth.set(depth - 1);
-        result.map_err(|e| {
-            if e.kind() == ErrorKind::StackOverflow && e.0.frames.len() > 50 {
-                return e;
-            }
-            e.with_frame(Some(span), format!("while calling {}", Self::lambda_name(lambda)))
-        })
     }
 
     fn eval_binop(&self, span: Span, op: BinOp, lhs: &'static Ir, rhs: &'static Ir, env: &Env) -> EvalResult<Value> {
@@ -612,7 +565,7 @@ impl Evaluator {
                         } else if x.is_empty() {
                             Ok(b)
                         } else {
-                            Ok(Value::attrs(x.update(y)))
+                            Ok(Value::attrs(Attrs::update(x, y)))
                         }
                     }
                     (Value::Attrs(_), other) => Err(type_error("a set", other)
@@ -676,12 +629,6 @@ impl Evaluator {
 
     /// Integer and float arithmetic with Nix's promotion and overflow rules.
     pub fn arith(&self, op: BinOp, a: Value, b: Value, span: Span) -> EvalResult<Value> {
-        let (verb, sign) = match op {
-            BinOp::Add => ("adding", "+"),
-            BinOp::Sub => ("subtracting", "-"),
-            BinOp::Mul => ("multiplying", "*"),
-            _ => ("dividing", "/"),
-        };
         match (&a, &b) {
             (Value::Int(x), Value::Int(y)) => {
                 let r = match op {
@@ -695,8 +642,7 @@ impl Evaluator {
                         x.checked_div(*y)
                     }
                 };
-                r.map(Value::Int)
-                    .ok_or_else(|| EvalError::eval(format!("integer overflow in {verb} {x} {sign} {y}"), span))
+                r.map(Value::Int).ok_or_else(|| overflow(op, *x, *y, span))
             }
             (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
                 let x = as_float(&a);
@@ -726,6 +672,29 @@ impl Evaluator {
     }
 }
 
+/// A stored value with a finished thunk unwrapped (so later reads skip the indirection).
+#[inline]
+fn settled(v: &Value) -> Value {
+    match v {
+        Value::Thunk(t) => match t.value() {
+            Some(inner) => inner.clone(),
+            None => v.clone(),
+        },
+        other => other.clone(),
+    }
+}
+
+#[cold]
+fn overflow(op: BinOp, x: i64, y: i64, span: Span) -> EvalError {
+    let (verb, sign) = match op {
+        BinOp::Add => ("adding", "+"),
+        BinOp::Sub => ("subtracting", "-"),
+        BinOp::Mul => ("multiplying", "*"),
+        _ => ("dividing", "/"),
+    };
+    EvalError::eval(format!("integer overflow in {verb} {x} {sign} {y}"), span)
+}
+
 fn as_float(v: &Value) -> f64 {
     match v {
         Value::Int(i) => *i as f64,
@@ -736,7 +705,9 @@ fn as_float(v: &Value) -> f64 {
 
 fn cond_span(ir: &Ir) -> Option<Span> {
     match ir {
-        Ir::Call { span, .. } | Ir::Select { span, .. } | Ir::BinOp { span, .. } | Ir::WithVar { span, .. } => Some(*span),
+        Ir::Call { span, .. } | Ir::Select { span, .. } | Ir::BinOp { span, .. } | Ir::WithVar { span, .. } => {
+            Some(*span)
+        }
         _ => None,
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod attrs;
 pub mod builtins;
+pub mod call;
 pub mod coerce;
 pub mod compare;
 pub mod env;

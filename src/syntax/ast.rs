@@ -19,24 +19,82 @@ pub enum Expr {
     /// String interpolation or path concatenation: `"a${b}"`, `./a/${b}`.
     /// `force_string` is true for `"…"` (the result is a string even if the first part is a
     /// path), false for interpolated path literals.
-    Interp { span: Span, parts: Vec<Expr>, force_string: bool },
+    Interp {
+        span: Span,
+        parts: Vec<Expr>,
+        force_string: bool,
+    },
     /// A path literal as written; resolved against the file's directory when lowered.
-    Path { span: Span, text: String },
-    Var { span: Span, name: Symbol },
+    Path {
+        span: Span,
+        text: String,
+    },
+    Var {
+        span: Span,
+        name: Symbol,
+    },
     CurPos(Span),
-    Select { span: Span, expr: Box<Expr>, path: Vec<AttrName>, default: Option<Box<Expr>> },
-    HasAttr { span: Span, expr: Box<Expr>, path: Vec<AttrName> },
-    Apply { span: Span, func: Box<Expr>, arg: Box<Expr> },
+    Select {
+        span: Span,
+        expr: Box<Expr>,
+        path: Vec<AttrName>,
+        default: Option<Box<Expr>>,
+    },
+    HasAttr {
+        span: Span,
+        expr: Box<Expr>,
+        path: Vec<AttrName>,
+    },
+    Apply {
+        span: Span,
+        func: Box<Expr>,
+        arg: Box<Expr>,
+    },
     Lambda(Box<Lambda>),
-    Let { span: Span, binds: Box<Binds>, body: Box<Expr> },
-    Attrs { span: Span, rec: bool, binds: Box<Binds> },
-    List { span: Span, items: Vec<Expr> },
-    If { span: Span, cond: Box<Expr>, then: Box<Expr>, else_: Box<Expr> },
-    Assert { span: Span, cond: Box<Expr>, body: Box<Expr> },
-    With { span: Span, scope: Box<Expr>, body: Box<Expr> },
-    BinOp { span: Span, op: BinOp, lhs: Box<Expr>, rhs: Box<Expr> },
-    Not { span: Span, expr: Box<Expr> },
-    Neg { span: Span, expr: Box<Expr> },
+    Let {
+        span: Span,
+        binds: Box<Binds>,
+        body: Box<Expr>,
+    },
+    Attrs {
+        span: Span,
+        rec: bool,
+        binds: Box<Binds>,
+    },
+    List {
+        span: Span,
+        items: Vec<Expr>,
+    },
+    If {
+        span: Span,
+        cond: Box<Expr>,
+        then: Box<Expr>,
+        else_: Box<Expr>,
+    },
+    Assert {
+        span: Span,
+        cond: Box<Expr>,
+        body: Box<Expr>,
+    },
+    With {
+        span: Span,
+        scope: Box<Expr>,
+        body: Box<Expr>,
+    },
+    BinOp {
+        span: Span,
+        op: BinOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    Not {
+        span: Span,
+        expr: Box<Expr>,
+    },
+    Neg {
+        span: Span,
+        expr: Box<Expr>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,7 +171,9 @@ pub enum AttrKind {
     /// `inherit x;`: `x` is looked up in the scope *outside* a `rec`/`let`.
     Inherited,
     /// `inherit (e) x;`: selects `x` from the `from`-th inherit source.
-    InheritedFrom { from: usize },
+    InheritedFrom {
+        from: usize,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -190,7 +250,12 @@ impl Binds {
                 self.inherit_from.push(from);
                 for (name, span) in names {
                     // The value is filled in by lowering from `inherit_from[index]`.
-                    self.insert_inherited(name, span, AttrKind::InheritedFrom { from: index }, Expr::Var { span, name })?;
+                    self.insert_inherited(
+                        name,
+                        span,
+                        AttrKind::InheritedFrom { from: index },
+                        Expr::Var { span, name },
+                    )?;
                 }
                 Ok(())
             }
@@ -277,8 +342,7 @@ impl Binds {
                     if let AttrKind::InheritedFrom { from } = &mut def.kind {
                         *from += offset;
                     }
-                    let mut sub_path: Vec<(AttrName, Span)> =
-                        path.iter().map(|(n, s)| (clone_name(n), *s)).collect();
+                    let mut sub_path: Vec<(AttrName, Span)> = path.iter().map(|(n, s)| (clone_name(n), *s)).collect();
                     sub_path.push((AttrName::Static(name), def.span));
                     if def.kind == AttrKind::Plain {
                         into.insert_value(&sub_path, name, def.span, def.value)?;

@@ -228,14 +228,26 @@ impl<'a> Lexer<'a> {
                         out.push(c);
                         i += 2;
                     }
-                    None => return Err(self.error(start, bytes.len(), "syntax error, unexpected end of file, expecting '\"'")),
+                    None => {
+                        return Err(self.error(
+                            start,
+                            bytes.len(),
+                            "syntax error, unexpected end of file, expecting '\"'",
+                        ))
+                    }
                 },
                 b'\\' => match bytes.get(i + 1) {
                     Some(&c) => {
                         out.push(unescape(c));
                         i += 2;
                     }
-                    None => return Err(self.error(start, bytes.len(), "syntax error, unexpected end of file, expecting '\"'")),
+                    None => {
+                        return Err(self.error(
+                            start,
+                            bytes.len(),
+                            "syntax error, unexpected end of file, expecting '\"'",
+                        ))
+                    }
                 },
                 c => {
                     out.push(c);
@@ -255,13 +267,23 @@ impl<'a> Lexer<'a> {
             Ok((start, Tok::IndStr(text.to_vec(), false), this.pos))
         };
         match (self.at(0), self.at(1), self.at(2)) {
-            (None, _, _) => return Err(self.error(start, start, "syntax error, unexpected end of file, expecting end of an indented string")),
+            (None, _, _) => {
+                return Err(self.error(
+                    start,
+                    start,
+                    "syntax error, unexpected end of file, expecting end of an indented string",
+                ))
+            }
             (Some(b'\''), Some(b'\''), Some(b'$')) => return single(self, 3, b"$"),
             (Some(b'\''), Some(b'\''), Some(b'\'')) => return single(self, 3, b"''"),
             (Some(b'\''), Some(b'\''), Some(b'\\')) => {
                 return match self.at(3) {
                     Some(c) => single(self, 4, &[unescape(c)]),
-                    None => Err(self.error(start, self.bytes().len(), "syntax error, unexpected end of file, expecting end of an indented string")),
+                    None => Err(self.error(
+                        start,
+                        self.bytes().len(),
+                        "syntax error, unexpected end of file, expecting end of an indented string",
+                    )),
                 };
             }
             (Some(b'\''), Some(b'\''), _) => {

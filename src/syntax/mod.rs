@@ -20,7 +20,8 @@ lalrpop_mod!(
 
 /// Parses a whole source file (registered under `file`) into an expression.
 pub fn parse(file: FileId, src: &str) -> Result<Expr, SyntaxError> {
-    let tokens = Lexer::new(src).map(|r| r.map_err(|e: LexError| SyntaxError { span: Span::new(file, e.start, e.end), message: e.message }));
+    let tokens = Lexer::new(src)
+        .map(|r| r.map_err(|e: LexError| SyntaxError { span: Span::new(file, e.start, e.end), message: e.message }));
     let parser = grammar::ExprParser::new();
     // Deeply nested input recurses in lowering, not here: lalrpop keeps its own stack.
     parser.parse(file, tokens).map_err(|e| convert_error(file, src, e))
@@ -58,10 +59,9 @@ fn describe_expected(expected: &[String]) -> String {
 
 fn convert_error(file: FileId, src: &str, e: LalrError<usize, Tok<'_>, SyntaxError>) -> SyntaxError {
     match e {
-        LalrError::InvalidToken { location } => SyntaxError {
-            span: Span::new(file, location, location + 1),
-            message: "syntax error, invalid token".into(),
-        },
+        LalrError::InvalidToken { location } => {
+            SyntaxError { span: Span::new(file, location, location + 1), message: "syntax error, invalid token".into() }
+        }
         LalrError::UnrecognizedEof { location, expected } => SyntaxError {
             span: Span::new(file, location.min(src.len()), location.min(src.len())),
             message: format!("syntax error, unexpected end of file{}", describe_expected(&expected)),
@@ -70,10 +70,9 @@ fn convert_error(file: FileId, src: &str, e: LalrError<usize, Tok<'_>, SyntaxErr
             span: Span::new(file, l, r),
             message: format!("syntax error, unexpected {}{}", tok.describe(), describe_expected(&expected)),
         },
-        LalrError::ExtraToken { token: (l, tok, r) } => SyntaxError {
-            span: Span::new(file, l, r),
-            message: format!("syntax error, unexpected {}", tok.describe()),
-        },
+        LalrError::ExtraToken { token: (l, tok, r) } => {
+            SyntaxError { span: Span::new(file, l, r), message: format!("syntax error, unexpected {}", tok.describe()) }
+        }
         LalrError::User { error } => error,
     }
 }

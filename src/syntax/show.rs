@@ -70,8 +70,7 @@ fn write_binds(out: &mut String, binds: &Binds) {
         out.push_str("; ");
     }
     for (index, from) in binds.inherit_from.iter().enumerate() {
-        let names: Vec<_> =
-            sorted.iter().filter(|(_, d)| d.kind == AttrKind::InheritedFrom { from: index }).collect();
+        let names: Vec<_> = sorted.iter().filter(|(_, d)| d.kind == AttrKind::InheritedFrom { from: index }).collect();
         if names.is_empty() {
             continue;
         }

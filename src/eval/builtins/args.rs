@@ -117,7 +117,7 @@ impl Evaluator {
 
     /// A value coerced like an interpolation (strings, paths copied to the store,
     /// string-like sets), with context.
-    pub fn arg_coerced(&self, a: Arg<'_>, mode: super::super::coerce::Coerce) -> EvalResult<NixString> {
+    pub fn arg_coerced(&self, a: Arg<'_>, mode: super::super::coerce::Coerce) -> EvalResult<Rc<NixString>> {
         let v = self.force_arg(a)?;
         self.coerce_to_nix_string(&v, mode).map_err(|e| e.with_frame(None, frame(a.builtin, a.index)))
     }

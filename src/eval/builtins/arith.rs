@@ -18,7 +18,10 @@ fn number(ev: &Evaluator, name: &'static str, args: &[Value], i: usize) -> EvalR
             other.type_description(),
             ev.show_short(&other)
         ))
-        .with_frame(None, format!("while evaluating the {} argument of builtins.{name}", if i == 0 { "first" } else { "second" }))),
+        .with_frame(
+            None,
+            format!("while evaluating the {} argument of builtins.{name}", if i == 0 { "first" } else { "second" }),
+        )),
     }
 }
 
@@ -83,8 +86,20 @@ pub const PRIMOPS: &[PrimOp] = &[
     PrimOp { name: "add", arity: 2, func: add, args: &["e1", "e2"], doc: "The sum of two numbers." },
     PrimOp { name: "sub", arity: 2, func: sub, args: &["e1", "e2"], doc: "The difference of two numbers." },
     PrimOp { name: "mul", arity: 2, func: mul, args: &["e1", "e2"], doc: "The product of two numbers." },
-    PrimOp { name: "div", arity: 2, func: div, args: &["e1", "e2"], doc: "The quotient of two numbers (integer division truncates)." },
-    PrimOp { name: "lessThan", arity: 2, func: less_than, args: &["e1", "e2"], doc: "`e1 < e2` for numbers, strings, paths and lists." },
+    PrimOp {
+        name: "div",
+        arity: 2,
+        func: div,
+        args: &["e1", "e2"],
+        doc: "The quotient of two numbers (integer division truncates).",
+    },
+    PrimOp {
+        name: "lessThan",
+        arity: 2,
+        func: less_than,
+        args: &["e1", "e2"],
+        doc: "`e1 < e2` for numbers, strings, paths and lists.",
+    },
     PrimOp { name: "bitAnd", arity: 2, func: bit_and, args: &["e1", "e2"], doc: "Bitwise AND of two integers." },
     PrimOp { name: "bitOr", arity: 2, func: bit_or, args: &["e1", "e2"], doc: "Bitwise OR of two integers." },
     PrimOp { name: "bitXor", arity: 2, func: bit_xor, args: &["e1", "e2"], doc: "Bitwise XOR of two integers." },

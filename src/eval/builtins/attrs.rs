@@ -77,20 +77,21 @@ fn list_to_attrs(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
             .with_frame(None, "while evaluating an element of the list passed to builtins.listToAttrs"));
         };
         let name = pair.get(ev.syms.name).ok_or_else(|| {
-            EvalError::msg("attribute 'name' missing")
-                .with_frame(None, "in a {name=...; value=...;} pair")
+            EvalError::msg("attribute 'name' missing").with_frame(None, "in a {name=...; value=...;} pair")
         })?;
-        let name = match ev.force(name)? {
-            Value::String(s) => Symbol::intern_bytes(s.as_bytes()),
-            other => {
-                return Err(EvalError::msg(format!(
+        let name =
+            match ev.force(name)? {
+                Value::String(s) => Symbol::intern_bytes(s.as_bytes()),
+                other => return Err(EvalError::msg(format!(
                     "expected a string but found {}: {}",
                     other.type_description(),
                     ev.show_short(&other)
                 ))
-                .with_frame(None, "while evaluating the `name` attribute of an element of the list passed to builtins.listToAttrs"))
-            }
-        };
+                .with_frame(
+                    None,
+                    "while evaluating the `name` attribute of an element of the list passed to builtins.listToAttrs",
+                )),
+            };
         let value = pair.get_attr(ev.syms.value).ok_or_else(|| {
             EvalError::msg("attribute 'value' missing").with_frame(None, "in a {name=...; value=...;} pair")
         })?;
@@ -106,10 +107,7 @@ fn map_attrs(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
         let f = f.clone();
         let name = Value::string(attr.name.bytes());
         let value = attr.value.clone();
-        ThunkCell::native(move |ev| {
-            let g = ev.call(&f, name, span)?;
-            ev.call(&g, value, span)
-        })
+        ThunkCell::native(move |ev| ev.call_multi(f, &[name, value], span))
     })))
 }
 
@@ -142,7 +140,10 @@ fn cat_attrs(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
                     other.type_description(),
                     ev.show_short(&other)
                 ))
-                .with_frame(None, "while evaluating an element in the list passed as second argument to builtins.catAttrs"))
+                .with_frame(
+                    None,
+                    "while evaluating an element in the list passed as second argument to builtins.catAttrs",
+                ))
             }
         }
     }
@@ -166,7 +167,10 @@ fn zip_attrs_with(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Valu
                     other.type_description(),
                     ev.show_short(&other)
                 ))
-                .with_frame(None, "while evaluating a value of the list passed as second argument to builtins.zipAttrsWith"))
+                .with_frame(
+                    None,
+                    "while evaluating a value of the list passed as second argument to builtins.zipAttrsWith",
+                ))
             }
         }
     }
@@ -175,10 +179,7 @@ fn zip_attrs_with(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Valu
         let f = f.clone();
         b.insert(
             name,
-            ThunkCell::native(move |ev| {
-                let g = ev.call(&f, Value::string(name.bytes()), span)?;
-                ev.call(&g, Value::list(values), span)
-            }),
+            ThunkCell::native(move |ev| ev.call_multi(f, &[Value::string(name.bytes()), Value::list(values)], span)),
         );
     }
     Ok(Value::attrs(b.finish()))
@@ -231,16 +232,88 @@ fn unsafe_get_attr_pos(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Va
 }
 
 pub const PRIMOPS: &[PrimOp] = &[
-    PrimOp { name: "attrNames", arity: 1, func: attr_names, args: &["set"], doc: "The names of the attributes of `set`, sorted." },
-    PrimOp { name: "attrValues", arity: 1, func: attr_values, args: &["set"], doc: "The values of the attributes of `set`, in the order of their sorted names." },
-    PrimOp { name: "getAttr", arity: 2, func: get_attr, args: &["s", "set"], doc: "`set.${s}`: an error if the attribute does not exist." },
-    PrimOp { name: "hasAttr", arity: 2, func: has_attr, args: &["s", "set"], doc: "Whether `set` has an attribute named `s`." },
-    PrimOp { name: "removeAttrs", arity: 2, func: remove_attrs, args: &["set", "list"], doc: "`set` without the attributes named in `list`." },
-    PrimOp { name: "listToAttrs", arity: 1, func: list_to_attrs, args: &["e"], doc: "Builds a set from a list of `{ name; value; }`; the first occurrence of a name wins." },
-    PrimOp { name: "mapAttrs", arity: 2, func: map_attrs, args: &["f", "attrset"], doc: "Applies `f name value` to every attribute, lazily." },
-    PrimOp { name: "intersectAttrs", arity: 2, func: intersect_attrs, args: &["e1", "e2"], doc: "The attributes of `e2` whose names also occur in `e1`." },
-    PrimOp { name: "catAttrs", arity: 2, func: cat_attrs, args: &["attr", "list"], doc: "The values of attribute `attr` of the sets in `list` that have it." },
-    PrimOp { name: "zipAttrsWith", arity: 2, func: zip_attrs_with, args: &["f", "list"], doc: "Merges a list of sets: each name maps to `f name [ values… ]`." },
-    PrimOp { name: "functionArgs", arity: 1, func: function_args, args: &["f"], doc: "The formal arguments of `f` mapped to whether they have a default." },
-    PrimOp { name: "unsafeGetAttrPos", arity: 2, func: unsafe_get_attr_pos, args: &["s", "set"], doc: "The position `{ file; line; column; }` where attribute `s` of `set` was defined, or null." },
+    PrimOp {
+        name: "attrNames",
+        arity: 1,
+        func: attr_names,
+        args: &["set"],
+        doc: "The names of the attributes of `set`, sorted.",
+    },
+    PrimOp {
+        name: "attrValues",
+        arity: 1,
+        func: attr_values,
+        args: &["set"],
+        doc: "The values of the attributes of `set`, in the order of their sorted names.",
+    },
+    PrimOp {
+        name: "getAttr",
+        arity: 2,
+        func: get_attr,
+        args: &["s", "set"],
+        doc: "`set.${s}`: an error if the attribute does not exist.",
+    },
+    PrimOp {
+        name: "hasAttr",
+        arity: 2,
+        func: has_attr,
+        args: &["s", "set"],
+        doc: "Whether `set` has an attribute named `s`.",
+    },
+    PrimOp {
+        name: "removeAttrs",
+        arity: 2,
+        func: remove_attrs,
+        args: &["set", "list"],
+        doc: "`set` without the attributes named in `list`.",
+    },
+    PrimOp {
+        name: "listToAttrs",
+        arity: 1,
+        func: list_to_attrs,
+        args: &["e"],
+        doc: "Builds a set from a list of `{ name; value; }`; the first occurrence of a name wins.",
+    },
+    PrimOp {
+        name: "mapAttrs",
+        arity: 2,
+        func: map_attrs,
+        args: &["f", "attrset"],
+        doc: "Applies `f name value` to every attribute, lazily.",
+    },
+    PrimOp {
+        name: "intersectAttrs",
+        arity: 2,
+        func: intersect_attrs,
+        args: &["e1", "e2"],
+        doc: "The attributes of `e2` whose names also occur in `e1`.",
+    },
+    PrimOp {
+        name: "catAttrs",
+        arity: 2,
+        func: cat_attrs,
+        args: &["attr", "list"],
+        doc: "The values of attribute `attr` of the sets in `list` that have it.",
+    },
+    PrimOp {
+        name: "zipAttrsWith",
+        arity: 2,
+        func: zip_attrs_with,
+        args: &["f", "list"],
+        doc: "Merges a list of sets: each name maps to `f name [ values… ]`.",
+    },
+    PrimOp {
+        name: "functionArgs",
+        arity: 1,
+        func: function_args,
+        args: &["f"],
+        doc: "The formal arguments of `f` mapped to whether they have a default.",
+    },
+    PrimOp {
+        name: "unsafeGetAttrPos",
+        arity: 2,
+        func: unsafe_get_attr_pos,
+        args: &["s", "set"],
+        doc: "The position `{ file; line; column; }` where attribute `s` of `set` was defined, or null.",
+    },
 ];

@@ -84,8 +84,9 @@ fn warn(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
     let msg = ev.arg_string(arg("warn", args, 0))?;
     let msg = msg.to_str_lossy().into_owned();
     if ev.settings.abort_on_warn {
-        return Err(EvalError::new(ErrorKind::Eval, msg, Some(span))
-            .with_note("aborting because --abort-on-warn is set"));
+        return Err(
+            EvalError::new(ErrorKind::Eval, msg, Some(span)).with_note("aborting because --abort-on-warn is set")
+        );
     }
     eprintln!("warning: {msg}");
     ev.force(&args[1])

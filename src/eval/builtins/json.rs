@@ -82,8 +82,12 @@ impl Evaluator {
                     }
                     write_json_string(out, attr.name.bytes());
                     out.push(b':');
-                    stacker::maybe_grow(128 * 1024, 8 * 1024 * 1024, || self.value_to_json(&attr.value, strict, ctx, out))
-                        .map_err(|e| e.with_frame(attr.pos.span(), format!("while evaluating attribute '{}'", attr.name)))?;
+                    stacker::maybe_grow(128 * 1024, 8 * 1024 * 1024, || {
+                        self.value_to_json(&attr.value, strict, ctx, out)
+                    })
+                    .map_err(|e| {
+                        e.with_frame(attr.pos.span(), format!("while evaluating attribute '{}'", attr.name))
+                    })?;
                 }
                 out.push(b'}');
             }
@@ -156,6 +160,18 @@ fn from_json(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
 }
 
 pub const PRIMOPS: &[PrimOp] = &[
-    PrimOp { name: "toJSON", arity: 1, func: to_json, args: &["e"], doc: "Serialises `e` as JSON (sets with `__toString`/`outPath` become strings, paths are copied to the store)." },
-    PrimOp { name: "fromJSON", arity: 1, func: from_json, args: &["e"], doc: "Parses the JSON string `e` into a Nix value." },
+    PrimOp {
+        name: "toJSON",
+        arity: 1,
+        func: to_json,
+        args: &["e"],
+        doc: "Serialises `e` as JSON (sets with `__toString`/`outPath` become strings, paths are copied to the store).",
+    },
+    PrimOp {
+        name: "fromJSON",
+        arity: 1,
+        func: from_json,
+        args: &["e"],
+        doc: "Parses the JSON string `e` into a Nix value.",
+    },
 ];

@@ -62,7 +62,10 @@ fn predicate(ev: &Evaluator, f: &Value, x: &Value, span: Span, builtin: &str) ->
             other.type_description(),
             ev.show_short(&other)
         ))
-        .with_frame(None, format!("while evaluating the return value of the filtering function passed to builtins.{builtin}"))),
+        .with_frame(
+            None,
+            format!("while evaluating the return value of the filtering function passed to builtins.{builtin}"),
+        )),
     }
 }
 
@@ -89,8 +92,7 @@ fn foldl_strict(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value>
     }
     let f = ev.arg_function(arg("foldl'", args, 0))?;
     for x in l.iter() {
-        let partial = ev.call(&f, acc, span)?;
-        acc = ev.call(&partial, x.clone(), span)?;
+        acc = ev.call_multi(f.clone(), &[acc, x.clone()], span)?;
     }
     Ok(acc)
 }
@@ -242,8 +244,7 @@ fn sort(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
         if is_less_than {
             return Ok(ev.compare(a, b)? == Ordering::Less);
         }
-        let partial = ev.call(&f, a.clone(), span)?;
-        match ev.call(&partial, b.clone(), span)? {
+        match ev.call_multi(f.clone(), &[a.clone(), b.clone()], span)? {
             Value::Bool(r) => Ok(r),
             other => Err(EvalError::msg(format!(
                 "expected a Boolean but found {}: {}",
@@ -288,7 +289,10 @@ fn group_by(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
                     other.type_description(),
                     ev.show_short(&other)
                 ))
-                .with_frame(None, "while evaluating the return value of the grouping function passed to builtins.groupBy"))
+                .with_frame(
+                    None,
+                    "while evaluating the return value of the grouping function passed to builtins.groupBy",
+                ))
             }
         };
         groups
@@ -309,22 +313,26 @@ fn group_by(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
 
 fn generic_closure(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
     let params = ev.arg_attrs(arg("genericClosure", args, 0))?;
-    let start = params
-        .get(ev.syms.start_set)
-        .ok_or_else(|| EvalError::msg("attribute 'startSet' missing").with_frame(None, "in the attrset passed as argument to builtins.genericClosure"))?;
+    let start = params.get(ev.syms.start_set).ok_or_else(|| {
+        EvalError::msg("attribute 'startSet' missing")
+            .with_frame(None, "in the attrset passed as argument to builtins.genericClosure")
+    })?;
     let start = match ev.force(start)? {
         Value::List(l) => l,
         other => {
-            return Err(EvalError::msg(format!("expected a list but found {}", other.type_description()))
-                .with_frame(None, "while evaluating the 'startSet' attribute passed as argument to builtins.genericClosure"))
+            return Err(EvalError::msg(format!("expected a list but found {}", other.type_description())).with_frame(
+                None,
+                "while evaluating the 'startSet' attribute passed as argument to builtins.genericClosure",
+            ))
         }
     };
     if start.is_empty() {
         return Ok(Value::List(start));
     }
-    let op = params
-        .get(ev.syms.operator)
-        .ok_or_else(|| EvalError::msg("attribute 'operator' missing").with_frame(None, "in the attrset passed as argument to builtins.genericClosure"))?;
+    let op = params.get(ev.syms.operator).ok_or_else(|| {
+        EvalError::msg("attribute 'operator' missing")
+            .with_frame(None, "in the attrset passed as argument to builtins.genericClosure")
+    })?;
     let op = ev.force(op)?;
 
     let mut queue: std::collections::VecDeque<Value> = start.iter().cloned().collect();
@@ -338,9 +346,10 @@ fn generic_closure(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Val
             return Err(EvalError::msg(format!("expected a set but found {}", e.type_description()))
                 .with_frame(None, format!("in genericClosure element {}", ev.show_short(&e))));
         };
-        let key = attrs
-            .get(ev.syms.key)
-            .ok_or_else(|| EvalError::msg("attribute 'key' missing").with_frame(None, format!("in genericClosure element {}", ev.show_short(&e))))?;
+        let key = attrs.get(ev.syms.key).ok_or_else(|| {
+            EvalError::msg("attribute 'key' missing")
+                .with_frame(None, format!("in genericClosure element {}", ev.show_short(&e)))
+        })?;
         let key = ev.force(key)?;
         let fresh = match &key {
             Value::Int(i) if seen_other.is_empty() => seen_ints.insert(*i),
@@ -356,7 +365,9 @@ fn generic_closure(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Val
                 // Numbers compare across int and float: check the int set as well.
                 if !found {
                     for i in &seen_ints {
-                        if matches!(key, Value::Float(_) | Value::Int(_)) && ev.compare(&Value::Int(*i), &key)? == Ordering::Equal {
+                        if matches!(key, Value::Float(_) | Value::Int(_))
+                            && ev.compare(&Value::Int(*i), &key)? == Ordering::Equal
+                        {
                             found = true;
                             break;
                         }
@@ -364,7 +375,11 @@ fn generic_closure(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Val
                 }
                 if !found {
                     // Check comparability up front so mixed-type keys fail like CppNix.
-                    if let Some(first) = seen_other.first().cloned().or_else(|| seen_strings.iter().next().map(|s| Value::string(s.as_slice()))) {
+                    if let Some(first) = seen_other
+                        .first()
+                        .cloned()
+                        .or_else(|| seen_strings.iter().next().map(|s| Value::string(s.as_slice())))
+                    {
                         ev.compare(&first, &key)?;
                     }
                     seen_other.push(key.clone());
@@ -380,7 +395,10 @@ fn generic_closure(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Val
             Value::List(items) => queue.extend(items.iter().cloned()),
             other => {
                 return Err(EvalError::msg(format!("expected a list but found {}", other.type_description()))
-                    .with_frame(None, "while evaluating the return value of the `operator` passed to builtins.genericClosure"))
+                    .with_frame(
+                        None,
+                        "while evaluating the return value of the `operator` passed to builtins.genericClosure",
+                    ))
             }
         }
         result.push(e);
@@ -390,20 +408,110 @@ fn generic_closure(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Val
 
 pub const PRIMOPS: &[PrimOp] = &[
     PrimOp { name: "length", arity: 1, func: length, args: &["e"], doc: "The number of elements of a list." },
-    PrimOp { name: "head", arity: 1, func: head, args: &["list"], doc: "The first element of a list (an error if it is empty)." },
-    PrimOp { name: "tail", arity: 1, func: tail, args: &["list"], doc: "The list without its first element (an error if it is empty)." },
-    PrimOp { name: "elemAt", arity: 2, func: elem_at, args: &["xs", "n"], doc: "Element `n` of `xs`, counting from 0." },
-    PrimOp { name: "map", arity: 2, func: map, args: &["f", "list"], doc: "Applies `f` to every element of `list`, lazily." },
-    PrimOp { name: "filter", arity: 2, func: filter, args: &["f", "list"], doc: "The elements of `list` for which `f` returns true." },
-    PrimOp { name: "foldl'", arity: 3, func: foldl_strict, args: &["op", "nul", "list"], doc: "Left fold, forcing the accumulator at every step: `op (op (op nul x0) x1) …`." },
-    PrimOp { name: "genList", arity: 2, func: gen_list, args: &["generator", "length"], doc: "The list `[ (generator 0) … (generator (length - 1)) ]`." },
-    PrimOp { name: "concatLists", arity: 1, func: concat_lists, args: &["lists"], doc: "Concatenates a list of lists." },
+    PrimOp {
+        name: "head",
+        arity: 1,
+        func: head,
+        args: &["list"],
+        doc: "The first element of a list (an error if it is empty).",
+    },
+    PrimOp {
+        name: "tail",
+        arity: 1,
+        func: tail,
+        args: &["list"],
+        doc: "The list without its first element (an error if it is empty).",
+    },
+    PrimOp {
+        name: "elemAt",
+        arity: 2,
+        func: elem_at,
+        args: &["xs", "n"],
+        doc: "Element `n` of `xs`, counting from 0.",
+    },
+    PrimOp {
+        name: "map",
+        arity: 2,
+        func: map,
+        args: &["f", "list"],
+        doc: "Applies `f` to every element of `list`, lazily.",
+    },
+    PrimOp {
+        name: "filter",
+        arity: 2,
+        func: filter,
+        args: &["f", "list"],
+        doc: "The elements of `list` for which `f` returns true.",
+    },
+    PrimOp {
+        name: "foldl'",
+        arity: 3,
+        func: foldl_strict,
+        args: &["op", "nul", "list"],
+        doc: "Left fold, forcing the accumulator at every step: `op (op (op nul x0) x1) …`.",
+    },
+    PrimOp {
+        name: "genList",
+        arity: 2,
+        func: gen_list,
+        args: &["generator", "length"],
+        doc: "The list `[ (generator 0) … (generator (length - 1)) ]`.",
+    },
+    PrimOp {
+        name: "concatLists",
+        arity: 1,
+        func: concat_lists,
+        args: &["lists"],
+        doc: "Concatenates a list of lists.",
+    },
     PrimOp { name: "concatMap", arity: 2, func: concat_map, args: &["f", "list"], doc: "`concatLists (map f list)`." },
-    PrimOp { name: "elem", arity: 2, func: elem, args: &["x", "xs"], doc: "Whether `x` is equal to an element of `xs`." },
-    PrimOp { name: "any", arity: 2, func: any, args: &["pred", "list"], doc: "Whether `pred` is true for some element." },
-    PrimOp { name: "all", arity: 2, func: all, args: &["pred", "list"], doc: "Whether `pred` is true for every element." },
-    PrimOp { name: "sort", arity: 2, func: sort, args: &["comparator", "list"], doc: "Sorts `list` stably with a less-than `comparator`." },
-    PrimOp { name: "partition", arity: 2, func: partition, args: &["pred", "list"], doc: "Splits a list into `{ right; wrong; }` by `pred`." },
-    PrimOp { name: "groupBy", arity: 2, func: group_by, args: &["f", "list"], doc: "Groups elements into an attrset keyed by the string `f` returns." },
-    PrimOp { name: "genericClosure", arity: 1, func: generic_closure, args: &["attrset"], doc: "The closure of `startSet` under `operator`, deduplicated by each element's `key`." },
+    PrimOp {
+        name: "elem",
+        arity: 2,
+        func: elem,
+        args: &["x", "xs"],
+        doc: "Whether `x` is equal to an element of `xs`.",
+    },
+    PrimOp {
+        name: "any",
+        arity: 2,
+        func: any,
+        args: &["pred", "list"],
+        doc: "Whether `pred` is true for some element.",
+    },
+    PrimOp {
+        name: "all",
+        arity: 2,
+        func: all,
+        args: &["pred", "list"],
+        doc: "Whether `pred` is true for every element.",
+    },
+    PrimOp {
+        name: "sort",
+        arity: 2,
+        func: sort,
+        args: &["comparator", "list"],
+        doc: "Sorts `list` stably with a less-than `comparator`.",
+    },
+    PrimOp {
+        name: "partition",
+        arity: 2,
+        func: partition,
+        args: &["pred", "list"],
+        doc: "Splits a list into `{ right; wrong; }` by `pred`.",
+    },
+    PrimOp {
+        name: "groupBy",
+        arity: 2,
+        func: group_by,
+        args: &["f", "list"],
+        doc: "Groups elements into an attrset keyed by the string `f` returns.",
+    },
+    PrimOp {
+        name: "genericClosure",
+        arity: 1,
+        func: generic_closure,
+        args: &["attrset"],
+        doc: "The closure of `startSet` under `operator`, deduplicated by each element's `key`.",
+    },
 ];

@@ -130,10 +130,8 @@ pub fn install(ev: &mut Evaluator) {
 
 /// The non-function builtins.
 fn constants(ev: &Evaluator) -> Vec<(&'static str, Value)> {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
+    let now =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
     let mut out = vec![
         ("currentSystem", Value::string(ev.settings.current_system.as_str())),
         ("langVersion", Value::Int(6)),

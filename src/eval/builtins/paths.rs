@@ -115,8 +115,9 @@ fn find_file(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
         let path = match a.get(ev.syms.path) {
             Some(p) => ev.coerce_to_nix_string(p, super::super::coerce::Coerce::STRICT)?.to_str_lossy().into_owned(),
             None => {
-                return Err(EvalError::msg("attribute 'path' missing")
-                    .with_frame(None, "in an element of the __nixPath"))
+                return Err(
+                    EvalError::msg("attribute 'path' missing").with_frame(None, "in an element of the __nixPath")
+                )
             }
         };
         entries.push(SearchPathEntry { prefix, path });
@@ -141,13 +142,61 @@ fn get_env(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
 }
 
 pub const PRIMOPS: &[PrimOp] = &[
-    PrimOp { name: "import", arity: 1, func: import, args: &["path"], doc: "Loads, parses and evaluates the Nix file at `path` (a directory means its `default.nix`)." },
-    PrimOp { name: "scopedImport", arity: 2, func: scoped_import, args: &["scope", "path"], doc: "Like `import`, with the attributes of `scope` in scope as variables." },
-    PrimOp { name: "readFile", arity: 1, func: read_file, args: &["path"], doc: "The contents of the file `path` as a string." },
-    PrimOp { name: "readDir", arity: 1, func: read_dir, args: &["path"], doc: "The entries of directory `path`, each mapped to \"regular\", \"directory\", \"symlink\" or \"unknown\"." },
-    PrimOp { name: "readFileType", arity: 1, func: read_file_type, args: &["p"], doc: "The type of the file at `p`: \"regular\", \"directory\", \"symlink\" or \"unknown\"." },
+    PrimOp {
+        name: "import",
+        arity: 1,
+        func: import,
+        args: &["path"],
+        doc: "Loads, parses and evaluates the Nix file at `path` (a directory means its `default.nix`).",
+    },
+    PrimOp {
+        name: "scopedImport",
+        arity: 2,
+        func: scoped_import,
+        args: &["scope", "path"],
+        doc: "Like `import`, with the attributes of `scope` in scope as variables.",
+    },
+    PrimOp {
+        name: "readFile",
+        arity: 1,
+        func: read_file,
+        args: &["path"],
+        doc: "The contents of the file `path` as a string.",
+    },
+    PrimOp {
+        name: "readDir",
+        arity: 1,
+        func: read_dir,
+        args: &["path"],
+        doc: "The entries of directory `path`, each mapped to \"regular\", \"directory\", \"symlink\" or \"unknown\".",
+    },
+    PrimOp {
+        name: "readFileType",
+        arity: 1,
+        func: read_file_type,
+        args: &["p"],
+        doc: "The type of the file at `p`: \"regular\", \"directory\", \"symlink\" or \"unknown\".",
+    },
     PrimOp { name: "pathExists", arity: 1, func: path_exists, args: &["path"], doc: "Whether `path` exists." },
-    PrimOp { name: "findFile", arity: 2, func: find_file, args: &["search-path", "lookup-path"], doc: "Looks `lookup-path` up in a search path like `builtins.nixPath`; `<x>` is `findFile nixPath \"x\"`." },
-    PrimOp { name: "toPath", arity: 1, func: to_path, args: &["s"], doc: "Deprecated: the canonical form of the absolute path string `s`." },
-    PrimOp { name: "getEnv", arity: 1, func: get_env, args: &["s"], doc: "The value of environment variable `s`, or \"\" if unset (always \"\" in pure mode)." },
+    PrimOp {
+        name: "findFile",
+        arity: 2,
+        func: find_file,
+        args: &["search-path", "lookup-path"],
+        doc: "Looks `lookup-path` up in a search path like `builtins.nixPath`; `<x>` is `findFile nixPath \"x\"`.",
+    },
+    PrimOp {
+        name: "toPath",
+        arity: 1,
+        func: to_path,
+        args: &["s"],
+        doc: "Deprecated: the canonical form of the absolute path string `s`.",
+    },
+    PrimOp {
+        name: "getEnv",
+        arity: 1,
+        func: get_env,
+        args: &["s"],
+        doc: "The value of environment variable `s`, or \"\" if unset (always \"\" in pure mode).",
+    },
 ];

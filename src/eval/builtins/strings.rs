@@ -14,7 +14,7 @@ use super::args::arg;
 use super::PrimOp;
 
 fn to_string(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
-    Ok(Value::String(Rc::new(ev.arg_coerced(arg("toString", args, 0), Coerce::TO_STRING)?)))
+    Ok(Value::String(ev.arg_coerced(arg("toString", args, 0), Coerce::TO_STRING)?))
 }
 
 fn string_length(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
@@ -53,13 +53,13 @@ fn replace_strings(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value>
     let mut patterns: Vec<Vec<u8>> = Vec::with_capacity(from.len());
     for f in from.iter() {
         let s = ev.force(f)?;
-        let s = ev
-            .coerce_to_nix_string(&s, Coerce::INTERPOLATE)
-            .map_err(|e| e.with_frame(None, "while evaluating one of the strings to replace passed to builtins.replaceStrings"))?;
+        let s = ev.coerce_to_nix_string(&s, Coerce::INTERPOLATE).map_err(|e| {
+            e.with_frame(None, "while evaluating one of the strings to replace passed to builtins.replaceStrings")
+        })?;
         patterns.push(s.as_bytes().to_vec());
     }
     // Replacements are forced only when used.
-    let mut replacements: Vec<Option<NixString>> = vec![None; to.len()];
+    let mut replacements: Vec<Option<Rc<NixString>>> = vec![None; to.len()];
     let s = ev.arg_coerced(arg("replaceStrings", args, 2), Coerce::INTERPOLATE)?;
     let bytes = s.as_bytes();
     let mut ctx: Context = s.context().cloned().unwrap_or_default();
@@ -73,7 +73,10 @@ fn replace_strings(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value>
                 if replacements[i].is_none() {
                     let r = ev.force(&to[i])?;
                     let r = ev.coerce_to_nix_string(&r, Coerce::INTERPOLATE).map_err(|e| {
-                        e.with_frame(None, "while evaluating one of the replacement strings passed to builtins.replaceStrings")
+                        e.with_frame(
+                            None,
+                            "while evaluating one of the replacement strings passed to builtins.replaceStrings",
+                        )
                     })?;
                     r.merge_context_into(&mut ctx);
                     replacements[i] = Some(r);
@@ -110,7 +113,10 @@ fn concat_strings_sep(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Val
             out.extend_from_slice(sep.as_bytes());
         }
         let part = ev.coerce_to_string(item, &mut ctx, Coerce::INTERPOLATE).map_err(|e| {
-            e.with_frame(None, "while evaluating one element of the list of strings to concat passed to builtins.concatStringsSep")
+            e.with_frame(
+                None,
+                "while evaluating one element of the list of strings to concat passed to builtins.concatStringsSep",
+            )
         })?;
         out.extend_from_slice(&part);
     }

@@ -1,0 +1,420 @@
+//! The local store: store objects on disk under a root directory chosen by
+//! the caller, with metadata in SQLite.
+//!
+//! Logical vs physical: every path tern prints, hashes or writes into a
+//! `.drv` is under `/nix/store` ([`STORE_DIR`]); the bytes live under
+//! `<root>/store/<hash>-<name>`, metadata in `<root>/var/db.sqlite`, lock
+//! files in `<root>/var/locks`. Nothing here ever writes to `/nix/store`.
+//!
+//! Adding an object: compute its path from the content first (so adding an
+//! already-valid path is a hash plus one query), then, under a per-path
+//! lock, re-check validity, build the object in a temporary name inside
+//! `<root>/store`, canonicalise it (0444/0555, mtime 1), verify it, rename
+//! it into place atomically, and only then register it in the database. A
+//! crash at any point leaves either nothing or a complete object; an
+//! unregistered leftover at the final name is replaced on the next add.
+//! Sources are read twice (hash, then copy) but the filter runs only once:
+//! its verdicts are recorded during hashing, and the copy is re-hashed so a
+//! source that changed in between is an error rather than a wrong object.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::ffi::OsString;
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+use super::content_address::{ContentAddress, FileIngestionMethod, FixedOutputHash};
+use super::db::{Db, PathInfo};
+use super::derivation::{Derivation, DerivationLoader};
+use super::error::{Result, StoreError};
+use super::fsutil::{canonicalise, copy_tree, remove_tree, PathLock, TempObject};
+use super::hash::{hash_file, hash_string, HashAlgo};
+use super::nar::{self, EntryType};
+use super::path::{fixed_output_path, source_path, split_store_path, text_path, validate_name, StorePath, STORE_DIR};
+
+/// The default store root: `$XDG_DATA_HOME/tern`, else
+/// `$HOME/.local/share/tern`.
+pub fn default_root() -> Result<PathBuf> {
+    default_root_from(std::env::var_os("XDG_DATA_HOME"), std::env::var_os("HOME"))
+}
+
+fn default_root_from(xdg: Option<OsString>, home: Option<OsString>) -> Result<PathBuf> {
+    // An empty variable counts as unset, as the XDG spec says.
+    if let Some(xdg) = xdg.filter(|s| !s.is_empty()) {
+        return Ok(PathBuf::from(xdg).join("tern"));
+    }
+    if let Some(home) = home.filter(|s| !s.is_empty()) {
+        return Ok(PathBuf::from(home).join(".local/share/tern"));
+    }
+    Err(StoreError::Other(
+        "cannot choose a store location: neither XDG_DATA_HOME nor HOME is set; \
+         pass --store DIR or set TERN_STORE"
+            .into(),
+    ))
+}
+
+/// The store root to use: `--store DIR` if given, else `$TERN_STORE`, else
+/// [`default_root`].
+pub fn resolve_root(cli: Option<&Path>) -> Result<PathBuf> {
+    if let Some(dir) = cli {
+        return Ok(dir.to_path_buf());
+    }
+    match std::env::var_os("TERN_STORE").filter(|s| !s.is_empty()) {
+        Some(dir) => Ok(PathBuf::from(dir)),
+        None => default_root(),
+    }
+}
+
+/// A local store rooted at a directory. `Send + Sync`; several `Store`s
+/// (in one or many processes) may share a root.
+pub struct Store {
+    root: PathBuf,
+    objects: PathBuf,
+    locks: PathBuf,
+    db: Mutex<Db>,
+}
+
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+impl Store {
+    /// Opens (creating if needed) the store rooted at `root`.
+    pub fn open(root: &Path) -> Result<Store> {
+        for dir in [root.join("store"), root.join("var/locks")] {
+            fs::create_dir_all(&dir).map_err(|e| StoreError::io("create directory", &dir, e))?;
+        }
+        // Absolute physical paths: the builder changes directories.
+        let root = fs::canonicalize(root).map_err(|e| StoreError::io("resolve", root, e))?;
+        let db = Db::open(&root.join("var/db.sqlite"))?;
+        Ok(Store { objects: root.join("store"), locks: root.join("var/locks"), root, db: Mutex::new(db) })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn db(&self) -> MutexGuard<'_, Db> {
+        // A panic while holding the lock cannot leave the connection in a
+        // half-done state (transactions roll back on drop), so poisoning is
+        // safe to ignore.
+        self.db.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Where the bytes of `path` live on disk.
+    pub fn real_path(&self, path: &StorePath) -> PathBuf {
+        self.objects.join(path.base_name())
+    }
+
+    /// Maps a logical path in the store (`/nix/store/<h>-x/bin/sh`) to its
+    /// physical location.
+    pub fn real_path_of(&self, logical: &str) -> Result<PathBuf> {
+        let (sp, rest) = split_store_path(logical)?;
+        let base = self.real_path(&sp);
+        Ok(match rest.strip_prefix('/') {
+            Some(r) if !r.is_empty() => base.join(r),
+            _ => base,
+        })
+    }
+
+    pub fn is_valid(&self, path: &StorePath) -> Result<bool> {
+        self.db().is_valid(path)
+    }
+
+    pub fn query_info(&self, path: &StorePath) -> Result<Option<PathInfo>> {
+        self.db().query_info(path)
+    }
+
+    /// References of a valid path.
+    pub fn references(&self, path: &StorePath) -> Result<BTreeSet<StorePath>> {
+        self.db().references(path)?.ok_or_else(|| StoreError::NotValid { path: path.to_absolute() })
+    }
+
+    /// Valid paths referring to `path`.
+    pub fn referrers(&self, path: &StorePath) -> Result<BTreeSet<StorePath>> {
+        self.db().referrers(path)
+    }
+
+    /// The closure of `paths`: them and everything they reference,
+    /// transitively. Every path must be valid.
+    pub fn closure<'a>(&self, paths: impl IntoIterator<Item = &'a StorePath>) -> Result<BTreeSet<StorePath>> {
+        let db = self.db();
+        let mut done = BTreeSet::new();
+        let mut todo: Vec<StorePath> = paths.into_iter().cloned().collect();
+        while let Some(p) = todo.pop() {
+            if done.contains(&p) {
+                continue;
+            }
+            let refs = db.references(&p)?.ok_or_else(|| StoreError::NotValid { path: p.to_absolute() })?;
+            todo.extend(refs.into_iter().filter(|r| !done.contains(r)));
+            done.insert(p);
+        }
+        Ok(done)
+    }
+
+    /// All valid paths, sorted.
+    pub fn list(&self) -> Result<Vec<StorePath>> {
+        self.db().list()
+    }
+
+    /// Registers an object already complete at its real path (the builder
+    /// uses this for outputs). See [`Store::register_valid_paths`].
+    pub fn register_valid(&self, info: PathInfo) -> Result<()> {
+        self.register_valid_paths(std::slice::from_ref(&info))
+    }
+
+    /// Registers several objects at once (outputs that refer to each
+    /// other). Each must exist on disk; references must be valid or in
+    /// the batch.
+    pub fn register_valid_paths(&self, infos: &[PathInfo]) -> Result<()> {
+        for info in infos {
+            let real = self.real_path(&info.path);
+            fs::symlink_metadata(&real).map_err(|e| StoreError::io("register", &real, e))?;
+        }
+        self.db().register(infos)
+    }
+
+    /// Takes the lock the store holds while creating `path`. The builder
+    /// must hold it while producing an output at its real path (and until
+    /// it is registered): a source import or fixed output can land on the
+    /// same path, and the store replaces unregistered objects it finds.
+    pub fn lock_path(&self, path: &StorePath) -> Result<PathLock> {
+        PathLock::acquire(&self.locks.join(format!("{}.lock", path.hash_part())))
+    }
+
+    fn temp_object(&self, path: &StorePath) -> TempObject {
+        let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+        // The hash part (not the name) keeps the temp name under NAME_MAX.
+        let name = format!(".tmp-{}-{n}-{}", std::process::id(), path.hash_part());
+        TempObject::new(self.objects.join(name))
+    }
+
+    /// Runs `create` to produce `path` unless it is valid already; see the
+    /// module docs for the protocol. `create` builds the object at the
+    /// temp location it is given and returns the metadata to register.
+    fn add_object<E: From<StoreError>>(
+        &self,
+        path: &StorePath,
+        create: impl FnOnce(&Path) -> Result<PathInfo, E>,
+    ) -> Result<(), E> {
+        if self.is_valid(path)? {
+            return Ok(());
+        }
+        let _lock = self.lock_path(path)?;
+        if self.is_valid(path)? {
+            return Ok(());
+        }
+        let real = self.real_path(path);
+        // Whatever sits at the final name is unregistered: a leftover of a
+        // crash or a failed build. We hold the lock, so nobody is using it.
+        remove_tree(&real)?;
+        let tmp = self.temp_object(path);
+        let info = create(tmp.path())?;
+        canonicalise(tmp.path())?;
+        tmp.commit(&real)?;
+        self.db().register(std::slice::from_ref(&info))?;
+        Ok(())
+    }
+
+    /// Adds a text object (`builtins.toFile`, `.drv` files). References
+    /// must be valid.
+    pub fn add_text(&self, name: &str, contents: &[u8], references: &BTreeSet<StorePath>) -> Result<StorePath> {
+        let hash = hash_string(HashAlgo::Sha256, contents);
+        let path = text_path(name, &hash, references)?;
+        // Checked before writing anything (registration would refuse too,
+        // but only after the object was moved into place).
+        for r in references {
+            if !self.is_valid(r)? {
+                return Err(StoreError::Other(format!(
+                    "cannot add '{path}' to the store: its reference '{r}' is not valid"
+                )));
+            }
+        }
+        self.add_object(&path, |tmp| {
+            let mut f = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o644)
+                .open(tmp)
+                .map_err(|e| StoreError::io("create", tmp, e))?;
+            f.write_all(contents).map_err(|e| StoreError::io("write", tmp, e))?;
+            let (nar_hash, nar_size) = nar::hash_contents(HashAlgo::Sha256, contents, false);
+            Ok::<_, StoreError>(PathInfo {
+                path: path.clone(),
+                nar_hash,
+                nar_size,
+                references: references.clone(),
+                deriver: None,
+                ca: Some(ContentAddress::Text(hash.clone())),
+                registration_time: 0,
+            })
+        })?;
+        Ok(path)
+    }
+
+    /// Writes a derivation as `name.drv` (references: its inputs) and
+    /// records its output paths. Returns the drv path.
+    pub fn add_derivation(&self, drv: &Derivation) -> Result<StorePath> {
+        let refs = drv.references()?;
+        let drv_path = self.add_text(&format!("{}.drv", drv.name), &drv.to_aterm(), &refs)?;
+        let outputs = drv
+            .outputs
+            .iter()
+            .filter(|(_, o)| !o.path.is_empty())
+            .map(|(n, o)| Ok((n.clone(), StorePath::parse(&o.path)?)))
+            .collect::<Result<BTreeMap<_, _>>>()?;
+        self.db().register_derivation_outputs(&drv_path, &outputs)?;
+        Ok(drv_path)
+    }
+
+    /// Reads and parses a `.drv` from the store.
+    pub fn read_derivation(&self, drv_path: &StorePath) -> Result<Derivation> {
+        let real = self.real_path(drv_path);
+        let text = fs::read(&real).map_err(|e| StoreError::io("read derivation", &real, e))?;
+        Derivation::parse_at(&text, drv_path)
+    }
+
+    /// Output name → path recorded for a `.drv` added with
+    /// [`Store::add_derivation`].
+    pub fn derivation_outputs(&self, drv_path: &StorePath) -> Result<BTreeMap<String, StorePath>> {
+        self.db().derivation_outputs(drv_path)
+    }
+
+    /// Copies `src` into the store as `name`: recursive = a source object
+    /// (NAR sha256, spec §2.2), flat = a fixed-output object of one regular
+    /// file's bytes (symlinks followed, spec §2.3).
+    pub fn add_path(&self, src: &Path, name: &str, method: FileIngestionMethod) -> Result<StorePath> {
+        self.add_path_filtered(src, name, method, &mut |_: &Path, _| Ok::<bool, StoreError>(true))
+    }
+
+    /// Like [`Store::add_path`], with a `filterSource`-style filter over
+    /// the entries below `src` (ignored for flat ingestion).
+    pub fn add_path_filtered<F, E>(
+        &self,
+        src: &Path,
+        name: &str,
+        method: FileIngestionMethod,
+        filter: &mut F,
+    ) -> Result<StorePath, E>
+    where
+        F: FnMut(&Path, EntryType) -> Result<bool, E>,
+        E: From<StoreError>,
+    {
+        validate_name(name)?;
+        match method {
+            FileIngestionMethod::Recursive => self.add_recursive(src, name, filter),
+            FileIngestionMethod::Flat => Ok(self.add_flat(src, name)?),
+        }
+    }
+
+    fn add_recursive<F, E>(&self, src: &Path, name: &str, filter: &mut F) -> Result<StorePath, E>
+    where
+        F: FnMut(&Path, EntryType) -> Result<bool, E>,
+        E: From<StoreError>,
+    {
+        let mut excluded = HashSet::new();
+        let mut recording = |p: &Path, t: EntryType| {
+            let keep = filter(p, t)?;
+            if !keep {
+                excluded.insert(p.to_path_buf());
+            }
+            Ok::<bool, E>(keep)
+        };
+        let (nar_hash, nar_size) = nar::hash_path_filtered(HashAlgo::Sha256, src, &mut recording)?;
+        let path = source_path(name, &nar_hash, &BTreeSet::new())?;
+        self.add_object(&path, |tmp| {
+            copy_tree(src, tmp, &excluded)?;
+            let (copied, _) = nar::hash_path(HashAlgo::Sha256, tmp)?;
+            if copied != nar_hash {
+                return Err(changed_while_adding(src));
+            }
+            Ok(PathInfo {
+                path: path.clone(),
+                nar_hash: nar_hash.clone(),
+                nar_size,
+                references: BTreeSet::new(),
+                deriver: None,
+                ca: Some(ContentAddress::Fixed(FixedOutputHash {
+                    method: FileIngestionMethod::Recursive,
+                    hash: nar_hash.clone(),
+                })),
+                registration_time: 0,
+            })
+        })?;
+        Ok(path)
+    }
+
+    fn add_flat(&self, src: &Path, name: &str) -> Result<StorePath> {
+        let meta = fs::metadata(src).map_err(|e| StoreError::io("get status of", src, e))?;
+        if !meta.is_file() {
+            return Err(StoreError::Other(format!(
+                "cannot add '{}' to the store with flat hashing: it is not a regular file",
+                src.display()
+            )));
+        }
+        let hash = hash_file(HashAlgo::Sha256, src)?;
+        let path = fixed_output_path(name, FileIngestionMethod::Flat, &hash, &BTreeSet::new())?;
+        self.add_object(&path, |tmp| {
+            fs::copy(src, tmp).map_err(|e| StoreError::io("copy", src, e))?;
+            // Flat objects are plain files; the source's exec bit is not
+            // part of their hash and is dropped.
+            fs::set_permissions(tmp, std::os::unix::fs::PermissionsExt::from_mode(0o644))
+                .map_err(|e| StoreError::io("set the permissions of", tmp, e))?;
+            if hash_file(HashAlgo::Sha256, tmp)? != hash {
+                return Err(changed_while_adding(src));
+            }
+            let (nar_hash, nar_size) = nar::hash_path(HashAlgo::Sha256, tmp)?;
+            Ok(PathInfo {
+                path: path.clone(),
+                nar_hash,
+                nar_size,
+                references: BTreeSet::new(),
+                deriver: None,
+                ca: Some(ContentAddress::Fixed(FixedOutputHash {
+                    method: FileIngestionMethod::Flat,
+                    hash: hash.clone(),
+                })),
+                registration_time: 0,
+            })
+        })?;
+        Ok(path)
+    }
+}
+
+fn changed_while_adding(src: &Path) -> StoreError {
+    StoreError::Other(format!("'{}' changed while it was being added to the store", src.display()))
+}
+
+/// Loads input derivations from the store, for modulo hashing.
+impl DerivationLoader for &Store {
+    fn load_derivation(&mut self, drv_path: &str) -> Result<Derivation> {
+        self.read_derivation(&StorePath::parse(drv_path)?)
+    }
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("root", &self.root).field("store_dir", &STORE_DIR).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_root_rules() {
+        let os = |s: &str| Some(OsString::from(s));
+        assert_eq!(default_root_from(os("/x"), os("/home/u")).unwrap(), PathBuf::from("/x/tern"));
+        assert_eq!(default_root_from(os(""), os("/home/u")).unwrap(), PathBuf::from("/home/u/.local/share/tern"));
+        assert_eq!(default_root_from(None, os("/home/u")).unwrap(), PathBuf::from("/home/u/.local/share/tern"));
+        assert!(default_root_from(None, None).is_err());
+        assert!(default_root_from(os(""), os("")).is_err());
+    }
+
+    #[test]
+    fn explicit_root_wins() {
+        assert_eq!(resolve_root(Some(Path::new("/s"))).unwrap(), PathBuf::from("/s"));
+    }
+}
