@@ -118,7 +118,9 @@ pub fn parse(args: &[String], spec: &Spec) -> Result<CommonArgs, String> {
                 out.settings_overrides.push((a.trim_start_matches("--").to_string(), "true".into()))
             }
             // Accepted for compatibility with nix-instantiate; they change nothing here.
-            "--eval" | "--read-write-mode" | "--readonly-mode" | "--no-location" | "--quiet" | "-v" | "--verbose"
+            // Only `--xml` output shows locations; commands without it ignore the flag.
+            "--no-location" => out.flags.push(a.to_string()),
+            "--eval" | "--read-write-mode" | "--readonly-mode" | "--quiet" | "-v" | "--verbose"
             | "--no-build-output" | "-Q" | "--no-substitutes" => {}
             _ if a.starts_with("--system=") => out.system = Some(a["--system=".len()..].to_string()),
             _ if spec.flags.contains(&a) => out.flags.push(a.to_string()),

@@ -51,6 +51,15 @@ fn eval_and_print(ev: &Evaluator, a: &super::args::CommonArgs) -> EvalResult<()>
 
 fn print_one(ev: &Evaluator, a: &super::args::CommonArgs, v: &Value, out: &mut impl Write) -> EvalResult<()> {
     let strict = a.has_flag("--strict");
+    // As in nix-instantiate, the last of `--xml` and `--json` decides the output format.
+    let last = |flag: &str| a.flags.iter().rposition(|f| f == flag);
+    if a.has_flag("--xml") && last("--xml") > last("--json") {
+        // The document ends in a newline of its own; nothing is added after it.
+        let mut ctx = Context::new();
+        let xml = ev.value_to_xml(v, strict, !a.has_flag("--no-location"), &mut ctx)?;
+        let _ = out.write_all(&xml);
+        return Ok(());
+    }
     if a.has_flag("--json") {
         let mut ctx = Context::new();
         let mut buf = Vec::new();

@@ -271,6 +271,7 @@ impl<'g> Lowerer<'g> {
                         sorted_names: sorted_names.into_boxed_slice(),
                         ellipsis: *ellipsis,
                         bind: bind.map(|_| frame_size - 1),
+                        bind_name: *bind,
                     }),
                     frame_size,
                     body,

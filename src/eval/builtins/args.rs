@@ -7,7 +7,7 @@ use crate::symbol::Symbol;
 
 use super::super::attrs::Attrs;
 use super::super::error::{type_error, EvalError, EvalResult};
-use super::super::string::NixString;
+use super::super::string::{ContextElem, NixString};
 use super::super::value::{List, Value};
 use super::super::Evaluator;
 
@@ -88,6 +88,25 @@ impl Evaluator {
             Value::String(s) => Ok(s),
             other => Err(self.wrong_type(a, "a string", &other)),
         }
+    }
+
+    /// A string argument that must not refer to the store (CppNix's `forceStringNoCtx`:
+    /// regexes, version strings, TOML text).
+    pub fn arg_string_no_ctx(&self, a: Arg<'_>) -> EvalResult<Rc<NixString>> {
+        let s = self.arg_string(a)?;
+        if let Some(elem) = s.context().and_then(|c| c.iter().next()) {
+            let example = match elem {
+                ContextElem::Plain(p) => p.to_string(),
+                ContextElem::AllOutputs(p) => format!("{p} (deep)"),
+                ContextElem::Output { drv, output } => format!("{drv}^{output}"),
+            };
+            return Err(EvalError::msg(format!(
+                "the string '{}' is not allowed to refer to a store path (such as '{example}')",
+                s.to_str_lossy()
+            ))
+            .with_frame(None, frame(a.builtin, a.index)));
+        }
+        Ok(s)
     }
 
     /// A string argument without context (names, keys): a string-like set is not enough.

@@ -12,9 +12,13 @@ pub mod control;
 pub mod json;
 pub mod lists;
 pub mod paths;
+pub mod regex;
 pub mod store_bridge;
 pub mod strings;
+pub mod toml;
 pub mod types;
+pub mod versions;
+pub mod xml;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -64,7 +68,8 @@ const BARE_GLOBALS: &[&str] = &[
 /// Per-process caches and state used by builtins.
 #[derive(Default)]
 pub struct Caches {
-    pub regexes: RefCell<HashMap<Vec<u8>, std::rc::Rc<dyn std::any::Any>>>,
+    /// Compiled regexes of `match` and `split`, by pattern.
+    pub regexes: RefCell<HashMap<Vec<u8>, std::rc::Rc<regex::CompiledRegex>>>,
     pub store_paths: RefCell<HashMap<String, String>>,
 }
 
@@ -76,8 +81,12 @@ fn families() -> Vec<&'static [PrimOp]> {
         json::PRIMOPS,
         lists::PRIMOPS,
         paths::PRIMOPS,
+        regex::PRIMOPS,
         strings::PRIMOPS,
+        toml::PRIMOPS,
         types::PRIMOPS,
+        versions::PRIMOPS,
+        xml::PRIMOPS,
     ]
 }
 
