@@ -80,8 +80,8 @@ pub fn root() -> Option<&'static Path> {
     .as_deref()
 }
 
-/// The search-path entries the stdlib answers to: `<nixpkgs>` (after the user's entries)
-/// and `<tern>`.
+/// The search-path entries the stdlib answers to, after the user's entries: `<nixpkgs>`,
+/// `<tern>`, and `<nix/…>` for the files CppNix builds in (`<nix/fetchurl.nix>`).
 pub fn search_path_entries() -> Vec<SearchPathEntry> {
     match root() {
         Some(root) => {
@@ -89,7 +89,8 @@ pub fn search_path_entries() -> Vec<SearchPathEntry> {
             crate::diag::source_map::set_stdlib_root(&path);
             vec![
                 SearchPathEntry { prefix: "nixpkgs".into(), path: path.clone() },
-                SearchPathEntry { prefix: "tern".into(), path },
+                SearchPathEntry { prefix: "tern".into(), path: path.clone() },
+                SearchPathEntry { prefix: "nix".into(), path: format!("{path}/corepkgs") },
             ]
         }
         None => Vec::new(),

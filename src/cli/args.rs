@@ -203,7 +203,6 @@ impl CommonArgs {
                 s.search_path.push(parse_search_entry(&part));
             }
         }
-        s.search_path.extend(crate::stdlib::search_path_entries());
         s.show_trace = self.show_trace;
         if let Some(sys) = &self.system {
             s.current_system = sys.clone();

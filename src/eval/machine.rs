@@ -449,14 +449,23 @@ impl Evaluator {
         let scope_env: Env;
         if a.rec {
             let frame = Frame::with_size(Some(env.clone()), a.statics.len() + a.sources.len());
+            // With `__overrides`, slots can change after initialisation, so values must read
+            // them when forced: no aliasing of already written slots.
+            let overrides = a.statics.binary_search_by_key(&self.syms.overrides, |s| s.name).ok();
             for (i, s) in a.statics.iter().enumerate() {
-                let v = self.delay_in_new_frame(&s.value, &frame, i);
+                let v = match (&s.value, overrides) {
+                    (Ir::Const(_) | Ir::Lambda(_), _) | (_, None) => self.delay_in_new_frame(&s.value, &frame, i),
+                    (code, Some(_)) => ThunkCell::code(code, frame.clone()),
+                };
                 frame.set(i, v.clone());
                 entries.push(Attr { name: s.name, pos: s.pos, value: v });
             }
             for (j, src) in a.sources.iter().enumerate() {
                 let v = self.delay_in_new_frame(src, &frame, a.statics.len() + j);
                 frame.set(a.statics.len() + j, v);
+            }
+            if let Some(i) = overrides {
+                self.apply_overrides(a, &frame, &mut entries, i)?;
             }
             scope_env = frame;
         } else {
@@ -469,10 +478,11 @@ impl Evaluator {
                 entries.push(Attr { name: s.name, pos: s.pos, value: self.delay(&s.value, &scope_env) });
             }
         }
-        if a.dynamics.is_empty() {
+        // `__overrides` may have appended names: only then are the entries out of order.
+        let static_count = entries.len();
+        if a.dynamics.is_empty() && static_count == a.statics.len() {
             return Ok(Value::attrs(Attrs::from_sorted(entries)));
         }
-        let static_count = entries.len();
         for d in a.dynamics.iter() {
             let name = self.eval(&d.name, &scope_env)?;
             let name = match &name {
@@ -498,10 +508,33 @@ impl Evaluator {
             }
             entries.push(Attr { name, pos: d.pos, value: self.delay(&d.value, &scope_env) });
         }
-        if entries.len() == static_count {
+        if entries.len() == a.statics.len() {
             return Ok(Value::attrs(Attrs::from_sorted(entries)));
         }
         Ok(Value::attrs(Attrs::from_unsorted(entries)))
+    }
+
+    /// `rec { __overrides = { … }; … }`: the attributes of `__overrides` replace the
+    /// set's own (in the result and in its recursive scope) or are added to it.
+    fn apply_overrides(&self, a: &'static AttrsIr, frame: &Env, entries: &mut Vec<Attr>, index: usize) -> EvalResult<()> {
+        let overrides = self
+            .force(&entries[index].value)
+            .map_err(|e| e.with_frame(Some(a.span), "while evaluating the `__overrides` attribute"))?;
+        let Value::Attrs(overrides) = overrides else {
+            return Err(type_error("a set", &overrides)
+                .at(a.span)
+                .with_frame(Some(a.span), "while evaluating the `__overrides` attribute"));
+        };
+        for attr in overrides.iter() {
+            match a.statics.binary_search_by_key(&attr.name, |s| s.name) {
+                Ok(i) => {
+                    frame.set(i, attr.value.clone());
+                    entries[i].value = attr.value.clone();
+                }
+                Err(_) => entries.push(attr.clone()),
+            }
+        }
+        Ok(())
     }
 
     fn eval_binop(&self, span: Span, op: BinOp, lhs: &'static Ir, rhs: &'static Ir, env: &Env) -> EvalResult<Value> {
