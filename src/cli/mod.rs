@@ -4,6 +4,7 @@
 
 pub mod args;
 pub mod eval;
+pub mod repl;
 
 use std::io::Read;
 
@@ -22,6 +23,7 @@ Usage: tern <command> [options]
 
 Commands:
   eval          evaluate a file or expression and print the value (like nix-instantiate --eval)
+  repl          start an interactive session (like nix repl); FILE or -E EXPR are loaded into scope
   help          show this help
 
 Common options:
@@ -42,6 +44,7 @@ pub fn run(argv: Vec<String>) -> i32 {
     let rest = &argv[2..];
     match command {
         "eval" => eval::run(rest),
+        "repl" => repl::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             0

@@ -23,8 +23,9 @@ pub enum Delayed {
     Code(&'static Ir, Env),
     /// Apply a function to an argument (`map f xs` creates these).
     Apply(Value, Value, Span),
-    /// Any other deferred computation a builtin needs.
-    Native(Box<dyn FnOnce(&super::Evaluator) -> super::error::EvalResult<Value>>),
+    /// Any other deferred computation a builtin needs. It is `Fn`, not `FnOnce`, so that a
+    /// failed (or interrupted) forcing can put it back and a later forcing runs it again.
+    Native(Box<dyn Fn(&super::Evaluator) -> super::error::EvalResult<Value>>),
 }
 
 pub enum ThunkState {
@@ -51,7 +52,7 @@ impl ThunkCell {
         Value::Thunk(ThunkCell::new(Delayed::Apply(f, arg, span)))
     }
 
-    pub fn native(f: impl FnOnce(&super::Evaluator) -> super::error::EvalResult<Value> + 'static) -> Value {
+    pub fn native(f: impl Fn(&super::Evaluator) -> super::error::EvalResult<Value> + 'static) -> Value {
         Value::Thunk(ThunkCell::new(Delayed::Native(Box::new(f))))
     }
 

@@ -107,7 +107,15 @@ fn gen_list(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
         return Ok(Value::list(Vec::new()));
     }
     let f = ev.arg_function(arg("genList", args, 0))?;
-    Ok(Value::list((0..n).map(|i| ev.apply_lazily(&f, Value::Int(i), span)).collect()))
+    let mut items = Vec::with_capacity(n as usize);
+    for i in 0..n {
+        // Building a huge list makes no calls: look for Ctrl-C here too.
+        if i & 0xffff == 0 {
+            ev.check_interrupt()?;
+        }
+        items.push(ev.apply_lazily(&f, Value::Int(i), span));
+    }
+    Ok(Value::list(items))
 }
 
 fn concat_lists(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
@@ -348,7 +356,8 @@ fn generic_closure(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Val
                 .with_frame(None, format!("in genericClosure element {}", ev.show_short(&e))));
         };
         let key = attrs.get(ev.syms.key).ok_or_else(|| {
-            EvalError::msg("attribute 'key' missing").with_frame(None, format!("in genericClosure element {}", ev.show_short(&e)))
+            EvalError::msg("attribute 'key' missing")
+                .with_frame(None, format!("in genericClosure element {}", ev.show_short(&e)))
         })?;
         let key = ev.force(key)?;
         let mut lo = 0;
@@ -356,9 +365,10 @@ fn generic_closure(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Val
         let mut found = false;
         while lo < hi {
             let mid = (lo + hi) / 2;
-            match ev.compare(&seen[mid], &key).map_err(|err| {
-                err.with_frame(None, format!("while comparing element {}", ev.show_short(&e)))
-            })? {
+            match ev
+                .compare(&seen[mid], &key)
+                .map_err(|err| err.with_frame(None, format!("while comparing element {}", ev.show_short(&e))))?
+            {
                 Ordering::Less => lo = mid + 1,
                 Ordering::Greater => hi = mid,
                 Ordering::Equal => {
