@@ -2,7 +2,8 @@
 //! `nix-instantiate --eval` printer in `print.rs`.
 //!
 //! What it shows: values already evaluated as Nix text; unevaluated ones as `«thunk»` (or
-//! forced first, with `force`); a thunk being forced as `«potential infinite recursion»`;
+//! forced first, with `force`; list and set literals, whose evaluation runs no code, are
+//! evaluated with `peek_literals`); a thunk being forced as `«potential infinite recursion»`;
 //! functions as `«lambda NAME @ file:line:col»`, `«primop map»`, `«partially applied
 //! primop map»`; a set with `type = "derivation"` as `«derivation /nix/store/….drv»`
 //! (forcing only `type` and `drvPath`); a non-empty set or list printed before in the same
@@ -20,6 +21,7 @@ use std::rc::Rc;
 use crate::numfmt::format_g;
 
 use super::error::{ErrorKind, EvalError, EvalResult};
+use super::ir::Ir;
 use super::print::quote_bytes;
 use super::value::Value;
 use super::Evaluator;
@@ -37,23 +39,41 @@ pub struct PrintOptions {
     pub colors: bool,
     /// Print derivations as `«derivation /nix/store/….drv»`.
     pub derivation_paths: bool,
+    /// Evaluate unevaluated list and attribute set literals (which runs no user code and
+    /// cannot fail) instead of showing them as `«thunk»`.
+    pub peek_literals: bool,
 }
 
 impl PrintOptions {
     /// `builtins.trace`: one line, nothing forced, derivations shown as sets.
     pub fn trace() -> PrintOptions {
-        PrintOptions { force: false, max_depth: usize::MAX, pretty: false, colors: false, derivation_paths: false }
+        PrintOptions {
+            force: false,
+            max_depth: usize::MAX,
+            pretty: false,
+            colors: false,
+            derivation_paths: false,
+            peek_literals: false,
+        }
     }
 
     /// A REPL result: the top level (already forced) and the values inside it that are
-    /// already evaluated; nested sets and lists as `{ ... }` and `[ ... ]`.
+    /// already evaluated (or are literals); nested sets and lists as `{ ... }` and
+    /// `[ ... ]`.
     pub fn repl(colors: bool) -> PrintOptions {
-        PrintOptions { force: false, max_depth: 1, pretty: true, colors, derivation_paths: true }
+        PrintOptions { force: false, max_depth: 1, pretty: true, colors, derivation_paths: true, peek_literals: true }
     }
 
     /// `:p`: everything, forced.
     pub fn repl_deep(colors: bool) -> PrintOptions {
-        PrintOptions { force: true, max_depth: usize::MAX, pretty: true, colors, derivation_paths: true }
+        PrintOptions {
+            force: true,
+            max_depth: usize::MAX,
+            pretty: true,
+            colors,
+            derivation_paths: true,
+            peek_literals: true,
+        }
     }
 }
 
@@ -134,7 +154,7 @@ impl Printer<'_> {
                     self.colored(RED, "«potential infinite recursion»");
                     return Ok(());
                 }
-                None if self.options.force => match self.ev.force(v) {
+                None if self.options.force || self.is_literal(t) => match self.ev.force(v) {
                     Ok(inner) => inner,
                     Err(e) => return self.nested_error(e, depth),
                 },
@@ -175,6 +195,21 @@ impl Printer<'_> {
             Value::Thunk(_) => self.colored(MAGENTA, "«thunk»"),
         }
         Ok(())
+    }
+
+    /// Whether an unevaluated thunk is a list or attribute set literal whose evaluation runs
+    /// no code (its elements stay lazy) and cannot fail.
+    fn is_literal(&self, t: &super::thunk::ThunkCell) -> bool {
+        fn literal(ir: &Ir, overrides: crate::symbol::Symbol) -> bool {
+            match ir {
+                Ir::List(_) | Ir::Lambda(_) | Ir::Const(_) => true,
+                // Dynamic names are evaluated, and `__overrides` is forced, when the set is made.
+                Ir::Attrs(a) => a.dynamics.is_empty() && !a.statics.iter().any(|s| s.name == overrides),
+                Ir::Binding { body, .. } => literal(body, overrides),
+                _ => false,
+            }
+        }
+        self.options.peek_literals && t.pending_code().is_some_and(|ir| literal(ir, self.ev.syms.overrides))
     }
 
     /// An error while forcing a value: shown in place below the top level, else returned.
@@ -230,7 +265,7 @@ impl Printer<'_> {
         let v = match v {
             Value::Thunk(t) => match t.value() {
                 Some(inner) => inner.clone(),
-                None if self.options.force && !t.is_blackhole() => match self.ev.force(v) {
+                None if (self.options.force && !t.is_blackhole()) || self.is_literal(t) => match self.ev.force(v) {
                     Ok(inner) => inner,
                     Err(_) => return false,
                 },
@@ -249,7 +284,8 @@ impl Printer<'_> {
         if self.options.derivation_paths && self.is_derivation(a)? {
             return self.print_derivation(a, depth);
         }
-        if depth >= self.options.max_depth {
+        // Empty ones are shown as they are (CppNix writes `{ ... }` for them too).
+        if depth >= self.options.max_depth && !a.is_empty() {
             self.push("{ ... }");
             return Ok(());
         }
@@ -285,7 +321,7 @@ impl Printer<'_> {
             self.colored(MAGENTA, "«repeated»");
             return Ok(());
         }
-        if depth >= self.options.max_depth {
+        if depth >= self.options.max_depth && !l.is_empty() {
             self.push("[ ... ]");
             return Ok(());
         }
@@ -327,7 +363,9 @@ mod tests {
         assert_eq!(show("{ a = 1; }", &o), "{ a = 1; }");
         assert_eq!(show("{ a = 1; b = \"x\"; }", &o), "{\n  a = 1;\n  b = \"x\";\n}");
         assert_eq!(show("let x = { y = 1; }; in builtins.seq x { a = x; }", &o), "{\n  a = { ... };\n}");
-        assert_eq!(show("let x = { y = 1; }; in { a = x; }", &o), "{\n  a = «thunk»;\n}");
+        assert_eq!(show("let x = { y = 1; }; in { a = x; }", &o), "{\n  a = { ... };\n}");
+        assert_eq!(show("let f = z: z; in { a = f { }; }", &o), "{\n  a = «thunk»;\n}");
+        assert_eq!(show("{ a = [ 1 ]; b = { c = 1; }; }", &o), "{\n  a = [ ... ];\n  b = { ... };\n}");
         assert_eq!(show("let f = z: z; in [ (f 1) ]", &o), "[\n  «thunk»\n]");
         assert_eq!(show("[ 1 ]", &o), "[ 1 ]");
         assert_eq!(show("{ \"a b\" = 1; \"if\" = 2; }", &o), "{\n  \"a b\" = 1;\n  \"if\" = 2;\n}");

@@ -18,6 +18,9 @@ use super::value::Value;
 
 pub type Thunk = Rc<ThunkCell>;
 
+/// A builtin's deferred computation.
+pub type NativeFn = dyn Fn(&super::Evaluator) -> super::error::EvalResult<Value>;
+
 pub enum Delayed {
     /// Evaluate `code` in `env`.
     Code(&'static Ir, Env),
@@ -25,7 +28,7 @@ pub enum Delayed {
     Apply(Value, Value, Span),
     /// Any other deferred computation a builtin needs. It is `Fn`, not `FnOnce`, so that a
     /// failed (or interrupted) forcing can put it back and a later forcing runs it again.
-    Native(Box<dyn Fn(&super::Evaluator) -> super::error::EvalResult<Value>>),
+    Native(Box<NativeFn>),
 }
 
 pub enum ThunkState {
@@ -63,6 +66,15 @@ impl ThunkCell {
         // calls while no reference obtained here is alive (it clones the value out).
         match unsafe { &*self.state.get() } {
             ThunkState::Done(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The code a thunk will evaluate, while it is delayed code (printers peek at it).
+    pub fn pending_code(&self) -> Option<&'static Ir> {
+        // SAFETY: as in `value`.
+        match unsafe { &*self.state.get() } {
+            ThunkState::Delayed(Delayed::Code(ir, _)) => Some(ir),
             _ => None,
         }
     }
