@@ -143,8 +143,14 @@ fn run_session(path: PathBuf) -> Result<(), Failed> {
                 // The end of the input line: what follows is its output, then a new prompt.
                 expect(&mut s, "\n").map_err(|e| fail(n, format!("the line was not accepted: {e}")))?;
             }
-            need_prompt = enter || interrupt || !wait;
-            redrawn = !enter && !interrupt;
+            if wait {
+                need_prompt = enter || interrupt;
+                redrawn = !enter && !interrupt;
+            } else {
+                // Continuation lines and keys sent during an evaluation leave what to wait
+                // for as it was.
+                redrawn = false;
+            }
         } else if let Some(expected) = line.strip_prefix("< ") {
             expect(&mut s, expected).map_err(|e| fail(n, format!("expected {expected:?}: {e}")))?;
         } else if let Some(ms) = line.strip_prefix("@sleep ") {
@@ -164,6 +170,12 @@ fn run_session(path: PathBuf) -> Result<(), Failed> {
     }
     s.send_line(":q").map_err(|e| e.to_string())?;
     s.exp_eof().map_err(|e| format!("tern repl did not exit after :q: {e}"))?;
+    // The history is kept in the data directory.
+    let history = data.path().join("share/tern/repl-history");
+    let kept = std::fs::read_to_string(&history).map_err(|e| format!("no history in {}: {e}", history.display()))?;
+    if !kept.lines().any(|l| l == ":q") {
+        return Err(format!("the history lacks the last line:\n{kept}").into());
+    }
     Ok(())
 }
 

@@ -12,7 +12,26 @@ use crate::repl::Repl;
 
 const SPEC: Spec = Spec { flags: &[], valued: &["--file", "-f"] };
 
+const USAGE: &str = "\
+Usage: tern repl [FILE… | -E EXPR… | '<nixpkgs>'] [options]
+
+Starts an interactive session. The attributes of each FILE (called with the --arg values if
+it is a function) or EXPR are added to scope. Type :? in the session for its commands.
+
+Options:
+  -f, --file FILE          load FILE (same as giving it as an argument)
+  -E, --expr               the arguments are expressions, not files
+  --arg NAME EXPR          pass an argument to the loaded files' functions
+  --argstr NAME STRING     pass a string argument to the loaded files' functions
+  -I [NAME=]PATH           add to the search path (before NIX_PATH and the stdlib)
+  --show-trace             show every frame of an error's trace (:te toggles it)
+";
+
 pub fn run(argv: &[String]) -> i32 {
+    if argv.iter().any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return 0;
+    }
     let a = match parse(argv, &SPEC) {
         Ok(a) => a,
         Err(e) => return usage_error(&e),

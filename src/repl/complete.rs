@@ -421,7 +421,9 @@ impl Completer for ReplHelper {
     type Candidate = Pair;
 
     fn complete(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
-        match self.repl.complete(line, pos) {
+        // The handler for SIGINT is installed (the terminal loop did it), so Ctrl-C only
+        // interrupts the evaluation of the prefix.
+        match super::terminal::with_interrupts(|| self.repl.complete(line, pos)) {
             Completion::Candidates { start, items } => {
                 self.failure.replace(None);
                 let pairs = items.into_iter().map(|c| Pair { display: c.display, replacement: c.replacement });

@@ -40,6 +40,59 @@ pub fn sigint_flag() -> Arc<AtomicBool> {
     .clone()
 }
 
+/// Runs `f` with Ctrl-C interrupting evaluation although the line editor is reading: the
+/// terminal has Ctrl-C raise SIGINT again (raw mode turns that off) and SIGINT sets the
+/// evaluator's flag (the line editor has its own handler meanwhile). Both are restored
+/// afterwards. For a slow evaluation during completion.
+pub fn with_interrupts<R>(f: impl FnOnce() -> R) -> R {
+    use std::sync::atomic::{AtomicPtr, Ordering};
+    static TARGET: AtomicPtr<AtomicBool> = AtomicPtr::new(std::ptr::null_mut());
+    extern "C" fn on_sigint(_: libc::c_int) {
+        let flag = TARGET.load(Ordering::Relaxed);
+        if !flag.is_null() {
+            // SAFETY: the flag is kept alive for the whole process by `sigint_flag`'s static.
+            unsafe { (*flag).store(true, Ordering::Relaxed) };
+        }
+    }
+    struct Restore {
+        termios: Option<libc::termios>,
+        action: libc::sigaction,
+    }
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            // SAFETY: puts back the settings and the handler read before.
+            unsafe {
+                libc::sigaction(libc::SIGINT, &self.action, std::ptr::null_mut());
+                if let Some(t) = &self.termios {
+                    libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, t);
+                }
+            }
+        }
+    }
+    TARGET.store(Arc::as_ptr(&sigint_flag()) as *mut AtomicBool, Ordering::Relaxed);
+    // SAFETY: plain libc calls on zero-initialised C structs; tcgetattr's result is read only
+    // when it succeeded; the handler only stores to an atomic.
+    let _restore = unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = on_sigint as *const () as usize;
+        libc::sigemptyset(&mut action.sa_mask);
+        let mut old_action: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(libc::SIGINT, &action, &mut old_action);
+        let mut current = std::mem::MaybeUninit::<libc::termios>::uninit();
+        let termios = if libc::tcgetattr(libc::STDIN_FILENO, current.as_mut_ptr()) == 0 {
+            let old = current.assume_init();
+            let mut with_isig = old;
+            with_isig.c_lflag |= libc::ISIG;
+            libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &with_isig);
+            Some(old)
+        } else {
+            None
+        };
+        Restore { termios, action: old_action }
+    };
+    f()
+}
+
 /// `$XDG_DATA_HOME/tern/repl-history`, else `~/.local/share/tern/repl-history`.
 pub fn history_path() -> Option<PathBuf> {
     let dir = match std::env::var_os("XDG_DATA_HOME").filter(|d| !d.is_empty()) {
