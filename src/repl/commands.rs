@@ -257,10 +257,7 @@ impl Repl {
 /// TODO: call the builder (`crate::build`) once it lands on main; until then `:b` says
 /// plainly that this build cannot build.
 fn realise(drv_path: &str) -> Result<Vec<(String, String)>, String> {
-    Err(format!(
-        "building is not available in this build of tern (the derivation is {drv_path}); \
-         build it with 'nix-store --realise {drv_path}'"
-    ))
+    Err(format!("building is not available in this build of tern (the derivation is {drv_path})"))
 }
 
 fn unknown_command(name: &str) -> EvalError {

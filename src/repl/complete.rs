@@ -6,7 +6,7 @@
 //! * the argument of `:l` — a file name; so is any word with a `/` (a path literal);
 //! * a word without a dot — a variable: the REPL's, the global builtins, keywords;
 //! * `expr.partial` — an attribute: `expr` (everything before the last dot outside quotes,
-//!   e.g. `pkgs.pkgsCross` or `a."foo bar"`) is evaluated to a set, which forces that set
+//!   e.g. `pkgs.pkgsCross`, `a."foo bar"` or `a.${name}`) is evaluated to a set, which forces that set
 //!   but none of its attributes' values, and the names starting with `partial` are offered,
 //!   quoted when they are not identifiers (`a."foo bar"`). A quoted partial (`a."fo`) is
 //!   completed quoted.
@@ -84,6 +84,28 @@ fn quote_end(b: &[u8], mut i: usize) -> Option<usize> {
     None
 }
 
+/// The end of a `${…}` attribute name starting at `i` (at the `$`): the index just after
+/// its closing brace.
+fn interpolation_end(b: &[u8], i: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut j = i + 1;
+    while j < b.len() {
+        match b[j] {
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(j + 1);
+                }
+            }
+            b'"' => j = quote_end(b, j + 1)?,
+            _ => {}
+        }
+        j += 1;
+    }
+    None
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum Mode {
     /// Code, with the depth of `{` opened inside it.
@@ -111,6 +133,13 @@ fn scan(text: &str, from: usize) -> Word {
                 b'"' => {
                     stack.push(Mode::Str);
                     i += 1;
+                }
+                // An interpolated attribute name inside the word (`foo.${bar}.baz`).
+                b'$' if i > word_start && b[i - 1] == b'.' && b.get(i + 1) == Some(&b'{') => {
+                    match interpolation_end(b, i) {
+                        Some(end) => i = end,
+                        None => return Word::Nothing,
+                    }
                 }
                 b'\'' if i == word_start && b.get(i + 1) == Some(&b'\'') => {
                     stack.push(Mode::IndStr);
@@ -208,6 +237,10 @@ fn classify(text: &str, start: usize) -> Word {
                 Some(end) => i = end + 1,
                 None => break,
             },
+            b'$' if b.get(i + 1) == Some(&b'{') => match interpolation_end(b, i) {
+                Some(end) => i = end,
+                None => break,
+            },
             b'.' => {
                 last_dot = Some(i);
                 i += 1;
@@ -228,6 +261,9 @@ fn classify(text: &str, start: usize) -> Word {
         return Word::Nothing;
     }
     let raw = &word[dot + 1..];
+    if raw.starts_with('$') {
+        return Word::Nothing;
+    }
     let (partial, quoted) = match raw.strip_prefix('"') {
         Some(inner) => {
             if inner.contains("${") {
@@ -512,5 +548,10 @@ mod tests {
         assert_eq!(word("./src/ma"), Word::File { start: 0 });
         assert_eq!(word("import <nixpkgs/li"), Word::Nothing);
         assert_eq!(word("1.5"), Word::Nothing);
+        assert_eq!(
+            word("a.${\"b\" + \"}\"}.c"),
+            Word::Attr { expr: (0, 14), start: 15, partial: "c".into(), quoted: false }
+        );
+        assert_eq!(word("a.${b"), Word::Nothing);
     }
 }
