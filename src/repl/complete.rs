@@ -341,10 +341,9 @@ impl Repl {
                     }
                 }
             }
-        } else if let Some((name, _)) = super::commands::binding(text) {
+        } else if super::commands::binding(text).is_some() {
             // After `x =`: the expression.
             from = text.find('=').map(|i| i + 1).unwrap_or(from);
-            let _ = name;
         }
         match scan(text, from) {
             Word::Nothing => Completion::Candidates { start: pos, items: Vec::new() },
