@@ -83,6 +83,7 @@ impl Frame {
 
     /// The frame `depth` levels up.
     #[inline]
+    #[allow(clippy::needless_lifetimes)] // the lifetime cannot be elided for an `Rc` receiver
     pub fn ancestor<'a>(self: &'a Env, depth: u32) -> &'a Env {
         let mut env = self;
         for _ in 0..depth {

@@ -18,13 +18,16 @@ use super::value::Value;
 
 pub type Thunk = Rc<ThunkCell>;
 
+/// A deferred computation a builtin needs (run once, with the evaluator).
+pub type NativeWork = Box<dyn FnOnce(&super::Evaluator) -> super::error::EvalResult<Value>>;
+
 pub enum Delayed {
     /// Evaluate `code` in `env`.
     Code(&'static Ir, Env),
     /// Apply a function to an argument (`map f xs` creates these).
     Apply(Value, Value, Span),
     /// Any other deferred computation a builtin needs.
-    Native(Box<dyn FnOnce(&super::Evaluator) -> super::error::EvalResult<Value>>),
+    Native(NativeWork),
 }
 
 pub enum ThunkState {
