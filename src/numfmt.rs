@@ -63,7 +63,7 @@ mod tests {
         assert_eq!(format_g(0.0001), "0.0001");
         assert_eq!(format_g(0.00001), "1e-05");
         assert_eq!(format_g(-2.5), "-2.5");
-        assert_eq!(format_g(2.718281828), "2.71828");
+        assert_eq!(format_g(1.23456789), "1.23457");
         assert_eq!(format_g(999999.5), "1e+06");
         assert_eq!(format_g(1e21), "1e+21");
         assert_eq!(format_g(1e100), "1e+100");
