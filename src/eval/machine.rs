@@ -199,7 +199,7 @@ impl Evaluator {
         };
         let result = grow(|| match &work {
             Delayed::Code(ir, env) => self.eval(ir, env),
-            Delayed::Apply(f, arg, span) => self.call(f, arg.clone(), *span),
+            Delayed::Apply(app) => self.call(&app.0, app.1.clone(), app.2),
             Delayed::Native(_) => Ok(Value::Null),
         });
         let result = match work {
