@@ -40,6 +40,15 @@ pub struct Attrs {
     lexical: OnceCell<Box<[u32]>>,
 }
 
+impl Drop for Attrs {
+    fn drop(&mut self) {
+        if !self.entries.is_empty() || self.base.is_some() {
+            let parts = (std::mem::take(&mut self.entries), self.base.take(), self.flat.take());
+            super::value::drop_deep(parts);
+        }
+    }
+}
+
 /// Deeper layer chains make lookups slower than copying would have been.
 const MAX_LAYERS: u8 = 16;
 /// Only layer when the right-hand side is this many times smaller than the left.

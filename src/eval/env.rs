@@ -100,6 +100,11 @@ impl Drop for Frame {
     /// Unlinks long parent chains iteratively, so dropping a deep environment (a long
     /// recursion's frames) cannot overflow the stack.
     fn drop(&mut self) {
+        let slots = self.slots.get_mut();
+        if !matches!(slots.first, Value::Null | Value::Int(_) | Value::Bool(_)) || !slots.rest.is_empty() {
+            let values = (std::mem::replace(&mut slots.first, Value::Null), std::mem::take(&mut slots.rest));
+            super::value::drop_deep(values);
+        }
         // Only a parent this frame alone holds would be freed recursively.
         if self.parent.as_ref().is_none_or(|p| Rc::strong_count(p) > 1) {
             return;

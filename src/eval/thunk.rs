@@ -42,6 +42,16 @@ pub struct ThunkCell {
     state: UnsafeCell<ThunkState>,
 }
 
+impl Drop for ThunkCell {
+    fn drop(&mut self) {
+        // A value or an environment can own arbitrarily deep data.
+        match self.state.get_mut() {
+            ThunkState::Blackhole | ThunkState::Done(Value::Int(_) | Value::Bool(_) | Value::Null) => {}
+            state => super::value::drop_deep(std::mem::replace(state, ThunkState::Blackhole)),
+        }
+    }
+}
+
 impl ThunkCell {
     pub fn new(delayed: Delayed) -> Thunk {
         Rc::new(ThunkCell { state: UnsafeCell::new(ThunkState::Delayed(delayed)) })
