@@ -94,10 +94,10 @@ let
     else
       [ cfg ];
 
-  # The values one definition stands for, with `mkMerge` and `mkIf` removed.
-  # Each result is `v`, `mkOrder o v`, `mkOverride p v` or
-  # `mkOverride p (mkOrder o v)`; an inner property wins over an outer one of
-  # the same kind.
+  # The values one definition stands for, with `mkMerge` and `mkIf` removed
+  # (this is where conditions are evaluated).  `mkOverride` and `mkOrder`
+  # are kept as wrappers and not looked into, so the content of a definition
+  # that loses on priority (such as an option's default) is never evaluated.
   dischargeProperties =
     def:
     let
@@ -110,23 +110,26 @@ let
         (if def.condition then dischargeProperties def.content else [ ])
       else
         b.throw "mkIf: the condition must be a Boolean, but it is ${describeValue def.condition}."
-    else if t == "override" then
-      map (v: if typeOf v == "override" then v else mkOverride def.priority v) (dischargeProperties def.content)
-    else if t == "order" then
-      map (
-        v:
-        let
-          tv = typeOf v;
-        in
-        if tv == "order" then
-          v
-        else if tv == "override" then
-          mkOverride v.priority (if typeOf v.content == "order" then v.content else mkOrder def.priority v.content)
-        else
-          mkOrder def.priority v
-      ) (dischargeProperties def.content)
     else
       [ def ];
+
+  # After the priorities are settled: a surviving value may still hold
+  # properties below its `mkOverride`/`mkOrder` wrapper (`mkForce (mkIf c x)`,
+  # `mkBefore (mkMerge [ … ])`).  Expand them; the result is plain values or
+  # `mkOrder o v`.  A nested `mkOverride` no longer matters and is dropped.
+  expandSurvivor =
+    v:
+    let
+      t = typeOf v;
+    in
+    if t == "override" then
+      expandSurvivor v.content
+    else if t == "merge" || t == "if" then
+      concatMap expandSurvivor (dischargeProperties v)
+    else if t == "order" then
+      map (c: if typeOf c == "order" then c else mkOrder v.priority c) (expandSurvivor v.content)
+    else
+      [ v ];
 
   describeValue =
     v:
@@ -188,11 +191,14 @@ let
         }) (b.addErrorContext "while evaluating definitions from `${toString def.file}':" (dischargeProperties def.value))
       ) defs;
       overridden = filterOverrides' discharged;
-      final =
-        if any (d: typeOf d.value == "order") overridden.values then
-          sortProperties overridden.values
-        else
-          overridden.values;
+      survivors = concatMap (
+        d:
+        map (v: {
+          inherit (d) file;
+          value = v;
+        }) (expandSurvivor d.value)
+      ) overridden.values;
+      final = if any (d: typeOf d.value == "order") survivors then sortProperties survivors else survivors;
       isDefined = final != [ ];
       mergedValue =
         if !isDefined then
