@@ -539,6 +539,8 @@ let
           checkClass (unifyModuleSyntax parentFile fallbackKey (applyModuleArgsIfFunction fallbackKey m args))
         else if b.isList m then
           b.throw "In `${toString parentFile}': an element of `imports' is a list; imports take modules, not lists of them (remove one level of brackets)."
+        else if !(b.isPath m || b.isString m) then
+          b.throw "In `${toString parentFile}': a module must be an attribute set, a function or a path, but one is ${describeValue m}."
         else
           let
             file = toString m;
