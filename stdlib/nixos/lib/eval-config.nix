@@ -27,7 +27,7 @@ let
     _file = toString ./eval-config.nix;
     key = toString ./eval-config.nix;
     config = lib.mkMerge (
-      [ { nixpkgs.entryPoint = lib.mkDefault pkgsPath; } ]
+      lib.optional (pkgsPath != ../..) { nixpkgs.entryPoint = lib.mkDefault pkgsPath; }
       ++ lib.optional (system != null) { nixpkgs.system = lib.mkDefault system; }
       ++ lib.optional (pkgs != null) { nixpkgs.pkgs = pkgs; }
       ++ lib.optional (extraArgs != { }) { _module.args = extraArgs; }
