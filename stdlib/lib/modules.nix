@@ -55,18 +55,55 @@ let
   defaultOverridePriority = 100;
   defaultOrderPriority = 1000;
 
+  /**
+    Makes a definition conditional: it counts only when `condition` (a
+    Boolean, evaluated when the option is) is true. Above an attribute set
+    it applies to every attribute.
+
+    # Example
+    ```nix
+    config = mkIf config.services.foo.enable { networking.ports = [ 80 ]; };
+    ```
+  */
   mkIf = condition: content: {
     _type = "if";
     inherit condition content;
   };
+  /**
+    Several definitions written as one.
+
+    # Example
+    ```nix
+    config = mkMerge [ { a = 1; } (mkIf c { b = 2; }) ];
+    ```
+  */
   mkMerge = contents: {
     _type = "merge";
     inherit contents;
   };
+  /**
+    Gives a definition a priority; only the definitions with the lowest
+    number survive. Plain definitions have 100, `mkDefault` 1000, `mkForce`
+    50, option defaults 1500.
+
+    # Example
+    ```nix
+    mkOverride 900 "value"
+    ```
+  */
   mkOverride = priority: content: {
     _type = "override";
     inherit priority content;
   };
+  /**
+    Orders a definition among those that survive: lower numbers come
+    first in the merged value (`mkBefore` 500, plain 1000, `mkAfter` 1500).
+
+    # Example
+    ```nix
+    environment.systemPackages = mkOrder 400 [ pkgs.hello ];
+    ```
+  */
   mkOrder = priority: content: {
     _type = "order";
     inherit priority content;
@@ -77,6 +114,16 @@ let
   # Spread `mkMerge`, `mkIf`, `mkOverride` and `mkOrder` written above an
   # attribute set over its attributes: the result is a list of plain sets
   # whose values carry the properties.  Conditions are not evaluated.
+  /**
+    Spreads `mkMerge`, `mkIf`, `mkOverride` and `mkOrder` written above an
+    attribute set over its attributes, without evaluating conditions.
+
+    # Example
+    ```nix
+    pushDownProperties (mkIf c { a = 1; })
+    => [ { a = mkIf c 1; } ]
+    ```
+  */
   pushDownProperties =
     cfg:
     let
@@ -98,6 +145,16 @@ let
   # (this is where conditions are evaluated).  `mkOverride` and `mkOrder`
   # are kept as wrappers and not looked into, so the content of a definition
   # that loses on priority (such as an option's default) is never evaluated.
+  /**
+    The values a definition stands for once `mkMerge` is expanded and `mkIf`
+    conditions are evaluated.
+
+    # Example
+    ```nix
+    dischargeProperties (mkMerge [ 1 (mkIf true 2) (mkIf false 3) ])
+    => [ 1 2 ]
+    ```
+  */
   dischargeProperties =
     def:
     let
@@ -152,6 +209,10 @@ let
       "a ${t}";
 
   # Keep the definitions with the lowest priority number.
+  /**
+    Keeps the definitions (`{ file; value; }`) with the lowest priority
+    number, without their `mkOverride` wrapper; returns `{ values; highestPrio; }`.
+  */
   filterOverrides' =
     defs:
     let
@@ -164,9 +225,16 @@ let
       values = concatMap (def: if prio def == highestPrio then [ (strip def) ] else [ ]) defs;
     };
 
+  /**
+    The `values` of `filterOverrides'`.
+  */
   filterOverrides = defs: (filterOverrides' defs).values;
 
   # Stable sort by `mkOrder` priority; the wrappers are removed.
+  /**
+    Sorts definitions stably by their `mkOrder` priority (1000 if none) and
+    removes the wrappers.
+  */
   sortProperties =
     defs:
     let
@@ -180,6 +248,11 @@ let
     map (x: x.def) sorted;
 
   # Merge definitions `[ { file; value; } ]` of one option of type `type`.
+  /**
+    Merges the definitions `[ { file; value; } ]` of an option of type `type`
+    at path `loc`: properties, priorities, order, type check, `type.merge`.
+    Returns `{ mergedValue; isDefined; optionalValue; defsFinal; defsFinal'; }`.
+  */
   mergeDefinitions =
     loc: type: defs:
     let
@@ -221,6 +294,12 @@ let
     };
 
   # Evaluate an option (a merged declaration) with its definitions.
+  /**
+    An option declaration together with its value: adds `value`,
+    `isDefined`, `highestPrio`, `definitions`, `files` and
+    `definitionsWithLocations`; the default counts as a definition at priority
+    1500 and `apply` is applied to the merged value.
+  */
   evalOptionValue =
     loc: opt: defs:
     let
@@ -260,12 +339,20 @@ let
       __toString = _: showOption loc;
     };
 
+  /**
+    Wraps a module so its definitions are attributed to `file` unless it
+    names its own.
+  */
   setDefaultModuleLocation = file: m: {
     _file = file;
     imports = [ m ];
   };
 
   # Merge the declarations `[ { _file; options = <option>; } ]` of one option.
+  /**
+    Merges several declarations of one option; they may not both set
+    `default`, `example`, `description` or `apply`, and their types must merge.
+  */
   mergeOptionDecls =
     loc: opts:
     foldl' (
@@ -302,6 +389,10 @@ let
 
   # Give an option its final type: `unspecified` if none, and submodule
   # types get the modules of every declaration.
+  /**
+    Completes a merged option declaration: type `unspecified` if none, and
+    submodule types receive the submodules of every declaration.
+  */
   fixupOptionType =
     loc: opt:
     if opt.type.getSubModules or null == null then
@@ -340,6 +431,10 @@ let
   # modules: [ { _file; options; } ] (declarations at `prefix`);
   # configs: [ { file; config; } ] (definitions at `prefix`, properties
   # already pushed down to this level).
+  /**
+    Merges declarations and definitions at `prefix`; returns
+    `{ matchedOptions; unmatchedDefns; }`.
+  */
   mergeModules' =
     prefix: modules: configs:
     let
@@ -417,6 +512,10 @@ let
           );
     };
 
+  /**
+    Merges collected modules (full form) into the evaluated options tree and
+    the definitions that match no option.
+  */
   mergeModules =
     prefix: modules:
     mergeModules' prefix modules (
@@ -430,6 +529,11 @@ let
     );
 
   # Bring a loaded module (an attribute set) to the full form.
+  /**
+    Brings a module (an attribute set) to the full form `{ _file; key;
+    _class; disabledModules; imports; options; config; }`; the shorthand form
+    (no `config`/`options`) is all configuration.
+  */
   unifyModuleSyntax =
     file: key: m:
     let
@@ -490,6 +594,10 @@ let
   # Call a function module with the module arguments.  Each formal argument
   # comes from specialArgs (already in `args`) or else from
   # `config._module.args`, lazily.
+  /**
+    Calls a function module with the module arguments: each formal comes from
+    the arguments (specialArgs included) or, lazily, from `config._module.args`.
+  */
   applyModuleArgsIfFunction =
     key: f: args:
     if isFunction f then
@@ -524,6 +632,10 @@ let
 
   # The modules reachable from `modules`, breadth first, each once, without
   # disabled ones; every element in the full form.
+  /**
+    Loads `modules` and their imports, breadth first, once per key, without
+    the ones named by any `disabledModules`.
+  */
   collectModules =
     class: modulesPath: modules: args:
     let
@@ -590,6 +702,20 @@ let
     else
       lib.lists.take 3 (filter (n: n != "_module" && lib.strings.levenshteinAtMost 2 n name) (b.attrNames tree));
 
+  /**
+    Evaluates a list of modules.
+
+    # Example
+    ```nix
+    (evalModules {
+      modules = [
+        { options.a = mkOption { type = types.int; default = 1; }; }
+        { a = mkForce 2; }
+      ];
+    }).config.a
+    => 2
+    ```
+  */
   evalModules =
     evalModulesArgs@{
       modules,
@@ -736,12 +862,29 @@ let
 
   # Aliases and renames.
 
+  /**
+    `mkIf` on whether `option` is defined.
+  */
   mkAliasIfDef = option: mkIf (isOption option && option.isDefined);
 
+  /**
+    Re-defines `option`'s definitions elsewhere, through `wrap`, if it has any.
+  */
   mkAliasAndWrapDefinitions = wrap: option: mkAliasIfDef option (wrap (mkMerge option.definitions));
 
+  /**
+    Re-defines `option`'s definitions elsewhere, if it has any.
+
+    # Example
+    ```nix
+    config.b = mkAliasDefinitions options.a;
+    ```
+  */
   mkAliasDefinitions = mkAliasAndWrapDefinitions (x: x);
 
+  /**
+    Like `mkAliasAndWrapDefinitions`, keeping the definitions' priority.
+  */
   mkAliasAndWrapDefsWithPriority =
     wrap: option:
     let
@@ -749,6 +892,10 @@ let
     in
     mkIf (option.isDefined or true) (wrap (mkMerge (map (mkOverride prio) option.definitions)));
 
+  /**
+    A module declaring the option `from` as an alias of `to`; the building
+    block of `mkRenamedOptionModule` and `mkAliasOptionModule`.
+  */
   doRename =
     {
       from,
@@ -802,6 +949,15 @@ let
       ]);
     };
 
+  /**
+    A module that keeps the old option path `from` working as an alias of
+    `to`, with a warning.
+
+    # Example
+    ```nix
+    imports = [ (mkRenamedOptionModule [ "networking" "host" ] [ "networking" "hostName" ]) ];
+    ```
+  */
   mkRenamedOptionModule =
     from: to:
     doRename {
@@ -811,6 +967,10 @@ let
       use = lib.trivial.warn "Obsolete option `${showOption from}' is used. It was renamed to `${showOption to}'.";
     };
 
+  /**
+    `mkRenamedOptionModule` that warns only once `sinceRelease` is older
+    than the oldest supported release.
+  */
   mkRenamedOptionModuleWith =
     {
       from,
@@ -824,6 +984,9 @@ let
       use = lib.trivial.warnIf (lib.trivial.isInOldestRelease sinceRelease) "Obsolete option `${showOption from}' is used. It was renamed to `${showOption to}'.";
     };
 
+  /**
+    A module declaring `from` as a silent alias of `to`.
+  */
   mkAliasOptionModule =
     from: to:
     doRename {
@@ -833,6 +996,10 @@ let
       use = x: x;
     };
 
+  /**
+    A module whose option `optionName` is gone: defining it fails an
+    assertion with `replacementInstructions`.
+  */
   mkRemovedOptionModule =
     optionName: replacementInstructions:
     { options, ... }:
@@ -855,10 +1022,16 @@ let
         ];
     };
 
+  /**
+    A module mapping the old option `from` to `to` through `changeFn config`.
+  */
   mkChangedOptionModule =
     from: to: changeFn:
     mkMergedOptionModule [ from ] to changeFn;
 
+  /**
+    A module mapping several old options `from` to `to` through `mergeFn config`.
+  */
   mkMergedOptionModule =
     from: to: mergeFn:
     { config, options, ... }:
