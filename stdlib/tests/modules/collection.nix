@@ -573,6 +573,21 @@ h.runTests {
       x = 1;
     };
   };
+  testOptionAttrSetToDocList = {
+    expr = map (o: [ o.name o.type ]) (
+      builtins.filter (o: !o.internal) (
+        lib.optionAttrSetToDocList (eval [
+          (opt "a.b" types.int { default = 1; })
+          (opt "s" (types.attrsOf (types.submodule { options.x = mkOption { type = types.str; }; })) { })
+        ]).options
+      )
+    );
+    expected = [
+      [ "a.b" "signed integer" ]
+      [ "s" "attribute set of submodule" ]
+      [ "s.<name>.x" "string" ]
+    ];
+  };
   testCollectModulesOrder = {
     expr =
       map (m: m.key) (
