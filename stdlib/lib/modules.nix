@@ -111,9 +111,6 @@ let
 
   typeOf = v: if b.isAttrs v then v._type or "" else "";
 
-  # Spread `mkMerge`, `mkIf`, `mkOverride` and `mkOrder` written above an
-  # attribute set over its attributes: the result is a list of plain sets
-  # whose values carry the properties.  Conditions are not evaluated.
   /**
     Spreads `mkMerge`, `mkIf`, `mkOverride` and `mkOrder` written above an
     attribute set over its attributes, without evaluating conditions.
@@ -141,13 +138,11 @@ let
     else
       [ cfg ];
 
-  # The values one definition stands for, with `mkMerge` and `mkIf` removed
-  # (this is where conditions are evaluated).  `mkOverride` and `mkOrder`
-  # are kept as wrappers and not looked into, so the content of a definition
-  # that loses on priority (such as an option's default) is never evaluated.
   /**
     The values a definition stands for once `mkMerge` is expanded and `mkIf`
-    conditions are evaluated.
+    conditions are evaluated. `mkOverride` and `mkOrder` are kept as wrappers
+    and not looked into, so a definition that loses on priority (such as an
+    option's default) is never evaluated.
 
     # Example
     ```nix
@@ -208,7 +203,6 @@ let
     else
       "a ${t}";
 
-  # Keep the definitions with the lowest priority number.
   /**
     Keeps the definitions (`{ file; value; }`) with the lowest priority
     number, without their `mkOverride` wrapper; returns `{ values; highestPrio; }`.
@@ -230,7 +224,6 @@ let
   */
   filterOverrides = defs: (filterOverrides' defs).values;
 
-  # Stable sort by `mkOrder` priority; the wrappers are removed.
   /**
     Sorts definitions stably by their `mkOrder` priority (1000 if none) and
     removes the wrappers.
@@ -247,7 +240,6 @@ let
     in
     map (x: x.def) sorted;
 
-  # Merge definitions `[ { file; value; } ]` of one option of type `type`.
   /**
     Merges the definitions `[ { file; value; } ]` of an option of type `type`
     at path `loc`: properties, priorities, order, type check, `type.merge`.
@@ -293,7 +285,6 @@ let
       optionalValue = if isDefined then { value = mergedValue; } else { };
     };
 
-  # Evaluate an option (a merged declaration) with its definitions.
   /**
     An option declaration together with its value: adds `value`,
     `isDefined`, `highestPrio`, `definitions`, `files` and
@@ -348,7 +339,6 @@ let
     imports = [ m ];
   };
 
-  # Merge the declarations `[ { _file; options = <option>; } ]` of one option.
   /**
     Merges several declarations of one option; they may not both set
     `default`, `example`, `description` or `apply`, and their types must merge.
@@ -387,8 +377,6 @@ let
       options = [ ];
     } opts;
 
-  # Give an option its final type: `unspecified` if none, and submodule
-  # types get the modules of every declaration.
   /**
     Completes a merged option declaration: type `unspecified` if none, and
     submodule types receive the submodules of every declaration.
@@ -428,12 +416,10 @@ let
     else
       b.throw "In `${toString file}': ${what} at `${showOption loc}' must be an attribute set, but it is ${describeValue v}.";
 
-  # modules: [ { _file; options; } ] (declarations at `prefix`);
-  # configs: [ { file; config; } ] (definitions at `prefix`, properties
-  # already pushed down to this level).
   /**
-    Merges declarations and definitions at `prefix`; returns
-    `{ matchedOptions; unmatchedDefns; }`.
+    Merges declarations `[ { _file; options; } ]` and definitions
+    `[ { file; config; } ]` (properties already pushed down to this level) at
+    `prefix`; returns `{ matchedOptions; unmatchedDefns; }`.
   */
   mergeModules' =
     prefix: modules: configs:
@@ -528,7 +514,6 @@ let
       ) modules
     );
 
-  # Bring a loaded module (an attribute set) to the full form.
   /**
     Brings a module (an attribute set) to the full form `{ _file; key;
     _class; disabledModules; imports; options; config; }`; the shorthand form
@@ -591,9 +576,6 @@ let
         );
       };
 
-  # Call a function module with the module arguments.  Each formal argument
-  # comes from specialArgs (already in `args`) or else from
-  # `config._module.args`, lazily.
   /**
     Calls a function module with the module arguments: each formal comes from
     the arguments (specialArgs included) or, lazily, from `config._module.args`.
@@ -630,8 +612,6 @@ let
     else
       b.throw "In `${toString file}': each disabledModules entry must be a path, a string (relative to modulesPath) or an attribute set with a `key', but one is ${describeValue m}.";
 
-  # The modules reachable from `modules`, breadth first, each once, without
-  # disabled ones; every element in the full form.
   /**
     Loads `modules` and their imports, breadth first, once per key, without
     the ones named by any `disabledModules`.
