@@ -13,8 +13,7 @@ derivation {
   tools = builtins.concatStringsSep " " [
     "bash=bash"
     "sh=dash"
-    "awk=gawk"
-    "gawk=gawk"
+    "awk=mawk"
     "sed=sed"
     "grep=grep"
     "egrep=grep"

@@ -157,7 +157,8 @@ unpackFile() {
     *.zip) echo "unpackFile: zip archives are not supported" >&2; return 1 ;;
     *)
       if [ -d "$file" ]; then
-        cp -r --no-preserve=mode "$file" "$(stripHash "$file")"
+        cp -r "$file" "$(stripHash "$file")"
+        chmod -R u+w "$(stripHash "$file")"
       else
         echo "unpackFile: do not know how to unpack $file" >&2
         return 1
