@@ -88,7 +88,7 @@ lib.makeOverridable (
         isMips
         isBigEndian
         ;
-      inherit (makeDerivation) mkDerivation dependencyClosure;
+      inherit (makeDerivation) mkDerivation dependencyClosure mapOffset;
     };
   in
   stdenv
