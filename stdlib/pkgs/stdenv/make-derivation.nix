@@ -265,7 +265,15 @@ let
       validity =
         if !available && !(config.allowUnsupportedSystem or false) then
           b.throw "Package ‘${name}’ cannot be built for ${hostPlatform.config} (${hostPlatform.system}): its meta.platforms ${
-            if meta ? platforms then "lists only ${lib.concatStringsSep ", " (map (p: if b.isString p then p else "<pattern>") meta.platforms)}" else "is empty"
+            let
+              shown = map (p: if b.isString p then p else "<pattern>") meta.platforms;
+            in
+            if !(meta ? platforms) then
+              "are not given"
+            else if b.length shown <= 8 then
+              "are only ${lib.concatStringsSep ", " shown}"
+            else
+              "(${toString (b.length shown)} entries) do not include ${hostPlatform.system}"
           }${
             lib.optionalString (meta ? badPlatforms) " or its meta.badPlatforms excludes it"
           }. To evaluate it anyway, set `config.allowUnsupportedSystem = true;'"
