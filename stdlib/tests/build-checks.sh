@@ -173,6 +173,29 @@ if build mingw-hello pkgsCross.mingwW64.hello; then
   fi
 fi
 
+# A toolchain this machine lacks: the build fails naming the Debian package.
+if "${nix_build[@]}" "$stdlib" -A pkgsCross.mips64el-linux-gnuabi64.hello --arg localSystem '"x86_64-linux"' --arg config '{}' \
+  -o "$out/mips" >"$out/mips.log" 2>&1; then
+  ok "missing-toolchain: mips64el built (its toolchain is installed here)"
+elif grep -qE "apt-get install -y (gcc-11|binutils)-mips64el-linux-gnuabi64" "$out/mips.log"; then
+  ok "missing-toolchain: $(grep -m1 'apt-get install' "$out/mips.log" | sed 's/^error: //' | cut -c1-120)"
+else
+  fail "missing-toolchain: the failure does not name the Debian package"
+fi
+
+# The cross wrapper offers the prefixed tools.
+if build aarch64-cc pkgsCross.aarch64-multiplatform.stdenv.cc; then
+  missing=""
+  for tool in cc gcc g++ c++ cpp ld ar ranlib strip objdump nm; do
+    [ -e "$out/aarch64-cc/bin/aarch64-unknown-linux-gnu-$tool" ] || missing="$missing $tool"
+  done
+  if [ -z "$missing" ]; then
+    ok "cc-wrapper: aarch64-unknown-linux-gnu-{cc,gcc,g++,c++,cpp,ld,ar,ranlib,strip,objdump,nm} present"
+  else
+    fail "cc-wrapper: missing prefixed tools:$missing"
+  fi
+fi
+
 # The build compiler and the host compiler see different dependencies: a
 # host library (libgreet, buildInputs) reaches only the host compiler, a
 # build library (zlib, depsBuildBuild) only the build compiler.  (Debian's
