@@ -52,8 +52,24 @@ fn io_error(what: &str, path: &str, e: &std::io::Error) -> EvalError {
 
 fn read_file(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     let path = ev.arg_path(arg("readFile", args, 0))?;
-    let bytes = std::fs::read(&path).map_err(|e| io_error("opening file", &path, &e))?;
-    Ok(Value::String(Rc::new(NixString::new(bytes))))
+    let real = ev.physical_path(&path)?;
+    let bytes = std::fs::read(&real).map_err(|e| io_error("opening file", &path, &e))?;
+    // A file in the store carries the references of its store object that occur in it.
+    let mut ctx = super::super::string::Context::new();
+    if crate::store::path::is_in_store(&path) {
+        if let Ok((sp, _)) = crate::store::path::split_store_path(&path) {
+            let store = ev.store()?;
+            if store.is_valid(&sp)? {
+                for r in store.references(&sp)? {
+                    let hash = r.hash_part().as_bytes();
+                    if bytes.windows(hash.len()).any(|w| w == hash) {
+                        ctx.insert(super::super::string::ContextElem::Plain(Rc::from(r.to_absolute().as_str())));
+                    }
+                }
+            }
+        }
+    }
+    Ok(Value::String(Rc::new(NixString::with_context(bytes, ctx))))
 }
 
 fn file_type_name(ft: std::fs::FileType) -> &'static str {
