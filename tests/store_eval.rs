@@ -1,0 +1,143 @@
+//! The evaluator against the store vectors: every case of `tests/vectors/drv.cases` and
+//! `eval.cases` (copies of `shared/vectors`, CppNix 2.8 output) is run through the `tern`
+//! binary with a temporary `--store`, one test per case:
+//!
+//! * `drv/N`: `drvPath` and the output paths in declared order must equal `drv.tsv`, the
+//!   `.drv` file in the store must equal `drvtext.tsv` byte for byte, and so must every
+//!   input derivation it refers to (recursively);
+//! * `eval/N`: the value printed by `tern eval --strict --json` must equal `eval.tsv`, and
+//!   so must `builtins.getContext` of it when it is a string.
+//!
+//! Expressions run with the working directory `tests/vectors` (they use `./fixtures/…`).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, OnceLock};
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use libtest_mimic::{Arguments, Failed, Trial};
+use tern::store::derivation::Derivation;
+use tern::store::path::StorePath;
+
+fn vectors() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
+}
+
+/// Data rows of a vector TSV, header dropped.
+fn tsv(name: &str) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(vectors().join(name)).expect("vector file");
+    text.lines().skip(1).filter(|l| !l.is_empty()).map(|l| l.split('\t').map(String::from).collect()).collect()
+}
+
+fn cases(name: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(vectors().join(name)).expect("case file");
+    text.lines().filter(|l| !l.trim().is_empty()).map(String::from).collect()
+}
+
+/// One store shared by every case, like a CppNix store shared by `gen.sh`; emptied when
+/// the run starts (and left behind for inspection).
+fn store_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("store_eval-store");
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    })
+}
+
+fn tern_eval_json(expr: &str) -> Result<String, Failed> {
+    let out = Command::new(env!("CARGO_BIN_EXE_tern"))
+        .args(["eval", "--strict", "--json", "--store"])
+        .arg(store_dir())
+        .args(["-E", expr])
+        .current_dir(vectors())
+        .env("NIX_PATH", "")
+        .output()
+        .map_err(|e| format!("cannot run tern: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("tern failed on {expr}\n{}", String::from_utf8_lossy(&out.stderr)).into());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim_end().to_string())
+}
+
+fn check_drv_text(path: &str, texts: &BTreeMap<String, Vec<u8>>) -> Result<(), Failed> {
+    let sp = StorePath::parse(path).map_err(|e| e.to_string())?;
+    let real = store_dir().join("store").join(sp.base_name());
+    let got = std::fs::read(&real).map_err(|e| format!("{path} is not in the store: {e}"))?;
+    let expected = texts.get(path).ok_or_else(|| format!("{path} is not in drvtext.tsv"))?;
+    if &got != expected {
+        return Err(format!(
+            "{path} differs\nexpected: {}\n     got: {}",
+            String::from_utf8_lossy(expected),
+            String::from_utf8_lossy(&got)
+        )
+        .into());
+    }
+    let drv = Derivation::parse_at(&got, &sp).map_err(|e| e.to_string())?;
+    for input in drv.input_drvs.keys() {
+        check_drv_text(input, texts)?;
+    }
+    Ok(())
+}
+
+fn check_drv_case(expr: &str, drv_path: &str, outs: &str, texts: &BTreeMap<String, Vec<u8>>) -> Result<(), Failed> {
+    let probe = format!(
+        "let d = {expr}; in {{ drvPath = d.drvPath; outs = map (o: o.outputName + \"=\" + o.outPath) d.all; }}"
+    );
+    let got = tern_eval_json(&probe)?;
+    let v: serde_json::Value = serde_json::from_str(&got).map_err(|e| format!("bad JSON {got}: {e}"))?;
+    let got_drv = v["drvPath"].as_str().unwrap_or_default();
+    if got_drv != drv_path {
+        return Err(format!("drvPath: expected {drv_path}, got {got_drv}").into());
+    }
+    let got_outs: Vec<&str> = v["outs"].as_array().into_iter().flatten().filter_map(|o| o.as_str()).collect();
+    if got_outs.join(";") != outs {
+        return Err(format!("outputs: expected {outs}, got {}", got_outs.join(";")).into());
+    }
+    check_drv_text(drv_path, texts)
+}
+
+fn check_eval_case(expr: &str, json: &str, context: &str) -> Result<(), Failed> {
+    let got = tern_eval_json(expr)?;
+    if got != json {
+        return Err(format!("value: expected {json}\n          got {got}").into());
+    }
+    let probe = format!("let v = {expr}; in if builtins.isString v then builtins.getContext v else null");
+    let got = tern_eval_json(&probe)?;
+    if got != context {
+        return Err(format!("context: expected {context}\n            got {got}").into());
+    }
+    Ok(())
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    store_dir();
+    let texts: Arc<BTreeMap<String, Vec<u8>>> = Arc::new(
+        tsv("drvtext.tsv")
+            .into_iter()
+            .map(|r| (r[0].clone(), STANDARD.decode(&r[1]).expect("base64 in drvtext.tsv")))
+            .collect(),
+    );
+    let mut trials = Vec::new();
+
+    let drv_rows = tsv("drv.tsv");
+    let drv_cases = cases("drv.cases");
+    assert_eq!(drv_rows.len(), drv_cases.len(), "drv.tsv and drv.cases disagree");
+    for (i, (case, row)) in drv_cases.into_iter().zip(drv_rows).enumerate() {
+        assert_eq!(case, row[0], "drv.cases line {} is not drv.tsv row {}", i + 1, i + 1);
+        let texts = texts.clone();
+        trials.push(Trial::test(format!("drv/{:02}", i + 1), move || check_drv_case(&row[0], &row[1], &row[2], &texts)));
+    }
+
+    let eval_rows = tsv("eval.tsv");
+    let eval_cases = cases("eval.cases");
+    assert_eq!(eval_rows.len(), eval_cases.len(), "eval.tsv and eval.cases disagree");
+    for (i, (case, row)) in eval_cases.into_iter().zip(eval_rows).enumerate() {
+        assert_eq!(case, row[0], "eval.cases line {} is not eval.tsv row {}", i + 1, i + 1);
+        trials.push(Trial::test(format!("eval/{:02}", i + 1), move || check_eval_case(&row[0], &row[1], &row[2])));
+    }
+    libtest_mimic::run(&args, trials).exit();
+}
