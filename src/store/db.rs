@@ -98,6 +98,11 @@ impl Db {
         }
         conn.execute_batch("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
             .map_err(|e| StoreError::db(ctx(), e))?;
+        // Stable query plans: the bundled SQLite has STAT4, which otherwise re-prepares a
+        // cached statement every time a parameter is re-bound (most of the cost of a
+        // validity check).
+        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
+            .map_err(|e| StoreError::db(ctx(), e))?;
         let mut db = Db { conn };
         db.init_schema()?;
         Ok(db)
@@ -123,8 +128,9 @@ impl Db {
     }
 
     fn path_id(conn: &Connection, path: &StorePath) -> Result<Option<i64>> {
-        conn.query_row("SELECT id FROM ValidPaths WHERE path = ?1", [path.to_absolute()], |r| r.get(0))
-            .optional()
+        // Cached: validity checks are the most frequent query by far.
+        conn.prepare_cached("SELECT id FROM ValidPaths WHERE path = ?1")
+            .and_then(|mut stmt| stmt.query_row([path.to_absolute()], |r| r.get(0)).optional())
             .map_err(|e| StoreError::db(format!("looking up '{path}'"), e))
     }
 
@@ -136,10 +142,9 @@ impl Db {
         let ctx = || format!("querying '{path}'");
         let row = self
             .conn
-            .query_row(
-                "SELECT id, hash, registrationTime, deriver, narSize, ca FROM ValidPaths WHERE path = ?1",
-                [path.to_absolute()],
-                |r| {
+            .prepare_cached("SELECT id, hash, registrationTime, deriver, narSize, ca FROM ValidPaths WHERE path = ?1")
+            .and_then(|mut stmt| {
+                stmt.query_row([path.to_absolute()], |r| {
                     Ok((
                         r.get::<_, i64>(0)?,
                         r.get::<_, String>(1)?,
@@ -148,9 +153,9 @@ impl Db {
                         r.get::<_, Option<i64>>(4)?,
                         r.get::<_, Option<String>>(5)?,
                     ))
-                },
-            )
-            .optional()
+                })
+                .optional()
+            })
             .map_err(|e| StoreError::db(ctx(), e))?;
         let Some((id, hash, time, deriver, size, ca)) = row else {
             return Ok(None);
