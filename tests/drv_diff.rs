@@ -168,7 +168,11 @@ fn random_graph(rng: &mut Rng, dir: &Path) -> String {
                 let file = format!("src-{}.txt", rng.next() % 1000);
                 std::fs::write(dir.join(&file), random_text(rng)).expect("write source");
                 // In structured mode the builder must be a string.
-                attrs.push(if structured { format!("builder = \"${{./{file}}}\";") } else { format!("builder = ./{file};") });
+                attrs.push(if structured {
+                    format!("builder = \"${{./{file}}}\";")
+                } else {
+                    format!("builder = ./{file};")
+                });
             }
             _ => attrs.push("builder = \"/bin/sh\";".into()),
         }
@@ -265,9 +269,8 @@ fn random_derivation_graphs_match_cppnix() {
         eprintln!("nix-instantiate is not installed: skipping the differential derivation test");
         return;
     }
-    let env_num = |var: &str, default: u64| -> u64 {
-        std::env::var(var).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-    };
+    let env_num =
+        |var: &str, default: u64| -> u64 { std::env::var(var).ok().and_then(|v| v.parse().ok()).unwrap_or(default) };
     let seed = env_num("TERN_DRV_DIFF_SEED", 0x7e57_d1ff_5eed_0001);
     let graphs = env_num("TERN_DRV_DIFF_GRAPHS", 200);
     let store = tempfile::tempdir().expect("temp store");

@@ -129,7 +129,8 @@ fn main() {
     for (i, (case, row)) in drv_cases.into_iter().zip(drv_rows).enumerate() {
         assert_eq!(case, row[0], "drv.cases line {} is not drv.tsv row {}", i + 1, i + 1);
         let texts = texts.clone();
-        trials.push(Trial::test(format!("drv/{:02}", i + 1), move || check_drv_case(&row[0], &row[1], &row[2], &texts)));
+        trials
+            .push(Trial::test(format!("drv/{:02}", i + 1), move || check_drv_case(&row[0], &row[1], &row[2], &texts)));
     }
 
     let eval_rows = tsv("eval.tsv");

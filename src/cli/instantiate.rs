@@ -162,7 +162,9 @@ impl Collector<'_> {
         };
         let drv_path = drv_path.to_str_lossy().into_owned();
         let output_name = match attrs.get(ev.syms.output_name) {
-            Some(o) => ev.expect_string(o, "while evaluating the output name of a derivation")?.to_str_lossy().into_owned(),
+            Some(o) => {
+                ev.expect_string(o, "while evaluating the output name of a derivation")?.to_str_lossy().into_owned()
+            }
             None => String::new(),
         };
         if output_name.is_empty() {

@@ -43,8 +43,13 @@ pub fn run(argv: &[String]) -> i32 {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
-    match list(&store, &a.files, a.has_flag("--all"), a.has_flag("-r") || a.has_flag("--recursive"), a.has_flag("--json"))
-    {
+    match list(
+        &store,
+        &a.files,
+        a.has_flag("--all"),
+        a.has_flag("-r") || a.has_flag("--recursive"),
+        a.has_flag("--json"),
+    ) {
         Ok(text) => {
             print!("{text}");
             0

@@ -62,7 +62,10 @@ fn derivation_strict(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Valu
     };
     let name_span = name_attr.pos.span();
     let name = ev
-        .expect_string_no_ctx(&name_attr.value, "while evaluating the `name` attribute passed to builtins.derivationStrict")
+        .expect_string_no_ctx(
+            &name_attr.value,
+            "while evaluating the `name` attribute passed to builtins.derivationStrict",
+        )
         .map_err(|e| e.with_frame(name_span, "while evaluating the derivation attribute 'name'"))?;
     let name = String::from_utf8_lossy(name.as_bytes()).into_owned();
     instantiate(ev, &name, &attrs).map_err(|e| {
@@ -154,7 +157,10 @@ fn instantiate(ev: &Evaluator, name: &str, attrs: &Attrs) -> EvalResult<Value> {
 
 /// Splits an `outputs` string on whitespace, as CppNix's `tokenizeString` does.
 fn tokenize(s: &[u8]) -> Vec<String> {
-    s.split(|c| b" \t\n\r".contains(c)).filter(|t| !t.is_empty()).map(|t| String::from_utf8_lossy(t).into_owned()).collect()
+    s.split(|c| b" \t\n\r".contains(c))
+        .filter(|t| !t.is_empty())
+        .map(|t| String::from_utf8_lossy(t).into_owned())
+        .collect()
 }
 
 fn lossy(s: &[u8]) -> String {

@@ -59,7 +59,8 @@ fn convert_hash(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
         None => None,
     };
     let format = get("toHashFormat").ok_or_else(|| {
-        EvalError::msg("attribute 'toHashFormat' missing").with_frame(None, "while locating the attribute 'toHashFormat'")
+        EvalError::msg("attribute 'toHashFormat' missing")
+            .with_frame(None, "while locating the attribute 'toHashFormat'")
     })?;
     let format = ev.expect_string_no_ctx(format, "while evaluating the attribute 'toHashFormat'")?;
     let format_name = format.to_str_lossy();

@@ -175,12 +175,9 @@ fn path(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
         let v = &attr.value;
         match attr.name.bytes() {
             b"path" => {
-                let (p, ctx) = path_with_context(
-                    ev,
-                    v,
-                    "while evaluating the 'path' attribute passed to 'builtins.path'",
-                )
-                .map_err(at)?;
+                let (p, ctx) =
+                    path_with_context(ev, v, "while evaluating the 'path' attribute passed to 'builtins.path'")
+                        .map_err(at)?;
                 (req.path, req.has_context, have_path) = (p, ctx, true);
             }
             b"name" => {
@@ -207,12 +204,7 @@ fn path(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
                     .map_err(at)?;
                 req.expected = Some(parse_expected_sha256(&s.to_str_lossy()).map_err(at)?);
             }
-            _ => {
-                return Err(at(EvalError::msg(format!(
-                    "unsupported argument '{}' to 'builtins.path'",
-                    attr.name
-                ))))
-            }
+            _ => return Err(at(EvalError::msg(format!("unsupported argument '{}' to 'builtins.path'", attr.name)))),
         }
     }
     if !have_path {
