@@ -22,7 +22,7 @@ use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use crate::diag::source_map::{describe_position, Origin, Span};
+use crate::diag::source_map::{Origin, Span};
 use crate::store::derivation::hash_derivation_modulo;
 use crate::store::path::MAX_NAME_LEN;
 use crate::store::{Derivation, DerivationOutput, FileIngestionMethod, FixedOutputHash, StorePath};
@@ -69,12 +69,12 @@ fn derivation_strict(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Valu
         .map_err(|e| e.with_frame(name_span, "while evaluating the derivation attribute 'name'"))?;
     let name = String::from_utf8_lossy(name.as_bytes()).into_owned();
     instantiate(ev, &name, &attrs).map_err(|e| {
-        let at = name_span.map(describe_position).unwrap_or_else(|| "«unknown»".into());
+        // Always shown, with the position of the `name` attribute, as in CppNix.
         let e = match name_span {
             Some(s) => e.at(s),
             None => e,
         };
-        e.with_context(None, format!("while evaluating derivation '{name}'\n  whose name attribute is located at {at}"))
+        e.with_context(name_span, format!("while evaluating derivation '{name}'"))
     })
 }
 
