@@ -4,9 +4,13 @@
 //!
 //! * `drv/N`: `drvPath` and the output paths in declared order must equal `drv.tsv`, the
 //!   `.drv` file in the store must equal `drvtext.tsv` byte for byte, and so must every
-//!   input derivation it refers to (recursively);
+//!   input derivation it refers to (recursively); `tern show-derivation` of each of them
+//!   must agree with the parsed `.drv` (outputs, inputs, platform, builder, args, env);
 //! * `eval/N`: the value printed by `tern eval --strict --json` must equal `eval.tsv`, and
 //!   so must `builtins.getContext` of it when it is a string.
+//!
+//! * `nar/N`: importing each fixture of `nar.tsv` gives its `importPath`, and
+//!   `tern path-info --json` reports its NAR hash and size;
 //!
 //! Expressions run with the working directory `tests/vectors` (they use `./fixtures/…`).
 
@@ -47,19 +51,90 @@ fn store_dir() -> &'static Path {
     })
 }
 
-fn tern_eval_json(expr: &str) -> Result<String, Failed> {
+fn tern(args: &[&str]) -> Result<String, Failed> {
     let out = Command::new(env!("CARGO_BIN_EXE_tern"))
-        .args(["eval", "--strict", "--json", "--store"])
+        .args(args)
+        .arg("--store")
         .arg(store_dir())
-        .args(["-E", expr])
         .current_dir(vectors())
         .env("NIX_PATH", "")
         .output()
         .map_err(|e| format!("cannot run tern: {e}"))?;
     if !out.status.success() {
-        return Err(format!("tern failed on {expr}\n{}", String::from_utf8_lossy(&out.stderr)).into());
+        return Err(format!("tern {args:?} failed\n{}", String::from_utf8_lossy(&out.stderr)).into());
     }
     Ok(String::from_utf8_lossy(&out.stdout).trim_end().to_string())
+}
+
+fn tern_eval_json(expr: &str) -> Result<String, Failed> {
+    tern(&["eval", "--strict", "--json", "-E", expr])
+}
+
+fn check_nar_row(fixture: &str, nix32: &str, size: &str, import_path: &str) -> Result<(), Failed> {
+    let got = tern_eval_json(&format!("builtins.path {{ path = ./{fixture}; }}"))?;
+    if got != format!("\"{import_path}\"") {
+        return Err(format!("import: expected {import_path}, got {got}").into());
+    }
+    let info = tern(&["path-info", "--json", import_path])?;
+    let v: serde_json::Value = serde_json::from_str(&info).map_err(|e| format!("bad JSON {info}: {e}"))?;
+    let o = &v[0];
+    let expected_hash = format!("sha256:{nix32}");
+    if o["path"] != import_path || o["narHash"] != expected_hash.as_str() || o["narSize"].to_string() != size {
+        return Err(format!("path-info: expected {import_path} {expected_hash} {size}, got {info}").into());
+    }
+    if o["references"] != serde_json::json!([]) {
+        return Err(format!("path-info: a source has no references, got {info}").into());
+    }
+    Ok(())
+}
+
+fn check_show_derivation(drv_path: &str, text: &[u8]) -> Result<(), Failed> {
+    let drv = Derivation::parse_at(text, &StorePath::parse(drv_path).map_err(|e| e.to_string())?)
+        .map_err(|e| e.to_string())?;
+    let out = tern(&["show-derivation", drv_path])?;
+    let v: serde_json::Value = serde_json::from_str(&out).map_err(|e| format!("bad JSON: {e}\n{out}"))?;
+    let d = &v[drv_path];
+    let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    let mut problems = Vec::new();
+    for (name, o) in &drv.outputs {
+        if d["outputs"][name]["path"] != o.path.as_str() {
+            problems.push(format!("output {name}"));
+        }
+        if let Some(h) = &o.hash {
+            if d["outputs"][name]["hash"] != h.hash.to_base16().as_str()
+                || d["outputs"][name]["hashAlgo"] != h.method_algo().as_str()
+            {
+                problems.push(format!("hash of {name}"));
+            }
+        }
+    }
+    let srcs: Vec<&str> = drv.input_srcs.iter().map(String::as_str).collect();
+    if d["inputSrcs"] != serde_json::json!(srcs) {
+        problems.push("inputSrcs".into());
+    }
+    for (p, outs) in &drv.input_drvs {
+        let outs: Vec<&str> = outs.iter().map(String::as_str).collect();
+        if d["inputDrvs"][p] != serde_json::json!(outs) {
+            problems.push(format!("inputDrvs {p}"));
+        }
+    }
+    if d["system"] != s(&drv.platform).as_str() || d["builder"] != s(&drv.builder).as_str() {
+        problems.push("system/builder".into());
+    }
+    let args: Vec<String> = drv.args.iter().map(|a| s(a)).collect();
+    if d["args"] != serde_json::json!(args) {
+        problems.push("args".into());
+    }
+    for (k, val) in &drv.env {
+        if d["env"][s(k)] != s(val).as_str() {
+            problems.push(format!("env {}", s(k)));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{drv_path}: {} differ\n{out}", problems.join(", ")).into())
+    }
 }
 
 fn check_drv_text(path: &str, texts: &BTreeMap<String, Vec<u8>>) -> Result<(), Failed> {
@@ -75,6 +150,7 @@ fn check_drv_text(path: &str, texts: &BTreeMap<String, Vec<u8>>) -> Result<(), F
         )
         .into());
     }
+    check_show_derivation(path, &got)?;
     let drv = Derivation::parse_at(&got, &sp).map_err(|e| e.to_string())?;
     for input in drv.input_drvs.keys() {
         check_drv_text(input, texts)?;
@@ -139,6 +215,10 @@ fn main() {
     for (i, (case, row)) in eval_cases.into_iter().zip(eval_rows).enumerate() {
         assert_eq!(case, row[0], "eval.cases line {} is not eval.tsv row {}", i + 1, i + 1);
         trials.push(Trial::test(format!("eval/{:02}", i + 1), move || check_eval_case(&row[0], &row[1], &row[2])));
+    }
+    for (i, row) in tsv("nar.tsv").into_iter().enumerate() {
+        trials
+            .push(Trial::test(format!("nar/{:02}", i + 1), move || check_nar_row(&row[0], &row[2], &row[4], &row[6])));
     }
     libtest_mimic::run(&args, trials).exit();
 }
