@@ -90,9 +90,21 @@ impl Db {
         let ctx = || format!("opening '{}'", file.display());
         let conn = Connection::open(file).map_err(|e| StoreError::db(ctx(), e))?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| StoreError::db(ctx(), e))?;
-        // journal_mode returns a row, so it is queried rather than executed.
-        let mode: String =
-            conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(|e| StoreError::db(ctx(), e))?;
+        // journal_mode returns a row, so it is queried rather than executed. Switching a
+        // fresh database to WAL needs an exclusive lock, and SQLite does not always wait
+        // for it (several processes opening a new store at once), so retry on "busy".
+        let started = std::time::Instant::now();
+        let mode: String = loop {
+            match conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)) {
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                        && started.elapsed() < BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                other => break other.map_err(|e| StoreError::db(ctx(), e))?,
+            }
+        };
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(StoreError::Other(format!("cannot switch '{}' to WAL mode (got '{mode}')", file.display())));
         }
