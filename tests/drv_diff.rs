@@ -11,6 +11,9 @@
 //! (hex, nix32, base64, SRI, `algo:hex`); some use structured attributes, `passAsFile`,
 //! `toFile` and source files.
 //!
+//! Every tenth graph is also printed with `nix show-derivation -r` and `tern
+//! show-derivation -r`, which must agree byte for byte.
+//!
 //! Seed: `TERN_DRV_DIFF_SEED` (default fixed); count: `TERN_DRV_DIFF_GRAPHS` (default 200).
 //! Without `nix-instantiate` on `PATH` the test says so and passes.
 
@@ -227,7 +230,24 @@ fn run(cmd: &mut Command) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-fn check_graph(dir: &Path, store: &Path) -> Result<usize, String> {
+/// `nix show-derivation -r` against `tern show-derivation -r` for the given drv paths.
+fn check_show_derivation(dir: &Path, store: &Path, drvs: &[&str]) -> Result<(), String> {
+    let theirs = run(Command::new("nix")
+        .args(["show-derivation", "--extra-experimental-features", "nix-command", "-r"])
+        .args(drvs)
+        .current_dir(dir))?;
+    let ours = run(Command::new(env!("CARGO_BIN_EXE_tern"))
+        .args(["show-derivation", "-r", "--store"])
+        .arg(store)
+        .args(drvs)
+        .current_dir(dir))?;
+    if theirs != ours {
+        return Err(format!("show-derivation differs\n nix:\n{theirs}\ntern:\n{ours}"));
+    }
+    Ok(())
+}
+
+fn check_graph(dir: &Path, store: &Path, show: bool) -> Result<usize, String> {
     let tern = env!("CARGO_BIN_EXE_tern");
     let nix_drvs = run(Command::new("nix-instantiate").arg("graph.nix").current_dir(dir))?;
     let tern_drvs = run(Command::new(tern).args(["instantiate", "graph.nix", "--store"]).arg(store).current_dir(dir))?;
@@ -260,6 +280,10 @@ fn check_graph(dir: &Path, store: &Path) -> Result<usize, String> {
         }
         count += 1;
     }
+    if show {
+        let drvs: Vec<&str> = nix_drvs.lines().map(|l| l.split('!').next().unwrap_or(l)).collect();
+        check_show_derivation(dir, store, &drvs)?;
+    }
     Ok(count)
 }
 
@@ -274,6 +298,8 @@ fn random_derivation_graphs_match_cppnix() {
     let seed = env_num("TERN_DRV_DIFF_SEED", 0x7e57_d1ff_5eed_0001);
     let graphs = env_num("TERN_DRV_DIFF_GRAPHS", 200);
     let store = tempfile::tempdir().expect("temp store");
+    // Every tenth graph is also compared with `nix show-derivation -r`, when `nix` exists.
+    let have_nix = Command::new("nix").arg("--version").output().is_ok();
     let mut rng = Rng(seed | 1);
     let mut drvs = 0;
     let mut failures = Vec::new();
@@ -281,7 +307,7 @@ fn random_derivation_graphs_match_cppnix() {
         let dir = tempfile::tempdir().expect("temp dir");
         let text = random_graph(&mut rng, dir.path());
         std::fs::write(dir.path().join("graph.nix"), &text).expect("write graph");
-        match check_graph(dir.path(), store.path()) {
+        match check_graph(dir.path(), store.path(), have_nix && g % 10 == 0) {
             Ok(n) => drvs += n,
             Err(e) => failures.push(format!("graph {g} (seed {seed:#x}):\n{text}\n{e}")),
         }
