@@ -220,5 +220,14 @@ fn main() {
         trials
             .push(Trial::test(format!("nar/{:02}", i + 1), move || check_nar_row(&row[0], &row[2], &row[4], &row[6])));
     }
+    trials.push(Trial::test("pure/storePath", || {
+        // `storePath` is refused in pure mode (a file cannot show this: CppNix refuses to
+        // read the file itself in pure mode).
+        match tern(&["eval", "--option", "pure-eval", "true", "-E", "builtins.storePath \"/nix/store/x\""]) {
+            Ok(out) => Err(format!("expected an error, got {out}").into()),
+            Err(e) if e.message().is_some_and(|m| m.contains("is not allowed in pure evaluation mode")) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }));
     libtest_mimic::run(&args, trials).exit();
 }
