@@ -86,7 +86,7 @@ fn file_type_name(ft: std::fs::FileType) -> &'static str {
 
 fn read_dir(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     let path = ev.arg_path(arg("readDir", args, 0))?;
-    let entries = std::fs::read_dir(&path).map_err(|e| io_error("reading directory", &path, &e))?;
+    let entries = std::fs::read_dir(ev.physical_path(&path)?).map_err(|e| io_error("reading directory", &path, &e))?;
     let mut b = AttrsBuilder::default();
     for entry in entries {
         let entry = entry.map_err(|e| io_error("reading directory", &path, &e))?;
@@ -99,7 +99,8 @@ fn read_dir(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
 
 fn read_file_type(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     let path = ev.arg_path(arg("readFileType", args, 0))?;
-    let meta = std::fs::symlink_metadata(&path).map_err(|e| io_error("getting status of", &path, &e))?;
+    let meta =
+        std::fs::symlink_metadata(ev.physical_path(&path)?).map_err(|e| io_error("getting status of", &path, &e))?;
     Ok(Value::string(file_type_name(meta.file_type())))
 }
 
@@ -108,9 +109,10 @@ fn path_exists(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     // A string must be an absolute path; a trailing slash requires a directory.
     let path = ev.coerce_to_path(&v)?;
     let must_be_dir = path.len() > 1 && path.ends_with('/');
-    Ok(Value::Bool(match std::fs::metadata(&path) {
+    let real = ev.physical_path(&path)?;
+    Ok(Value::Bool(match std::fs::metadata(&real) {
         Ok(m) => !must_be_dir || m.is_dir(),
-        Err(_) => std::fs::symlink_metadata(&path).is_ok() && !must_be_dir,
+        Err(_) => std::fs::symlink_metadata(&real).is_ok() && !must_be_dir,
     }))
 }
 

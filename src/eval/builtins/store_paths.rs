@@ -26,7 +26,7 @@ use super::super::error::{EvalError, EvalResult};
 use super::super::string::{Context, ContextElem, NixString};
 use super::super::value::Value;
 use super::super::Evaluator;
-use super::args::{arg, no_context};
+use super::args::arg;
 use super::store_bridge::{missing_path, path_base_name};
 use super::PrimOp;
 
@@ -264,7 +264,6 @@ fn store_path(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
 
 fn placeholder_(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     let output = ev.arg_string_no_ctx(arg("placeholder", args, 0))?;
-    no_context(&output)?;
     Ok(Value::string(placeholder(&output.to_str_lossy())))
 }
 
