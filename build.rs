@@ -35,10 +35,23 @@ fn main() {
     if base.is_dir() {
         collect(base, base, &mut files);
     }
+    // A tag of the stdlib's content, so the binary knows its extraction directory without
+    // hashing the embedded files at run time (FNV-1a over names, modes and contents).
+    let mut tag: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut mix = |bytes: &[u8]| {
+        for &b in bytes {
+            tag ^= u64::from(b);
+            tag = tag.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
     let mut code = String::from("pub static FILES: &[(&str, &[u8], bool)] = &[\n");
-    for (rel, abs, exec) in files {
+    for (rel, abs, exec) in &files {
         let _ = writeln!(code, "    ({rel:?}, include_bytes!({abs:?}), {exec}),");
+        mix(rel.as_bytes());
+        mix(&[0, u8::from(*exec)]);
+        mix(&std::fs::read(abs).expect("readable"));
     }
     code.push_str("];\n");
+    let _ = writeln!(code, "pub const TAG: &str = \"{tag:016x}\";");
     std::fs::write(Path::new(&out_dir).join("stdlib_files.rs"), code).expect("OUT_DIR is writable");
 }

@@ -1,5 +1,6 @@
 //! tern: an evaluator for the Nix language, with a store, a builder and a package-set stdlib.
 
+pub mod allocator;
 pub mod cli;
 pub mod diag;
 pub mod eval;

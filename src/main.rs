@@ -1,5 +1,8 @@
 //! The `tern` binary: hands the command line to `cli::run`.
 
+#[global_allocator]
+static GLOBAL: tern::allocator::Mimalloc = tern::allocator::Mimalloc;
+
 fn main() {
     let argv: Vec<String> = std::env::args().collect();
     let code = tern::cli::run(argv);

@@ -10,8 +10,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use sha2::{Digest, Sha256};
-
 use crate::eval::SearchPathEntry;
 
 mod embedded {
@@ -29,15 +27,7 @@ fn data_dir() -> PathBuf {
 }
 
 fn extract() -> Result<PathBuf, String> {
-    let mut hasher = Sha256::new();
-    for (name, bytes, exec) in embedded::FILES {
-        hasher.update(name.as_bytes());
-        hasher.update([0, u8::from(*exec)]);
-        hasher.update((bytes.len() as u64).to_le_bytes());
-        hasher.update(bytes);
-    }
-    let digest = hasher.finalize();
-    let tag: String = digest[..10].iter().map(|b| format!("{b:02x}")).collect();
+    let tag = embedded::TAG;
     let root = data_dir().join(format!("stdlib-{tag}"));
     if root.join(".complete").exists() {
         return Ok(root);
@@ -90,8 +80,8 @@ pub fn root() -> Option<&'static Path> {
     .as_deref()
 }
 
-/// The search-path entries the stdlib answers to: `<nixpkgs>` (after the user's entries)
-/// and `<tern>`.
+/// The search-path entries the stdlib answers to, after the user's entries: `<nixpkgs>`,
+/// `<tern>`, and `<nix/…>` for the files CppNix builds in (`<nix/fetchurl.nix>`).
 pub fn search_path_entries() -> Vec<SearchPathEntry> {
     match root() {
         Some(root) => {
@@ -99,7 +89,8 @@ pub fn search_path_entries() -> Vec<SearchPathEntry> {
             crate::diag::source_map::set_stdlib_root(&path);
             vec![
                 SearchPathEntry { prefix: "nixpkgs".into(), path: path.clone() },
-                SearchPathEntry { prefix: "tern".into(), path },
+                SearchPathEntry { prefix: "tern".into(), path: path.clone() },
+                SearchPathEntry { prefix: "nix".into(), path: format!("{path}/corepkgs") },
             ]
         }
         None => Vec::new(),

@@ -118,7 +118,9 @@ pub fn parse(args: &[String], spec: &Spec) -> Result<CommonArgs, String> {
                 out.settings_overrides.push((a.trim_start_matches("--").to_string(), "true".into()))
             }
             // Accepted for compatibility with nix-instantiate; they change nothing here.
-            "--eval" | "--read-write-mode" | "--readonly-mode" | "--no-location" | "--quiet" | "-v" | "--verbose"
+            // Only `--xml` output shows locations; commands without it ignore the flag.
+            "--no-location" => out.flags.push(a.to_string()),
+            "--eval" | "--read-write-mode" | "--readonly-mode" | "--quiet" | "-v" | "--verbose"
             | "--no-build-output" | "-Q" | "--no-substitutes" => {}
             _ if a.starts_with("--system=") => out.system = Some(a["--system=".len()..].to_string()),
             _ if spec.flags.contains(&a) => out.flags.push(a.to_string()),
@@ -201,7 +203,6 @@ impl CommonArgs {
                 s.search_path.push(parse_search_entry(&part));
             }
         }
-        s.search_path.extend(crate::stdlib::search_path_entries());
         s.show_trace = self.show_trace;
         s.store_root = self.store.as_ref().map(|d| std::path::PathBuf::from(absolute(d)));
         if let Some(sys) = &self.system {

@@ -23,7 +23,7 @@ pub fn run(argv: &[String]) -> i32 {
     };
     let ev = Evaluator::new(settings);
     if a.has_flag("--parse") {
-        return parse_and_print(&a);
+        return parse_and_print(&ev, &a);
     }
     match eval_and_print(&ev, &a) {
         Ok(()) => 0,
@@ -51,6 +51,15 @@ fn eval_and_print(ev: &Evaluator, a: &super::args::CommonArgs) -> EvalResult<()>
 
 fn print_one(ev: &Evaluator, a: &super::args::CommonArgs, v: &Value, out: &mut impl Write) -> EvalResult<()> {
     let strict = a.has_flag("--strict");
+    // As in nix-instantiate, the last of `--xml` and `--json` decides the output format.
+    let last = |flag: &str| a.flags.iter().rposition(|f| f == flag);
+    if a.has_flag("--xml") && last("--xml") > last("--json") {
+        // The document ends in a newline of its own; nothing is added after it.
+        let mut ctx = Context::new();
+        let xml = ev.value_to_xml(v, strict, !a.has_flag("--no-location"), &mut ctx)?;
+        let _ = out.write_all(&xml);
+        return Ok(());
+    }
     if a.has_flag("--json") {
         let mut ctx = Context::new();
         let mut buf = Vec::new();
@@ -73,7 +82,7 @@ fn print_one(ev: &Evaluator, a: &super::args::CommonArgs, v: &Value, out: &mut i
 }
 
 /// `--parse`: print the AST back in CppNix's `show` format.
-fn parse_and_print(a: &super::args::CommonArgs) -> i32 {
+fn parse_and_print(ev: &Evaluator, a: &super::args::CommonArgs) -> i32 {
     use crate::diag::source_map::{add_source, Origin};
     use std::io::Read;
     let mut status = 0;
@@ -101,8 +110,16 @@ fn parse_and_print(a: &super::args::CommonArgs) -> i32 {
     };
     for (origin, text) in inputs {
         let file = add_source(origin, std::rc::Rc::from(text.as_str()));
+        let cwd = std::env::current_dir().map(|d| d.to_string_lossy().into_owned()).unwrap_or_else(|_| "/".into());
         match crate::syntax::parse(file, &text) {
-            Ok(ast) => println!("{}", crate::syntax::show::show(&ast)),
+            // Names are resolved too: an undefined variable is a parse-time error, as in CppNix.
+            Ok(ast) => match crate::eval::lower::Lowerer::new(&ev.globals, cwd, Vec::new()).lower(&ast) {
+                Ok(_) => println!("{}", crate::syntax::show::show(&ast)),
+                Err(e) => {
+                    eprint!("{}", crate::diag::render::render_snippet(&e.message, Some(e.span), None, None));
+                    status = 1;
+                }
+            },
             Err(e) => {
                 eprint!("{}", crate::diag::render::render_snippet(&e.message, Some(e.span), None, None));
                 status = 1;

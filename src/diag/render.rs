@@ -129,3 +129,15 @@ pub fn render_eval_error(e: &EvalError, show_trace: bool) -> String {
 pub fn render_warning(message: &str) -> String {
     format!("warning: {message}\n")
 }
+
+/// A warning about a place in the source: the message, then the position and the line.
+pub fn render_warning_at(message: &str, span: Span) -> String {
+    let mut out = format!("warning: {message}\n");
+    if let Some(file) = try_source(span.file) {
+        let (line, col) = file.line_col(span.start);
+        out.push_str(&format!("  at {}:{line}:{col}:\n", file.name()));
+        out.push_str(&format!("  {line:>4}| {}\n", file.line_text(line)));
+        out.push_str(&format!("      | {}^\n", " ".repeat(col.saturating_sub(1))));
+    }
+    out
+}

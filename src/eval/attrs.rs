@@ -2,9 +2,16 @@
 //!
 //! Lookups compare interned ids, not strings. Nix also needs the entries in byte order of
 //! their names (printing, `attrNames`, `attrValues`, JSON); that permutation is computed on
-//! first use and cached in the set. `//` is a linear merge of two sorted vectors.
+//! first use and cached in the set.
+//!
+//! `a // b` is usually a big set updated by a small one (an overlay over a package set, an
+//! accumulator gaining one attribute). Copying `a` each time makes such loops quadratic, so
+//! a small `b` is *layered* over `a` instead: the new set keeps `b`'s entries and a pointer
+//! to `a`; lookups try the layer first. Layers are bounded in depth, and a layered set is
+//! flattened (once, cached) only when someone iterates over it.
 
 use std::cell::OnceCell;
+use std::rc::Rc;
 
 use crate::diag::source_map::Pos;
 use crate::symbol::Symbol;
@@ -20,9 +27,23 @@ pub struct Attr {
 
 #[derive(Default)]
 pub struct Attrs {
+    /// This set's own entries (all of them, unless `base` is set).
     entries: Vec<Attr>,
+    /// For a layered set: the set `entries` were put over.
+    base: Option<Rc<Attrs>>,
+    /// Number of distinct names, counting the base.
+    len: usize,
+    /// Layers below this one (0 for a flat set).
+    depth: u8,
+    /// A layered set's entries merged with its base's, built on first iteration.
+    flat: OnceCell<Vec<Attr>>,
     lexical: OnceCell<Box<[u32]>>,
 }
+
+/// Deeper layer chains make lookups slower than copying would have been.
+const MAX_LAYERS: u8 = 16;
+/// Only layer when the right-hand side is this many times smaller than the left.
+const LAYER_RATIO: usize = 8;
 
 impl Attrs {
     pub fn new() -> Attrs {
@@ -32,102 +53,166 @@ impl Attrs {
     /// From entries already sorted by symbol id and free of duplicates.
     pub fn from_sorted(entries: Vec<Attr>) -> Attrs {
         debug_assert!(entries.windows(2).all(|w| w[0].name < w[1].name));
-        Attrs { entries, lexical: OnceCell::new() }
+        let len = entries.len();
+        Attrs { entries, base: None, len, depth: 0, flat: OnceCell::new(), lexical: OnceCell::new() }
     }
 
     /// From entries in any order; for duplicate names the first one wins.
     pub fn from_unsorted(mut entries: Vec<Attr>) -> Attrs {
         entries.sort_by_key(|a| a.name);
         entries.dedup_by(|later, earlier| later.name == earlier.name);
-        Attrs { entries, lexical: OnceCell::new() }
+        Attrs::from_sorted(entries)
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
-    fn index_of(&self, name: Symbol) -> Result<usize, usize> {
-        self.entries.binary_search_by_key(&name, |a| a.name)
+        self.len == 0
     }
 
     pub fn get(&self, name: Symbol) -> Option<&Value> {
-        self.index_of(name).ok().map(|i| &self.entries[i].value)
+        self.get_attr(name).map(|a| &a.value)
     }
 
     pub fn get_attr(&self, name: Symbol) -> Option<&Attr> {
-        self.index_of(name).ok().map(|i| &self.entries[i])
+        let mut set = self;
+        loop {
+            if let Ok(i) = set.entries.binary_search_by_key(&name, |a| a.name) {
+                return Some(&set.entries[i]);
+            }
+            set = set.base.as_deref()?;
+        }
     }
 
     pub fn contains(&self, name: Symbol) -> bool {
-        self.index_of(name).is_ok()
+        self.get_attr(name).is_some()
+    }
+
+    /// All entries sorted by symbol id.
+    fn all(&self) -> &[Attr] {
+        match &self.base {
+            None => &self.entries,
+            Some(_) => self.flat.get_or_init(|| self.flatten_with(&[])),
+        }
+    }
+
+    /// This set's entries with `top` put over them, as one sorted vector, copying the
+    /// bottom set once whatever the number of layers.
+    fn flatten_with(&self, top: &[Attr]) -> Vec<Attr> {
+        let mut layers: Vec<&[Attr]> = vec![top];
+        let mut set = self;
+        while let Some(base) = &set.base {
+            layers.push(&set.entries);
+            set = base;
+        }
+        let bottom = set.all();
+        let mut out: Vec<Attr> = Vec::with_capacity(self.len + top.len());
+        out.extend_from_slice(bottom);
+        let mut added: Vec<Attr> = Vec::new();
+        // Apply layers bottom-up, so upper layers win.
+        for layer in layers.iter().rev() {
+            for a in layer.iter() {
+                match out.binary_search_by_key(&a.name, |x| x.name) {
+                    Ok(i) => out[i] = a.clone(),
+                    Err(_) => added.push(a.clone()),
+                }
+            }
+        }
+        if added.is_empty() {
+            return out;
+        }
+        // Later additions of the same name win: stable sort, keep the last of each run.
+        added.sort_by_key(|a| a.name);
+        let mut fresh: Vec<Attr> = Vec::with_capacity(added.len());
+        for a in added {
+            match fresh.last_mut() {
+                Some(last) if last.name == a.name => *last = a,
+                _ => fresh.push(a),
+            }
+        }
+        merge(&out, &fresh)
     }
 
     /// Entries in symbol-id order (fast, but not an order users may see).
     pub fn iter(&self) -> std::slice::Iter<'_, Attr> {
-        self.entries.iter()
+        self.all().iter()
     }
 
     /// Entries in byte order of their names, as Nix presents them.
     pub fn iter_sorted(&self) -> impl ExactSizeIterator<Item = &Attr> + '_ {
+        let all = self.all();
         let order = self.lexical.get_or_init(|| {
-            let mut idx: Vec<u32> = (0..self.entries.len() as u32).collect();
-            idx.sort_by(|&a, &b| self.entries[a as usize].name.bytes().cmp(self.entries[b as usize].name.bytes()));
+            let mut idx: Vec<u32> = (0..all.len() as u32).collect();
+            idx.sort_by(|&a, &b| all[a as usize].name.bytes().cmp(all[b as usize].name.bytes()));
             idx.into_boxed_slice()
         });
-        order.iter().map(move |&i| &self.entries[i as usize])
+        order.iter().map(move |&i| &all[i as usize])
     }
 
-    /// `self // other`: a new set with `other`'s attributes winning.
-    pub fn update(&self, other: &Attrs) -> Attrs {
-        let (a, b) = (&self.entries, &other.entries);
-        let mut out = Vec::with_capacity(a.len() + b.len());
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() && j < b.len() {
-            match a[i].name.cmp(&b[j].name) {
-                std::cmp::Ordering::Less => {
-                    out.push(a[i].clone());
-                    i += 1;
-                }
-                std::cmp::Ordering::Greater => {
-                    out.push(b[j].clone());
-                    j += 1;
-                }
-                std::cmp::Ordering::Equal => {
-                    out.push(b[j].clone());
-                    i += 1;
-                    j += 1;
-                }
-            }
+    /// `this // other`: a new set with `other`'s attributes winning.
+    pub fn update(this: &Rc<Attrs>, other: &Attrs) -> Attrs {
+        if this.depth < MAX_LAYERS && other.len * LAYER_RATIO <= this.len {
+            let top = other.all().to_vec();
+            let fresh = top.iter().filter(|a| !this.contains(a.name)).count();
+            return Attrs {
+                len: this.len + fresh,
+                entries: top,
+                base: Some(this.clone()),
+                depth: this.depth + 1,
+                flat: OnceCell::new(),
+                lexical: OnceCell::new(),
+            };
         }
-        out.extend_from_slice(&a[i..]);
-        out.extend_from_slice(&b[j..]);
-        Attrs::from_sorted(out)
+        if this.base.is_some() {
+            return Attrs::from_sorted(this.flatten_with(other.all()));
+        }
+        Attrs::from_sorted(merge(&this.entries, other.all()))
     }
 
     /// A copy without the given names.
     pub fn without(&self, names: &[Symbol]) -> Attrs {
-        let entries = self.entries.iter().filter(|a| !names.contains(&a.name)).cloned().collect();
+        let entries = self.iter().filter(|a| !names.contains(&a.name)).cloned().collect();
         Attrs::from_sorted(entries)
     }
 
     /// Maps every value, keeping names and positions (for `mapAttrs`).
     pub fn map_values(&self, mut f: impl FnMut(&Attr) -> Value) -> Attrs {
-        let entries = self.entries.iter().map(|a| Attr { name: a.name, pos: a.pos, value: f(a) }).collect();
+        let entries = self.iter().map(|a| Attr { name: a.name, pos: a.pos, value: f(a) }).collect();
         Attrs::from_sorted(entries)
     }
 
     /// Keeps the entries for which `keep` is true.
     pub fn filter(&self, mut keep: impl FnMut(&Attr) -> bool) -> Attrs {
-        Attrs::from_sorted(self.entries.iter().filter(|a| keep(a)).cloned().collect())
+        Attrs::from_sorted(self.iter().filter(|a| keep(a)).cloned().collect())
     }
+}
 
-    pub fn into_entries(self) -> Vec<Attr> {
-        self.entries
+/// Merges two symbol-sorted entry lists; `b` wins on equal names.
+fn merge(a: &[Attr], b: &[Attr]) -> Vec<Attr> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].name.cmp(&b[j].name) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i].clone());
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j].clone());
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(b[j].clone());
+                i += 1;
+                j += 1;
+            }
+        }
     }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 /// Collects attributes for a new set.
@@ -156,5 +241,48 @@ impl AttrsBuilder {
     /// Finishes the set; for duplicate names the first inserted wins.
     pub fn finish(self) -> Attrs {
         Attrs::from_unsorted(self.entries)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(pairs: &[(&str, i64)]) -> Rc<Attrs> {
+        let mut b = AttrsBuilder::default();
+        for (n, v) in pairs {
+            b.insert_str(n, Value::Int(*v));
+        }
+        Rc::new(b.finish())
+    }
+
+    fn contents(a: &Attrs) -> Vec<(String, i64)> {
+        a.iter_sorted()
+            .map(|x| match x.value {
+                Value::Int(i) => (x.name.as_str().into_owned(), i),
+                _ => unreachable!(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn layered_updates_behave_like_copies() {
+        let names: Vec<String> = (0..200).map(|i| format!("n{i}")).collect();
+        let pairs: Vec<(&str, i64)> = names.iter().map(|n| (n.as_str(), 0)).collect();
+        let mut layered = set(&pairs);
+        let mut reference: std::collections::BTreeMap<String, i64> = names.iter().map(|n| (n.clone(), 0)).collect();
+        for step in 0..100i64 {
+            // Alternate overriding an existing name and adding a fresh one.
+            let name = if step % 2 == 0 { format!("n{}", step * 3 % 200) } else { format!("new{step}") };
+            layered = Rc::new(Attrs::update(&layered, &set(&[(&name, step)])));
+            reference.insert(name, step);
+            assert_eq!(layered.len(), reference.len());
+            assert!(layered.depth <= MAX_LAYERS);
+        }
+        let mut expected: Vec<(String, i64)> = reference.into_iter().collect();
+        expected.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        assert_eq!(contents(&layered), expected);
+        assert_eq!(layered.get(Symbol::intern("new99")).map(|v| matches!(v, Value::Int(99))), Some(true));
+        assert!(layered.get(Symbol::intern("absent")).is_none());
     }
 }

@@ -14,19 +14,34 @@ use super::value::Value;
 
 pub type Env = Rc<Frame>;
 
+/// A frame's slots: the first inline (most frames are a function call's single argument),
+/// the others in a vector that is empty, and unallocated, for one-slot frames.
+struct Slots {
+    first: Value,
+    rest: Vec<Value>,
+}
+
 pub struct Frame {
     pub parent: Option<Env>,
-    slots: UnsafeCell<Vec<Value>>,
+    slots: UnsafeCell<Slots>,
 }
 
 impl Frame {
-    pub fn new(parent: Option<Env>, slots: Vec<Value>) -> Env {
-        Rc::new(Frame { parent, slots: UnsafeCell::new(slots) })
+    pub fn new(parent: Option<Env>, mut slots: Vec<Value>) -> Env {
+        let first = if slots.is_empty() { Value::Null } else { slots.remove(0) };
+        Rc::new(Frame { parent, slots: UnsafeCell::new(Slots { first, rest: slots }) })
+    }
+
+    /// A frame holding exactly one value (a plain function argument, a `with` scope).
+    #[inline]
+    pub fn single(parent: Option<Env>, value: Value) -> Env {
+        Rc::new(Frame { parent, slots: UnsafeCell::new(Slots { first: value, rest: Vec::new() }) })
     }
 
     /// A frame of `size` slots to be filled with `set` before use.
     pub fn with_size(parent: Option<Env>, size: usize) -> Env {
-        Frame::new(parent, vec![Value::Null; size])
+        let rest = vec![Value::Null; size.saturating_sub(1)];
+        Rc::new(Frame { parent, slots: UnsafeCell::new(Slots { first: Value::Null, rest }) })
     }
 
     /// Writes a slot of a frame under construction.
@@ -37,18 +52,29 @@ impl Frame {
         // SAFETY: see the method and module documentation: frames are written only during
         // initialisation, when no borrow of the slot vector exists.
         unsafe {
-            (&mut *self.slots.get())[slot] = value;
+            let slots = &mut *self.slots.get();
+            if slot == 0 {
+                slots.first = value;
+            } else {
+                slots.rest[slot - 1] = value;
+            }
         }
     }
 
+    #[inline]
     pub fn get(&self, slot: usize) -> &Value {
         // SAFETY: after initialisation slots are never written, so shared reads are sound.
-        unsafe { &(&*self.slots.get())[slot] }
+        let slots = unsafe { &*self.slots.get() };
+        if slot == 0 {
+            &slots.first
+        } else {
+            &slots.rest[slot - 1]
+        }
     }
 
     pub fn len(&self) -> usize {
         // SAFETY: as in `get`.
-        unsafe { (&*self.slots.get()).len() }
+        unsafe { 1 + (&*self.slots.get()).rest.len() }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -70,6 +96,10 @@ impl Drop for Frame {
     /// Unlinks long parent chains iteratively, so dropping a deep environment (a long
     /// recursion's frames) cannot overflow the stack.
     fn drop(&mut self) {
+        // Only a parent this frame alone holds would be freed recursively.
+        if self.parent.as_ref().is_none_or(|p| Rc::strong_count(p) > 1) {
+            return;
+        }
         let mut next = self.parent.take();
         while let Some(env) = next {
             match Rc::try_unwrap(env) {

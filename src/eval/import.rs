@@ -30,6 +30,11 @@ impl Evaluator {
         let file = add_source(origin, Rc::from(text));
         let ast = syntax::parse(file, text).map_err(|e| EvalError::new(ErrorKind::Parse, e.message, Some(e.span)))?;
         let mut lowerer = Lowerer::new(&self.globals, base_dir.to_string(), outer);
+        lowerer.lints = super::lower::Lints {
+            url: self.settings.lint_url_literals,
+            absolute_path: self.settings.lint_absolute_path_literals,
+            short_path: self.settings.lint_short_path_literals,
+        };
         let ir = lowerer.lower(&ast).map_err(|e| EvalError::new(ErrorKind::Parse, e.message, Some(e.span)))?;
         // Drop the AST on a big stack: deeply nested input makes its destructor recurse.
         stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, move || drop(ast));
@@ -116,9 +121,9 @@ impl Evaluator {
         Origin::File(file.to_string())
     }
 
-    /// Finds `<name>` in the search path.
+    /// Finds `<name>` in the search path, then in the fallback entries (the stdlib).
     pub fn find_file(&self, entries: &[super::SearchPathEntry], name: &str, span: Option<Span>) -> EvalResult<String> {
-        for entry in entries {
+        for entry in entries.iter().chain(self.settings.fallback_search_path.iter()) {
             let candidate = if entry.prefix.is_empty() {
                 format!("{}/{name}", entry.path)
             } else if name == entry.prefix {
@@ -132,8 +137,9 @@ impl Evaluator {
                 return Ok(canonicalize(&candidate));
             }
         }
+        // Catchable, as in CppNix: `tryEval <optional>` is a common idiom.
         Err(EvalError::new(
-            ErrorKind::Eval,
+            ErrorKind::Throw,
             format!("file '{name}' was not found in the Nix search path (add it using $NIX_PATH or -I)"),
             span,
         ))

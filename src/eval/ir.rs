@@ -128,6 +128,8 @@ pub struct PatternIr {
     pub ellipsis: bool,
     /// The slot of `args@`, if present (the last slot).
     pub bind: Option<u32>,
+    /// The name bound by `args@`, if present (for `toXML`'s `<attrspat name=…>`).
+    pub bind_name: Option<Symbol>,
 }
 
 pub struct FormalIr {

@@ -21,6 +21,7 @@ use crate::syntax::show;
 use super::attrs::AttrsBuilder;
 use super::ir::{AttrKey, AttrsIr, DynamicAttrIr, FormalIr, Ir, LambdaIr, ParamIr, PatternIr, StaticAttr};
 use super::value::Value;
+use super::Lint;
 
 #[derive(Debug, Clone)]
 pub struct LowerError {
@@ -46,8 +47,23 @@ pub struct OuterScope {
     pub names: Vec<Symbol>,
 }
 
+/// How to treat literals that CppNix can lint (`--lint-*-literals`).
+#[derive(Clone, Copy)]
+pub struct Lints {
+    pub url: Lint,
+    pub absolute_path: Lint,
+    pub short_path: Lint,
+}
+
+impl Default for Lints {
+    fn default() -> Self {
+        Lints { url: Lint::Off, absolute_path: Lint::Off, short_path: Lint::Off }
+    }
+}
+
 pub struct Lowerer<'g> {
     globals: &'g HashMap<Symbol, Value>,
+    pub lints: Lints,
     /// Directory relative path literals resolve against.
     base_dir: String,
     home: Option<String>,
@@ -88,7 +104,7 @@ impl<'g> Lowerer<'g> {
                 names: s.names.into_iter().enumerate().map(|(i, n)| (n, i as u32)).collect(),
             })
             .collect();
-        Lowerer { globals, base_dir, home, scopes }
+        Lowerer { globals, lints: Lints::default(), base_dir, home, scopes }
     }
 
     pub fn lower(&mut self, e: &Expr) -> Result<Ir, LowerError> {
@@ -127,6 +143,42 @@ impl<'g> Lowerer<'g> {
         Ok(Ir::WithVar { span, name, withs: withs.into_boxed_slice() })
     }
 
+    /// Reports a linted literal: a warning on standard error, or an error.
+    fn lint(&self, level: Lint, span: Span, message: String) -> Result<(), LowerError> {
+        match level {
+            Lint::Off => Ok(()),
+            Lint::Fatal => Err(LowerError { span, message }),
+            Lint::Warn => {
+                eprint!("{}", crate::diag::render::render_warning_at(&message, span));
+                Ok(())
+            }
+        }
+    }
+
+    fn lint_path(&self, text: &str, span: Span) -> Result<(), LowerError> {
+        if text.starts_with('/') {
+            self.lint(
+                self.lints.absolute_path,
+                span,
+                format!("absolute path literals are not portable. Consider replacing path literal '{text}' by a string, relative path, or parameter (lint-absolute-path-literals)"),
+            )
+        } else if text.starts_with('~') {
+            self.lint(
+                self.lints.absolute_path,
+                span,
+                format!("home path literals are not portable. Consider replacing path literal '{text}' by a string, relative path, or parameter (lint-absolute-path-literals)"),
+            )
+        } else if !text.starts_with('.') {
+            self.lint(
+                self.lints.short_path,
+                span,
+                format!("relative path literal '{text}' should be prefixed with '.' for clarity: './{text}' (lint-short-path-literals)"),
+            )
+        } else {
+            Ok(())
+        }
+    }
+
     fn resolve_path(&self, text: &str, span: Span) -> Result<String, LowerError> {
         let trailing_slash = text.len() > 1 && text.ends_with('/');
         let mut path = if let Some(rest) = text.strip_prefix('~') {
@@ -151,7 +203,22 @@ impl<'g> Lowerer<'g> {
             Expr::Int(n) => Ir::Const(Value::Int(*n)),
             Expr::Float(f) => Ir::Const(Value::Float(*f)),
             Expr::Str(s) => Ir::Const(Value::string(s.as_slice())),
-            Expr::Path { span, text } => Ir::Const(Value::path(self.resolve_path(text, *span)?)),
+            Expr::Path { span, text } => {
+                self.lint_path(text, *span)?;
+                Ir::Const(Value::path(self.resolve_path(text, *span)?))
+            }
+            Expr::Uri { span, text } => {
+                let fatal = self.lints.url == Lint::Fatal;
+                self.lint(
+                    self.lints.url,
+                    *span,
+                    format!(
+                        "URL literals are {}. Consider using a string literal \"{text}\" instead (lint-url-literals)",
+                        if fatal { "disallowed" } else { "discouraged" }
+                    ),
+                )?;
+                Ir::Const(Value::string(text.as_str()))
+            }
             Expr::Interp { span, parts, force_string } => Ir::Concat {
                 span: *span,
                 parts: parts.iter().map(|p| self.lower(p)).collect::<Result<_, _>>()?,
@@ -271,6 +338,7 @@ impl<'g> Lowerer<'g> {
                         sorted_names: sorted_names.into_boxed_slice(),
                         ellipsis: *ellipsis,
                         bind: bind.map(|_| frame_size - 1),
+                        bind_name: *bind,
                     }),
                     frame_size,
                     body,

@@ -15,9 +15,9 @@ use crate::syntax::ast::BinOp;
 use super::attrs::{Attr, Attrs};
 use super::env::{Env, Frame};
 use super::error::{type_error, Cycle, ErrorKind, EvalError, EvalResult};
-use super::ir::{AttrKey, AttrsIr, Ir, LambdaIr, ParamIr};
+use super::ir::{AttrKey, AttrsIr, Ir};
 use super::thunk::{Delayed, Thunk, ThunkCell};
-use super::value::{Closure, PrimOpApp, Value};
+use super::value::{Closure, Value};
 use super::Evaluator;
 
 /// Stack kept free before recursing; below it, stacker switches to a fresh heap segment.
@@ -78,9 +78,77 @@ impl Evaluator {
     pub fn delay(&self, ir: &'static Ir, env: &Env) -> Value {
         match ir {
             Ir::Const(v) => v.clone(),
-            Ir::Var { depth, slot } => env.ancestor(*depth).get(*slot as usize).clone(),
+            Ir::Var { depth, slot } => settled(env.ancestor(*depth).get(*slot as usize)),
             Ir::Lambda(l) => Value::Lambda(Rc::new(Closure { lambda: l, env: env.clone() })),
-            _ => ThunkCell::code(ir, env.clone()),
+            _ => match self.value_now(ir, env, usize::MAX) {
+                Some(v) => v,
+                None => ThunkCell::code(ir, env.clone()),
+            },
+        }
+    }
+
+    /// The value of `ir` if it can be had *without forcing anything and without any
+    /// possibility of error*: selecting an existing attribute from sets already evaluated,
+    /// integer arithmetic and comparisons on evaluated integers, small list and attrset
+    /// literals. That is indistinguishable from building a thunk (no evaluation order,
+    /// error or trace can change) and saves allocating and later forcing one. Variables
+    /// of the innermost frame at slots `>= filled` are not yet written and make it give up.
+    fn value_now(&self, ir: &'static Ir, env: &Env, filled: usize) -> Option<Value> {
+        let var = |depth: u32, slot: u32| -> Option<Value> {
+            if depth == 0 && slot as usize >= filled {
+                return None;
+            }
+            let v = env.ancestor(depth).get(slot as usize);
+            match v {
+                Value::Thunk(t) => t.value().cloned(),
+                other => Some(other.clone()),
+            }
+        };
+        let operand = |ir: &'static Ir| -> Option<Value> {
+            match ir {
+                Ir::Const(v) => Some(v.clone()),
+                Ir::Var { depth, slot } => var(*depth, *slot),
+                _ => None,
+            }
+        };
+        match ir {
+            Ir::Binding { body, .. } => self.value_now(body, env, filled),
+            Ir::Select { expr, path, default: None, .. } => {
+                let Ir::Var { depth, slot } = &**expr else { return None };
+                let mut v = var(*depth, *slot)?;
+                for (i, key) in path.iter().enumerate() {
+                    let AttrKey::Static(name) = key else { return None };
+                    let Value::Attrs(a) = &v else { return None };
+                    let next = a.get(*name)?;
+                    v = if i + 1 == path.len() {
+                        // The attribute itself, evaluated or not: forcing it later is
+                        // exactly what forcing a selection thunk would do.
+                        settled(next)
+                    } else {
+                        match next {
+                            Value::Thunk(t) => t.value()?.clone(),
+                            other => other.clone(),
+                        }
+                    };
+                }
+                Some(v)
+            }
+            Ir::BinOp { op, lhs, rhs, .. } => {
+                let (Value::Int(a), Value::Int(b)) = (operand(lhs)?, operand(rhs)?) else { return None };
+                Some(match op {
+                    BinOp::Add => Value::Int(a.checked_add(b)?),
+                    BinOp::Sub => Value::Int(a.checked_sub(b)?),
+                    BinOp::Mul => Value::Int(a.checked_mul(b)?),
+                    BinOp::Eq => Value::Bool(a == b),
+                    BinOp::Neq => Value::Bool(a != b),
+                    BinOp::Lt => Value::Bool(a < b),
+                    BinOp::Leq => Value::Bool(a <= b),
+                    BinOp::Gt => Value::Bool(a > b),
+                    BinOp::Geq => Value::Bool(a >= b),
+                    _ => return None,
+                })
+            }
+            _ => None,
         }
     }
 
@@ -101,7 +169,13 @@ impl Evaluator {
         match alias {
             Some(slot) if slot < filled => frame.get(slot).clone(),
             Some(_) => ThunkCell::code(ir, frame.clone()),
-            None => self.delay(ir, frame),
+            None => match ir {
+                Ir::Const(_) | Ir::Var { .. } | Ir::Lambda(_) => self.delay(ir, frame),
+                _ => match self.value_now(ir, frame, filled) {
+                    Some(v) => v,
+                    None => ThunkCell::code(ir, frame.clone()),
+                },
+            },
         }
     }
 
@@ -161,6 +235,10 @@ impl Evaluator {
     }
 
     /// Evaluates `ir` in `env` to weak head normal form.
+    ///
+    /// The leaves (constants and variables) are handled here, inline at every call site;
+    /// everything else goes through `eval_node`, whose large frame they then never pay for.
+    #[inline]
     pub fn eval(&self, ir: &'static Ir, env: &Env) -> EvalResult<Value> {
         match ir {
             Ir::Const(v) => Ok(v.clone()),
@@ -171,11 +249,51 @@ impl Evaluator {
                     other => Ok(other.clone()),
                 }
             }
-            Ir::WithVar { span, name, withs } => self.eval_with_var(*span, *name, withs, env),
+            _ => self.eval_node(ir, env),
+        }
+    }
+
+    /// The frequent compound nodes. Rare ones and error paths live in other functions so
+    /// that this one keeps a small stack frame.
+    fn eval_node(&self, ir: &'static Ir, env: &Env) -> EvalResult<Value> {
+        match ir {
             Ir::Select { span, expr, path, default } => {
                 let v = self.eval(expr, env)?;
                 self.select_path(v, path, default.as_deref(), env, *span)
             }
+            Ir::Call { span, func, args } => {
+                let f = self.eval(func, env)?;
+                if args.len() == 1 {
+                    let a = self.delay(&args[0], env);
+                    return self.call(&f, a, *span);
+                }
+                self.eval_call_multi(f, args, env, *span)
+            }
+            Ir::Lambda(l) => Ok(Value::Lambda(Rc::new(Closure { lambda: l, env: env.clone() }))),
+            Ir::If { span, cond, then, else_ } => match self.eval(cond, env)? {
+                Value::Bool(true) => self.eval(then, env),
+                Value::Bool(false) => self.eval(else_, env),
+                other => Err(not_a_condition(other, cond, *span)),
+            },
+            Ir::BinOp { span, op, lhs, rhs } => self.eval_binop(*span, *op, lhs, rhs, env),
+            Ir::Binding { name, span, body } => self.eval(body, env).map_err(|e| binding_error(e, *name, *span)),
+            _ => self.eval_other(ir, env),
+        }
+    }
+
+    fn eval_call_multi(&self, f: Value, args: &'static [Ir], env: &Env, span: Span) -> EvalResult<Value> {
+        let mut argv: smallvec::SmallVec<[Value; 4]> = smallvec::SmallVec::with_capacity(args.len());
+        for arg in args.iter() {
+            argv.push(self.delay(arg, env));
+        }
+        self.call_multi(f, &argv, span)
+    }
+
+    #[inline(never)]
+    fn eval_other(&self, ir: &'static Ir, env: &Env) -> EvalResult<Value> {
+        match ir {
+            Ir::Const(_) | Ir::Var { .. } => self.eval(ir, env),
+            Ir::WithVar { span, name, withs } => self.eval_with_var(*span, *name, withs, env),
             Ir::HasAttr { expr, path } => {
                 // Only the sets along the path are forced, never the final value.
                 let mut v = self.eval(expr, env)?;
@@ -194,15 +312,6 @@ impl Evaluator {
                 }
                 Ok(Value::Bool(true))
             }
-            Ir::Call { span, func, args } => {
-                let mut f = self.eval(func, env)?;
-                for arg in args.iter() {
-                    let a = self.delay(arg, env);
-                    f = self.call(&f, a, *span)?;
-                }
-                Ok(f)
-            }
-            Ir::Lambda(l) => Ok(Value::Lambda(Rc::new(Closure { lambda: l, env: env.clone() }))),
             Ir::Let { bindings, body } => {
                 let frame = Frame::with_size(Some(env.clone()), bindings.len());
                 for (i, b) in bindings.iter().enumerate() {
@@ -213,16 +322,6 @@ impl Evaluator {
             }
             Ir::Attrs(a) => self.eval_attrs(a, env),
             Ir::List(items) => Ok(Value::list(items.iter().map(|i| self.delay(i, env)).collect())),
-            Ir::If { span, cond, then, else_ } => {
-                let c = self.eval(cond, env)?;
-                match c {
-                    Value::Bool(true) => self.eval(then, env),
-                    Value::Bool(false) => self.eval(else_, env),
-                    other => Err(type_error("a Boolean", &other)
-                        .at(cond_span(cond).unwrap_or(*span))
-                        .with_frame(Some(*span), "while evaluating a branch condition")),
-                }
-            }
             Ir::Assert { span, cond, body, text } => match self.eval(cond, env)? {
                 Value::Bool(true) => self.eval(body, env),
                 Value::Bool(false) => {
@@ -234,10 +333,9 @@ impl Evaluator {
             },
             Ir::With { scope, body } => {
                 let s = self.delay(scope, env);
-                let frame = Frame::new(Some(env.clone()), vec![s]);
+                let frame = Frame::single(Some(env.clone()), s);
                 self.eval(body, &frame)
             }
-            Ir::BinOp { span, op, lhs, rhs } => self.eval_binop(*span, *op, lhs, rhs, env),
             Ir::Not { span, expr } => match self.eval(expr, env)? {
                 Value::Bool(b) => Ok(Value::Bool(!b)),
                 other => Err(type_error("a Boolean", &other).at(*span)),
@@ -247,17 +345,12 @@ impl Evaluator {
                 self.arith(BinOp::Sub, Value::Int(0), v, *span)
             }
             Ir::Concat { span, parts, force_string } => self.eval_concat(*span, parts, *force_string, env),
-            Ir::Binding { name, span, body } => self.eval(body, env).map_err(|mut e| {
-                if let Some(c) = &mut e.0.cycle {
-                    if !c.closed {
-                        c.names.push(name.as_str().into_owned());
-                    }
-                }
-                if e.0.span.is_none() {
-                    e.0.span = Some(*span);
-                }
-                e
-            }),
+            Ir::Select { .. }
+            | Ir::Call { .. }
+            | Ir::Lambda(_)
+            | Ir::If { .. }
+            | Ir::BinOp { .. }
+            | Ir::Binding { .. } => self.eval_node(ir, env),
         }
     }
 
@@ -356,14 +449,23 @@ impl Evaluator {
         let scope_env: Env;
         if a.rec {
             let frame = Frame::with_size(Some(env.clone()), a.statics.len() + a.sources.len());
+            // With `__overrides`, slots can change after initialisation, so values must read
+            // them when forced: no aliasing of already written slots.
+            let overrides = a.statics.binary_search_by_key(&self.syms.overrides, |s| s.name).ok();
             for (i, s) in a.statics.iter().enumerate() {
-                let v = self.delay_in_new_frame(&s.value, &frame, i);
+                let v = match (&s.value, overrides) {
+                    (Ir::Const(_) | Ir::Lambda(_), _) | (_, None) => self.delay_in_new_frame(&s.value, &frame, i),
+                    (code, Some(_)) => ThunkCell::code(code, frame.clone()),
+                };
                 frame.set(i, v.clone());
                 entries.push(Attr { name: s.name, pos: s.pos, value: v });
             }
             for (j, src) in a.sources.iter().enumerate() {
                 let v = self.delay_in_new_frame(src, &frame, a.statics.len() + j);
                 frame.set(a.statics.len() + j, v);
+            }
+            if let Some(i) = overrides {
+                self.apply_overrides(a, &frame, &mut entries, i)?;
             }
             scope_env = frame;
         } else {
@@ -376,10 +478,11 @@ impl Evaluator {
                 entries.push(Attr { name: s.name, pos: s.pos, value: self.delay(&s.value, &scope_env) });
             }
         }
-        if a.dynamics.is_empty() {
+        // `__overrides` may have appended names: only then are the entries out of order.
+        let static_count = entries.len();
+        if a.dynamics.is_empty() && static_count == a.statics.len() {
             return Ok(Value::attrs(Attrs::from_sorted(entries)));
         }
-        let static_count = entries.len();
         for d in a.dynamics.iter() {
             let name = self.eval(&d.name, &scope_env)?;
             let name = match &name {
@@ -405,155 +508,33 @@ impl Evaluator {
             }
             entries.push(Attr { name, pos: d.pos, value: self.delay(&d.value, &scope_env) });
         }
-        if entries.len() == static_count {
+        if entries.len() == a.statics.len() {
             return Ok(Value::attrs(Attrs::from_sorted(entries)));
         }
         Ok(Value::attrs(Attrs::from_unsorted(entries)))
     }
 
-    /// Applies a function value to one argument.
-    pub fn call(&self, f: &Value, arg: Value, span: Span) -> EvalResult<Value> {
-        match f {
-            Value::Lambda(c) => self.call_lambda(c, arg, span),
-            Value::PrimOp(op) => {
-                if op.arity == 1 {
-                    self.call_primop(op, &[arg], span)
-                } else {
-                    Ok(Value::PrimOpApp(Rc::new(PrimOpApp { op, args: vec![arg] })))
-                }
-            }
-            Value::PrimOpApp(app) => {
-                let mut args = Vec::with_capacity(app.args.len() + 1);
-                args.extend(app.args.iter().cloned());
-                args.push(arg);
-                if args.len() == app.op.arity as usize {
-                    self.call_primop(app.op, &args, span)
-                } else {
-                    Ok(Value::PrimOpApp(Rc::new(PrimOpApp { op: app.op, args })))
-                }
-            }
-            Value::Attrs(a) => match a.get(self.syms.functor) {
-                Some(functor) => {
-                    let functor = self.force(functor)?;
-                    let inner = self.call(&functor, f.clone(), span)?;
-                    self.call(&inner, arg, span)
-                }
-                None => Err(EvalError::eval("attempt to call something which is not a function but a set", span)),
-            },
-            Value::Thunk(t) => {
-                let f = self.force_thunk(t)?;
-                self.call(&f, arg, span)
-            }
-            other => Err(EvalError::eval(
-                format!("attempt to call something which is not a function but {}", other.type_description()),
-                span,
-            )),
-        }
-    }
-
-    fn call_primop(&self, op: &'static super::builtins::PrimOp, args: &[Value], span: Span) -> EvalResult<Value> {
-        (op.func)(self, args, span).map_err(|e| {
-            let e = e.at(span);
-            if e.is_catchable() || e.kind() == ErrorKind::InfiniteRecursion {
-                e
-            } else {
-                e.with_frame(Some(span), format!("while calling the '{}' builtin", op.name))
-            }
-        })
-    }
-
-    fn lambda_name(lambda: &LambdaIr) -> String {
-        match lambda.name {
-            Some(n) => format!("'{n}'"),
-            None => "anonymous lambda".to_string(),
-        }
-    }
-
-    pub fn call_lambda(&self, c: &Rc<Closure>, arg: Value, span: Span) -> EvalResult<Value> {
-        let lambda = c.lambda;
-        let frame = match &lambda.param {
-            ParamIr::Ident(_) => Frame::new(Some(c.env.clone()), vec![arg]),
-            ParamIr::Pattern(p) => {
-                let forced = self.force(&arg)?;
-                let Value::Attrs(attrs) = &forced else {
-                    return Err(type_error("a set", &forced)
-                        .at(span)
-                        .with_frame(Some(lambda.span), format!("while calling {}", Self::lambda_name(lambda))));
-                };
-                let frame = Frame::with_size(Some(c.env.clone()), lambda.frame_size as usize);
-                let mut supplied = 0usize;
-                for (i, formal) in p.formals.iter().enumerate() {
-                    let v = match attrs.get(formal.name) {
-                        Some(v) => {
-                            supplied += 1;
-                            v.clone()
-                        }
-                        None => match &formal.default {
-                            Some(d) => self.delay_in_new_frame(d, &frame, i),
-                            None => {
-                                return Err(EvalError::eval(
-                                    format!(
-                                        "function {} called without required argument '{}'",
-                                        Self::lambda_name(lambda),
-                                        formal.name
-                                    ),
-                                    span,
-                                )
-                                .with_frame(Some(lambda.span), format!("while calling {}", Self::lambda_name(lambda))))
-                            }
-                        },
-                    };
-                    frame.set(i, v);
-                }
-                if !p.ellipsis && attrs.len() > supplied {
-                    for a in attrs.iter() {
-                        if p.sorted_names.binary_search(&a.name).is_err() {
-                            let names: Vec<String> = p.formals.iter().map(|f| f.name.as_str().into_owned()).collect();
-                            let close = suggestions(&a.name.as_str(), names.iter().map(String::as_str));
-                            let mut e = EvalError::eval(
-                                format!(
-                                    "function {} called with unexpected argument '{}'",
-                                    Self::lambda_name(lambda),
-                                    a.name
-                                ),
-                                span,
-                            );
-                            if !close.is_empty() {
-                                e = e.with_note(format!("Did you mean {}?", join_or(&close)));
-                            }
-                            return Err(e.with_frame(
-                                Some(lambda.span),
-                                format!("while calling {}", Self::lambda_name(lambda)),
-                            ));
-                        }
-                    }
-                }
-                if let Some(b) = p.bind {
-                    frame.set(b as usize, arg);
-                }
-                frame
-            }
+    /// `rec { __overrides = { … }; … }`: the attributes of `__overrides` replace the
+    /// set's own (in the result and in its recursive scope) or are added to it.
+    fn apply_overrides(&self, a: &'static AttrsIr, frame: &Env, entries: &mut Vec<Attr>, index: usize) -> EvalResult<()> {
+        let overrides = self
+            .force(&entries[index].value)
+            .map_err(|e| e.with_frame(Some(a.span), "while evaluating the `__overrides` attribute"))?;
+        let Value::Attrs(overrides) = overrides else {
+            return Err(type_error("a set", &overrides)
+                .at(a.span)
+                .with_frame(Some(a.span), "while evaluating the `__overrides` attribute"));
         };
-        let depth = self.call_depth.get() + 1;
-        if depth > self.settings.max_call_depth {
-            return Err(EvalError::new(
-                ErrorKind::StackOverflow,
-                "stack overflow; max-call-depth exceeded",
-                Some(span),
-            ));
-        }
-        if self.interrupted.load(std::sync::atomic::Ordering::Relaxed) {
-            return Err(EvalError::new(ErrorKind::Interrupted, "interrupted by the user", Some(span)));
-        }
-        self.call_depth.set(depth);
-        let result = grow(|| self.eval(&lambda.body, &frame));
-        self.call_depth.set(depth - 1);
-        result.map_err(|e| {
-            if e.kind() == ErrorKind::StackOverflow && e.0.frames.len() > 50 {
-                return e;
+        for attr in overrides.iter() {
+            match a.statics.binary_search_by_key(&attr.name, |s| s.name) {
+                Ok(i) => {
+                    frame.set(i, attr.value.clone());
+                    entries[i].value = attr.value.clone();
+                }
+                Err(_) => entries.push(attr.clone()),
             }
-            e.with_frame(Some(span), format!("while calling {}", Self::lambda_name(lambda)))
-        })
+        }
+        Ok(())
     }
 
     fn eval_binop(&self, span: Span, op: BinOp, lhs: &'static Ir, rhs: &'static Ir, env: &Env) -> EvalResult<Value> {
@@ -597,12 +578,23 @@ impl Evaluator {
             BinOp::Eq | BinOp::Neq => {
                 let a = self.eval(lhs, env)?;
                 let b = self.eval(rhs, env)?;
+                if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
+                    return Ok(Value::Bool((x == y) == (op == BinOp::Eq)));
+                }
                 let eq = self.equal(&a, &b, true).map_err(|e| e.at(span))?;
                 Ok(Value::Bool(if op == BinOp::Eq { eq } else { !eq }))
             }
             BinOp::Lt | BinOp::Gt | BinOp::Leq | BinOp::Geq => {
                 let a = self.eval(lhs, env)?;
                 let b = self.eval(rhs, env)?;
+                if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
+                    return Ok(Value::Bool(match op {
+                        BinOp::Lt => x < y,
+                        BinOp::Gt => x > y,
+                        BinOp::Leq => x <= y,
+                        _ => x >= y,
+                    }));
+                }
                 let result = match op {
                     BinOp::Lt => self.less_than(&a, &b),
                     BinOp::Gt => self.less_than(&b, &a),
@@ -621,7 +613,7 @@ impl Evaluator {
                         } else if x.is_empty() {
                             Ok(b)
                         } else {
-                            Ok(Value::attrs(x.update(y)))
+                            Ok(Value::attrs(Attrs::update(x, y)))
                         }
                     }
                     (Value::Attrs(_), other) => Err(type_error("a set", other)
@@ -685,12 +677,6 @@ impl Evaluator {
 
     /// Integer and float arithmetic with Nix's promotion and overflow rules.
     pub fn arith(&self, op: BinOp, a: Value, b: Value, span: Span) -> EvalResult<Value> {
-        let (verb, sign) = match op {
-            BinOp::Add => ("adding", "+"),
-            BinOp::Sub => ("subtracting", "-"),
-            BinOp::Mul => ("multiplying", "*"),
-            _ => ("dividing", "/"),
-        };
         match (&a, &b) {
             (Value::Int(x), Value::Int(y)) => {
                 let r = match op {
@@ -704,8 +690,7 @@ impl Evaluator {
                         x.checked_div(*y)
                     }
                 };
-                r.map(Value::Int)
-                    .ok_or_else(|| EvalError::eval(format!("integer overflow in {verb} {x} {sign} {y}"), span))
+                r.map(Value::Int).ok_or_else(|| overflow(op, *x, *y, span))
             }
             (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
                 let x = as_float(&a);
@@ -733,6 +718,51 @@ impl Evaluator {
         }
         self.concat_values(span, values, force_string)
     }
+}
+
+/// A stored value with a finished thunk unwrapped (so later reads skip the indirection).
+#[inline]
+fn settled(v: &Value) -> Value {
+    match v {
+        Value::Thunk(t) => match t.value() {
+            Some(inner) => inner.clone(),
+            None => v.clone(),
+        },
+        other => other.clone(),
+    }
+}
+
+#[cold]
+fn not_a_condition(found: Value, cond: &Ir, span: Span) -> EvalError {
+    type_error("a Boolean", &found)
+        .at(cond_span(cond).unwrap_or(span))
+        .with_frame(Some(span), "while evaluating a branch condition")
+}
+
+/// Names the binding being evaluated in an error: the span if the error has none, and the
+/// binding's name in an infinite-recursion cycle report.
+#[cold]
+fn binding_error(mut e: EvalError, name: crate::symbol::Symbol, span: Span) -> EvalError {
+    if let Some(c) = &mut e.0.cycle {
+        if !c.closed {
+            c.names.push(name.as_str().into_owned());
+        }
+    }
+    if e.0.span.is_none() {
+        e.0.span = Some(span);
+    }
+    e
+}
+
+#[cold]
+fn overflow(op: BinOp, x: i64, y: i64, span: Span) -> EvalError {
+    let (verb, sign) = match op {
+        BinOp::Add => ("adding", "+"),
+        BinOp::Sub => ("subtracting", "-"),
+        BinOp::Mul => ("multiplying", "*"),
+        _ => ("dividing", "/"),
+    };
+    EvalError::eval(format!("integer overflow in {verb} {x} {sign} {y}"), span)
 }
 
 fn as_float(v: &Value) -> f64 {

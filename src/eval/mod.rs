@@ -8,6 +8,7 @@
 
 pub mod attrs;
 pub mod builtins;
+pub mod call;
 pub mod coerce;
 pub mod compare;
 pub mod env;
@@ -40,7 +41,12 @@ pub struct SearchPathEntry {
 
 #[derive(Clone, Debug)]
 pub struct Settings {
+    /// The user's search path (`-I`, then `NIX_PATH`): what `builtins.nixPath` shows.
     pub search_path: Vec<SearchPathEntry>,
+    /// Where `<name>` lookups go when the search path given to `findFile` has no match:
+    /// the stdlib (`<nixpkgs>`, `<tern>`) and the built-in `<nix/…>` files. Not part of
+    /// `nixPath`, so user code sees only what the user configured.
+    pub fallback_search_path: Vec<SearchPathEntry>,
     pub current_system: String,
     /// Pure evaluation forbids impure builtins (`currentTime`, `getEnv`, …).
     pub pure: bool,
@@ -73,9 +79,10 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             search_path: Vec::new(),
+            fallback_search_path: crate::stdlib::search_path_entries(),
             current_system: default_system(),
             pure: false,
-            max_call_depth: 100_000,
+            max_call_depth: 10_000,
             show_trace: false,
             experimental_features: Vec::new(),
             lint_url_literals: Lint::Off,
@@ -133,6 +140,7 @@ pub struct Syms {
     pub wrong: Symbol,
     pub prefix: Symbol,
     pub function_args: Symbol,
+    pub overrides: Symbol,
 }
 
 impl Syms {
@@ -167,6 +175,7 @@ impl Syms {
             wrong: s("wrong"),
             prefix: s("prefix"),
             function_args: s("__functionArgs"),
+            overrides: s("__overrides"),
         }
     }
 }

@@ -22,7 +22,7 @@ use super::Evaluator;
 pub fn print_value(v: &Value) -> Vec<u8> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    print_rec(&mut out, v, &mut seen, 0);
+    print_rec(&mut out, v, &mut seen, 0, true);
     out
 }
 
@@ -48,7 +48,11 @@ fn push_str(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(s.as_bytes());
 }
 
-fn print_rec(out: &mut Vec<u8>, v: &Value, seen: &mut HashSet<usize>, depth: usize) {
+/// `«repeated»` follows CppNix: a set is repeated when the very same set was printed
+/// before; a list when the very same *slot* (the same variable or thunk) was — the printed
+/// top-level value itself is a fresh copy, so `let x = [ x ]; in x` prints
+/// `[ [ «repeated» ] ]`. `top` is true for that top-level value.
+fn print_rec(out: &mut Vec<u8>, v: &Value, seen: &mut HashSet<usize>, depth: usize, top: bool) {
     if depth > 10_000 {
         push_str(out, "«too deep»");
         return;
@@ -69,19 +73,19 @@ fn print_rec(out: &mut Vec<u8>, v: &Value, seen: &mut HashSet<usize>, depth: usi
             for attr in a.iter_sorted() {
                 push_attr_name(out, attr.name.bytes());
                 push_str(out, " = ");
-                print_rec(out, &attr.value, seen, depth + 1);
+                print_rec(out, &attr.value, seen, depth + 1, false);
                 push_str(out, "; ");
             }
             out.push(b'}');
         }
         Value::List(l) => {
-            if !l.is_empty() && !seen.insert(std::rc::Rc::as_ptr(l) as usize) {
+            if !top && !l.is_empty() && !seen.insert(std::rc::Rc::as_ptr(l) as usize) {
                 push_str(out, "«repeated»");
                 return;
             }
             push_str(out, "[ ");
             for item in l.iter() {
-                print_rec(out, item, seen, depth + 1);
+                print_rec(out, item, seen, depth + 1, false);
                 out.push(b' ');
             }
             out.push(b']');
@@ -92,7 +96,15 @@ fn print_rec(out: &mut Vec<u8>, v: &Value, seen: &mut HashSet<usize>, depth: usi
         Value::Thunk(t) => match t.value() {
             Some(v) => {
                 let v = v.clone();
-                print_rec(out, &v, seen, depth)
+                if let Value::List(l) = &v {
+                    // The thunk is the slot: key the list by it.
+                    if !top && !l.is_empty() && !seen.insert(std::rc::Rc::as_ptr(t) as usize) {
+                        push_str(out, "«repeated»");
+                        return;
+                    }
+                    return print_rec(out, &v, seen, depth, true);
+                }
+                print_rec(out, &v, seen, depth, top)
             }
             None if t.is_blackhole() => push_str(out, "«potential infinite recursion»"),
             None => push_str(out, "<CODE>"),

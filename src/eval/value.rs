@@ -25,8 +25,8 @@ pub enum Value {
     Int(i64),
     Float(f64),
     String(Rc<NixString>),
-    /// An absolute, canonical path.
-    Path(Rc<str>),
+    /// An absolute, canonical path (a thin pointer, to keep `Value` at 16 bytes).
+    Path(Rc<String>),
     Attrs(Rc<Attrs>),
     List(Rc<List>),
     Lambda(Rc<Closure>),
@@ -63,8 +63,8 @@ impl Value {
         Value::Attrs(Rc::new(attrs))
     }
 
-    pub fn path(p: impl Into<Rc<str>>) -> Value {
-        Value::Path(p.into())
+    pub fn path(p: impl Into<String>) -> Value {
+        Value::Path(Rc::new(p.into()))
     }
 
     /// The type name as `builtins.typeOf` reports it.
@@ -138,3 +138,6 @@ impl fmt::Debug for Value {
         }
     }
 }
+
+// Values are copied everywhere; keep them two words.
+const _: () = assert!(std::mem::size_of::<Value>() == 16);

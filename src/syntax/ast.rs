@@ -29,6 +29,11 @@ pub enum Expr {
         span: Span,
         text: String,
     },
+    /// A URI literal (`https://x.org/a`): a string, kept apart for the URL-literal lint.
+    Uri {
+        span: Span,
+        text: String,
+    },
     Var {
         span: Span,
         name: Symbol,
@@ -493,12 +498,14 @@ pub fn strip_indentation(span: Span, parts: Vec<IndPart>) -> Expr {
     }
 }
 
-/// Builds a `"…"` string from its parts: a plain literal when there is no interpolation.
-pub fn make_string(span: Span, mut parts: Vec<Expr>) -> Expr {
+/// Builds a `"…"` string from its parts (each flagged literal or interpolated): a plain
+/// literal when there is no interpolation. `"${"a"}"` stays an interpolation, as in CppNix
+/// (which matters where only static names are allowed, such as `let`).
+pub fn make_string(span: Span, mut parts: Vec<(Expr, bool)>) -> Expr {
     match parts.len() {
         0 => Expr::Str(Vec::new()),
-        1 if matches!(parts[0], Expr::Str(_)) => parts.pop().expect("one element"),
-        _ => Expr::Interp { span, parts, force_string: true },
+        1 if parts[0].1 => parts.pop().expect("one element").0,
+        _ => Expr::Interp { span, parts: parts.into_iter().map(|(e, _)| e).collect(), force_string: true },
     }
 }
 
@@ -526,6 +533,7 @@ impl Expr {
             Expr::Int(_) | Expr::Float(_) | Expr::Str(_) => return None,
             Expr::Interp { span, .. }
             | Expr::Path { span, .. }
+            | Expr::Uri { span, .. }
             | Expr::Var { span, .. }
             | Expr::Select { span, .. }
             | Expr::HasAttr { span, .. }

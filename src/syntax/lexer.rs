@@ -192,6 +192,15 @@ impl<'a> Lexer<'a> {
         Some(Ok((start, tok, end)))
     }
 
+    fn null_byte_error(&mut self, start: usize, text: &[u8]) -> LexError {
+        let shown = String::from_utf8_lossy(text).replace('\0', "\u{2400}");
+        self.error(
+            start,
+            start + 1,
+            format!("input string '{shown}' cannot be represented as Nix string because it contains null bytes"),
+        )
+    }
+
     /// Inside `"…"`: a literal chunk, `${`, or the closing quote.
     fn lex_string(&mut self) -> Result<Spanned<'a>, LexError> {
         let start = self.pos;
@@ -249,6 +258,11 @@ impl<'a> Lexer<'a> {
                         ))
                     }
                 },
+                // A literal CR or CR LF is a line break (an escaped `\r` is not).
+                b'\r' => {
+                    out.push(b'\n');
+                    i += if bytes.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+                }
                 c => {
                     out.push(c);
                     i += 1;
@@ -256,6 +270,9 @@ impl<'a> Lexer<'a> {
             }
         }
         self.pos = i;
+        if out.contains(&0) {
+            return Err(self.null_byte_error(start, &out));
+        }
         Ok((start, Tok::Str(out), i))
     }
 
@@ -319,6 +336,9 @@ impl<'a> Lexer<'a> {
             return single(self, 1, &text);
         }
         self.pos = i;
+        if bytes[start..i].contains(&0) {
+            return Err(self.null_byte_error(start, &bytes[start..i]));
+        }
         Ok((start, Tok::IndStr(bytes[start..i].to_vec(), true), i))
     }
 

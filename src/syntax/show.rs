@@ -117,6 +117,7 @@ fn write_expr(out: &mut String, e: &Expr) {
         Expr::Float(f) => out.push_str(&format_g(*f)),
         Expr::Str(s) => quote_string(out, s),
         Expr::Path { text, .. } => out.push_str(text),
+        Expr::Uri { text, .. } => quote_string(out, text.as_bytes()),
         Expr::Var { name, .. } => out.push_str(&name.as_str()),
         Expr::CurPos(_) => out.push_str("__curPos"),
         Expr::Interp { parts, .. } => {

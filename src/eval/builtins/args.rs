@@ -7,7 +7,7 @@ use crate::symbol::Symbol;
 
 use super::super::attrs::Attrs;
 use super::super::error::{type_error, EvalError, EvalResult};
-use super::super::string::NixString;
+use super::super::string::{ContextElem, NixString};
 use super::super::value::{List, Value};
 use super::super::Evaluator;
 
@@ -25,11 +25,18 @@ pub fn add_frame(e: EvalError, frame: &str) -> EvalError {
 pub fn no_context(s: &NixString) -> EvalResult<()> {
     match s.context().and_then(|c| c.iter().next()) {
         None => Ok(()),
-        Some(elem) => Err(EvalError::msg(format!(
-            "the string '{}' is not allowed to refer to a store path (such as '{}')",
-            s.to_str_lossy(),
-            elem.encode()
-        ))),
+        Some(elem) => {
+            // Shown the way current CppNix displays context elements.
+            let example = match elem {
+                ContextElem::Plain(p) => p.to_string(),
+                ContextElem::AllOutputs(p) => format!("{p} (deep)"),
+                ContextElem::Output { drv, output } => format!("{drv}^{output}"),
+            };
+            Err(EvalError::msg(format!(
+                "the string '{}' is not allowed to refer to a store path (such as '{example}')",
+                s.to_str_lossy()
+            )))
+        }
     }
 }
 
@@ -182,7 +189,7 @@ impl Evaluator {
 
     /// A value coerced like an interpolation (strings, paths copied to the store,
     /// string-like sets), with context.
-    pub fn arg_coerced(&self, a: Arg<'_>, mode: super::super::coerce::Coerce) -> EvalResult<NixString> {
+    pub fn arg_coerced(&self, a: Arg<'_>, mode: super::super::coerce::Coerce) -> EvalResult<Rc<NixString>> {
         let v = self.force_arg(a)?;
         self.coerce_to_nix_string(&v, mode).map_err(|e| e.with_frame(None, frame(a.builtin, a.index)))
     }

@@ -107,10 +107,7 @@ fn map_attrs(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
         let f = f.clone();
         let name = Value::string(attr.name.bytes());
         let value = attr.value.clone();
-        ThunkCell::native(move |ev| {
-            let g = ev.call(&f, name, span)?;
-            ev.call(&g, value, span)
-        })
+        ThunkCell::native(move |ev| ev.call_multi(f, &[name, value], span))
     })))
 }
 
@@ -182,10 +179,7 @@ fn zip_attrs_with(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Valu
         let f = f.clone();
         b.insert(
             name,
-            ThunkCell::native(move |ev| {
-                let g = ev.call(&f, Value::string(name.bytes()), span)?;
-                ev.call(&g, Value::list(values), span)
-            }),
+            ThunkCell::native(move |ev| ev.call_multi(f, &[Value::string(name.bytes()), Value::list(values)], span)),
         );
     }
     Ok(Value::attrs(b.finish()))

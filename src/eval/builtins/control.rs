@@ -88,7 +88,7 @@ fn warn(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
             EvalError::new(ErrorKind::Eval, msg, Some(span)).with_note("aborting because --abort-on-warn is set")
         );
     }
-    eprintln!("warning: {msg}");
+    eprintln!("evaluation warning: {}", msg.replace('\n', &format!("\n{}", " ".repeat("evaluation warning: ".len()))));
     ev.force(&args[1])
 }
 
@@ -155,7 +155,7 @@ pub const PRIMOPS: &[PrimOp] = &[
     PrimOp { name: "deepSeq", arity: 2, func: deep_seq, args: &["e1", "e2"], doc: "Forces `e1` completely, then returns `e2`." },
     PrimOp { name: "trace", arity: 2, func: trace, args: &["e1", "e2"], doc: "Prints `e1` to standard error as `trace: …`, then returns `e2`." },
     PrimOp { name: "traceVerbose", arity: 2, func: trace_verbose, args: &["e1", "e2"], doc: "Like `trace` when `--trace-verbose` is given; otherwise returns `e2`." },
-    PrimOp { name: "warn", arity: 2, func: warn, args: &["msg", "e"], doc: "Prints `warning: msg` to standard error and returns `e` (an error with `--abort-on-warn`)." },
+    PrimOp { name: "warn", arity: 2, func: warn, args: &["msg", "e"], doc: "Prints `evaluation warning: msg` to standard error and returns `e` (an error with `--abort-on-warn`)." },
     PrimOp { name: "addErrorContext", arity: 2, func: add_error_context, args: &["ctx", "e"], doc: "Returns `e`; if evaluating it fails, `ctx` is added to the error's trace." },
     PrimOp { name: "break", arity: 1, func: break_, args: &["v"], doc: "A breakpoint for the debugger; without one it returns `v`." },
 ];

@@ -45,6 +45,24 @@ impl Evaluator {
     /// Serialises a value as JSON. With `strict` false, unforced thunks are an error
     /// (as `nix-instantiate --eval --json` without `--strict`).
     pub fn value_to_json(&self, v: &Value, strict: bool, ctx: &mut Context, out: &mut Vec<u8>) -> EvalResult<()> {
+        self.value_to_json_at(v, strict, ctx, out, 0)
+    }
+
+    fn value_to_json_at(
+        &self,
+        v: &Value,
+        strict: bool,
+        ctx: &mut Context,
+        out: &mut Vec<u8>,
+        depth: u32,
+    ) -> EvalResult<()> {
+        if depth > self.settings.max_call_depth {
+            return Err(EvalError::new(
+                super::super::error::ErrorKind::StackOverflow,
+                "stack overflow; max-call-depth exceeded",
+                None,
+            ));
+        }
         let v = match v {
             Value::Thunk(t) if !strict => match t.value() {
                 Some(v) => v.clone(),
@@ -58,6 +76,13 @@ impl Evaluator {
             Value::Int(i) => out.extend_from_slice(i.to_string().as_bytes()),
             Value::Float(f) => out.extend_from_slice(format_g(*f).as_bytes()),
             Value::String(s) => {
+                if let Err(e) = std::str::from_utf8(s.as_bytes()) {
+                    let at = e.valid_up_to();
+                    return Err(EvalError::msg(format!(
+                        "JSON serialization error: invalid UTF-8 byte at index {at}: 0x{:02X}",
+                        s.as_bytes()[at]
+                    )));
+                }
                 s.merge_context_into(ctx);
                 write_json_string(out, s.as_bytes());
             }
@@ -73,7 +98,7 @@ impl Evaluator {
                     return Ok(());
                 }
                 if let Some(p) = a.get(self.syms.out_path) {
-                    return self.value_to_json(p, strict, ctx, out);
+                    return self.value_to_json_at(p, strict, ctx, out, depth + 1);
                 }
                 out.push(b'{');
                 for (i, attr) in a.iter_sorted().enumerate() {
@@ -83,7 +108,7 @@ impl Evaluator {
                     write_json_string(out, attr.name.bytes());
                     out.push(b':');
                     stacker::maybe_grow(128 * 1024, 8 * 1024 * 1024, || {
-                        self.value_to_json(&attr.value, strict, ctx, out)
+                        self.value_to_json_at(&attr.value, strict, ctx, out, depth + 1)
                     })
                     .map_err(|e| {
                         e.with_frame(attr.pos.span(), format!("while evaluating attribute '{}'", attr.name))
@@ -97,7 +122,7 @@ impl Evaluator {
                     if i > 0 {
                         out.push(b',');
                     }
-                    stacker::maybe_grow(128 * 1024, 8 * 1024 * 1024, || self.value_to_json(item, strict, ctx, out))
+                    stacker::maybe_grow(128 * 1024, 8 * 1024 * 1024, || self.value_to_json_at(item, strict, ctx, out, depth + 1))
                         .map_err(|e| e.with_frame(None, format!("while evaluating list element at index {i}")))?;
                 }
                 out.push(b']');
@@ -129,19 +154,30 @@ impl Evaluator {
                     return Err(EvalError::msg(format!("unsigned json number {text} outside of Nix integer range")));
                 }
             }
-            serde_json::Value::String(s) => Value::string(s.as_str()),
+            serde_json::Value::String(s) => Value::string(no_null_bytes(s)?),
             serde_json::Value::Array(items) => {
                 Value::list(items.iter().map(|i| self.json_to_value(i)).collect::<EvalResult<_>>()?)
             }
             serde_json::Value::Object(map) => {
                 let mut b = AttrsBuilder::with_capacity(map.len());
                 for (k, v) in map {
-                    b.insert(Symbol::intern(k), self.json_to_value(v)?);
+                    b.insert(Symbol::intern(no_null_bytes(k)?), self.json_to_value(v)?);
                 }
                 Value::attrs(b.finish())
             }
         })
     }
+}
+
+/// Nix strings cannot hold NUL bytes (CppNix's strings are C strings).
+fn no_null_bytes(s: &str) -> EvalResult<&str> {
+    if s.contains('\0') {
+        return Err(EvalError::msg(format!(
+            "input string '{}' cannot be represented as Nix string because it contains null bytes",
+            s.replace('\0', "\u{2400}")
+        )));
+    }
+    Ok(s)
 }
 
 fn to_json(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {

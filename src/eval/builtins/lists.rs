@@ -2,14 +2,13 @@
 //! elem any all sort partition groupBy genericClosure`.
 
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::diag::source_map::Span;
 use crate::symbol::Symbol;
 
 use super::super::attrs::AttrsBuilder;
 use super::super::error::{EvalError, EvalResult};
-use super::super::thunk::ThunkCell;
 use super::super::value::Value;
 use super::super::Evaluator;
 use super::args::arg;
@@ -50,7 +49,7 @@ fn map(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
         return Ok(Value::List(l));
     }
     let f = ev.arg_function(arg("map", args, 0))?;
-    Ok(Value::list(l.iter().map(|x| ThunkCell::apply(f.clone(), x.clone(), span)).collect()))
+    Ok(Value::list(l.iter().map(|x| ev.apply_lazily(&f, x.clone(), span)).collect()))
 }
 
 /// Calls a predicate and insists on a Boolean result.
@@ -86,14 +85,15 @@ fn filter(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
 
 fn foldl_strict(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
     let l = ev.arg_list(arg("foldl'", args, 2))?;
-    let mut acc = ev.force(&args[1])?;
+    // The initial accumulator is not forced: each step's result is, so it is forced only if
+    // the operator uses it (and for an empty list, when the caller uses the result).
     if l.is_empty() {
-        return Ok(acc);
+        return ev.force(&args[1]);
     }
+    let mut acc = args[1].clone();
     let f = ev.arg_function(arg("foldl'", args, 0))?;
     for x in l.iter() {
-        let partial = ev.call(&f, acc, span)?;
-        acc = ev.call(&partial, x.clone(), span)?;
+        acc = ev.call_multi(f.clone(), &[acc, x.clone()], span)?;
     }
     Ok(acc)
 }
@@ -107,7 +107,7 @@ fn gen_list(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
         return Ok(Value::list(Vec::new()));
     }
     let f = ev.arg_function(arg("genList", args, 0))?;
-    Ok(Value::list((0..n).map(|i| ThunkCell::apply(f.clone(), Value::Int(i), span)).collect()))
+    Ok(Value::list((0..n).map(|i| ev.apply_lazily(&f, Value::Int(i), span)).collect()))
 }
 
 fn concat_lists(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
@@ -245,8 +245,7 @@ fn sort(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
         if is_less_than {
             return Ok(ev.compare(a, b)? == Ordering::Less);
         }
-        let partial = ev.call(&f, a.clone(), span)?;
-        match ev.call(&partial, b.clone(), span)? {
+        match ev.call_multi(f.clone(), &[a.clone(), b.clone()], span)? {
             Value::Bool(r) => Ok(r),
             other => Err(EvalError::msg(format!(
                 "expected a Boolean but found {}: {}",
@@ -339,9 +338,9 @@ fn generic_closure(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Val
 
     let mut queue: std::collections::VecDeque<Value> = start.iter().cloned().collect();
     let mut result = Vec::new();
-    let mut seen_ints: HashSet<i64> = HashSet::new();
-    let mut seen_strings: HashSet<Vec<u8>> = HashSet::new();
-    let mut seen_other: Vec<Value> = Vec::new();
+    // Keys seen so far, sorted by Nix's ordering; comparing keys of different types is an
+    // error, as in CppNix.
+    let mut seen: Vec<Value> = Vec::new();
     while let Some(e) = queue.pop_front() {
         let e = ev.force(&e)?;
         let Value::Attrs(attrs) = &e else {
@@ -349,49 +348,29 @@ fn generic_closure(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Val
                 .with_frame(None, format!("in genericClosure element {}", ev.show_short(&e))));
         };
         let key = attrs.get(ev.syms.key).ok_or_else(|| {
-            EvalError::msg("attribute 'key' missing")
-                .with_frame(None, format!("in genericClosure element {}", ev.show_short(&e)))
+            EvalError::msg("attribute 'key' missing").with_frame(None, format!("in genericClosure element {}", ev.show_short(&e)))
         })?;
         let key = ev.force(key)?;
-        let fresh = match &key {
-            Value::Int(i) if seen_other.is_empty() => seen_ints.insert(*i),
-            Value::String(s) => seen_strings.insert(s.as_bytes().to_vec()),
-            _ => {
-                let mut found = false;
-                for k in &seen_other {
-                    if ev.compare(k, &key)? == Ordering::Equal {
-                        found = true;
-                        break;
-                    }
+        let mut lo = 0;
+        let mut hi = seen.len();
+        let mut found = false;
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match ev.compare(&seen[mid], &key).map_err(|err| {
+                err.with_frame(None, format!("while comparing element {}", ev.show_short(&e)))
+            })? {
+                Ordering::Less => lo = mid + 1,
+                Ordering::Greater => hi = mid,
+                Ordering::Equal => {
+                    found = true;
+                    break;
                 }
-                // Numbers compare across int and float: check the int set as well.
-                if !found {
-                    for i in &seen_ints {
-                        if matches!(key, Value::Float(_) | Value::Int(_))
-                            && ev.compare(&Value::Int(*i), &key)? == Ordering::Equal
-                        {
-                            found = true;
-                            break;
-                        }
-                    }
-                }
-                if !found {
-                    // Check comparability up front so mixed-type keys fail like CppNix.
-                    if let Some(first) = seen_other
-                        .first()
-                        .cloned()
-                        .or_else(|| seen_strings.iter().next().map(|s| Value::string(s.as_slice())))
-                    {
-                        ev.compare(&first, &key)?;
-                    }
-                    seen_other.push(key.clone());
-                }
-                !found
             }
-        };
-        if !fresh {
+        }
+        if found {
             continue;
         }
+        seen.insert(lo, key);
         let next = ev.call(&op, e.clone(), span)?;
         match next {
             Value::List(items) => queue.extend(items.iter().cloned()),

@@ -15,10 +15,14 @@ pub mod hash;
 pub mod json;
 pub mod lists;
 pub mod paths;
+pub mod regex;
 pub mod store_bridge;
 pub mod store_paths;
 pub mod strings;
+pub mod toml;
 pub mod types;
+pub mod versions;
+pub mod xml;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -68,7 +72,8 @@ const BARE_GLOBALS: &[&str] = &[
 /// Per-process caches and state used by builtins.
 #[derive(Default)]
 pub struct Caches {
-    pub regexes: RefCell<HashMap<Vec<u8>, std::rc::Rc<dyn std::any::Any>>>,
+    /// Compiled regexes of `match` and `split`, by pattern.
+    pub regexes: RefCell<HashMap<Vec<u8>, std::rc::Rc<regex::CompiledRegex>>>,
     /// Source path → the store path it was copied to.
     pub store_paths: RefCell<HashMap<String, std::rc::Rc<str>>>,
     /// Modulo hashes of every derivation seen, by drv path.
@@ -88,9 +93,13 @@ fn families() -> Vec<&'static [PrimOp]> {
         json::PRIMOPS,
         lists::PRIMOPS,
         paths::PRIMOPS,
+        regex::PRIMOPS,
         store_paths::PRIMOPS,
         strings::PRIMOPS,
+        toml::PRIMOPS,
         types::PRIMOPS,
+        versions::PRIMOPS,
+        xml::PRIMOPS,
     ]
 }
 

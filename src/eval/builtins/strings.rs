@@ -14,7 +14,7 @@ use super::args::arg;
 use super::PrimOp;
 
 fn to_string(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
-    Ok(Value::String(Rc::new(ev.arg_coerced(arg("toString", args, 0), Coerce::TO_STRING)?)))
+    Ok(Value::String(ev.arg_coerced(arg("toString", args, 0), Coerce::TO_STRING)?))
 }
 
 fn string_length(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
@@ -59,7 +59,7 @@ fn replace_strings(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value>
         patterns.push(s.as_bytes().to_vec());
     }
     // Replacements are forced only when used.
-    let mut replacements: Vec<Option<NixString>> = vec![None; to.len()];
+    let mut replacements: Vec<Option<Rc<NixString>>> = vec![None; to.len()];
     let s = ev.arg_coerced(arg("replaceStrings", args, 2), Coerce::INTERPOLATE)?;
     let bytes = s.as_bytes();
     let mut ctx: Context = s.context().cloned().unwrap_or_default();

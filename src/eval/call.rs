@@ -1,0 +1,238 @@
+//! Function application: lambdas, builtins, partial applications and functor sets.
+//!
+//! `call_multi` applies several arguments at once, which is how `f a b c` and the
+//! builtins that call back (`foldl'`, `sort`, `mapAttrs`, …) apply functions. It avoids the
+//! intermediate values a one-at-a-time application would allocate: a curried lambda
+//! `a: b: body` gets its two frames chained directly (no closure for `b: body`), and a
+//! builtin given all its arguments is called with them in place (no partial application).
+//! Every lambda body entered counts against `max-call-depth`.
+
+use std::rc::Rc;
+
+use smallvec::SmallVec;
+
+use crate::diag::source_map::Span;
+
+use super::builtins::PrimOp;
+use super::env::{Env, Frame};
+use super::error::{type_error, ErrorKind, EvalError, EvalResult};
+use super::ir::{Ir, LambdaIr, ParamIr};
+use super::machine::{join_or, suggestions};
+use super::value::{Closure, PrimOpApp, Value};
+use super::Evaluator;
+
+/// Stack kept free before entering a function body; below it, stacker continues on a fresh
+/// heap-allocated segment.
+const RED_ZONE: usize = 128 * 1024;
+const STACK_SEGMENT: usize = 8 * 1024 * 1024;
+
+fn lambda_name(lambda: &LambdaIr) -> String {
+    match lambda.name {
+        Some(n) => format!("'{n}'"),
+        None => "anonymous lambda".to_string(),
+    }
+}
+
+#[cold]
+fn calling_frame(e: EvalError, lambda: &LambdaIr, span: Span) -> EvalError {
+    if e.kind() == ErrorKind::StackOverflow && e.0.frames.len() > 50 {
+        return e;
+    }
+    e.with_frame(Some(span), format!("while calling {}", lambda_name(lambda)))
+}
+
+impl Evaluator {
+    /// Applies a function value to one argument.
+    #[inline]
+    pub fn call(&self, f: &Value, arg: Value, span: Span) -> EvalResult<Value> {
+        match f {
+            Value::Lambda(c) => self.enter_lambda(c, arg, &[], span).map(|(v, _)| v),
+            _ => self.call_multi(f.clone(), std::slice::from_ref(&arg), span),
+        }
+    }
+
+    /// The lazy value of `f arg` (what `map` and `genList` build). For a plain `x: body`
+    /// lambda the thunk is its body in the argument's frame — the frame would be made when
+    /// forced anyway, and this thunk is smaller and forces without the call machinery.
+    #[inline]
+    pub fn apply_lazily(&self, f: &Value, arg: Value, span: Span) -> Value {
+        match f {
+            Value::Lambda(c) if matches!(c.lambda.param, ParamIr::Ident(_)) => {
+                super::thunk::ThunkCell::code(&c.lambda.body, Frame::single(Some(c.env.clone()), arg))
+            }
+            _ => super::thunk::ThunkCell::apply(f.clone(), arg, span),
+        }
+    }
+
+    /// Applies a function value to several arguments in turn (`f a b c`).
+    pub fn call_multi(&self, mut f: Value, args: &[Value], span: Span) -> EvalResult<Value> {
+        let mut i = 0;
+        while i < args.len() {
+            let rest = &args[i..];
+            let (result, used) = match &f {
+                Value::Lambda(c) => {
+                    let (v, used) = self.enter_lambda(c, rest[0].clone(), &rest[1..], span)?;
+                    (v, used + 1)
+                }
+                Value::PrimOp(op) => {
+                    let arity = op.arity as usize;
+                    if rest.len() >= arity {
+                        (self.call_primop(op, &rest[..arity], span)?, arity)
+                    } else {
+                        (Value::PrimOpApp(Rc::new(PrimOpApp { op, args: rest.to_vec() })), rest.len())
+                    }
+                }
+                Value::PrimOpApp(app) => {
+                    let arity = app.op.arity as usize;
+                    let need = arity - app.args.len();
+                    let take = need.min(rest.len());
+                    let mut all: SmallVec<[Value; 4]> = SmallVec::with_capacity(app.args.len() + take);
+                    all.extend(app.args.iter().cloned());
+                    all.extend(rest[..take].iter().cloned());
+                    if take == need {
+                        (self.call_primop(app.op, &all, span)?, take)
+                    } else {
+                        (Value::PrimOpApp(Rc::new(PrimOpApp { op: app.op, args: all.into_vec() })), take)
+                    }
+                }
+                Value::Attrs(a) => match a.get(self.syms.functor) {
+                    Some(functor) => {
+                        let functor = self.force(functor)?;
+                        let pair = [f.clone(), rest[0].clone()];
+                        (self.call_multi(functor, &pair, span)?, 1)
+                    }
+                    None => {
+                        return Err(EvalError::eval(
+                            "attempt to call something which is not a function but a set",
+                            span,
+                        ))
+                    }
+                },
+                Value::Thunk(t) => (self.force_thunk(t)?, 0),
+                other => {
+                    return Err(EvalError::eval(
+                        format!("attempt to call something which is not a function but {}", other.type_description()),
+                        span,
+                    ))
+                }
+            };
+            f = result;
+            i += used;
+        }
+        Ok(f)
+    }
+
+    pub(crate) fn call_primop(&self, op: &'static PrimOp, args: &[Value], span: Span) -> EvalResult<Value> {
+        (op.func)(self, args, span).map_err(|e| {
+            let e = e.at(span);
+            if e.is_catchable() || e.kind() == ErrorKind::InfiniteRecursion {
+                e
+            } else {
+                e.with_frame(Some(span), format!("while calling the '{}' builtin", op.name))
+            }
+        })
+    }
+
+    /// Enters a lambda with `first` and then as many of `more` as its nested lambdas take
+    /// directly (`a: b: …` takes two without allocating the inner closure); returns the
+    /// result and how many of `more` were used.
+    fn enter_lambda(&self, c: &Rc<Closure>, first: Value, more: &[Value], span: Span) -> EvalResult<(Value, usize)> {
+        let mut lambda = c.lambda;
+        let mut frame = self.bind_arguments(lambda, c.env.clone(), first, span)?;
+        let mut used = 0;
+        while used < more.len() {
+            let Ir::Lambda(inner) = &lambda.body else { break };
+            frame = self
+                .bind_arguments(inner, frame, more[used].clone(), span)
+                .map_err(|e| calling_frame(e, lambda, span))?;
+            lambda = inner;
+            used += 1;
+        }
+        let depth = self.call_depth.get() + 1;
+        if depth > self.settings.max_call_depth {
+            return Err(EvalError::new(
+                ErrorKind::StackOverflow,
+                "stack overflow; max-call-depth exceeded",
+                Some(span),
+            ));
+        }
+        if self.interrupted.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(EvalError::new(ErrorKind::Interrupted, "interrupted by the user", Some(span)));
+        }
+        self.call_depth.set(depth);
+        let result = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.eval(&lambda.body, &frame));
+        self.call_depth.set(depth - 1);
+        match result {
+            Ok(v) => Ok((v, used)),
+            Err(e) => Err(calling_frame(e, lambda, span)),
+        }
+    }
+
+    /// Applies a lambda to one argument (used where a single application is wanted).
+    pub fn call_lambda(&self, c: &Rc<Closure>, arg: Value, span: Span) -> EvalResult<Value> {
+        self.enter_lambda(c, arg, &[], span).map(|(v, _)| v)
+    }
+
+    /// Builds the frame a lambda's body runs in: the argument, or for a formal parameter
+    /// set, one slot per formal (defaults delayed in the new frame) plus the `@` binding.
+    #[inline]
+    fn bind_arguments(&self, lambda: &'static LambdaIr, parent: Env, arg: Value, span: Span) -> EvalResult<Env> {
+        match &lambda.param {
+            ParamIr::Ident(_) => Ok(Frame::single(Some(parent), arg)),
+            ParamIr::Pattern(_) => self.bind_pattern(lambda, parent, arg, span),
+        }
+    }
+
+    fn bind_pattern(&self, lambda: &'static LambdaIr, parent: Env, arg: Value, span: Span) -> EvalResult<Env> {
+        let ParamIr::Pattern(p) = &lambda.param else { unreachable!("called for patterns only") };
+        let forced = self.force(&arg)?;
+        let Value::Attrs(attrs) = &forced else {
+            return Err(type_error("a set", &forced)
+                .at(span)
+                .with_frame(Some(lambda.span), format!("while calling {}", lambda_name(lambda))));
+        };
+        let frame = Frame::with_size(Some(parent), lambda.frame_size as usize);
+        let mut supplied = 0usize;
+        for (i, formal) in p.formals.iter().enumerate() {
+            let v = match attrs.get(formal.name) {
+                Some(v) => {
+                    supplied += 1;
+                    v.clone()
+                }
+                None => match &formal.default {
+                    Some(d) => self.delay_in_new_frame(d, &frame, i),
+                    None => {
+                        return Err(EvalError::eval(
+                            format!(
+                                "function {} called without required argument '{}'",
+                                lambda_name(lambda),
+                                formal.name
+                            ),
+                            span,
+                        )
+                        .with_frame(Some(lambda.span), format!("while calling {}", lambda_name(lambda))))
+                    }
+                },
+            };
+            frame.set(i, v);
+        }
+        if !p.ellipsis && attrs.len() > supplied {
+            if let Some(a) = attrs.iter().find(|a| p.sorted_names.binary_search(&a.name).is_err()) {
+                let names: Vec<String> = p.formals.iter().map(|f| f.name.as_str().into_owned()).collect();
+                let close = suggestions(&a.name.as_str(), names.iter().map(String::as_str));
+                let mut e = EvalError::eval(
+                    format!("function {} called with unexpected argument '{}'", lambda_name(lambda), a.name),
+                    span,
+                );
+                if !close.is_empty() {
+                    e = e.with_note(format!("Did you mean {}?", join_or(&close)));
+                }
+                return Err(e.with_frame(Some(lambda.span), format!("while calling {}", lambda_name(lambda))));
+            }
+        }
+        if let Some(b) = p.bind {
+            frame.set(b as usize, arg);
+        }
+        Ok(frame)
+    }
+}

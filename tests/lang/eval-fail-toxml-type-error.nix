@@ -1,0 +1,1 @@
+builtins.toXML { type = 1 + true; }

@@ -1,0 +1,1 @@
+[ (builtins.fromTOML "") (builtins.fromTOML "\n# only a comment\n") (builtins.fromTOML "[a]") ]
