@@ -17,6 +17,7 @@ pub mod import;
 pub mod ir;
 pub mod lower;
 pub mod machine;
+pub mod operators;
 pub mod print;
 pub mod string;
 pub mod thunk;
