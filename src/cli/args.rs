@@ -204,6 +204,7 @@ impl CommonArgs {
             }
         }
         s.show_trace = self.show_trace;
+        s.store_root = self.store.as_ref().map(|d| std::path::PathBuf::from(absolute(d)));
         if let Some(sys) = &self.system {
             s.current_system = sys.clone();
         }

@@ -4,6 +4,9 @@
 
 pub mod args;
 pub mod eval;
+pub mod instantiate;
+pub mod path_info;
+pub mod show_derivation;
 
 use std::io::Read;
 
@@ -21,8 +24,12 @@ tern — a fast evaluator for the Nix language, with a cross-compiling stdlib an
 Usage: tern <command> [options]
 
 Commands:
-  eval          evaluate a file or expression and print the value (like nix-instantiate --eval)
-  help          show this help
+  eval             evaluate a file or expression and print the value (like nix-instantiate --eval)
+  instantiate      write the derivations a file or expression denotes and print their .drv paths
+  show-derivation  print .drv files (paths, or a file/expression's derivations) as JSON [-r]
+  path-info        show store paths: path, NAR hash, NAR size [--json] [-r] [--all]
+  store ls         list every valid path in the store (like path-info --all)
+  help             show this help
 
 Common options:
   [FILE | -E EXPR]         the file (default ./default.nix, '-' for stdin) or expression
@@ -30,6 +37,7 @@ Common options:
   --arg NAME EXPR          pass an argument to a top-level function
   --argstr NAME STRING     pass a string argument to a top-level function
   -I [NAME=]PATH           add to the search path (before NIX_PATH and the stdlib)
+  --store DIR              the store root (default: $TERN_STORE, else ~/.local/share/tern)
   --show-trace             show every frame of an error's trace
 ";
 
@@ -42,6 +50,10 @@ pub fn run(argv: Vec<String>) -> i32 {
     let rest = &argv[2..];
     match command {
         "eval" => eval::run(rest),
+        "instantiate" => instantiate::run(rest),
+        "show-derivation" => show_derivation::run(rest),
+        "path-info" => path_info::run(rest),
+        "store" => path_info::run_store(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             0

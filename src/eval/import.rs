@@ -72,8 +72,9 @@ impl Evaluator {
 
     /// Resolves what `import p` reads: a file, or `default.nix` in a directory.
     pub fn resolve_import_path(&self, path: &str) -> EvalResult<String> {
-        let p = Path::new(path);
-        match std::fs::metadata(p) {
+        // Store paths (an `import` of a `toFile` result) live under the store root.
+        let p = self.physical_path(path)?;
+        match std::fs::metadata(&p) {
             Ok(m) if m.is_dir() => Ok(canonicalize(&format!("{path}/default.nix"))),
             Ok(_) => Ok(path.to_string()),
             Err(e) => {
@@ -89,7 +90,7 @@ impl Evaluator {
         if let Some(v) = cached {
             return self.force(&v);
         }
-        let text = std::fs::read(&file)
+        let text = std::fs::read(self.physical_path(&file)?)
             .map_err(|e| EvalError::new(ErrorKind::Io, format!("cannot read '{file}': {}", describe_io(&e)), None))?;
         let dir = Path::new(&file).parent().map(|d| d.to_string_lossy().into_owned()).unwrap_or_else(|| "/".into());
         let program = self.compile(self.origin_of(&file), &text, &dir, Vec::new())?;
@@ -103,7 +104,7 @@ impl Evaluator {
     /// cached, since the scope differs per call).
     pub fn scoped_import(&self, scope: &super::attrs::Attrs, path: &str) -> EvalResult<Value> {
         let file = self.resolve_import_path(path)?;
-        let text = std::fs::read(&file)
+        let text = std::fs::read(self.physical_path(&file)?)
             .map_err(|e| EvalError::new(ErrorKind::Io, format!("cannot read '{file}': {}", describe_io(&e)), None))?;
         let dir = Path::new(&file).parent().map(|d| d.to_string_lossy().into_owned()).unwrap_or_else(|| "/".into());
         let names: Vec<_> = scope.iter().map(|a| a.name).collect();
