@@ -47,7 +47,7 @@ const WRAPPER_NAME: &str = "«nix-internal»/derivation-internal.nix";
 /// `builtins.derivation`.
 pub fn install_wrapper(ev: &mut Evaluator, knot: &Rc<RefCell<Value>>) {
     let program = ev
-        .compile(Origin::Embedded(WRAPPER_NAME.to_string()), WRAPPER, "/", Vec::new())
+        .compile(Origin::Embedded(WRAPPER_NAME.to_string()), WRAPPER.as_bytes(), "/", Vec::new())
         .expect("the embedded derivation wrapper parses");
     let f = ev.eval(program.ir, &ev.root_env.clone()).expect("the embedded derivation wrapper is a function");
     *knot.borrow_mut() = f.clone();
