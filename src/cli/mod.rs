@@ -243,9 +243,13 @@ pub fn select_attr_path(ev: &Evaluator, root: Value, path: &str, auto: &[(Symbol
                         .force(x)
                         .map_err(|e| e.with_frame(None, format!("while evaluating the attribute '{part}'")))?,
                     None => {
-                        return Err(ev
-                            .missing_attr(name, attrs)
-                            .with_frame(None, format!("while selecting '{part}' in selection path '{path}'")))
+                        let mut e = EvalError::msg(format!("attribute '{part}' in selection path '{path}' not found"));
+                        let names: Vec<String> = attrs.iter().map(|a| a.name.as_str().into_owned()).collect();
+                        let close = crate::eval::machine::suggestions(&part, names.iter().map(String::as_str));
+                        if !close.is_empty() {
+                            e = e.with_note(format!("Did you mean {}?", crate::eval::machine::join_or(&close)));
+                        }
+                        return Err(e);
                     }
                 }
             }

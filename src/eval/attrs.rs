@@ -186,9 +186,10 @@ impl Attrs {
         Attrs::from_sorted(entries)
     }
 
-    /// Maps every value, keeping names and positions (for `mapAttrs`).
+    /// Maps every value, keeping the names (for `mapAttrs`). Positions are dropped, as in
+    /// CppNix: the values no longer come from where the attributes were written.
     pub fn map_values(&self, mut f: impl FnMut(&Attr) -> Value) -> Attrs {
-        let entries = self.iter().map(|a| Attr { name: a.name, pos: a.pos, value: f(a) }).collect();
+        let entries = self.iter().map(|a| Attr { name: a.name, pos: Pos::NONE, value: f(a) }).collect();
         Attrs::from_sorted(entries)
     }
 
