@@ -132,6 +132,11 @@ impl Evaluator {
                 match &a {
                     Value::Int(_) | Value::Float(_) => {
                         let b = self.eval(rhs, env)?;
+                        if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
+                            if let Some(r) = x.checked_add(*y) {
+                                return Ok(Value::Int(r));
+                            }
+                        }
                         match b {
                             Value::Int(_) | Value::Float(_) => self.arith(op, a, b, span),
                             other => Err(EvalError::eval(
@@ -153,6 +158,16 @@ impl Evaluator {
             BinOp::Sub | BinOp::Mul | BinOp::Div => {
                 let a = self.eval(lhs, env)?;
                 let b = self.eval(rhs, env)?;
+                if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
+                    let r = match op {
+                        BinOp::Sub => x.checked_sub(*y),
+                        BinOp::Mul => x.checked_mul(*y),
+                        _ => None,
+                    };
+                    if let Some(r) = r {
+                        return Ok(Value::Int(r));
+                    }
+                }
                 self.arith(op, a, b, span)
             }
         }
