@@ -11,6 +11,7 @@ pub mod attrs;
 pub mod context;
 pub mod control;
 pub mod derivation;
+pub mod fetch;
 pub mod hash;
 pub mod json;
 pub mod lists;
@@ -88,6 +89,7 @@ fn families() -> Vec<&'static [PrimOp]> {
         attrs::PRIMOPS,
         context::PRIMOPS,
         control::PRIMOPS,
+        fetch::PRIMOPS,
         derivation::PRIMOPS,
         hash::PRIMOPS,
         json::PRIMOPS,
