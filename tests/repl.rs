@@ -133,6 +133,8 @@ fn run_session(path: PathBuf) -> Result<(), Failed> {
                 expect(&mut s, PROMPT).map_err(|e| fail(n, format!("no prompt before this input: {e}")))?;
             }
             let (keys, enter) = keys(input);
+            // `>!` sends exactly the keys (an answer to a question, Ctrl-C).
+            let enter = enter && !line.starts_with(">!");
             s.send(&keys).map_err(|e| fail(n, e.to_string()))?;
             if enter {
                 s.send("\r").map_err(|e| fail(n, e.to_string()))?;

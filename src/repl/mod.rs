@@ -137,7 +137,7 @@ impl Repl {
     /// scope.
     pub fn eval_text(&self, text: &str) -> EvalResult<Value> {
         let outer = self.scope.borrow().outer();
-        let program = self.ev.compile(Origin::Repl, text, &self.base_dir, outer)?;
+        let program = self.ev.compile(Origin::Repl, text.as_bytes(), &self.base_dir, outer)?;
         let env = self.scope.borrow().env(&self.ev);
         self.ev.eval(program.ir, &env)
     }
@@ -146,7 +146,7 @@ impl Repl {
     /// but not evaluated.
     fn bind(&self, name: Symbol, text: &str) -> EvalResult<()> {
         let outer = self.scope.borrow().outer();
-        let program = self.ev.compile_named(Origin::Repl, text, &self.base_dir, outer, Some(name))?;
+        let program = self.ev.compile_named(Origin::Repl, text.as_bytes(), &self.base_dir, outer, Some(name))?;
         let env = self.scope.borrow().env(&self.ev);
         self.scope.borrow_mut().add(name, ThunkCell::code(program.ir, env));
         self.log(Loaded::Bind(name, text.to_string()));

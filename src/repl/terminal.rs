@@ -22,8 +22,8 @@ use super::complete::ReplHelper;
 use super::{Outcome, Repl};
 
 pub const PROMPT: &str = "tern> ";
-/// Shown for the lines after the first of an incomplete input when the terminal cannot
-/// edit several lines at once (rustyline's own multi-line editing shows none).
+/// Shown for the lines after the first of an incomplete input that rustyline did not edit as
+/// one (input that is not a terminal, or pasted text ending inside an expression).
 const CONTINUATION: &str = "      ";
 
 /// The flag SIGINT sets; the handler is installed on first use.
@@ -143,23 +143,27 @@ pub fn run(repl: Rc<Repl>) -> i32 {
     loop {
         let prompt = if pending.is_empty() { PROMPT } else { CONTINUATION };
         match editor.readline(prompt) {
-            Ok(line) => {
-                if !pending.is_empty() {
-                    pending.push('\n');
-                }
-                pending.push_str(&line);
-                if super::validate::is_incomplete(&pending) {
-                    continue;
-                }
-                let input = std::mem::take(&mut pending);
-                if !input.trim().is_empty() {
-                    let _ = editor.add_history_entry(input.as_str());
+            Ok(text) => {
+                if !text.trim().is_empty() {
+                    let _ = editor.add_history_entry(text.as_str());
                     if let Some(path) = &history {
                         let _ = editor.append_history(path);
                     }
                 }
-                if repl.process_line(&input) == Outcome::Quit {
-                    return 0;
+                // Pasted text can hold several inputs: run them line by line, as they would
+                // have run if typed, each input going on while it is incomplete.
+                for line in text.split('\n') {
+                    if !pending.is_empty() {
+                        pending.push('\n');
+                    }
+                    pending.push_str(line);
+                    if super::validate::is_incomplete(&pending) {
+                        continue;
+                    }
+                    let input = std::mem::take(&mut pending);
+                    if repl.process_line(&input) == Outcome::Quit {
+                        return 0;
+                    }
                 }
             }
             Err(ReadlineError::Interrupted) => pending.clear(),

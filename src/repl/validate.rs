@@ -9,7 +9,7 @@ use super::commands::{binding, split_command, Command};
 
 /// Whether the text holds nothing but whitespace and comments.
 pub fn is_blank(input: &str) -> bool {
-    crate::syntax::lexer::Lexer::new(input).next().is_none()
+    crate::syntax::lexer::Lexer::new(input.as_bytes()).next().is_none()
 }
 
 /// Whether the parser wants more text after `input`.
@@ -18,7 +18,7 @@ pub fn is_incomplete_expr(input: &str) -> bool {
         return false;
     }
     // Never registered: the spans of a throwaway parse are not shown.
-    match crate::syntax::parse(FileId(u32::MAX), input) {
+    match crate::syntax::parse(FileId(u32::MAX), input.as_bytes()) {
         Ok(_) => false,
         Err(e) => {
             // The lexer reports an unterminated `/* …` as an unexpected `/`.

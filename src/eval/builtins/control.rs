@@ -69,10 +69,10 @@ fn trace(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
 /// (`trace: [ «thunk» ]`), as current CppNix does.
 fn print_trace(ev: &Evaluator, v: &Value) -> EvalResult<()> {
     match v {
-        Value::String(s) => eprintln!("trace: {}", s.to_str_lossy()),
+        Value::String(s) => eprintln!("trace: {}", crate::diag::render::for_stderr(&s.to_str_lossy())),
         other => {
             let text = ev.print_pretty(other, &PrintOptions::trace())?;
-            eprintln!("trace: {}", String::from_utf8_lossy(&text));
+            eprintln!("trace: {}", crate::diag::render::for_stderr(&String::from_utf8_lossy(&text)));
         }
     }
     Ok(())
@@ -94,6 +94,7 @@ fn warn(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
             EvalError::new(ErrorKind::Eval, msg, Some(span)).with_note("aborting because --abort-on-warn is set")
         );
     }
+    let msg = crate::diag::render::for_stderr(&msg).into_owned();
     eprintln!("evaluation warning: {}", msg.replace('\n', &format!("\n{}", " ".repeat("evaluation warning: ".len()))));
     ev.force(&args[1])
 }
