@@ -4,6 +4,7 @@
 
 pub mod args;
 pub mod eval;
+pub mod explain;
 pub mod instantiate;
 pub mod path_info;
 pub mod repl;
@@ -27,6 +28,7 @@ Usage: tern <command> [options]
 Commands:
   eval             evaluate a file or expression and print the value (like nix-instantiate --eval)
   instantiate      write the derivations a file or expression denotes and print their .drv paths
+  explain-deps     show where each dependency of a package comes from (package set, platforms)
   show-derivation  print .drv files (paths, or a file/expression's derivations) as JSON [-r]
   path-info        show store paths: path, NAR hash, NAR size [--json] [-r] [--all]
   store ls         list every valid path in the store (like path-info --all)
@@ -54,6 +56,7 @@ pub fn run(argv: Vec<String>) -> i32 {
         "eval" => eval::run(rest),
         "repl" => repl::run(rest),
         "instantiate" => instantiate::run(rest),
+        "explain-deps" => explain::run(rest),
         "show-derivation" => show_derivation::run(rest),
         "path-info" => path_info::run(rest),
         "store" => path_info::run_store(rest),

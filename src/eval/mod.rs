@@ -67,6 +67,9 @@ pub struct Settings {
     /// The physical root of the store (`--store DIR`); `None` means `TERN_STORE`, else the
     /// per-user default (see `store::resolve_root`).
     pub store_root: Option<std::path::PathBuf>,
+    /// Compute store paths without writing `.drv` files, texts and source imports (what
+    /// `nix-instantiate --eval` does); fetched inputs are still added.
+    pub read_only_store: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -92,6 +95,7 @@ impl Default for Settings {
             trace_verbose: false,
             abort_on_warn: false,
             store_root: None,
+            read_only_store: false,
         }
     }
 }
