@@ -12,6 +12,7 @@ pub mod context;
 pub mod control;
 pub mod derivation;
 pub mod fetch;
+pub mod flake;
 pub mod hash;
 pub mod json;
 pub mod lists;
@@ -90,6 +91,7 @@ fn families() -> Vec<&'static [PrimOp]> {
         context::PRIMOPS,
         control::PRIMOPS,
         fetch::PRIMOPS,
+        flake::PRIMOPS,
         derivation::PRIMOPS,
         hash::PRIMOPS,
         json::PRIMOPS,
