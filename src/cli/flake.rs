@@ -208,6 +208,9 @@ fn metadata(ev: &Evaluator, a: &CommonArgs) -> EvalResult<()> {
         let (y, mo, d, h, mi, s) = crate::eval::builtins::fetch::civil_from_unix(t);
         println!("Last modified: {y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}");
     }
+    for line in flake::duplicate_report(&lf.lock) {
+        eprintln!("warning: {line}");
+    }
     let tree = inputs_tree(&lf.lock);
     if !tree.is_empty() {
         println!("Inputs:");

@@ -24,6 +24,7 @@ use std::rc::Rc;
 
 use crate::eval::attrs::AttrsBuilder;
 use crate::eval::builtins::fetch;
+use crate::eval::builtins::store_bridge::SourceCopy;
 use crate::eval::error::{EvalError, EvalResult};
 use crate::eval::ir::ParamIr;
 use crate::eval::string::{Context, NixString};
@@ -266,7 +267,7 @@ pub fn is_nixpkgs(r: &FlakeRef) -> bool {
     }
 }
 
-fn stdlib_source(what: &str, original: &FlakeRef) -> EvalResult<Source> {
+fn stdlib_source(ev: &Evaluator, what: &str, original: &FlakeRef) -> EvalResult<Source> {
     let root =
         crate::stdlib::root().ok_or_else(|| err("tern's stdlib is unavailable, so nixpkgs cannot be provided"))?;
     let dir = root.to_string_lossy().into_owned();
@@ -277,6 +278,8 @@ fn stdlib_source(what: &str, original: &FlakeRef) -> EvalResult<Source> {
             eprintln!("note: input '{what}' ('{original}') is provided by tern's stdlib ({dir})");
         }
     }
+    let copy = SourceCopy { name: "source".into(), git_tracked_only: false };
+    crate::eval::builtins::store_bridge::register_source_copy(ev, &dir, copy);
     let mut input = Input { attrs: flakeref::Attrs::new() };
     input.attrs.insert("type".into(), Attr::Str("tern-stdlib".into()));
     Ok(Source {
@@ -329,8 +332,11 @@ fn date_value(t: i64) -> Value {
     Value::string(fetch::date_string(t))
 }
 
-/// A directory used where it is, with lazily computed `narHash`/`lastModified`.
-fn path_in_place(dir: &str, locked: FlakeRef) -> Source {
+/// A directory used where it is, with lazily computed `narHash`/`lastModified`. When a
+/// derivation refers to it, it is copied as `source` (git work trees: tracked files only).
+fn path_in_place(ev: &Evaluator, dir: &str, locked: FlakeRef, git: bool) -> Source {
+    let copy = SourceCopy { name: "source".into(), git_tracked_only: git };
+    crate::eval::builtins::store_bridge::register_source_copy(ev, dir, copy);
     let d1 = dir.to_string();
     let d2 = dir.to_string();
     let d3 = dir.to_string();
@@ -384,7 +390,7 @@ pub enum Want {
 pub fn fetch(ev: &Evaluator, r: &FlakeRef, what: &str, want: Want) -> EvalResult<Source> {
     let input = &r.input;
     if is_nixpkgs(r) || input.kind() == "tern-stdlib" {
-        return stdlib_source(what, r);
+        return stdlib_source(ev, what, r);
     }
     let with_subdir = |mut i: Input| {
         i.attrs.remove("__final");
@@ -417,7 +423,7 @@ pub fn fetch(ev: &Evaluator, r: &FlakeRef, what: &str, want: Want) -> EvalResult
                 locked.attrs.insert("lastModified".into(), Attr::Int(last_modified_of(Path::new(&dir)).max(0) as u64));
                 locked.attrs.insert("narHash".into(), Attr::Str(nar_hash_of(&dir)?));
             }
-            let mut s = path_in_place(&dir, with_subdir(locked.clone()));
+            let mut s = path_in_place(ev, &dir, with_subdir(locked.clone()), false);
             if let Some(h) = locked.get_str("narHash") {
                 s.info.retain(|(k, _)| *k != "narHash");
                 s.info.push(("narHash", Value::string(h)));
@@ -441,14 +447,21 @@ pub fn fetch(ev: &Evaluator, r: &FlakeRef, what: &str, want: Want) -> EvalResult
                     (Some(h), true) => (None, Some(format!("{h}-dirty"))),
                     (None, _) => (None, None),
                 };
-                let mut s = path_in_place(&repo, with_subdir(locked));
+                let mut s = path_in_place(ev, &repo, with_subdir(locked), true);
                 s.info.retain(|(k, _)| *k == "narHash");
                 s.info.extend(git_info(&rev, &dirty_rev, wt.rev_count, wt.last_modified));
                 return Ok(s);
             }
+            let rev_in = rev;
             let g = fetch::fetch_git_tree(ev, &repo, rev, git_ref, input.get_str("narHash"))?;
             let mut locked = input.clone();
             if let Some(rev) = &g.rev {
+                // As CppNix: a clean fetch without `ref` records the branch it came from.
+                if git_ref.is_none() && rev_in.is_none() {
+                    if let Some(branch) = fetch::git_head_branch(Path::new(&repo)) {
+                        locked.attrs.insert("ref".into(), Attr::Str(branch));
+                    }
+                }
                 locked.attrs.insert("rev".into(), Attr::Str(rev.clone()));
                 locked.attrs.insert("revCount".into(), Attr::Int(g.rev_count.max(0) as u64));
                 locked.attrs.insert("lastModified".into(), Attr::Int(g.last_modified.max(0) as u64));
@@ -628,8 +641,12 @@ impl<'a> Locker<'a> {
             p.push(id.clone());
             add_overrides(self, input, &p, source_dir, prefix);
         }
-        for (path, _) in self.overrides.iter() {
-            if path.len() == prefix.len() + 1 && path.starts_with(prefix) && !inputs.contains_key(&path[prefix.len()]) {
+        for path in self.overrides.keys() {
+            if path.len() == prefix.len() + 1
+                && path.starts_with(prefix)
+                && !inputs.contains_key(&path[prefix.len()])
+                && !self.cli_overrides.contains(path)
+            {
                 eprintln!(
                     "warning: input '{}' has an override for a non-existent input '{}'",
                     print_input_path(prefix),

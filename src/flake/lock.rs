@@ -353,9 +353,12 @@ impl LockFile {
                         _ => false,
                     };
                     if ox != oy || parents_differ {
+                        let locked = match x {
+                            Edge::Node(_) => format!(", locked as {}", old.describe_edge(x)),
+                            Edge::Follows(_) => String::new(),
+                        };
                         out.push_str(&format!(
-                            "• Changed input '{name}':\n    flake.nix:  {oy}\n    flake.lock: {ox}, locked as {}\n",
-                            old.describe_edge(x)
+                            "• Changed input '{name}':\n    flake.nix:  {oy}\n    flake.lock: {ox}{locked}\n"
                         ));
                     }
                 }

@@ -130,10 +130,12 @@ pub fn lock_flake(
             ),
             None => {}
         },
-        Action::Lock | Action::Update(_) => write_lock(&lf, old.as_ref())?,
-    }
-    for line in duplicate_report(&lf.lock) {
-        eprintln!("warning: {line}");
+        Action::Lock | Action::Update(_) => {
+            write_lock(&lf, old.as_ref())?;
+            for line in duplicate_report(&lf.lock) {
+                eprintln!("warning: {line}");
+            }
+        }
     }
     Ok(lf)
 }

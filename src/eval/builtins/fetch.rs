@@ -493,6 +493,11 @@ pub(crate) fn git_work_tree_info(repo: &Path) -> EvalResult<WorkTreeInfo> {
     Ok(WorkTreeInfo { rev, dirty, rev_count, last_modified })
 }
 
+/// The branch `HEAD` is on (`master`), if any.
+pub(crate) fn git_head_branch(repo: &Path) -> Option<String> {
+    git(repo, &["symbolic-ref", "-q", "--short", "HEAD"]).ok().filter(|b| !b.is_empty())
+}
+
 /// The files git tracks in a work tree, relative to `repo` (for copying a git flake's
 /// source without untracked files).
 pub(crate) fn git_tracked_files(repo: &Path) -> EvalResult<Vec<String>> {

@@ -82,6 +82,8 @@ pub struct Caches {
     pub drv_hashes: RefCell<crate::store::HashModuloMemo>,
     /// Output names of derivations read back from the store, by drv path.
     pub drv_outputs: RefCell<HashMap<String, std::rc::Rc<[String]>>>,
+    /// Source trees that copy to the store in their own way (flakes used in place), by path.
+    pub source_copies: RefCell<HashMap<String, store_bridge::SourceCopy>>,
 }
 
 fn families() -> Vec<&'static [PrimOp]> {
