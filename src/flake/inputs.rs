@@ -683,7 +683,7 @@ impl<'a> Locker<'a> {
         if over.is_some() {
             self.overrides_used.insert(path.clone());
         }
-        if has_cli_override || path.iter().enumerate().any(|(i, _)| self.cli_overrides.contains(&path[..i].to_vec())) {
+        if has_cli_override || (1..path.len()).any(|i| self.cli_overrides.contains(&path[..i])) {
             self.overridden.insert(path.clone());
         }
         let (mut input, eff_source_dir, over_parent) = match &over {

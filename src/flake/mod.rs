@@ -271,7 +271,7 @@ pub fn call_flake(ev: &Evaluator, lf: &LockedFlake) -> EvalResult<Value> {
     vals.insert(ROOT, (root_out, lf.source.source_info()));
     let mut b = AttrsBuilder::with_capacity(lock.nodes.len());
     for idx in 0..lock.nodes.len() {
-        let (out_path, source_info) = node_values(ev, lf, &lock, &names, idx, &mut vals)?;
+        let (out_path, source_info) = node_values(lf, &lock, &names, idx, &mut vals)?;
         let node = &lock.nodes[idx];
         let mut inputs_b = AttrsBuilder::with_capacity(node.inputs.len());
         for (name, edge) in &node.inputs {
@@ -301,7 +301,6 @@ fn dummy_span() -> crate::diag::source_map::Span {
 }
 
 fn node_values(
-    ev: &Evaluator,
     lf: &LockedFlake,
     lock: &Rc<LockFile>,
     names: &HashMap<usize, String>,
@@ -324,7 +323,7 @@ fn node_values(
                 err(format!("input '{what}' is relative to a non-existent input '{}'", print_input_path(&parent)))
             })?
         };
-        let (pout, psi) = node_values(ev, lf, lock, names, pidx, vals)?;
+        let (pout, psi) = node_values(lf, lock, names, pidx, vals)?;
         let rel = rel.to_string();
         let out = ThunkCell::native(move |ev| {
             let base = inputs::join_value(ev, &pout, &rel)?;
