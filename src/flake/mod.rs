@@ -239,7 +239,10 @@ let
       let
         flake = import (node.outPath + "/flake.nix");
         inputs = builtins.mapAttrs (name: target: results.${target}) node.inputs;
-        outputs = flake.outputs (inputs // { self = result; });
+        returned = flake.outputs (inputs // { self = result; });
+        outputs =
+          if builtins.isAttrs returned then returned
+          else throw "the 'outputs' function of the flake '${node.name}' returned ${builtins.typeOf returned}, not an attribute set";
         result = outputs // node.sourceInfo // {
           inherit (node) outPath sourceInfo;
           inherit inputs outputs;
@@ -284,14 +287,25 @@ pub fn call_flake(ev: &Evaluator, lf: &LockedFlake) -> EvalResult<Value> {
             inputs_b.insert_str(name, Value::string(node_key(target)));
         }
         let is_flake = node.locked.as_ref().map(|l| l.is_flake).unwrap_or(true);
-        let mut nb = AttrsBuilder::with_capacity(4);
+        let mut nb = AttrsBuilder::with_capacity(5);
+        let name = match (&node.locked, names.get(&idx)) {
+            (Some(l), Some(n)) => format!("{} (input '{n}')", l.original),
+            _ => lf.flake_ref.to_string(),
+        };
+        nb.insert_str("name", Value::string(name));
         nb.insert_str("flake", Value::Bool(is_flake));
         nb.insert_str("outPath", out_path);
         nb.insert_str("sourceInfo", source_info);
         nb.insert_str("inputs", Value::attrs(inputs_b.finish()));
         b.insert_str(&node_key(idx), Value::attrs(nb.finish()));
     }
-    let helper = ev.eval_string(CALL_FLAKE, "/")?;
+    let program = ev.compile(
+        crate::diag::source_map::Origin::Embedded("«tern-internal»/call-flake.nix".into()),
+        CALL_FLAKE.as_bytes(),
+        "/",
+        Vec::new(),
+    )?;
+    let helper = ev.eval(program.ir, &ev.root_env.clone())?;
     let f = ev.call(&helper, Value::attrs(b.finish()), dummy_span())?;
     ev.call(&f, Value::string(node_key(ROOT)), dummy_span())
 }
