@@ -447,3 +447,104 @@ pub fn describe(r: &FlakeRef) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A lock file as CppNix writes it: follows, a relative input, a non-flake input and
+    /// two nodes of the same name (`nixpkgs_2`).
+    const CPPNIX: &str = r#"{
+  "nodes": {
+    "dep": {
+      "inputs": {
+        "nixpkgs": "nixpkgs",
+        "util": [
+          "util"
+        ]
+      },
+      "locked": {
+        "lastModified": 1700000000,
+        "narHash": "sha256-MyEwKR7frLkJXyCTAYmhACAemt2h4EszAo04ltEu78o=",
+        "owner": "example",
+        "repo": "dep",
+        "rev": "0123456789abcdef0123456789abcdef01234567",
+        "type": "github"
+      },
+      "original": {
+        "owner": "example",
+        "repo": "dep",
+        "type": "github"
+      }
+    },
+    "nixpkgs": {
+      "locked": {
+        "type": "tern-stdlib"
+      },
+      "original": {
+        "id": "nixpkgs",
+        "type": "indirect"
+      }
+    },
+    "nixpkgs_2": {
+      "locked": {
+        "type": "tern-stdlib"
+      },
+      "original": {
+        "owner": "NixOS",
+        "ref": "nixos-23.11",
+        "repo": "nixpkgs",
+        "type": "github"
+      }
+    },
+    "root": {
+      "inputs": {
+        "dep": "dep",
+        "nixpkgs": "nixpkgs_2",
+        "util": "util"
+      }
+    },
+    "util": {
+      "flake": false,
+      "locked": {
+        "path": "./util",
+        "type": "path"
+      },
+      "original": {
+        "path": "./util",
+        "type": "path"
+      },
+      "parent": []
+    }
+  },
+  "root": "root",
+  "version": 7
+}
+"#;
+
+    #[test]
+    fn round_trips_byte_for_byte() {
+        let lock = LockFile::parse(CPPNIX, "flake.lock").expect("parses");
+        assert_eq!(lock.to_text(), CPPNIX);
+        assert_eq!(
+            lock.find_input(&["dep".into(), "util".into()]).expect("no cycle"),
+            lock.find_input(&["util".into()]).expect("no cycle")
+        );
+        lock.check().expect("follows resolve");
+        assert!(lock.unlocked_input().is_none());
+    }
+
+    #[test]
+    fn diffs() {
+        let old = LockFile::parse(CPPNIX, "flake.lock").expect("parses");
+        let mut new = old.clone();
+        new.nodes[ROOT].inputs.remove("util");
+        let d = LockFile::diff(&old, &new);
+        assert_eq!(d, "• Removed input 'util'\n");
+        assert_eq!(LockFile::diff(&new, &old), "• Added input 'util':\n    'path:./util'\n");
+        let cycle = LockFile::parse(&CPPNIX.replace("\"util\": \"util\"", "\"util\": [\"dep\", \"util\"]"), "x")
+            .expect("parses");
+        assert!(cycle.find_input(&["util".into()]).unwrap_err().contains("follow cycle detected"));
+        assert!(LockFile::parse("{\"version\": 4}", "x").unwrap_err().contains("unsupported version 4"));
+    }
+}
