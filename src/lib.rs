@@ -4,6 +4,7 @@ pub mod allocator;
 pub mod cli;
 pub mod diag;
 pub mod eval;
+pub mod flake;
 pub mod numfmt;
 pub mod repl;
 pub mod stdlib;

@@ -31,6 +31,8 @@ pub struct CommonArgs {
     pub flags: Vec<String>,
     /// Option values the command interprets (`-o NAME`, `-j N`, `--target T`).
     pub values: Vec<(String, String)>,
+    /// `--override-input INPUT REF`: flake inputs replaced for this command.
+    pub override_inputs: Vec<(String, String)>,
 }
 
 impl CommonArgs {
@@ -71,6 +73,11 @@ pub fn parse(args: &[String], spec: &Spec) -> Result<CommonArgs, String> {
             "--arg" => {
                 need(i, 2, a)?;
                 out.auto_args.push((args[i + 1].clone(), AutoArg::Expr(args[i + 2].clone())));
+                i += 2;
+            }
+            "--override-input" => {
+                need(i, 2, a)?;
+                out.override_inputs.push((args[i + 1].clone(), args[i + 2].clone()));
                 i += 2;
             }
             "--argstr" => {

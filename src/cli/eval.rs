@@ -1,16 +1,18 @@
-//! `tern eval`: evaluate and print, compatible with `nix-instantiate --eval`.
+//! `tern eval`: evaluate and print, compatible with `nix-instantiate --eval`; also takes
+//! flake installables (`.#attr`) and `--apply FN` like `nix eval`.
 
 use std::io::Write;
 
 use super::args::{parse, Spec};
-use super::{auto_args, load_roots, report, select_attr_path, usage_error};
+use super::installable::{apply, resolve_installables};
+use super::{report, usage_error};
 use crate::eval::error::EvalResult;
 use crate::eval::print::print_value;
 use crate::eval::string::Context;
 use crate::eval::value::Value;
 use crate::eval::Evaluator;
 
-const SPEC: Spec = Spec { flags: &["--strict", "--json", "--xml", "--raw", "--parse"], valued: &[] };
+const SPEC: Spec = Spec { flags: &["--strict", "--json", "--xml", "--raw", "--parse"], valued: &["--apply"] };
 
 pub fn run(argv: &[String]) -> i32 {
     let a = match parse(argv, &SPEC) {
@@ -38,16 +40,15 @@ pub fn run(argv: &[String]) -> i32 {
 }
 
 fn eval_and_print(ev: &Evaluator, a: &super::args::CommonArgs) -> EvalResult<()> {
-    let roots = load_roots(ev, a)?;
-    let auto = auto_args(ev, a)?;
-    let paths: Vec<String> = if a.attr_paths.is_empty() { vec![String::new()] } else { a.attr_paths.clone() };
+    let values = resolve_installables(ev, a)?;
     let stdout = std::io::stdout();
-    for root in roots {
-        for path in &paths {
-            let v = select_attr_path(ev, root.clone(), path, &auto)?;
-            let mut out = stdout.lock();
-            print_one(ev, a, &v, &mut out)?;
-        }
+    for v in values {
+        let v = match a.value("--apply") {
+            Some(f) => apply(ev, f, v)?,
+            None => v,
+        };
+        let mut out = stdout.lock();
+        print_one(ev, a, &v, &mut out)?;
     }
     Ok(())
 }

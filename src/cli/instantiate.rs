@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use std::rc::Rc;
 
 use super::args::{parse, CommonArgs, Spec};
-use super::{auto_args, auto_call, load_roots, report, select_attr_path, usage_error};
+use super::{auto_args, auto_call, report, usage_error};
 use crate::eval::attrs::Attrs;
 use crate::eval::error::{EvalError, EvalResult};
 use crate::eval::value::Value;
@@ -64,15 +64,11 @@ pub fn run(argv: &[String]) -> i32 {
 /// Evaluates the file/expression arguments (with `-A` paths and auto-arguments) and
 /// collects the derivations in them.
 pub fn instantiate(ev: &Evaluator, a: &CommonArgs) -> EvalResult<Vec<FoundDrv>> {
-    let roots = load_roots(ev, a)?;
+    let values = super::installable::resolve_installables(ev, a)?;
     let auto = auto_args(ev, a)?;
-    let paths: Vec<String> = if a.attr_paths.is_empty() { vec![String::new()] } else { a.attr_paths.clone() };
     let mut c = Collector { ev, auto: &auto, found: Vec::new(), done: HashSet::new(), kept: Vec::new() };
-    for root in roots {
-        for path in &paths {
-            let v = select_attr_path(ev, root.clone(), path, &auto)?;
-            c.derivations(&v)?;
-        }
+    for v in values {
+        c.derivations(&v)?;
     }
     Ok(c.found)
 }

@@ -5,6 +5,8 @@
 pub mod args;
 pub mod eval;
 pub mod explain;
+pub mod flake;
+pub mod installable;
 pub mod instantiate;
 pub mod path_info;
 pub mod repl;
@@ -33,10 +35,14 @@ Commands:
   path-info        show store paths: path, NAR hash, NAR size [--json] [-r] [--all]
   store ls         list every valid path in the store (like path-info --all)
   repl             start an interactive session (like nix repl); FILE or -E EXPR are loaded into scope
+  flake            flake-like files: lock, update, show, metadata (see 'tern flake help')
   help             show this help
 
 Common options:
   [FILE | -E EXPR]         the file (default ./default.nix, '-' for stdin) or expression
+  REF#ATTRPATH             a flake installable (.#hello, path:/x#packages.x86_64-linux.default, nixpkgs#hello)
+  --override-input IN REF  use REF for the flake input IN (e.g. path:/local/checkout)
+  --apply FN               (eval) apply the function FN to each value before printing
   -A, --attr PATH          select an attribute path (repeatable)
   --arg NAME EXPR          pass an argument to a top-level function
   --argstr NAME STRING     pass a string argument to a top-level function
@@ -59,6 +65,7 @@ pub fn run(argv: Vec<String>) -> i32 {
         "explain-deps" => explain::run(rest),
         "show-derivation" => show_derivation::run(rest),
         "path-info" => path_info::run(rest),
+        "flake" => flake::run(rest),
         "store" => path_info::run_store(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");

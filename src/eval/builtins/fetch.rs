@@ -287,7 +287,13 @@ fn git(repo: &Path, args: &[&str]) -> EvalResult<String> {
 }
 
 /// `YYYYMMDDHHMMSS` in UTC, as `lastModifiedDate` is written.
-fn date_string(secs: i64) -> String {
+pub(crate) fn date_string(secs: i64) -> String {
+    let (y, m, d, hh, mm, ss) = civil_from_unix(secs);
+    format!("{y:04}{m:02}{d:02}{hh:02}{mm:02}{ss:02}")
+}
+
+/// (year, month, day, hour, minute, second) in UTC of a Unix time.
+pub(crate) fn civil_from_unix(secs: i64) -> (i64, i64, i64, i64, i64, i64) {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     // Civil date from days since the epoch (Howard Hinnant's algorithm).
@@ -301,7 +307,7 @@ fn date_string(secs: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = if m <= 2 { y + 1 } else { y };
-    format!("{y:04}{m:02}{d:02}{:02}{:02}{:02}", rem / 3600, rem % 3600 / 60, rem % 60)
+    (y, m, d, rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
 struct GitResult {
@@ -405,6 +411,97 @@ fn fetch_git_repo(ev: &Evaluator, r: &Request) -> EvalResult<GitResult> {
     })();
     let _ = make_writable_and_remove(&scratch);
     result
+}
+
+/// A git revision copied into the store, for flake inputs.
+pub(crate) struct GitTree {
+    pub store_path: String,
+    pub nar_hash: String,
+    pub rev: Option<String>,
+    pub dirty_rev: Option<String>,
+    pub rev_count: i64,
+    pub last_modified: i64,
+}
+
+fn string_attrs(pairs: &[(&str, Option<&str>)]) -> Rc<Attrs> {
+    let mut b = AttrsBuilder::with_capacity(pairs.len());
+    for (k, v) in pairs {
+        if let Some(v) = v {
+            b.insert_str(k, Value::string(*v));
+        }
+    }
+    Rc::new(b.finish())
+}
+
+/// Copies a revision (`rev`, else the tip of `ref`, else `HEAD` with uncommitted changes)
+/// of a local git repository into the store, checking `nar_hash` if given.
+pub(crate) fn fetch_git_tree(
+    ev: &Evaluator,
+    url: &str,
+    rev: Option<&str>,
+    git_ref: Option<&str>,
+    nar_hash: Option<&str>,
+) -> EvalResult<GitTree> {
+    let attrs = string_attrs(&[("url", Some(url)), ("rev", rev), ("ref", git_ref)]);
+    let r = Request { url: url.to_string(), name: None, hash: nar_hash.map(String::from), attrs: Some(attrs) };
+    let g = fetch_git_repo(ev, &r)?;
+    Ok(GitTree {
+        store_path: g.path.to_absolute(),
+        nar_hash: g.nar_hash.to_sri(),
+        rev: g.rev,
+        dirty_rev: g.dirty_rev,
+        rev_count: g.rev_count,
+        last_modified: g.last_modified,
+    })
+}
+
+/// Unpacks a local tarball (`file://` URL or path) into the store; returns the store path
+/// and its NAR hash (SRI).
+pub(crate) fn fetch_tarball_tree(ev: &Evaluator, url: &str, nar_hash: Option<&str>) -> EvalResult<(String, String)> {
+    let r = Request { url: url.to_string(), name: None, hash: nar_hash.map(String::from), attrs: None };
+    let (path, nar) = fetch_tarball_path(ev, &r)?;
+    Ok((path.to_absolute(), nar.to_sri()))
+}
+
+/// Copies a local file (`file://` URL or path) into the store as a NAR-hashed object.
+pub(crate) fn fetch_file_tree(ev: &Evaluator, url: &str, nar_hash: Option<&str>) -> EvalResult<(String, String)> {
+    let src = local_source(url)?;
+    let name = url_base_name(url);
+    let (path, nar) = add_tree(ev, &src, &name, expected_hash(&nar_hash.map(String::from), HashAlgo::Sha256)?, url)?;
+    Ok((path.to_absolute(), nar.to_sri()))
+}
+
+/// What `git` says about a work tree: the `HEAD` commit, whether tracked files have
+/// uncommitted changes, the commit count and the commit time.
+pub(crate) struct WorkTreeInfo {
+    pub rev: Option<String>,
+    pub dirty: bool,
+    pub rev_count: i64,
+    pub last_modified: i64,
+}
+
+pub(crate) fn git_work_tree_info(repo: &Path) -> EvalResult<WorkTreeInfo> {
+    let rev = git(repo, &["rev-parse", "--verify", "-q", "HEAD"]).ok().filter(|r| !r.is_empty());
+    let dirty = !git(repo, &["status", "--porcelain", "--untracked-files=no"])?.is_empty();
+    let (rev_count, last_modified) = match &rev {
+        Some(r) => (
+            git(repo, &["rev-list", "--count", r])?.parse().unwrap_or(0),
+            git(repo, &["log", "-1", "--format=%ct", r])?.parse().unwrap_or(0),
+        ),
+        None => (0, 0),
+    };
+    Ok(WorkTreeInfo { rev, dirty, rev_count, last_modified })
+}
+
+/// The branch `HEAD` is on (`master`), if any.
+pub(crate) fn git_head_branch(repo: &Path) -> Option<String> {
+    git(repo, &["symbolic-ref", "-q", "--short", "HEAD"]).ok().filter(|b| !b.is_empty())
+}
+
+/// The files git tracks in a work tree, relative to `repo` (for copying a git flake's
+/// source without untracked files).
+pub(crate) fn git_tracked_files(repo: &Path) -> EvalResult<Vec<String>> {
+    Ok(git(repo, &["ls-files", "-z"])?.split('\0').filter(|f| !f.is_empty()).map(String::from).collect())
 }
 
 fn git_result_value(g: &GitResult) -> Value {

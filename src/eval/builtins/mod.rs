@@ -12,6 +12,7 @@ pub mod context;
 pub mod control;
 pub mod derivation;
 pub mod fetch;
+pub mod flake;
 pub mod hash;
 pub mod json;
 pub mod lists;
@@ -84,6 +85,8 @@ pub struct Caches {
     /// `readDir` results by path: sources are taken not to change during one evaluation
     /// (as for `import`), and package sets list the same directories in every stage.
     pub read_dirs: RefCell<HashMap<String, super::value::Value>>,
+    /// Source trees that copy to the store in their own way (flakes used in place), by path.
+    pub source_copies: RefCell<HashMap<String, store_bridge::SourceCopy>>,
 }
 
 fn families() -> Vec<&'static [PrimOp]> {
@@ -93,6 +96,7 @@ fn families() -> Vec<&'static [PrimOp]> {
         context::PRIMOPS,
         control::PRIMOPS,
         fetch::PRIMOPS,
+        flake::PRIMOPS,
         derivation::PRIMOPS,
         hash::PRIMOPS,
         json::PRIMOPS,

@@ -15,7 +15,8 @@
 //!
 //! Knows nothing about derivations; `derivation.rs` builds on these helpers.
 
-use std::path::PathBuf;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use crate::store::path::{is_in_store, split_store_path};
@@ -76,13 +77,28 @@ pub fn missing_path(path: &str) -> EvalError {
     EvalError::new(ErrorKind::Io, format!("path '{path}' does not exist"), None)
 }
 
+/// How a source tree used in place (a flake's directory) is copied when a derivation
+/// refers to it: under the name CppNix gives fetched trees (`source`), and for a git work
+/// tree only the files git tracks, so the store path is the one CppNix computes.
+#[derive(Clone, Debug)]
+pub struct SourceCopy {
+    pub name: String,
+    pub git_tracked_only: bool,
+}
+
+/// Registers the way `path` is copied (see [`SourceCopy`]).
+pub fn register_source_copy(ev: &Evaluator, path: &str, copy: SourceCopy) {
+    ev.caches.source_copies.borrow_mut().entry(path.to_string()).or_insert(copy);
+}
+
 /// Copies a source path into the store (once per path per evaluation); returns the store
 /// path and its plain context element.
 pub fn copy_path_to_store(ev: &Evaluator, path: &str) -> EvalResult<(String, ContextElem)> {
     if let Some(sp) = ev.caches.store_paths.borrow().get(path) {
         return Ok((sp.to_string(), ContextElem::Plain(sp.clone())));
     }
-    let name = path_base_name(path);
+    let special = ev.caches.source_copies.borrow().get(path).cloned();
+    let name = special.as_ref().map(|c| c.name.as_str()).unwrap_or_else(|| path_base_name(path));
     if name.ends_with(".drv") {
         return Err(EvalError::msg("file names are not allowed to end in '.drv'"));
     }
@@ -91,9 +107,32 @@ pub fn copy_path_to_store(ev: &Evaluator, path: &str) -> EvalResult<(String, Con
         return Err(missing_path(path));
     }
     let store = ev.store()?;
-    let sp = store
-        .add_path(&src, name, FileIngestionMethod::Recursive)
-        .map_err(|e| EvalError::from(e).with_frame(None, format!("while copying '{path}' to the store")))?;
+    let added = match &special {
+        Some(c) if c.git_tracked_only => {
+            // Keep tracked files and the directories leading to them.
+            let mut keep: HashSet<PathBuf> = HashSet::new();
+            for f in super::fetch::git_tracked_files(&src)? {
+                let mut p = PathBuf::from(f);
+                loop {
+                    if !keep.insert(p.clone()) {
+                        break;
+                    }
+                    match p.parent() {
+                        Some(parent) if !parent.as_os_str().is_empty() => p = parent.to_path_buf(),
+                        _ => break,
+                    }
+                }
+            }
+            store.add_path_filtered(&src, name, FileIngestionMethod::Recursive, &mut |p: &Path, _| {
+                Ok::<bool, StoreError>(match p.strip_prefix(&src) {
+                    Ok(rel) => rel.as_os_str().is_empty() || keep.contains(rel),
+                    Err(_) => true,
+                })
+            })
+        }
+        _ => store.add_path(&src, name, FileIngestionMethod::Recursive),
+    };
+    let sp = added.map_err(|e| EvalError::from(e).with_frame(None, format!("while copying '{path}' to the store")))?;
     let sp: Rc<str> = Rc::from(sp.to_absolute());
     ev.caches.store_paths.borrow_mut().insert(path.to_string(), sp.clone());
     Ok((sp.to_string(), ContextElem::Plain(sp)))

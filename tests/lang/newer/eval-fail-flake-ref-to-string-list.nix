@@ -1,0 +1,1 @@
+builtins.flakeRefToString { type = "path"; path = [ "/x" ]; }

@@ -1,0 +1,1 @@
+builtins.flakeRefToString { owner = "NixOS"; repo = "nixpkgs"; }
