@@ -3,7 +3,9 @@
 //! reporting errors).
 
 pub mod args;
+pub mod build;
 pub mod eval;
+pub mod log;
 
 use std::io::Read;
 
@@ -22,6 +24,8 @@ Usage: tern <command> [options]
 
 Commands:
   eval          evaluate a file or expression and print the value (like nix-instantiate --eval)
+  build         realise derivations ('.drv' paths) into the store and print their outputs (like nix-build)
+  log           print the build log of a derivation or output path
   help          show this help
 
 Common options:
@@ -31,6 +35,20 @@ Common options:
   --argstr NAME STRING     pass a string argument to a top-level function
   -I [NAME=]PATH           add to the search path (before NIX_PATH and the stdlib)
   --show-trace             show every frame of an error's trace
+  --store DIR              the store's root directory (default $TERN_STORE, else ~/.local/share/tern)
+
+Build options (tern build):
+  -j, --max-jobs N         builds at once (default: number of cores); --cores N sets NIX_BUILD_CORES
+  -o, --out-link NAME      name of the result symlink (default 'result'); --no-link for none
+  -K, --keep-failed        keep the build directory of a failed build
+  -k, --keep-going         go on with other builds after one fails
+  -L, --print-build-logs   show builder output as it comes (always saved: see 'tern log')
+  --check                  rebuild valid outputs and report non-determinism
+  --dry-run                show what would be built
+  --list-systems           list the systems this machine can build for
+  --system SYSTEM          currentSystem for evaluation
+  --extra-platforms SYS    also build for SYS under emulation (qemu-user); also 'extra-platforms' in
+                           $XDG_CONFIG_HOME/tern/tern.conf
 ";
 
 /// Runs the command line; returns the process exit code.
@@ -42,6 +60,8 @@ pub fn run(argv: Vec<String>) -> i32 {
     let rest = &argv[2..];
     match command {
         "eval" => eval::run(rest),
+        "build" => build::run(rest),
+        "log" => log::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             0

@@ -516,7 +516,13 @@ impl Evaluator {
 
     /// `rec { __overrides = { … }; … }`: the attributes of `__overrides` replace the
     /// set's own (in the result and in its recursive scope) or are added to it.
-    fn apply_overrides(&self, a: &'static AttrsIr, frame: &Env, entries: &mut Vec<Attr>, index: usize) -> EvalResult<()> {
+    fn apply_overrides(
+        &self,
+        a: &'static AttrsIr,
+        frame: &Env,
+        entries: &mut Vec<Attr>,
+        index: usize,
+    ) -> EvalResult<()> {
         let overrides = self
             .force(&entries[index].value)
             .map_err(|e| e.with_frame(Some(a.span), "while evaluating the `__overrides` attribute"))?;

@@ -122,8 +122,10 @@ impl Evaluator {
                     if i > 0 {
                         out.push(b',');
                     }
-                    stacker::maybe_grow(128 * 1024, 8 * 1024 * 1024, || self.value_to_json_at(item, strict, ctx, out, depth + 1))
-                        .map_err(|e| e.with_frame(None, format!("while evaluating list element at index {i}")))?;
+                    stacker::maybe_grow(128 * 1024, 8 * 1024 * 1024, || {
+                        self.value_to_json_at(item, strict, ctx, out, depth + 1)
+                    })
+                    .map_err(|e| e.with_frame(None, format!("while evaluating list element at index {i}")))?;
                 }
                 out.push(b']');
             }

@@ -348,7 +348,8 @@ fn generic_closure(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Val
                 .with_frame(None, format!("in genericClosure element {}", ev.show_short(&e))));
         };
         let key = attrs.get(ev.syms.key).ok_or_else(|| {
-            EvalError::msg("attribute 'key' missing").with_frame(None, format!("in genericClosure element {}", ev.show_short(&e)))
+            EvalError::msg("attribute 'key' missing")
+                .with_frame(None, format!("in genericClosure element {}", ev.show_short(&e)))
         })?;
         let key = ev.force(key)?;
         let mut lo = 0;
@@ -356,9 +357,10 @@ fn generic_closure(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Val
         let mut found = false;
         while lo < hi {
             let mid = (lo + hi) / 2;
-            match ev.compare(&seen[mid], &key).map_err(|err| {
-                err.with_frame(None, format!("while comparing element {}", ev.show_short(&e)))
-            })? {
+            match ev
+                .compare(&seen[mid], &key)
+                .map_err(|err| err.with_frame(None, format!("while comparing element {}", ev.show_short(&e))))?
+            {
                 Ordering::Less => lo = mid + 1,
                 Ordering::Greater => hi = mid,
                 Ordering::Equal => {
