@@ -25,7 +25,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::drvattrs::DrvAttrs;
 use super::log::{log_path, tail, LogSink};
@@ -61,19 +61,28 @@ pub struct BuildFailure {
 }
 
 /// Builders running now, so they can be killed from the scheduler.
-#[derive(Default)]
 pub(crate) struct Running {
     pids: Mutex<HashMap<u32, ()>>,
     stopping: AtomicBool,
+    /// Builders have a PID namespace (and a waiter that kills it on SIGTERM).
+    gentle: bool,
+    since: Mutex<Option<Instant>>,
 }
 
+/// How long a waiter gets to answer SIGTERM before the process group is killed.
+const ESCALATE_AFTER: Duration = Duration::from_secs(2);
+
 impl Running {
+    pub(crate) fn new(gentle: bool) -> Running {
+        Running { pids: Mutex::default(), stopping: AtomicBool::new(false), gentle, since: Mutex::new(None) }
+    }
+
     /// Records a started builder; kills it at once if we are stopping.
     fn add(&self, pid: u32) {
         let mut pids = self.pids.lock().unwrap_or_else(|p| p.into_inner());
         pids.insert(pid, ());
         if self.stopping.load(Ordering::SeqCst) {
-            sandbox::kill_builder(pid);
+            sandbox::kill_builder(pid, self.gentle);
         }
     }
 
@@ -81,12 +90,17 @@ impl Running {
         self.pids.lock().unwrap_or_else(|p| p.into_inner()).remove(&pid);
     }
 
-    /// Kills every running builder (and any started later).
+    /// Kills every running builder (and any started later). Called again
+    /// while builders remain, it repeats the request, and escalates to
+    /// SIGKILL once they had [`ESCALATE_AFTER`] to go.
     pub(crate) fn stop_all(&self) {
         let pids = self.pids.lock().unwrap_or_else(|p| p.into_inner());
         self.stopping.store(true, Ordering::SeqCst);
+        let mut since = self.since.lock().unwrap_or_else(|p| p.into_inner());
+        let started = *since.get_or_insert_with(Instant::now);
+        let gently = self.gentle && started.elapsed() < ESCALATE_AFTER;
         for pid in pids.keys() {
-            sandbox::kill_builder(*pid);
+            sandbox::kill_builder(*pid, gently);
         }
     }
 

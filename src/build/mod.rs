@@ -150,24 +150,28 @@ pub enum BuildError {
 }
 
 impl BuildError {
-    /// The exit status, as CppNix computes it: 100 for failed builds, plus
-    /// 2 if a fixed output had the wrong hash, plus 4 if `--check` found
-    /// non-determinism; 1 for everything else.
+    /// The exit status, as CppNix computes it: bits over 0x60 — 0x04 a
+    /// build failed (100), 0x02 a fixed output had the wrong hash (102),
+    /// 0x08 `--check` found non-determinism (104); 1 for everything else.
     pub fn exit_code(&self) -> i32 {
         match self {
             BuildError::Failed { failures, .. } => {
-                let built = failures.iter().any(|f| f.kind != FailureKind::Setup);
-                if !built {
-                    return 1;
+                let has = |k: FailureKind| failures.iter().any(|f| f.kind == k);
+                let mut mask = 0;
+                if has(FailureKind::Failed) || has(FailureKind::HashMismatch) {
+                    mask |= 0x04;
                 }
-                let mut code = 100;
-                if failures.iter().any(|f| f.kind == FailureKind::HashMismatch) {
-                    code |= 2;
+                if has(FailureKind::HashMismatch) {
+                    mask |= 0x02;
                 }
-                if failures.iter().any(|f| f.kind == FailureKind::NotDeterministic) {
-                    code |= 4;
+                if has(FailureKind::NotDeterministic) {
+                    mask |= 0x08;
                 }
-                code
+                if mask == 0 {
+                    1
+                } else {
+                    mask | 0x60
+                }
             }
             _ => 1,
         }
@@ -234,12 +238,13 @@ pub fn realise_requests(
         runners.insert(i, runner);
     }
 
-    let to_build: Vec<String> = plan
+    let mut to_build: Vec<String> = plan
         .jobs()
         .into_iter()
         .filter(|&i| plan.nodes[i].state == plan::NodeState::Build)
         .map(|i| plan.nodes[i].drv_path.to_string())
         .collect();
+    to_build.sort();
     progress.plan(&to_build, if opts.dry_run { "built (dry run)" } else { "built" });
     if opts.dry_run {
         return Ok(Vec::new());

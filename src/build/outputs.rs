@@ -156,8 +156,55 @@ pub(crate) fn process_outputs(
             registration_time: 0,
         });
     }
+    check_output_cycles(drv_path, outputs, &infos).map_err(other)?;
     check_reference_rules(store, drv_path, attrs, outputs, &infos).map_err(other)?;
     Ok(infos)
+}
+
+/// Outputs may refer to themselves, and to each other only without a
+/// cycle (they must be registrable in some order). Same search order and
+/// message as CppNix's `topoSort` over output names.
+fn check_output_cycles(
+    drv_path: &StorePath,
+    outputs: &BTreeMap<String, StorePath>,
+    infos: &[PathInfo],
+) -> Result<(), String> {
+    let name_of: BTreeMap<&StorePath, &String> = outputs.iter().map(|(n, p)| (p, n)).collect();
+    let edges: BTreeMap<&String, BTreeSet<&String>> = infos
+        .iter()
+        .map(|i| (name_of[&i.path], i.references.iter().filter_map(|r| name_of.get(r).copied()).collect()))
+        .collect();
+    fn visit<'a>(
+        n: &'a String,
+        parent: Option<&'a String>,
+        edges: &BTreeMap<&'a String, BTreeSet<&'a String>>,
+        visited: &mut BTreeSet<&'a String>,
+        parents: &mut BTreeSet<&'a String>,
+    ) -> Result<(), (String, String)> {
+        if parents.contains(n) {
+            return Err((n.clone(), parent.cloned().unwrap_or_default()));
+        }
+        if !visited.insert(n) {
+            return Ok(());
+        }
+        parents.insert(n);
+        for r in edges.get(n).into_iter().flatten() {
+            if *r != n {
+                visit(r, Some(n), edges, visited, parents)?;
+            }
+        }
+        parents.remove(n);
+        Ok(())
+    }
+    let (mut visited, mut parents) = (BTreeSet::new(), BTreeSet::new());
+    for n in outputs.keys() {
+        if let Err((path, parent)) = visit(n, None, &edges, &mut visited, &mut parents) {
+            return Err(format!(
+                "cycle detected in build of '{drv_path}' in the references of output '{path}' from output '{parent}'"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `allowedReferences`, `allowedRequisites`, `disallowedReferences`,

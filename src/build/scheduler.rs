@@ -53,7 +53,7 @@ pub(crate) fn run(
         }
     }
     let mut ready: VecDeque<usize> = jobs.iter().copied().filter(|i| waiting[i] == 0).collect();
-    let running = Running::default();
+    let running = Running::new(sandbox.pid_namespaces());
     let cx = JobContext { store, opts, sandbox, running: &running, progress };
     let mut result = RunResult { failures: Vec::new(), not_done: BTreeMap::new(), interrupted: false };
     let max_jobs = opts.max_jobs.max(1);
@@ -88,6 +88,9 @@ pub(crate) fn run(
             }
             if active == 0 {
                 break;
+            }
+            if stopping {
+                running.stop_all();
             }
             let (i, r) = match rx.recv_timeout(Duration::from_millis(100)) {
                 Ok(m) => m,

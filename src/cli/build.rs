@@ -270,7 +270,13 @@ pub fn run(argv: &[String]) -> i32 {
     let mut stdout = String::new();
     for (k, inst) in installables.iter().enumerate() {
         let outputs: Vec<(String, StorePath)> = match inst {
-            Installable::Drv(_) => built.next().map(|b| b.outputs.into_iter().collect()).unwrap_or_default(),
+            Installable::Drv(_) => {
+                let mut outs: Vec<(String, StorePath)> =
+                    built.next().map(|b| b.outputs.into_iter().collect()).unwrap_or_default();
+                // `out` first (it gets the plain `result` link), then by name.
+                outs.sort_by_key(|(n, _)| (n != "out", n.clone()));
+                outs
+            }
             Installable::Path(p) => vec![("out".to_string(), p.clone())],
         };
         for (name, path) in outputs {

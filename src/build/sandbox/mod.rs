@@ -42,6 +42,15 @@
 //! into an output that a later build will replace. Without a PID
 //! namespace, the builder's process group is killed instead (tern does
 //! that on Ctrl-C/SIGTERM; only the direct child is covered on SIGKILL).
+//! When tern stops a build itself (Ctrl-C, another build failed), it sends
+//! SIGTERM to the waiter, which SIGKILLs the namespace's init and reaps
+//! it; the kernel completes that reap only after every process of the
+//! namespace is gone, so when tern sees the waiter exit, the build is
+//! entirely dead. tern repeats the request and escalates to SIGKILL of
+//! the process group if it goes unanswered.
+//!
+//! For testing, `TERN_BUILD_STORE_VIEW=bind|newroot` forces a view and
+//! `TERN_BUILD_NO_NAMESPACES=1` pretends the kernel refuses namespaces.
 //!
 //! Everything the forked child does before `exec` is a plain system call
 //! on data prepared in the parent (no allocation, no locks), as required
@@ -57,6 +66,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::OnceLock;
 
 /// How `/nix/store` is made to show tern's store to builders.
@@ -248,6 +258,20 @@ enum Mapping {
     NewRoot { dir: CString, store_target: CString, src: CString },
 }
 
+// The waiter's state (a forked copy of these statics, never tern's).
+static WAITER_CHILD: AtomicI32 = AtomicI32::new(0);
+static WAITER_TERM_PENDING: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_term_in_waiter(_: libc::c_int) {
+    let pid = WAITER_CHILD.load(Ordering::SeqCst);
+    if pid > 0 {
+        // SAFETY: kill is async-signal-safe.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    } else {
+        WAITER_TERM_PENDING.store(true, Ordering::SeqCst);
+    }
+}
+
 /// Everything the child does between fork and exec, prepared beforehand.
 struct ChildPlan {
     parent: libc::pid_t,
@@ -315,11 +339,22 @@ impl ChildPlan {
             return Err(io::Error::last_os_error());
         }
         if self.caps.is_some_and(|c| c.pid) {
+            // The waiter turns SIGTERM from tern into SIGKILL for the
+            // namespace's init, then reaps it: the kernel kills the rest of
+            // the namespace before that reap completes.
+            let mut sa: libc::sigaction = std::mem::zeroed();
+            sa.sa_sigaction = on_term_in_waiter as *const () as libc::sighandler_t;
+            libc::sigemptyset(&mut sa.sa_mask);
+            libc::sigaction(libc::SIGTERM, &sa, std::ptr::null_mut());
             let pid = libc::fork();
             if pid < 0 {
                 return Err(io::Error::last_os_error());
             }
             if pid > 0 {
+                WAITER_CHILD.store(pid, Ordering::SeqCst);
+                if WAITER_TERM_PENDING.load(Ordering::SeqCst) {
+                    libc::kill(pid, libc::SIGKILL);
+                }
                 self.wait_and_exit(pid);
             }
             // PID 1 of the new namespace: dies when the waiter does.
@@ -393,6 +428,11 @@ impl Sandbox {
     /// Prepares to start builders for the store rooted at `root`.
     pub(crate) fn new(root: &Path, view: StoreView) -> Result<Sandbox, String> {
         let caps = namespaces();
+        let view = match std::env::var("TERN_BUILD_STORE_VIEW").as_deref() {
+            Ok("bind") => StoreView::Bind,
+            Ok("newroot") => StoreView::NewRoot,
+            _ => view,
+        };
         let view = match view {
             StoreView::Auto if Path::new("/nix/store").is_dir() => StoreView::Bind,
             StoreView::Auto => StoreView::NewRoot,
@@ -458,12 +498,27 @@ impl Sandbox {
     }
 }
 
-/// Kills a builder started by [`Sandbox::spawn`] and everything it started.
-pub(crate) fn kill_builder(pid: u32) {
+impl Sandbox {
+    /// Whether builders run in their own PID namespace.
+    pub(crate) fn pid_namespaces(&self) -> bool {
+        self.caps.is_some_and(|c| c.pid)
+    }
+}
+
+/// Stops a builder started by [`Sandbox::spawn`] and everything it
+/// started. With a PID namespace, `gently` asks the waiter to kill the
+/// namespace, which makes the waiter's exit mean that every process of
+/// the build is gone; otherwise (or when that is not answered) the
+/// builder's process group is killed outright.
+pub(crate) fn kill_builder(pid: u32, gently: bool) {
     let pid = pid as libc::pid_t;
     // SAFETY: signals a process group and a process we started.
     unsafe {
-        libc::kill(-pid, libc::SIGKILL);
-        libc::kill(pid, libc::SIGKILL);
+        if gently {
+            libc::kill(pid, libc::SIGTERM);
+        } else {
+            libc::kill(-pid, libc::SIGKILL);
+            libc::kill(pid, libc::SIGKILL);
+        }
     }
 }
