@@ -326,13 +326,13 @@ fn run_builder(
     scratch: Option<&Path>,
 ) -> Result<Outcome, BuildFailure> {
     let store = cx.store;
-    let caller_env = |name: &str| std::env::var_os(name).map(|v| std::os::unix::ffi::OsStringExt::into_vec(v));
+    let caller_env = |name: &str| std::env::var_os(name).map(std::os::unix::ffi::OsStringExt::into_vec);
     let settings = EnvSettings { build_dir, cores: cx.opts.cores, caller_env: &caller_env };
     let benv = prepare(&job.drv, attrs, &settings).map_err(|e| job.setup(e))?;
 
     let name = job.drv.name.clone();
     let log_file = log_path(store.root(), &job.drv_path);
-    let echo: Option<Box<dyn FnMut(&str) + Send>> = if cx.opts.print_build_logs {
+    let echo: Option<super::log::LineEcho> = if cx.opts.print_build_logs {
         let progress = cx.progress.clone();
         let name = name.clone();
         Some(Box::new(move |line: &str| progress.log_line(&name, line)))

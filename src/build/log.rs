@@ -43,6 +43,9 @@ pub fn tail(path: &Path, n: usize) -> Vec<String> {
     lines[skip..].iter().map(|s| s.to_string()).collect()
 }
 
+/// Receives each line of a builder's output (for `--print-build-logs`).
+pub(crate) type LineEcho = Box<dyn FnMut(&str) + Send>;
+
 /// Where a running builder's output goes.
 pub(crate) struct LogSink {
     /// What to give the builder as stdout/stderr.
@@ -54,7 +57,7 @@ pub(crate) struct LogSink {
 impl LogSink {
     /// Opens (truncating) the log file; with `stream`, output is also
     /// passed line by line to `echo` as it arrives.
-    pub(crate) fn open(path: &Path, stream: Option<Box<dyn FnMut(&str) + Send>>) -> io::Result<LogSink> {
+    pub(crate) fn open(path: &Path, stream: Option<LineEcho>) -> io::Result<LogSink> {
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir)?;
         }
