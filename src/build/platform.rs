@@ -60,6 +60,8 @@ pub struct Platforms {
     /// `extra-platforms` entries that are not native, in the order given.
     pub extra: Vec<(String, Emulation)>,
     pub features: BTreeSet<String>,
+    /// The `PATH` searched for qemu binaries.
+    search_path: Option<std::ffi::OsString>,
 }
 
 /// The Nix system name of the running machine.
@@ -194,7 +196,7 @@ impl Platforms {
         }
         let mut features = default_features();
         features.extend(extra_features.iter().cloned());
-        Platforms { host: host.to_string(), native, extra, features }
+        Platforms { host: host.to_string(), native, extra, features, search_path: path.map(|p| p.to_os_string()) }
     }
 
     /// How to run a builder for `system`, or `None` if this machine cannot.
@@ -260,7 +262,7 @@ impl Platforms {
                 "hint: '{system}' is in extra-platforms, but '{qemu}' is not on PATH and no binfmt_misc handler \
                  is registered for it; install qemu-user (Debian: 'apt install qemu-user'), which provides '{qemu}'"
             )
-        } else if find_in_path(&qemu, std::env::var_os("PATH").as_deref()).is_some() {
+        } else if find_in_path(&qemu, self.search_path.as_deref()).is_some() {
             format!(
                 "hint: '{qemu}' is installed, so tern can build this under emulation: pass \
                  '--extra-platforms {system}' (or put 'extra-platforms = {system}' in tern.conf)"
