@@ -4,6 +4,11 @@
 alike. Prints median wall time, median peak memory (RSS) and the CppNix/tern ratios, checks
 that both print the same value, and the geometric mean of the time ratios.
 
+A workload may start with `# nix-flags: …` (extra flags for nix-instantiate, e.g.
+`--read-write-mode` so CppNix writes its .drv files as tern does). tern runs with a
+temporary store (`TERN_STORE`), shared by all runs of one invocation, so after the first run
+both tools find their .drv files already valid.
+
 Usage: bench/run.py [--runs N] [--tern PATH] [workload-name …]
 """
 import argparse
@@ -13,15 +18,16 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def measure(cmd, cwd):
+def measure(cmd, cwd, env=None):
     """Wall time (s), peak RSS (MiB), stdout of one run."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     out = proc.stdout.read()
@@ -29,6 +35,17 @@ def measure(cmd, cwd):
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"{' '.join(cmd)} failed:\n{err.decode(errors='replace')}")
     return elapsed, usage.ru_maxrss / 1024.0, out
+
+
+def nix_flags(path):
+    """Extra nix-instantiate flags from a `# nix-flags: …` line at the top of a workload."""
+    with open(path) as fh:
+        for line in fh:
+            if not line.startswith("#"):
+                break
+            if line.startswith("# nix-flags:"):
+                return line.split(":", 1)[1].split()
+    return []
 
 
 def main():
@@ -46,13 +63,15 @@ def main():
 
     print(f"{'workload':<18} {'tern s':>8} {'tern MiB':>9} {'nix s':>8} {'nix MiB':>8} {'time ×':>7} {'mem ×':>6}")
     ratios = []
+    store = tempfile.TemporaryDirectory(prefix="tern-bench-store-")
+    tern_env = dict(os.environ, TERN_STORE=store.name)
     for name in names:
         f = f"{name}.nix"
         tern_cmd = [args.tern, "eval", "--strict", f]
-        nix_cmd = [nix, "--eval", "--strict", f] if nix else None
+        nix_cmd = [nix, "--eval", "--strict", *nix_flags(os.path.join(workdir, f)), f] if nix else None
         t_times, t_mem, n_times, n_mem = [], [], [], []
         for _ in range(args.runs):
-            t, m, t_out = measure(tern_cmd, workdir)
+            t, m, t_out = measure(tern_cmd, workdir, tern_env)
             t_times.append(t)
             t_mem.append(m)
             if nix_cmd:

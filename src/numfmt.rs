@@ -19,7 +19,7 @@ pub fn format_g(x: f64) -> String {
     let sci = format!("{:.*e}", (PRECISION - 1) as usize, x);
     let (mantissa, exp) = sci.split_once('e').expect("Rust's {:e} output has an exponent");
     let exp: i32 = exp.parse().expect("the exponent is an integer");
-    if exp < -4 || exp >= PRECISION {
+    if !(-4..PRECISION).contains(&exp) {
         let mantissa = strip_zeros(mantissa);
         let sign = if exp < 0 { '-' } else { '+' };
         format!("{mantissa}e{sign}{:02}", exp.abs())
@@ -63,7 +63,7 @@ mod tests {
         assert_eq!(format_g(0.0001), "0.0001");
         assert_eq!(format_g(0.00001), "1e-05");
         assert_eq!(format_g(-2.5), "-2.5");
-        assert_eq!(format_g(3.14159265), "3.14159");
+        assert_eq!(format_g(1.23456789), "1.23457");
         assert_eq!(format_g(999999.5), "1e+06");
         assert_eq!(format_g(1e21), "1e+21");
         assert_eq!(format_g(1e100), "1e+100");

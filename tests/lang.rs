@@ -45,6 +45,9 @@ fn run(dir: &Path, args: &[String], file: &Path) -> std::process::Output {
         .env("NIX_PATH", "")
         .env("HOME", "/fake-home")
         .env("TEST_VAR", "foo")
+        // Cases that write to the store (derivations, `toFile`, path imports) share one
+        // scratch store; every path in it is content-derived.
+        .env("TERN_STORE", Path::new(env!("CARGO_TARGET_TMPDIR")).join("lang-store"))
         .env_remove("TERN_STDLIB")
         .output()
         .expect("tern runs")

@@ -120,7 +120,11 @@ pub fn parse(args: &[String], spec: &Spec) -> Result<CommonArgs, String> {
             // Accepted for compatibility with nix-instantiate; they change nothing here.
             // Only `--xml` output shows locations; commands without it ignore the flag.
             "--no-location" => out.flags.push(a.to_string()),
-            "--eval" | "--read-write-mode" | "--readonly-mode" | "--quiet" | "-v" | "--verbose"
+            "--timeout" | "--cores" => {
+                need(i, 1, a)?;
+                i += 1;
+            }
+            "--eval" | "--eval-only" | "--read-write-mode" | "--readonly-mode" | "--quiet" | "-v" | "--verbose"
             | "--no-build-output" | "-Q" | "--no-substitutes" => {}
             _ if a.starts_with("--system=") => out.system = Some(a["--system=".len()..].to_string()),
             _ if spec.flags.contains(&a) => out.flags.push(a.to_string()),
@@ -204,6 +208,7 @@ impl CommonArgs {
             }
         }
         s.show_trace = self.show_trace;
+        s.store_root = self.store.as_ref().map(|d| std::path::PathBuf::from(absolute(d)));
         if let Some(sys) = &self.system {
             s.current_system = sys.clone();
         }

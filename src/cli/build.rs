@@ -7,10 +7,9 @@
 //!   `…drv!out,dev` (nix-store) or `…drv^dev` (nix build). A `.drv` that
 //!   only CppNix's `/nix/store` has is copied into tern's store first.
 //! * an output path that is already valid (printed and linked as is);
-//! * a file or `-E` expression (`tern build FILE -A attr`): evaluated, its
-//!   derivations collected, their `drvPath`s realised. This needs
-//!   `derivationStrict` in the evaluator and fails with a plain message
-//!   until it is there ([`requests_from_expressions`]).
+//! * a file or `-E` expression (`tern build FILE -A attr`, default
+//!   `./default.nix`): evaluated as `tern instantiate` does, and the output
+//!   each derivation value stands for is realised.
 //!
 //! Each output gets a `result` symlink (`result-<output>` for outputs other
 //! than `out`, `result-2…` for later installables) pointing at the output's
@@ -22,9 +21,10 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use super::args::{parse, CommonArgs, Spec};
-use super::usage_error;
+use super::{report, usage_error};
 use crate::build::config::Config;
 use crate::build::{self, BuildOptions, BuildRequest, OutputSpec, Platforms, ProgressMode};
+use crate::eval::Evaluator;
 use crate::store::{resolve_root, Store, StorePath, STORE_DIR};
 
 const SPEC: Spec = Spec {
@@ -100,30 +100,30 @@ fn parse_store_installable(arg: &str, root: &Path) -> Result<Option<Installable>
     }
 }
 
-/// The derivations that file/expression installables denote.
-///
-/// Wiring for when `derivationStrict` lands (branch `drv`): evaluate with
-/// the shared options and collect derivations like `tern instantiate`,
-/// then realise the output each value stands for:
-///
-/// ```ignore
-/// let ev = Evaluator::new(a.settings()?);
-/// let found = super::instantiate::instantiate(&ev, a).map_err(render)?;
-/// found.into_iter().map(|d| BuildRequest {
-///     drv_path: StorePath::parse(&d.drv_path)?,
-///     outputs: OutputSpec::Names([d.output_name].into()),
-/// })
-/// ```
-fn requests_from_expressions(a: &CommonArgs, args: &[String]) -> Result<Vec<BuildRequest>, String> {
-    let what = if a.expr_mode { "an expression" } else { "a Nix file" };
-    Err(format!(
-        "cannot build {what} ({}) yet: this tern cannot evaluate derivations ('derivationStrict' is not \
-         implemented), so it builds '.drv' store paths only.\nhint: instantiate with CppNix and build the result: \
-         tern build $(nix-instantiate {}{})",
-        args.join(" "),
-        if a.expr_mode { "-E '…'" } else { "FILE" },
-        if a.attr_paths.is_empty() { String::new() } else { format!(" -A {}", a.attr_paths.join(" -A ")) }
-    ))
+/// The derivations that file/expression installables denote: evaluated
+/// like `tern instantiate` (same search for derivations, `-A` paths and
+/// auto-arguments), each standing for the output its value selects
+/// (`outputName`), as with `nix-build`. Errors are reported here; the
+/// result is the exit code then.
+fn requests_from_expressions(a: &CommonArgs, exprs: Vec<String>) -> Result<Vec<BuildRequest>, i32> {
+    let mut a = a.clone();
+    a.files = exprs;
+    let settings = a.settings().map_err(|e| usage_error(&e))?;
+    let ev = Evaluator::new(settings);
+    let found = super::instantiate::instantiate(&ev, &a).map_err(|e| {
+        report(&e, a.show_trace);
+        1
+    })?;
+    found
+        .into_iter()
+        .map(|d| {
+            let drv_path = StorePath::parse(&d.drv_path).map_err(|e| {
+                print_error(&e.to_string());
+                1
+            })?;
+            Ok(BuildRequest { drv_path, outputs: OutputSpec::Names([d.output_name].into()) })
+        })
+        .collect()
 }
 
 /// Points `link` at `target`, replacing an existing symlink atomically.
@@ -191,13 +191,9 @@ pub fn run(argv: &[String]) -> i32 {
         }
     }
     if a.files.is_empty() || !expressions.is_empty() {
-        let shown = if a.files.is_empty() { vec!["./default.nix".to_string()] } else { expressions };
-        match requests_from_expressions(&a, &shown) {
+        match requests_from_expressions(&a, expressions) {
             Ok(reqs) => installables.extend(reqs.into_iter().map(Installable::Drv)),
-            Err(e) => {
-                print_error(&e);
-                return 1;
-            }
+            Err(code) => return code,
         }
     }
 

@@ -83,21 +83,21 @@ fn print_one(ev: &Evaluator, a: &super::args::CommonArgs, v: &Value, out: &mut i
 
 /// `--parse`: print the AST back in CppNix's `show` format.
 fn parse_and_print(ev: &Evaluator, a: &super::args::CommonArgs) -> i32 {
-    use crate::diag::source_map::{add_source, Origin};
+    use crate::diag::source_map::{add_source_bytes, Origin};
     use std::io::Read;
     let mut status = 0;
-    let inputs: Vec<(Origin, String)> = if a.expr_mode {
-        a.files.iter().map(|e| (Origin::String, e.clone())).collect()
+    let inputs: Vec<(Origin, Vec<u8>)> = if a.expr_mode {
+        a.files.iter().map(|e| (Origin::String, e.clone().into_bytes())).collect()
     } else {
         let files = if a.files.is_empty() { vec!["./default.nix".to_string()] } else { a.files.clone() };
         let mut out = Vec::new();
         for f in files {
             if f == "-" {
-                let mut text = String::new();
-                let _ = std::io::stdin().read_to_string(&mut text);
+                let mut text = Vec::new();
+                let _ = std::io::stdin().read_to_end(&mut text);
                 out.push((Origin::Stdin, text));
             } else {
-                match std::fs::read_to_string(&f) {
+                match std::fs::read(&f) {
                     Ok(t) => out.push((Origin::File(f.clone()), t)),
                     Err(e) => {
                         eprintln!("error: cannot read '{f}': {e}");
@@ -109,7 +109,7 @@ fn parse_and_print(ev: &Evaluator, a: &super::args::CommonArgs) -> i32 {
         out
     };
     for (origin, text) in inputs {
-        let file = add_source(origin, std::rc::Rc::from(text.as_str()));
+        let file = add_source_bytes(origin, &text);
         let cwd = std::env::current_dir().map(|d| d.to_string_lossy().into_owned()).unwrap_or_else(|_| "/".into());
         match crate::syntax::parse(file, &text) {
             // Names are resolved too: an undefined variable is a parse-time error, as in CppNix.

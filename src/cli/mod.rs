@@ -5,7 +5,10 @@
 pub mod args;
 pub mod build;
 pub mod eval;
+pub mod instantiate;
 pub mod log;
+pub mod path_info;
+pub mod show_derivation;
 
 use std::io::Read;
 
@@ -23,10 +26,14 @@ tern — a fast evaluator for the Nix language, with a cross-compiling stdlib an
 Usage: tern <command> [options]
 
 Commands:
-  eval          evaluate a file or expression and print the value (like nix-instantiate --eval)
-  build         realise derivations ('.drv' paths) into the store and print their outputs (like nix-build)
-  log           print the build log of a derivation or output path
-  help          show this help
+  eval             evaluate a file or expression and print the value (like nix-instantiate --eval)
+  instantiate      write the derivations a file or expression denotes and print their .drv paths
+  build            build a file's/expression's derivations or .drv paths, print the outputs (like nix-build)
+  log              print the build log of a derivation or output path
+  show-derivation  print .drv files (paths, or a file/expression's derivations) as JSON [-r]
+  path-info        show store paths: path, NAR hash, NAR size [--json] [-r] [--all]
+  store ls         list every valid path in the store (like path-info --all)
+  help             show this help
 
 Common options:
   [FILE | -E EXPR]         the file (default ./default.nix, '-' for stdin) or expression
@@ -34,8 +41,8 @@ Common options:
   --arg NAME EXPR          pass an argument to a top-level function
   --argstr NAME STRING     pass a string argument to a top-level function
   -I [NAME=]PATH           add to the search path (before NIX_PATH and the stdlib)
+  --store DIR              the store root (default: $TERN_STORE, else ~/.local/share/tern)
   --show-trace             show every frame of an error's trace
-  --store DIR              the store's root directory (default $TERN_STORE, else ~/.local/share/tern)
 
 Build options (tern build):
   -j, --max-jobs N         builds at once (default: number of cores); --cores N sets NIX_BUILD_CORES
@@ -60,8 +67,12 @@ pub fn run(argv: Vec<String>) -> i32 {
     let rest = &argv[2..];
     match command {
         "eval" => eval::run(rest),
+        "instantiate" => instantiate::run(rest),
         "build" => build::run(rest),
         "log" => log::run(rest),
+        "show-derivation" => show_derivation::run(rest),
+        "path-info" => path_info::run(rest),
+        "store" => path_info::run_store(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             0
@@ -251,9 +262,13 @@ pub fn select_attr_path(ev: &Evaluator, root: Value, path: &str, auto: &[(Symbol
                         .force(x)
                         .map_err(|e| e.with_frame(None, format!("while evaluating the attribute '{part}'")))?,
                     None => {
-                        return Err(ev
-                            .missing_attr(name, attrs)
-                            .with_frame(None, format!("while selecting '{part}' in selection path '{path}'")))
+                        let mut e = EvalError::msg(format!("attribute '{part}' in selection path '{path}' not found"));
+                        let names: Vec<String> = attrs.iter().map(|a| a.name.as_str().into_owned()).collect();
+                        let close = crate::eval::machine::suggestions(&part, names.iter().map(String::as_str));
+                        if !close.is_empty() {
+                            e = e.with_note(format!("Did you mean {}?", crate::eval::machine::join_or(&close)));
+                        }
+                        return Err(e);
                     }
                 }
             }

@@ -61,6 +61,39 @@ fn handler() -> GraphicalReportHandler {
     GraphicalReportHandler::new_themed(theme).with_width(400).with_context_lines(1)
 }
 
+/// Removes ANSI escape sequences (`ESC [ … letter`), as CppNix does when its output is not
+/// a terminal: messages built by Nix code (nixpkgs' module system colours its errors) must
+/// not put control codes into logs and pipes.
+pub fn strip_ansi(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\u{1b}') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            chars.next();
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Text for standard error: escape codes kept only when it is a colour terminal.
+pub fn for_stderr(text: &str) -> std::borrow::Cow<'_, str> {
+    if use_color() {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        strip_ansi(text)
+    }
+}
+
 /// The main diagnostic for a message at an optional span.
 pub fn render_snippet(message: &str, span: Option<Span>, label: Option<&str>, help: Option<String>) -> String {
     let mut report = Report { message: message.to_string(), source: None, label: None, help };
@@ -76,8 +109,26 @@ pub fn render_snippet(message: &str, span: Option<Span>, label: Option<&str>, he
                 Some(LabeledSpan::new_with_span(label.map(str::to_string), SourceSpan::new(start.into(), len)));
         }
     }
-    let mut out = String::new();
-    let _ = handler().render_report(&mut out, &report);
+    // The message is written here, CppNix-style (continuation lines indented, so scripts can
+    // match them); miette draws the source snippet and the help below it.
+    let mut out = String::from("error: ");
+    let message = for_stderr(&report.message).into_owned();
+    for (i, line) in message.lines().enumerate() {
+        if i > 0 {
+            out.push_str("       ");
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    if report.message.is_empty() {
+        out.push('\n');
+    }
+    report.message.clear();
+    let mut rendered = String::new();
+    let _ = handler().render_report(&mut rendered, &report);
+    // Drop miette's own (now empty) header line.
+    let body = rendered.split_once('\n').map(|(_, rest)| rest).unwrap_or("");
+    out.push_str(body);
     out
 }
 

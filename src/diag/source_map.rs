@@ -109,6 +109,35 @@ thread_local! {
     static SOURCES: RefCell<Vec<Rc<SourceFile>>> = const { RefCell::new(Vec::new()) };
 }
 
+/// Registers a source given as bytes. Its text for display keeps byte offsets: an invalid
+/// UTF-8 byte (legal inside Nix strings and comments) is shown as `?`.
+pub fn add_source_bytes(origin: Origin, bytes: &[u8]) -> FileId {
+    let text: Rc<str> = match std::str::from_utf8(bytes) {
+        Ok(s) => Rc::from(s),
+        Err(_) => {
+            let mut out = String::with_capacity(bytes.len());
+            let mut rest = bytes;
+            loop {
+                match std::str::from_utf8(rest) {
+                    Ok(s) => {
+                        out.push_str(s);
+                        break;
+                    }
+                    Err(e) => {
+                        let good = e.valid_up_to();
+                        out.push_str(std::str::from_utf8(&rest[..good]).unwrap_or_default());
+                        let bad = e.error_len().unwrap_or(rest.len() - good);
+                        out.extend(std::iter::repeat_n('?', bad));
+                        rest = &rest[good + bad..];
+                    }
+                }
+            }
+            Rc::from(out)
+        }
+    };
+    add_source(origin, text)
+}
+
 pub fn add_source(origin: Origin, text: Rc<str>) -> FileId {
     let mut line_starts = vec![0u32];
     for (i, b) in text.bytes().enumerate() {

@@ -40,6 +40,15 @@ pub struct Attrs {
     lexical: OnceCell<Box<[u32]>>,
 }
 
+impl Drop for Attrs {
+    fn drop(&mut self) {
+        if !self.entries.is_empty() || self.base.is_some() {
+            let parts = (std::mem::take(&mut self.entries), self.base.take(), self.flat.take());
+            super::value::drop_deep(parts);
+        }
+    }
+}
+
 /// Deeper layer chains make lookups slower than copying would have been.
 const MAX_LAYERS: u8 = 16;
 /// Only layer when the right-hand side is this many times smaller than the left.
@@ -177,9 +186,10 @@ impl Attrs {
         Attrs::from_sorted(entries)
     }
 
-    /// Maps every value, keeping names and positions (for `mapAttrs`).
+    /// Maps every value, keeping the names (for `mapAttrs`). Positions are dropped, as in
+    /// CppNix: the values no longer come from where the attributes were written.
     pub fn map_values(&self, mut f: impl FnMut(&Attr) -> Value) -> Attrs {
-        let entries = self.iter().map(|a| Attr { name: a.name, pos: a.pos, value: f(a) }).collect();
+        let entries = self.iter().map(|a| Attr { name: a.name, pos: Pos::NONE, value: f(a) }).collect();
         Attrs::from_sorted(entries)
     }
 

@@ -10,15 +10,17 @@
 use std::cell::UnsafeCell;
 use std::rc::Rc;
 
+use thin_vec::ThinVec;
+
 use super::value::Value;
 
 pub type Env = Rc<Frame>;
 
 /// A frame's slots: the first inline (most frames are a function call's single argument),
-/// the others in a vector that is empty, and unallocated, for one-slot frames.
+/// the others in a one-pointer vector that is empty, and unallocated, for one-slot frames.
 struct Slots {
     first: Value,
-    rest: Vec<Value>,
+    rest: ThinVec<Value>,
 }
 
 pub struct Frame {
@@ -27,20 +29,21 @@ pub struct Frame {
 }
 
 impl Frame {
-    pub fn new(parent: Option<Env>, mut slots: Vec<Value>) -> Env {
-        let first = if slots.is_empty() { Value::Null } else { slots.remove(0) };
-        Rc::new(Frame { parent, slots: UnsafeCell::new(Slots { first, rest: slots }) })
+    pub fn new(parent: Option<Env>, slots: Vec<Value>) -> Env {
+        let mut values = slots.into_iter();
+        let first = values.next().unwrap_or(Value::Null);
+        Rc::new(Frame { parent, slots: UnsafeCell::new(Slots { first, rest: values.collect() }) })
     }
 
     /// A frame holding exactly one value (a plain function argument, a `with` scope).
     #[inline]
     pub fn single(parent: Option<Env>, value: Value) -> Env {
-        Rc::new(Frame { parent, slots: UnsafeCell::new(Slots { first: value, rest: Vec::new() }) })
+        Rc::new(Frame { parent, slots: UnsafeCell::new(Slots { first: value, rest: ThinVec::new() }) })
     }
 
     /// A frame of `size` slots to be filled with `set` before use.
     pub fn with_size(parent: Option<Env>, size: usize) -> Env {
-        let rest = vec![Value::Null; size.saturating_sub(1)];
+        let rest: ThinVec<Value> = std::iter::repeat_n(Value::Null, size.saturating_sub(1)).collect();
         Rc::new(Frame { parent, slots: UnsafeCell::new(Slots { first: Value::Null, rest }) })
     }
 
@@ -83,6 +86,7 @@ impl Frame {
 
     /// The frame `depth` levels up.
     #[inline]
+    #[allow(clippy::needless_lifetimes)] // the lifetime cannot be elided for an `Rc` receiver
     pub fn ancestor<'a>(self: &'a Env, depth: u32) -> &'a Env {
         let mut env = self;
         for _ in 0..depth {
@@ -96,6 +100,11 @@ impl Drop for Frame {
     /// Unlinks long parent chains iteratively, so dropping a deep environment (a long
     /// recursion's frames) cannot overflow the stack.
     fn drop(&mut self) {
+        let slots = self.slots.get_mut();
+        if !matches!(slots.first, Value::Null | Value::Int(_) | Value::Bool(_)) || !slots.rest.is_empty() {
+            let values = (std::mem::replace(&mut slots.first, Value::Null), std::mem::take(&mut slots.rest));
+            super::value::drop_deep(values);
+        }
         // Only a parent this frame alone holds would be freed recursively.
         if self.parent.as_ref().is_none_or(|p| Rc::strong_count(p) > 1) {
             return;

@@ -6,9 +6,8 @@
 //! file twice yields the very same value, as in CppNix.
 
 use std::path::Path;
-use std::rc::Rc;
 
-use crate::diag::source_map::{add_source, Origin, Span};
+use crate::diag::source_map::{add_source_bytes, Origin, Span};
 use crate::syntax;
 
 use super::env::{Env, Frame};
@@ -26,8 +25,8 @@ pub struct Program {
 impl Evaluator {
     /// Parses and lowers a source text. `outer` names the slots of frames the code will be
     /// evaluated under (REPL variables, `scopedImport`).
-    pub fn compile(&self, origin: Origin, text: &str, base_dir: &str, outer: Vec<OuterScope>) -> EvalResult<Program> {
-        let file = add_source(origin, Rc::from(text));
+    pub fn compile(&self, origin: Origin, text: &[u8], base_dir: &str, outer: Vec<OuterScope>) -> EvalResult<Program> {
+        let file = add_source_bytes(origin, text);
         let ast = syntax::parse(file, text).map_err(|e| EvalError::new(ErrorKind::Parse, e.message, Some(e.span)))?;
         let mut lowerer = Lowerer::new(&self.globals, base_dir.to_string(), outer);
         lowerer.lints = super::lower::Lints {
@@ -44,13 +43,13 @@ impl Evaluator {
     /// Evaluates an expression given as text (`-E`), relative paths resolving against
     /// `base_dir`.
     pub fn eval_string(&self, text: &str, base_dir: &str) -> EvalResult<Value> {
-        let program = self.compile(Origin::String, text, base_dir, Vec::new())?;
+        let program = self.compile(Origin::String, text.as_bytes(), base_dir, Vec::new())?;
         self.eval(program.ir, &self.root_env.clone())
     }
 
     /// Evaluates standard input's text.
     pub fn eval_stdin(&self, text: &str, base_dir: &str) -> EvalResult<Value> {
-        let program = self.compile(Origin::Stdin, text, base_dir, Vec::new())?;
+        let program = self.compile(Origin::Stdin, text.as_bytes(), base_dir, Vec::new())?;
         self.eval(program.ir, &self.root_env.clone())
     }
 
@@ -63,7 +62,7 @@ impl Evaluator {
         scopes: &[(Vec<crate::symbol::Symbol>, Vec<Value>)],
     ) -> EvalResult<Value> {
         let outer = scopes.iter().map(|(names, _)| OuterScope { names: names.clone() }).collect();
-        let program = self.compile(origin, text, base_dir, outer)?;
+        let program = self.compile(origin, text.as_bytes(), base_dir, outer)?;
         let mut env: Env = self.root_env.clone();
         for (_, values) in scopes {
             env = Frame::new(Some(env), values.clone());
@@ -73,8 +72,9 @@ impl Evaluator {
 
     /// Resolves what `import p` reads: a file, or `default.nix` in a directory.
     pub fn resolve_import_path(&self, path: &str) -> EvalResult<String> {
-        let p = Path::new(path);
-        match std::fs::metadata(p) {
+        // Store paths (an `import` of a `toFile` result) live under the store root.
+        let p = self.physical_path(path)?;
+        match std::fs::metadata(&p) {
             Ok(m) if m.is_dir() => Ok(canonicalize(&format!("{path}/default.nix"))),
             Ok(_) => Ok(path.to_string()),
             Err(e) => {
@@ -90,9 +90,8 @@ impl Evaluator {
         if let Some(v) = cached {
             return self.force(&v);
         }
-        let text = std::fs::read(&file)
+        let text = std::fs::read(self.physical_path(&file)?)
             .map_err(|e| EvalError::new(ErrorKind::Io, format!("cannot read '{file}': {}", describe_io(&e)), None))?;
-        let text = String::from_utf8_lossy(&text).into_owned();
         let dir = Path::new(&file).parent().map(|d| d.to_string_lossy().into_owned()).unwrap_or_else(|| "/".into());
         let program = self.compile(self.origin_of(&file), &text, &dir, Vec::new())?;
         // A file's value is a thunk so that mutually importing files stay lazy.
@@ -105,9 +104,8 @@ impl Evaluator {
     /// cached, since the scope differs per call).
     pub fn scoped_import(&self, scope: &super::attrs::Attrs, path: &str) -> EvalResult<Value> {
         let file = self.resolve_import_path(path)?;
-        let text = std::fs::read(&file)
+        let text = std::fs::read(self.physical_path(&file)?)
             .map_err(|e| EvalError::new(ErrorKind::Io, format!("cannot read '{file}': {}", describe_io(&e)), None))?;
-        let text = String::from_utf8_lossy(&text).into_owned();
         let dir = Path::new(&file).parent().map(|d| d.to_string_lossy().into_owned()).unwrap_or_else(|| "/".into());
         let names: Vec<_> = scope.iter().map(|a| a.name).collect();
         let values: Vec<_> = scope.iter().map(|a| a.value.clone()).collect();

@@ -226,15 +226,22 @@ impl<'g> Lowerer<'g> {
             },
             Expr::Var { span, name } => self.resolve(*name, *span, 0)?,
             Expr::CurPos(span) => Ir::Const(cur_pos(*span)),
-            Expr::Select { span, expr, path, default } => Ir::Select {
-                span: *span,
-                expr: Box::new(self.lower(expr)?),
-                path: self.lower_path(path)?,
-                default: match default {
-                    Some(d) => Some(Box::new(self.lower(d)?)),
-                    None => None,
-                },
-            },
+            Expr::Select { span, expr, path, default } => {
+                let expr = self.lower(expr)?;
+                let path = self.lower_path(path)?;
+                if let Some(v) = fold_constant_select(&expr, &path) {
+                    return Ok(Ir::Const(v));
+                }
+                Ir::Select {
+                    span: *span,
+                    expr: Box::new(expr),
+                    path,
+                    default: match default {
+                        Some(d) => Some(Box::new(self.lower(d)?)),
+                        None => None,
+                    },
+                }
+            }
             Expr::HasAttr { expr, path, .. } => {
                 Ir::HasAttr { expr: Box::new(self.lower(expr)?), path: self.lower_path(path)? }
             }
@@ -450,6 +457,24 @@ impl<'g> Lowerer<'g> {
             dynamics: dynamics.into_boxed_slice(),
         })))
     }
+}
+
+/// `builtins.map` and the like: a static path into a constant set (the builtins) whose
+/// values along the way are already evaluated is itself a constant, so the lookup happens
+/// once here instead of at every evaluation.
+fn fold_constant_select(expr: &Ir, path: &[AttrKey]) -> Option<Value> {
+    let Ir::Const(v) = expr else { return None };
+    let mut v = v.clone();
+    for key in path {
+        let AttrKey::Static(name) = key else { return None };
+        let Value::Attrs(a) = &v else { return None };
+        let next = a.get(*name)?;
+        if matches!(next, Value::Thunk(_)) {
+            return None;
+        }
+        v = next.clone();
+    }
+    Some(v)
 }
 
 /// The value of `__curPos`: `{ file; line; column; }`.

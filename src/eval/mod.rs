@@ -17,6 +17,7 @@ pub mod import;
 pub mod ir;
 pub mod lower;
 pub mod machine;
+pub mod operators;
 pub mod print;
 pub mod string;
 pub mod thunk;
@@ -63,6 +64,9 @@ pub struct Settings {
     pub trace_verbose: bool,
     /// Turn `warn` into an error.
     pub abort_on_warn: bool,
+    /// The physical root of the store (`--store DIR`); `None` means `TERN_STORE`, else the
+    /// per-user default (see `store::resolve_root`).
+    pub store_root: Option<std::path::PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -87,6 +91,7 @@ impl Default for Settings {
             lint_short_path_literals: Lint::Off,
             trace_verbose: false,
             abort_on_warn: false,
+            store_root: None,
         }
     }
 }
@@ -190,8 +195,10 @@ pub struct Evaluator {
     pub(crate) call_depth: Cell<u32>,
     /// Set by a signal handler; checked at calls so Ctrl-C can stop a long evaluation.
     pub interrupted: Rc<std::sync::atomic::AtomicBool>,
-    /// Per-builtin caches and state (regexes, the store connection, …).
+    /// Per-builtin caches and state (regexes, copied paths, modulo hashes, …).
     pub(crate) caches: builtins::Caches,
+    /// The store, opened on first use (pure evaluations never touch it).
+    pub(crate) store: std::cell::OnceCell<crate::store::Store>,
 }
 
 impl Evaluator {
@@ -206,6 +213,7 @@ impl Evaluator {
             call_depth: Cell::new(0),
             interrupted: Rc::new(std::sync::atomic::AtomicBool::new(false)),
             caches: builtins::Caches::default(),
+            store: std::cell::OnceCell::new(),
         };
         builtins::install(&mut ev);
         ev

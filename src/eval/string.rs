@@ -26,6 +26,16 @@ impl ContextElem {
             ContextElem::Output { drv, .. } => drv,
         }
     }
+
+    /// The element in CppNix's string encoding (`/nix/store/…`, `!out!/nix/store/….drv`,
+    /// `=/nix/store/….drv`), as error messages show it.
+    pub fn encode(&self) -> String {
+        match self {
+            ContextElem::Plain(p) => p.to_string(),
+            ContextElem::Output { drv, output } => format!("!{output}!{drv}"),
+            ContextElem::AllOutputs(d) => format!("={d}"),
+        }
+    }
 }
 
 pub type Context = BTreeSet<ContextElem>;

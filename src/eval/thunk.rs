@@ -18,13 +18,17 @@ use super::value::Value;
 
 pub type Thunk = Rc<ThunkCell>;
 
+/// A deferred computation a builtin needs (run once, with the evaluator).
+pub type NativeWork = Box<dyn FnOnce(&super::Evaluator) -> super::error::EvalResult<Value>>;
+
 pub enum Delayed {
     /// Evaluate `code` in `env`.
     Code(&'static Ir, Env),
     /// Apply a function to an argument (`map f xs` creates these).
-    Apply(Value, Value, Span),
+    /// (Boxed: it is rare, and inline it would make every thunk two words larger.)
+    Apply(Box<(Value, Value, Span)>),
     /// Any other deferred computation a builtin needs.
-    Native(Box<dyn FnOnce(&super::Evaluator) -> super::error::EvalResult<Value>>),
+    Native(NativeWork),
 }
 
 pub enum ThunkState {
@@ -38,6 +42,16 @@ pub struct ThunkCell {
     state: UnsafeCell<ThunkState>,
 }
 
+impl Drop for ThunkCell {
+    fn drop(&mut self) {
+        // A value or an environment can own arbitrarily deep data.
+        match self.state.get_mut() {
+            ThunkState::Blackhole | ThunkState::Done(Value::Int(_) | Value::Bool(_) | Value::Null) => {}
+            state => super::value::drop_deep(std::mem::replace(state, ThunkState::Blackhole)),
+        }
+    }
+}
+
 impl ThunkCell {
     pub fn new(delayed: Delayed) -> Thunk {
         Rc::new(ThunkCell { state: UnsafeCell::new(ThunkState::Delayed(delayed)) })
@@ -48,7 +62,7 @@ impl ThunkCell {
     }
 
     pub fn apply(f: Value, arg: Value, span: Span) -> Value {
-        Value::Thunk(ThunkCell::new(Delayed::Apply(f, arg, span)))
+        Value::Thunk(ThunkCell::new(Delayed::Apply(Box::new((f, arg, span)))))
     }
 
     pub fn native(f: impl FnOnce(&super::Evaluator) -> super::error::EvalResult<Value> + 'static) -> Value {

@@ -36,7 +36,41 @@ pub enum Value {
 }
 
 /// A list's elements (each possibly an unforced thunk).
-pub type List = Vec<Value>;
+pub struct List(Vec<Value>);
+
+impl List {
+    pub fn new(items: Vec<Value>) -> List {
+        List(items)
+    }
+}
+
+impl std::ops::Deref for List {
+    type Target = Vec<Value>;
+
+    fn deref(&self) -> &Vec<Value> {
+        &self.0
+    }
+}
+
+/// Stack kept free before dropping a container's contents; below it the drop continues on
+/// a fresh heap segment (see `drop_deep`).
+const DROP_RED_ZONE: usize = 64 * 1024;
+const DROP_SEGMENT: usize = 1024 * 1024;
+
+/// Drops something that may own a long chain of nested values (a 100,000-deep linked list
+/// of attrsets is ordinary Nix data) without overflowing the stack.
+#[inline]
+pub fn drop_deep<T>(value: T) {
+    stacker::maybe_grow(DROP_RED_ZONE, DROP_SEGMENT, move || drop(value));
+}
+
+impl Drop for List {
+    fn drop(&mut self) {
+        if !self.0.is_empty() {
+            drop_deep(std::mem::take(&mut self.0));
+        }
+    }
+}
 
 /// A lambda together with the environment it closes over.
 pub struct Closure {
@@ -56,7 +90,7 @@ impl Value {
     }
 
     pub fn list(items: Vec<Value>) -> Value {
-        Value::List(Rc::new(items))
+        Value::List(Rc::new(List(items)))
     }
 
     pub fn attrs(attrs: Attrs) -> Value {

@@ -122,16 +122,22 @@ fn unquoted(s: &mut Vec<u8>, text: &[u8]) {
 
 fn escaped(s: &mut Vec<u8>, text: &[u8]) {
     s.push(b'"');
-    for &c in text {
-        match c {
-            b'"' => s.extend_from_slice(b"\\\""),
-            b'\\' => s.extend_from_slice(b"\\\\"),
-            b'\n' => s.extend_from_slice(b"\\n"),
-            b'\r' => s.extend_from_slice(b"\\r"),
-            b'\t' => s.extend_from_slice(b"\\t"),
-            _ => s.push(c),
-        }
+    // Copy runs of bytes that need no escape in one go.
+    let mut start = 0;
+    for (i, &c) in text.iter().enumerate() {
+        let esc: &[u8] = match c {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            _ => continue,
+        };
+        s.extend_from_slice(&text[start..i]);
+        s.extend_from_slice(esc);
+        start = i + 1;
     }
+    s.extend_from_slice(&text[start..]);
     s.push(b'"');
 }
 

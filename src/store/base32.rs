@@ -47,8 +47,23 @@ pub fn encode(bytes: &[u8]) -> String {
     out
 }
 
+/// Byte → digit value, 0xff for bytes outside the alphabet (store paths are parsed
+/// constantly, so this is a table rather than a search).
+const DIGITS: [u8; 256] = {
+    let mut table = [0xffu8; 256];
+    let mut i = 0;
+    while i < ALPHABET.len() {
+        table[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+
 fn digit_value(c: u8) -> Option<u8> {
-    ALPHABET.iter().position(|&a| a == c).map(|p| p as u8)
+    match DIGITS[c as usize] {
+        0xff => None,
+        d => Some(d),
+    }
 }
 
 /// Decodes a nix32 string. Fails on characters outside the alphabet, on

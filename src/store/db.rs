@@ -90,13 +90,30 @@ impl Db {
         let ctx = || format!("opening '{}'", file.display());
         let conn = Connection::open(file).map_err(|e| StoreError::db(ctx(), e))?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| StoreError::db(ctx(), e))?;
-        // journal_mode returns a row, so it is queried rather than executed.
-        let mode: String =
-            conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(|e| StoreError::db(ctx(), e))?;
+        // journal_mode returns a row, so it is queried rather than executed. Switching a
+        // fresh database to WAL needs an exclusive lock, and SQLite does not always wait
+        // for it (several processes opening a new store at once), so retry on "busy".
+        let started = std::time::Instant::now();
+        let mode: String = loop {
+            match conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)) {
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                        && started.elapsed() < BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                other => break other.map_err(|e| StoreError::db(ctx(), e))?,
+            }
+        };
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(StoreError::Other(format!("cannot switch '{}' to WAL mode (got '{mode}')", file.display())));
         }
         conn.execute_batch("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+            .map_err(|e| StoreError::db(ctx(), e))?;
+        // Stable query plans: the bundled SQLite has STAT4, which otherwise re-prepares a
+        // cached statement every time a parameter is re-bound (most of the cost of a
+        // validity check).
+        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
             .map_err(|e| StoreError::db(ctx(), e))?;
         let mut db = Db { conn };
         db.init_schema()?;
@@ -123,8 +140,9 @@ impl Db {
     }
 
     fn path_id(conn: &Connection, path: &StorePath) -> Result<Option<i64>> {
-        conn.query_row("SELECT id FROM ValidPaths WHERE path = ?1", [path.to_absolute()], |r| r.get(0))
-            .optional()
+        // Cached: validity checks are the most frequent query by far.
+        conn.prepare_cached("SELECT id FROM ValidPaths WHERE path = ?1")
+            .and_then(|mut stmt| stmt.query_row([path.to_absolute()], |r| r.get(0)).optional())
             .map_err(|e| StoreError::db(format!("looking up '{path}'"), e))
     }
 
@@ -136,10 +154,9 @@ impl Db {
         let ctx = || format!("querying '{path}'");
         let row = self
             .conn
-            .query_row(
-                "SELECT id, hash, registrationTime, deriver, narSize, ca FROM ValidPaths WHERE path = ?1",
-                [path.to_absolute()],
-                |r| {
+            .prepare_cached("SELECT id, hash, registrationTime, deriver, narSize, ca FROM ValidPaths WHERE path = ?1")
+            .and_then(|mut stmt| {
+                stmt.query_row([path.to_absolute()], |r| {
                     Ok((
                         r.get::<_, i64>(0)?,
                         r.get::<_, String>(1)?,
@@ -148,9 +165,9 @@ impl Db {
                         r.get::<_, Option<i64>>(4)?,
                         r.get::<_, Option<String>>(5)?,
                     ))
-                },
-            )
-            .optional()
+                })
+                .optional()
+            })
             .map_err(|e| StoreError::db(ctx(), e))?;
         let Some((id, hash, time, deriver, size, ca)) = row else {
             return Ok(None);

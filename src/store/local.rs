@@ -258,6 +258,10 @@ impl Store {
     pub fn add_text(&self, name: &str, contents: &[u8], references: &BTreeSet<StorePath>) -> Result<StorePath> {
         let hash = hash_string(HashAlgo::Sha256, contents);
         let path = text_path(name, &hash, references)?;
+        // A valid path had its references checked when it was added.
+        if self.is_valid(&path)? {
+            return Ok(path);
+        }
         // Checked before writing anything (registration would refuse too,
         // but only after the object was moved into place).
         for r in references {
@@ -300,7 +304,11 @@ impl Store {
             .filter(|(_, o)| !o.path.is_empty())
             .map(|(n, o)| Ok((n.clone(), StorePath::parse(&o.path)?)))
             .collect::<Result<BTreeMap<_, _>>>()?;
-        self.db().register_derivation_outputs(&drv_path, &outputs)?;
+        // Re-instantiating is the common case: skip the write transaction when the same
+        // outputs are recorded already (a drv path determines its outputs).
+        if self.db().derivation_outputs(&drv_path)? != outputs {
+            self.db().register_derivation_outputs(&drv_path, &outputs)?;
+        }
         Ok(drv_path)
     }
 

@@ -36,7 +36,8 @@ enum Mode {
 pub type Spanned<'a> = (usize, Tok<'a>, usize);
 
 pub struct Lexer<'a> {
-    src: &'a str,
+    /// The source as bytes: Nix source may hold any bytes inside strings and comments.
+    src: &'a [u8],
     pos: usize,
     /// The mode stack; empty means the initial default mode, where `}` does not pop.
     modes: Vec<Mode>,
@@ -48,7 +49,7 @@ fn is_path_char(b: u8) -> bool {
 }
 
 impl<'a> Lexer<'a> {
-    pub fn new(src: &'a str) -> Self {
+    pub fn new(src: &'a [u8]) -> Self {
         Lexer { src, pos: 0, modes: Vec::new(), finished: false }
     }
 
@@ -57,7 +58,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn bytes(&self) -> &'a [u8] {
-        self.src.as_bytes()
+        self.src
     }
 
     fn at(&self, offset: usize) -> Option<u8> {
@@ -87,12 +88,13 @@ impl<'a> Lexer<'a> {
         let kind = raw.next()?;
         let span = raw.span();
         let (start, end) = (self.pos + span.start, self.pos + span.end);
-        let text = &self.src[start..end];
+        // Every token but string contents (scanned elsewhere) is ASCII by its pattern.
+        let text = std::str::from_utf8(&self.src[start..end]).unwrap_or("");
         self.pos = end;
         let kind = match kind {
             Ok(k) => k,
             Err(()) => {
-                let ch = text.chars().next().unwrap_or('?');
+                let ch = String::from_utf8_lossy(&self.src[start..end]).chars().next().unwrap_or('?');
                 return Some(Err(self.error(start, end, format!("unexpected character '{}'", ch.escape_default()))));
             }
         };
@@ -141,7 +143,7 @@ impl<'a> Lexer<'a> {
                 let seg_end = end - 2;
                 self.pos = seg_end;
                 self.modes.push(Mode::InPathSlash);
-                let seg = &self.src[start..seg_end];
+                let seg = std::str::from_utf8(&self.src[start..seg_end]).unwrap_or("");
                 let tok = if kind == RawTok::PathSegInterp { Tok::Path(seg) } else { Tok::HPath(seg) };
                 return Some(Ok((start, tok, seg_end)));
             }
@@ -405,7 +407,7 @@ mod tests {
     use super::*;
 
     fn toks(src: &str) -> Vec<Tok<'_>> {
-        Lexer::new(src).map(|r| r.expect("lex error").1).collect()
+        Lexer::new(src.as_bytes()).map(|r| r.expect("lex error").1).collect()
     }
 
     #[test]

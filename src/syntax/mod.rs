@@ -19,7 +19,7 @@ lalrpop_mod!(
 );
 
 /// Parses a whole source file (registered under `file`) into an expression.
-pub fn parse(file: FileId, src: &str) -> Result<Expr, SyntaxError> {
+pub fn parse(file: FileId, src: &[u8]) -> Result<Expr, SyntaxError> {
     let tokens = Lexer::new(src)
         .map(|r| r.map_err(|e: LexError| SyntaxError { span: Span::new(file, e.start, e.end), message: e.message }));
     let parser = grammar::ExprParser::new();
@@ -57,7 +57,7 @@ fn describe_expected(expected: &[String]) -> String {
     }
 }
 
-fn convert_error(file: FileId, src: &str, e: LalrError<usize, Tok<'_>, SyntaxError>) -> SyntaxError {
+fn convert_error(file: FileId, src: &[u8], e: LalrError<usize, Tok<'_>, SyntaxError>) -> SyntaxError {
     match e {
         LalrError::InvalidToken { location } => {
             SyntaxError { span: Span::new(file, location, location + 1), message: "syntax error, invalid token".into() }

@@ -147,6 +147,7 @@ impl Tok<'_> {
 /// Default-mode tokens, recognised by logos with longest-match semantics (which is what
 /// makes `a/b` a path, `x:x` a URI and `a-b` one identifier, as in Nix).
 #[derive(Logos, Debug, Clone, Copy, PartialEq)]
+#[logos(utf8 = false)]
 #[logos(skip r"[ \t\r\n]+")]
 #[logos(skip(r"#[^\r\n]*", allow_greedy = true))]
 #[logos(skip r"/\*([^*]|\*+[^*/])*\*+/")]

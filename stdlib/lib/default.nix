@@ -24,6 +24,22 @@ let
       versions = call ./versions.nix;
       meta = call ./meta.nix;
       systems = call ./systems;
+      modules = call ./modules.nix;
+      options = call ./options.nix;
+      types = call ./types.nix;
+
+      # NixOS-lite: `lib.nixosSystem { system; modules; specialArgs; }`, as a
+      # flake's `nixpkgs.lib.nixosSystem` (the only part of `lib` that reaches
+      # outside this directory; it is imported when called).
+      nixosSystem =
+        args:
+        import ../nixos/lib/eval-config.nix (
+          {
+            lib = self;
+            system = null;
+          }
+          // args
+        );
 
       # `meta.platforms` values, as in nixpkgs.
       platforms = self.systems.doubles;
@@ -343,6 +359,85 @@ let
         ;
 
       inherit (self.asserts) assertMsg assertOneOf assertEachOneOf;
+
+      inherit (self.modules)
+        evalModules
+        setDefaultModuleLocation
+        unifyModuleSyntax
+        applyModuleArgsIfFunction
+        mergeModules
+        mergeModules'
+        mergeOptionDecls
+        evalOptionValue
+        mergeDefinitions
+        pushDownProperties
+        dischargeProperties
+        filterOverrides
+        sortProperties
+        fixupOptionType
+        mkIf
+        mkAssert
+        mkMerge
+        mkOverride
+        mkOptionDefault
+        mkDefault
+        mkImageMediaOverride
+        mkForce
+        mkVMOverride
+        mkFixStrictness
+        mkOrder
+        mkBefore
+        mkAfter
+        mkAliasDefinitions
+        mkAliasAndWrapDefinitions
+        mkAliasIfDef
+        mkAliasAndWrapDefsWithPriority
+        mkDerivedConfig
+        doRename
+        mkRenamedOptionModule
+        mkRenamedOptionModuleWith
+        mkRemovedOptionModule
+        mkAliasOptionModule
+        mkChangedOptionModule
+        mkMergedOptionModule
+        defaultOverridePriority
+        defaultOrderPriority
+        defaultPriority
+        ;
+
+      inherit (self.options)
+        isOption
+        mkEnableOption
+        mkSinkUndeclaredOptions
+        mergeDefaultOption
+        mergeOneOption
+        mergeEqualOption
+        mergeUniqueOption
+        getValues
+        getFiles
+        optionAttrSetToDocList
+        scrubOptionValue
+        literalExpression
+        literalExample
+        literalMD
+        showOption
+        showFiles
+        showDefs
+        unknownModule
+        mkOption
+        mkPackageOption
+        mkPackageOptionMD
+        mdDoc
+        ;
+
+      inherit (self.types)
+        isType
+        setType
+        defaultTypeMerge
+        defaultFunctor
+        isOptionType
+        mkOptionType
+        ;
 
       inherit (self.debug)
         traceIf

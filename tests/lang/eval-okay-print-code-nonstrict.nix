@@ -1,5 +1,5 @@
 # tern difference: values computable without forcing anything (arithmetic on evaluated
-# integers, selecting from evaluated sets) are computed when built, so they print as values
+# integers, selecting from evaluated sets, `builtins.x`) are computed when built, so they print as values
 # where CppNix shows <CODE> (README: deliberate differences).
 # without --strict, values inside the top-level set that are still unevaluated print as <CODE>;
 # tern builds a closure directly instead of a thunk (it costs nothing), so `c` prints as <LAMBDA>

@@ -11,6 +11,35 @@ use super::super::string::{ContextElem, NixString};
 use super::super::value::{List, Value};
 use super::super::Evaluator;
 
+/// Adds a "while evaluating …" frame unless `frame` is empty (CppNix's way of deferring to
+/// an enclosing frame).
+pub fn add_frame(e: EvalError, frame: &str) -> EvalError {
+    if frame.is_empty() {
+        e
+    } else {
+        e.with_frame(None, frame)
+    }
+}
+
+/// Refuses a string with context, as CppNix's `forceStringNoCtx` does.
+pub fn no_context(s: &NixString) -> EvalResult<()> {
+    match s.context().and_then(|c| c.iter().next()) {
+        None => Ok(()),
+        Some(elem) => {
+            // Shown the way current CppNix displays context elements.
+            let example = match elem {
+                ContextElem::Plain(p) => p.to_string(),
+                ContextElem::AllOutputs(p) => format!("{p} (deep)"),
+                ContextElem::Output { drv, output } => format!("{drv}^{output}"),
+            };
+            Err(EvalError::msg(format!(
+                "the string '{}' is not allowed to refer to a store path (such as '{example}')",
+                s.to_str_lossy()
+            )))
+        }
+    }
+}
+
 const ORDINALS: [&str; 4] = ["first", "second", "third", "fourth"];
 
 fn frame(builtin: &str, index: usize) -> String {
@@ -90,23 +119,66 @@ impl Evaluator {
         }
     }
 
-    /// A string argument that must not refer to the store (CppNix's `forceStringNoCtx`:
-    /// regexes, version strings, TOML text).
+    /// A string argument that must not have a context (names, hash algorithms).
     pub fn arg_string_no_ctx(&self, a: Arg<'_>) -> EvalResult<Rc<NixString>> {
         let s = self.arg_string(a)?;
-        if let Some(elem) = s.context().and_then(|c| c.iter().next()) {
-            let example = match elem {
-                ContextElem::Plain(p) => p.to_string(),
-                ContextElem::AllOutputs(p) => format!("{p} (deep)"),
-                ContextElem::Output { drv, output } => format!("{drv}^{output}"),
-            };
-            return Err(EvalError::msg(format!(
-                "the string '{}' is not allowed to refer to a store path (such as '{example}')",
-                s.to_str_lossy()
-            ))
-            .with_frame(None, frame(a.builtin, a.index)));
-        }
+        no_context(&s).map_err(|e| e.with_frame(None, frame(a.builtin, a.index)))?;
         Ok(s)
+    }
+
+    /// Forces `v`, which must be a string; `frame` (if not empty) names what was evaluated.
+    pub fn expect_string(&self, v: &Value, frame: &str) -> EvalResult<Rc<NixString>> {
+        match self.force(v).map_err(|e| add_frame(e, frame))? {
+            Value::String(s) => Ok(s),
+            other => Err(add_frame(self.wrong_type_plain("a string", &other), frame)),
+        }
+    }
+
+    /// Like [`Evaluator::expect_string`], refusing a string with context.
+    pub fn expect_string_no_ctx(&self, v: &Value, frame: &str) -> EvalResult<Rc<NixString>> {
+        let s = self.expect_string(v, frame)?;
+        no_context(&s).map_err(|e| add_frame(e, frame))?;
+        Ok(s)
+    }
+
+    /// Forces `v`, which must be a Boolean.
+    pub fn expect_bool(&self, v: &Value, frame: &str) -> EvalResult<bool> {
+        match self.force(v).map_err(|e| add_frame(e, frame))? {
+            Value::Bool(b) => Ok(b),
+            other => Err(add_frame(self.wrong_type_plain("a Boolean", &other), frame)),
+        }
+    }
+
+    /// Forces `v`, which must be a list.
+    pub fn expect_list(&self, v: &Value, frame: &str) -> EvalResult<Rc<List>> {
+        match self.force(v).map_err(|e| add_frame(e, frame))? {
+            Value::List(l) => Ok(l),
+            other => Err(add_frame(self.wrong_type_plain("a list", &other), frame)),
+        }
+    }
+
+    /// Forces `v`, which must be an attrset.
+    pub fn expect_attrs(&self, v: &Value, frame: &str) -> EvalResult<Rc<Attrs>> {
+        match self.force(v).map_err(|e| add_frame(e, frame))? {
+            Value::Attrs(a) => Ok(a),
+            other => Err(add_frame(self.wrong_type_plain("a set", &other), frame)),
+        }
+    }
+
+    /// Forces `v`, which must be a function (or a functor set).
+    pub fn expect_function(&self, v: &Value, frame: &str) -> EvalResult<Value> {
+        let v = self.force(v).map_err(|e| add_frame(e, frame))?;
+        match &v {
+            Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_) => Ok(v),
+            Value::Attrs(s) if s.contains(self.syms.functor) => Ok(v),
+            other => Err(add_frame(self.wrong_type_plain("a function", other), frame)),
+        }
+    }
+
+    #[cold]
+    fn wrong_type_plain(&self, expected: &str, found: &Value) -> EvalError {
+        let e = type_error(expected, found);
+        EvalError::msg(format!("{}: {}", e.message(), self.show_short(found)))
     }
 
     /// A string argument without context (names, keys): a string-like set is not enough.

@@ -67,7 +67,7 @@ fn trace(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
 
 fn print_trace(v: &Value) {
     match v {
-        Value::String(s) => eprintln!("trace: {}", s.to_str_lossy()),
+        Value::String(s) => eprintln!("trace: {}", crate::diag::render::for_stderr(&s.to_str_lossy())),
         other => eprintln!("trace: {}", String::from_utf8_lossy(&print_value(other))),
     }
 }
@@ -88,6 +88,7 @@ fn warn(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
             EvalError::new(ErrorKind::Eval, msg, Some(span)).with_note("aborting because --abort-on-warn is set")
         );
     }
+    let msg = crate::diag::render::for_stderr(&msg).into_owned();
     eprintln!("evaluation warning: {}", msg.replace('\n', &format!("\n{}", " ".repeat("evaluation warning: ".len()))));
     ev.force(&args[1])
 }

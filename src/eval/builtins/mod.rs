@@ -8,12 +8,16 @@
 pub mod args;
 pub mod arith;
 pub mod attrs;
+pub mod context;
 pub mod control;
+pub mod derivation;
+pub mod hash;
 pub mod json;
 pub mod lists;
 pub mod paths;
 pub mod regex;
 pub mod store_bridge;
+pub mod store_paths;
 pub mod strings;
 pub mod toml;
 pub mod types;
@@ -70,18 +74,27 @@ const BARE_GLOBALS: &[&str] = &[
 pub struct Caches {
     /// Compiled regexes of `match` and `split`, by pattern.
     pub regexes: RefCell<HashMap<Vec<u8>, std::rc::Rc<regex::CompiledRegex>>>,
-    pub store_paths: RefCell<HashMap<String, String>>,
+    /// Source path → the store path it was copied to.
+    pub store_paths: RefCell<HashMap<String, std::rc::Rc<str>>>,
+    /// Modulo hashes of every derivation seen, by drv path.
+    pub drv_hashes: RefCell<crate::store::HashModuloMemo>,
+    /// Output names of derivations read back from the store, by drv path.
+    pub drv_outputs: RefCell<HashMap<String, std::rc::Rc<[String]>>>,
 }
 
 fn families() -> Vec<&'static [PrimOp]> {
     vec![
         arith::PRIMOPS,
         attrs::PRIMOPS,
+        context::PRIMOPS,
         control::PRIMOPS,
+        derivation::PRIMOPS,
+        hash::PRIMOPS,
         json::PRIMOPS,
         lists::PRIMOPS,
         paths::PRIMOPS,
         regex::PRIMOPS,
+        store_paths::PRIMOPS,
         strings::PRIMOPS,
         toml::PRIMOPS,
         types::PRIMOPS,
@@ -121,11 +134,17 @@ pub fn install(ev: &mut Evaluator) {
     let cell: std::rc::Rc<RefCell<Value>> = std::rc::Rc::new(RefCell::new(Value::Null));
     let knot = cell.clone();
     b.insert_str("builtins", super::thunk::ThunkCell::native(move |_| Ok(knot.borrow().clone())));
+    // `derivation` is Nix code compiled against these globals; `builtins.derivation` is
+    // tied in the same way as `builtins.builtins`.
+    let wrapper: std::rc::Rc<RefCell<Value>> = std::rc::Rc::new(RefCell::new(Value::Null));
+    let knot = wrapper.clone();
+    b.insert_str("derivation", super::thunk::ThunkCell::native(move |_| Ok(knot.borrow().clone())));
     let builtins = Value::attrs(b.finish());
     *cell.borrow_mut() = builtins.clone();
     globals.insert(Symbol::intern("builtins"), builtins.clone());
     ev.globals = globals;
     ev.builtins = builtins;
+    derivation::install_wrapper(ev, &wrapper);
 }
 
 /// The non-function builtins.

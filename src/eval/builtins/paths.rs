@@ -52,8 +52,24 @@ fn io_error(what: &str, path: &str, e: &std::io::Error) -> EvalError {
 
 fn read_file(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     let path = ev.arg_path(arg("readFile", args, 0))?;
-    let bytes = std::fs::read(&path).map_err(|e| io_error("opening file", &path, &e))?;
-    Ok(Value::String(Rc::new(NixString::new(bytes))))
+    let real = ev.physical_path(&path)?;
+    let bytes = std::fs::read(&real).map_err(|e| io_error("opening file", &path, &e))?;
+    // A file in the store carries the references of its store object that occur in it.
+    let mut ctx = super::super::string::Context::new();
+    if crate::store::path::is_in_store(&path) {
+        if let Ok((sp, _)) = crate::store::path::split_store_path(&path) {
+            let store = ev.store()?;
+            if store.is_valid(&sp)? {
+                for r in store.references(&sp)? {
+                    let hash = r.hash_part().as_bytes();
+                    if bytes.windows(hash.len()).any(|w| w == hash) {
+                        ctx.insert(super::super::string::ContextElem::Plain(Rc::from(r.to_absolute().as_str())));
+                    }
+                }
+            }
+        }
+    }
+    Ok(Value::String(Rc::new(NixString::with_context(bytes, ctx))))
 }
 
 fn file_type_name(ft: std::fs::FileType) -> &'static str {
@@ -70,7 +86,7 @@ fn file_type_name(ft: std::fs::FileType) -> &'static str {
 
 fn read_dir(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     let path = ev.arg_path(arg("readDir", args, 0))?;
-    let entries = std::fs::read_dir(&path).map_err(|e| io_error("reading directory", &path, &e))?;
+    let entries = std::fs::read_dir(ev.physical_path(&path)?).map_err(|e| io_error("reading directory", &path, &e))?;
     let mut b = AttrsBuilder::default();
     for entry in entries {
         let entry = entry.map_err(|e| io_error("reading directory", &path, &e))?;
@@ -83,7 +99,8 @@ fn read_dir(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
 
 fn read_file_type(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     let path = ev.arg_path(arg("readFileType", args, 0))?;
-    let meta = std::fs::symlink_metadata(&path).map_err(|e| io_error("getting status of", &path, &e))?;
+    let meta =
+        std::fs::symlink_metadata(ev.physical_path(&path)?).map_err(|e| io_error("getting status of", &path, &e))?;
     Ok(Value::string(file_type_name(meta.file_type())))
 }
 
@@ -92,9 +109,10 @@ fn path_exists(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     // A string must be an absolute path; a trailing slash requires a directory.
     let path = ev.coerce_to_path(&v)?;
     let must_be_dir = path.len() > 1 && path.ends_with('/');
-    Ok(Value::Bool(match std::fs::metadata(&path) {
+    let real = ev.physical_path(&path)?;
+    Ok(Value::Bool(match std::fs::metadata(&real) {
         Ok(m) => !must_be_dir || m.is_dir(),
-        Err(_) => std::fs::symlink_metadata(&path).is_ok() && !must_be_dir,
+        Err(_) => std::fs::symlink_metadata(&real).is_ok() && !must_be_dir,
     }))
 }
 

@@ -1,14 +1,99 @@
-//! The evaluator's door to the store: copying paths in, writing text files. Until the
-//! store layer is wired in, operations that need it report so plainly.
+//! The evaluator's door to the store: opening it, mapping logical store paths to where
+//! their bytes live, and copying source paths in.
+//!
+//! The store is opened lazily, on the first operation that needs it, at the root chosen by
+//! `--store DIR` (`Settings::store_root`), else `TERN_STORE`, else the per-user default
+//! (`store::resolve_root`). Logical paths are always under `/nix/store`; their bytes live
+//! under the store root, so anything that *reads* a store path (`readFile`, `hashFile`,
+//! re-importing a store path) goes through [`Evaluator::physical_path`].
+//!
+//! Copying a path (`"${./file}"`, a path in a derivation attribute) follows CppNix: the
+//! canonical path's base name becomes the store name, the file system object is
+//! NAR-hashed and added as a source, and the result is cached per path for the whole
+//! evaluation. A base name ending in `.drv` is refused. A path that is itself in the store
+//! is copied again (CppNix gives `<hash2>-<hash>-<name>`), read from the store root.
+//!
+//! Knows nothing about derivations; `derivation.rs` builds on these helpers.
+
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use crate::store::path::{is_in_store, split_store_path};
+use crate::store::{FileIngestionMethod, Store, StoreError};
 
 use super::super::error::{ErrorKind, EvalError, EvalResult};
 use super::super::string::ContextElem;
 use super::super::Evaluator;
 
-pub fn copy_path_to_store(_ev: &Evaluator, path: &str) -> EvalResult<(String, ContextElem)> {
-    Err(EvalError::new(
-        ErrorKind::Io,
-        format!("cannot copy '{path}' to the store: this build of tern has no store yet"),
-        None,
-    ))
+impl From<StoreError> for EvalError {
+    #[cold]
+    fn from(e: StoreError) -> EvalError {
+        let kind = match e {
+            StoreError::Io { .. } | StoreError::Db { .. } => ErrorKind::Io,
+            _ => ErrorKind::Eval,
+        };
+        EvalError::new(kind, e.to_string(), None)
+    }
+}
+
+impl Evaluator {
+    /// The store, opened on first use.
+    pub fn store(&self) -> EvalResult<&Store> {
+        if let Some(s) = self.store.get() {
+            return Ok(s);
+        }
+        let root = crate::store::resolve_root(self.settings.store_root.as_deref())?;
+        let store = Store::open(&root).map_err(|e| {
+            EvalError::new(ErrorKind::Io, format!("cannot open the store at '{}': {e}", root.display()), None)
+        })?;
+        Ok(self.store.get_or_init(|| store))
+    }
+
+    /// Where the bytes of `path` live: a path inside a valid store object maps to the store
+    /// root; anything else is a host path.
+    pub fn physical_path(&self, path: &str) -> EvalResult<PathBuf> {
+        if is_in_store(path) {
+            if let Ok((sp, _)) = split_store_path(path) {
+                let store = self.store()?;
+                if store.is_valid(&sp)? {
+                    return Ok(store.real_path_of(path)?);
+                }
+            }
+        }
+        Ok(PathBuf::from(path))
+    }
+}
+
+/// The last component of a canonical path (`""` for `/`).
+pub fn path_base_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// An error for a source path that does not exist, in CppNix's words.
+#[cold]
+pub fn missing_path(path: &str) -> EvalError {
+    EvalError::new(ErrorKind::Io, format!("path '{path}' does not exist"), None)
+}
+
+/// Copies a source path into the store (once per path per evaluation); returns the store
+/// path and its plain context element.
+pub fn copy_path_to_store(ev: &Evaluator, path: &str) -> EvalResult<(String, ContextElem)> {
+    if let Some(sp) = ev.caches.store_paths.borrow().get(path) {
+        return Ok((sp.to_string(), ContextElem::Plain(sp.clone())));
+    }
+    let name = path_base_name(path);
+    if name.ends_with(".drv") {
+        return Err(EvalError::msg("file names are not allowed to end in '.drv'"));
+    }
+    let src = ev.physical_path(path)?;
+    if std::fs::symlink_metadata(&src).is_err() {
+        return Err(missing_path(path));
+    }
+    let store = ev.store()?;
+    let sp = store
+        .add_path(&src, name, FileIngestionMethod::Recursive)
+        .map_err(|e| EvalError::from(e).with_frame(None, format!("while copying '{path}' to the store")))?;
+    let sp: Rc<str> = Rc::from(sp.to_absolute());
+    ev.caches.store_paths.borrow_mut().insert(path.to_string(), sp.clone());
+    Ok((sp.to_string(), ContextElem::Plain(sp)))
 }

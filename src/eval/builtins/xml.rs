@@ -285,7 +285,7 @@ mod tests {
 
     fn xml(origin: Origin, text: &str, strict: bool, location: bool) -> String {
         let ev = Evaluator::new(Default::default());
-        let program = ev.compile(origin, text, "/", Vec::new()).expect("parses");
+        let program = ev.compile(origin, text.as_bytes(), "/", Vec::new()).expect("parses");
         let v = ev.eval(program.ir, &ev.root_env.clone()).expect("evaluates");
         let mut ctx = Context::new();
         String::from_utf8(ev.value_to_xml(&v, strict, location, &mut ctx).expect("renders")).expect("UTF-8")

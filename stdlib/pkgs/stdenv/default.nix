@@ -1,0 +1,95 @@
+# The stdenv constructor (cross.md §8).  A stdenv is a derivation (its output
+# holds `setup`, the shell library every builder sources) extended with the
+# three platforms, the C compiler wrapper and `mkDerivation`.
+#
+# `stdenv.override { targetPlatform = C; }` and `stdenv.override (old: …)`
+# both work: the constructor is made overridable.
+{ lib }:
+lib.makeOverridable (
+  {
+    name,
+    buildPlatform,
+    hostPlatform,
+    targetPlatform,
+    cc,
+    hasCC ? cc != null,
+    config,
+    bootstrapTools,
+    overrides ? (final: prev: { }),
+    extraNativeBuildInputs ? [ ],
+    extraBuildInputs ? [ ],
+    allowedRequisites ? null,
+    makeStatic ? false,
+  }:
+  let
+    # Wrapper environment variables are suffixed with the platform they serve.
+    salt = platform: builtins.replaceStrings [ "-" "." ] [ "_" "_" ] platform.config;
+    shell = "${bootstrapTools}/bin/bash";
+
+    drv = derivation (
+      {
+        inherit name;
+        system = buildPlatform.system;
+        builder = shell;
+        args = [
+          "-e"
+          ./stdenv-builder.sh
+        ];
+        setup = ./setup.sh;
+        initialPath = [ bootstrapTools ];
+        inherit shell;
+        saltBuild = salt buildPlatform;
+        saltHost = salt hostPlatform;
+        saltTarget = salt targetPlatform;
+        defaultNativeBuildInputs = extraNativeBuildInputs;
+        defaultBuildInputs = extraBuildInputs;
+        crossCompiling = hostPlatform != buildPlatform;
+      }
+      // lib.optionalAttrs hasCC { inherit cc; }
+      // lib.optionalAttrs (allowedRequisites != null) { inherit allowedRequisites; }
+    );
+
+    makeDerivation = import ./make-derivation.nix { inherit lib config; } stdenv;
+
+    stdenv = drv // {
+      inherit
+        buildPlatform
+        hostPlatform
+        targetPlatform
+        cc
+        hasCC
+        overrides
+        shell
+        config
+        bootstrapTools
+        extraNativeBuildInputs
+        extraBuildInputs
+        makeStatic
+        ;
+      initialPath = [ bootstrapTools ];
+      # The derivation attribute `system` (what Nix schedules on) is the build
+      # platform's; the record's is the host's, as in nixpkgs.
+      inherit (hostPlatform) system;
+      inherit (hostPlatform)
+        isDarwin
+        isLinux
+        isSunOS
+        isCygwin
+        isBSD
+        isFreeBSD
+        isOpenBSD
+        isi686
+        isx86_32
+        isx86_64
+        is32bit
+        is64bit
+        isAarch32
+        isAarch64
+        isMips
+        isBigEndian
+        ;
+      inherit (makeDerivation) mkDerivation dependencyClosure mapOffset;
+    };
+  in
+  stdenv
+)

@@ -1,0 +1,344 @@
+# tern's stdenv setup: the shell library every mkDerivation builder sources.
+#
+# The stdenv builder prepended the stdenv's own settings: SHELL, initialPath,
+# NIX_CC (the C compiler wrapper, empty without one), NIX_SALT_BUILD/HOST/
+# TARGET (the platform configs as variable suffixes), defaultNativeBuildInputs,
+# defaultBuildInputs.
+#
+# Dependencies.  mkDerivation computed the full dependency closure in Nix
+# (propagation included) and passes it by role:
+#   depsClosureBuildBuild   (-1,-1)   depsClosureHostHost     (0,0)
+#   depsClosureBuildHost    (-1, 0)   depsClosureHostTarget   (0,1)
+#   depsClosureBuildTarget  (-1, 1)   depsClosureTargetTarget (1,1)
+# Programs of dependencies that run on the build platform (host offset -1) go
+# on PATH; include/ and lib/ of every dependency go to the compiler of its
+# role: host offset -1 → $NIX_CFLAGS_COMPILE_<build salt> (the build
+# compiler), 0 → the host compiler, 1 → the target's.  Natively the salts
+# coincide, as they should.  With strictDeps unset, host programs are put on
+# PATH too (natively they can run).  A dependency's nix-support/setup-hook is
+# sourced with hostOffset/targetOffset set.
+#
+# Phases: unpack patch configure build check install fixup (installCheck
+# after fixup when doInstallCheck).  Each runs `${name}Phase` if set (a
+# command string or function name), else the default; each runs the hooks
+# pre<Name> and post<Name>; `dont<Name>` skips it; `phases` replaces the list.
+
+set -e
+set -o pipefail
+shopt -s nullglob
+
+PATH=""
+for p in $initialPath; do
+  PATH="$PATH${PATH:+:}$p/bin"
+done
+export PATH
+export SHELL
+export NIX_BUILD_CORES="${NIX_BUILD_CORES:-1}"
+if [ "$NIX_BUILD_CORES" -le 0 ] 2>/dev/null; then
+  NIX_BUILD_CORES=1
+fi
+
+: "${outputs:=out}"
+: "${prefix:=$out}"
+export prefix
+
+# --- helpers ----------------------------------------------------------------
+
+echoCmd() {
+  printf '%s:' "$1"
+  shift
+  printf ' %q' "$@"
+  echo
+}
+
+# runHook NAME: runs $NAME (a string of commands or a function name) if set.
+runHook() {
+  local hookName="$1"
+  shift
+  local hook="${!hookName-}"
+  if [ -n "$hook" ]; then
+    eval "$hook"
+  fi
+  return 0
+}
+
+addToSearchPath() {
+  local var="$1" dir="$2"
+  if [ -d "$dir" ]; then
+    export "$var=${!var:+${!var}:}$dir"
+  fi
+}
+
+appendToVar() {
+  local var="$1"
+  shift
+  export "$var=${!var:+${!var} }$*"
+}
+
+# --- dependencies -------------------------------------------------------------
+
+roleSalt() {
+  case "$1" in
+    -1) echo "$NIX_SALT_BUILD" ;;
+    0) echo "$NIX_SALT_HOST" ;;
+    1) echo "$NIX_SALT_TARGET" ;;
+  esac
+}
+
+declare -A seenSetupHooks=()
+
+addDependency() {
+  local hostOffset="$1" targetOffset="$2" dep="$3" salt
+  [ -n "$dep" ] || return 0
+  [ -e "$dep" ] || return 0
+  if [ "$hostOffset" = -1 ] || [ -z "${strictDeps-}" ]; then
+    addToSearchPath PATH "$dep/bin"
+  fi
+  salt="$(roleSalt "$hostOffset")"
+  if [ -d "$dep/include" ]; then
+    appendToVar "NIX_CFLAGS_COMPILE_$salt" "-isystem $dep/include"
+  fi
+  if [ -d "$dep/lib" ]; then
+    appendToVar "NIX_LDFLAGS_$salt" "-L$dep/lib"
+  fi
+  if [ -f "$dep/nix-support/setup-hook" ] && [ -z "${seenSetupHooks[$dep]-}" ]; then
+    seenSetupHooks[$dep]=1
+    # shellcheck disable=SC1091
+    source "$dep/nix-support/setup-hook"
+  fi
+}
+
+# The compiler of the host platform comes first on PATH.
+if [ -n "${NIX_CC-}" ]; then
+  addToSearchPath PATH "$NIX_CC/bin"
+fi
+
+# Flags given to the package without a salt are for its host compiler.
+if [ -n "${NIX_CFLAGS_COMPILE-}" ]; then
+  appendToVar "NIX_CFLAGS_COMPILE_$NIX_SALT_HOST" "$NIX_CFLAGS_COMPILE"
+fi
+if [ -n "${NIX_LDFLAGS-}" ]; then
+  appendToVar "NIX_LDFLAGS_$NIX_SALT_HOST" "$NIX_LDFLAGS"
+fi
+
+for dep in ${defaultNativeBuildInputs-}; do addDependency -1 0 "$dep"; done
+for dep in ${defaultBuildInputs-}; do addDependency 0 1 "$dep"; done
+for dep in ${depsClosureBuildBuild-}; do addDependency -1 -1 "$dep"; done
+for dep in ${depsClosureBuildHost-}; do addDependency -1 0 "$dep"; done
+for dep in ${depsClosureBuildTarget-}; do addDependency -1 1 "$dep"; done
+for dep in ${depsClosureHostHost-}; do addDependency 0 0 "$dep"; done
+for dep in ${depsClosureHostTarget-}; do addDependency 0 1 "$dep"; done
+for dep in ${depsClosureTargetTarget-}; do addDependency 1 1 "$dep"; done
+
+# Conventional tool variables for build systems that read them.
+if [ -n "${NIX_CC-}" ] && [ -f "$NIX_CC/nix-support/target-prefix" ]; then
+  ccPrefix="$(cat "$NIX_CC/nix-support/target-prefix")"
+  if [ -e "$NIX_CC/bin/${ccPrefix}clang" ]; then
+    export CC="${ccPrefix}clang" CXX="${ccPrefix}clang++"
+  else
+    export CC="${ccPrefix}cc" CXX="${ccPrefix}c++"
+  fi
+  for tool in AR:ar RANLIB:ranlib STRIP:strip LD:ld NM:nm OBJDUMP:objdump OBJCOPY:objcopy; do
+    export "${tool%%:*}=${ccPrefix}${tool#*:}"
+  done
+fi
+# A C compiler for the build platform, when one is among the dependencies
+# (the cookbook's depsBuildBuild = [ buildPackages.stdenv.cc ]).
+if command -v cc >/dev/null 2>&1; then
+  export CC_FOR_BUILD="${CC_FOR_BUILD:-cc}"
+fi
+
+# --- phases ---------------------------------------------------------------------
+
+unpackFile() {
+  local file="$1"
+  case "$file" in
+    *.tar | *.tar.* | *.tgz | *.tbz2 | *.txz) tar xf "$file" ;;
+    *.zip) echo "unpackFile: zip archives are not supported" >&2; return 1 ;;
+    *)
+      if [ -d "$file" ]; then
+        cp -r "$file" "$(stripHash "$file")"
+        chmod -R u+w "$(stripHash "$file")"
+      else
+        echo "unpackFile: do not know how to unpack $file" >&2
+        return 1
+      fi
+      ;;
+  esac
+}
+
+stripHash() {
+  local name
+  name="$(basename "$1")"
+  if [[ "$name" =~ ^[a-z0-9]{32}- ]]; then
+    echo "${name:33}"
+  else
+    echo "$name"
+  fi
+}
+
+unpackPhase() {
+  runHook preUnpack
+  local srcsList="${srcs:-${src-}}"
+  if [ -z "$srcsList" ]; then
+    echo "unpackPhase: the package has no src or srcs" >&2
+    return 1
+  fi
+  local before after
+  before="$(ls -A)"
+  for s in $srcsList; do
+    unpackFile "$s"
+  done
+  if [ -z "${sourceRoot-}" ]; then
+    after="$(ls -A)"
+    sourceRoot="$(comm -13 <(echo "$before" | sort) <(echo "$after" | sort) | head -n1)"
+  fi
+  cd "$sourceRoot"
+  chmod -R u+w .
+  runHook postUnpack
+}
+
+patchPhase() {
+  runHook prePatch
+  for p in ${patches-}; do
+    echo "applying patch $p"
+    patch ${patchFlags:--p1} < "$p"
+  done
+  runHook postPatch
+}
+
+configurePhase() {
+  runHook preConfigure
+  : "${configureScript:=}"
+  if [ -z "$configureScript" ] && [ -x ./configure ]; then
+    configureScript=./configure
+  fi
+  if [ -n "$configureScript" ]; then
+    local flags=()
+    if [ -z "${dontAddPrefix-}" ]; then
+      flags+=("${prefixKey:---prefix=}$prefix")
+    fi
+    # shellcheck disable=SC2206
+    flags+=(${configureFlags-})
+    echoCmd 'configure flags' "${flags[@]}"
+    $configureScript "${flags[@]}"
+  else
+    echo "no configure script, doing nothing"
+  fi
+  runHook postConfigure
+}
+
+buildPhase() {
+  runHook preBuild
+  if [ -z "${makeFlags-}" ] && [ -z "${makefile-}" ] && ! [ -e Makefile ] && ! [ -e makefile ] && ! [ -e GNUmakefile ]; then
+    echo "no Makefile, doing nothing"
+  else
+    local flags=(${makefile:+-f $makefile} -j"$NIX_BUILD_CORES" SHELL="$SHELL")
+    # shellcheck disable=SC2206
+    flags+=(${makeFlags-} ${buildFlags-})
+    echoCmd 'build flags' "${flags[@]}"
+    make "${flags[@]}"
+  fi
+  runHook postBuild
+}
+
+checkPhase() {
+  runHook preCheck
+  local flags=(${makefile:+-f $makefile} SHELL="$SHELL")
+  # shellcheck disable=SC2206
+  flags+=(${makeFlags-} ${checkFlags-} ${checkTarget:-check})
+  echoCmd 'check flags' "${flags[@]}"
+  make "${flags[@]}"
+  runHook postCheck
+}
+
+installPhase() {
+  runHook preInstall
+  mkdir -p "$prefix"
+  local flags=(${makefile:+-f $makefile} SHELL="$SHELL")
+  # shellcheck disable=SC2206
+  flags+=(${makeFlags-} ${installFlags-} ${installTargets:-install})
+  echoCmd 'install flags' "${flags[@]}"
+  make "${flags[@]}"
+  runHook postInstall
+}
+
+installCheckPhase() {
+  runHook preInstallCheck
+  local flags=(${makefile:+-f $makefile} SHELL="$SHELL")
+  # shellcheck disable=SC2206
+  flags+=(${makeFlags-} ${installCheckFlags-} ${installCheckTarget:-installcheck})
+  make "${flags[@]}"
+  runHook postInstallCheck
+}
+
+# Records propagated dependencies (for tools that read them) and strips debug
+# information from executables and libraries of the host platform.
+fixupPhase() {
+  runHook preFixup
+  local output dir
+  for output in $outputs; do
+    dir="${!output}"
+    [ -e "$dir" ] || continue
+    if [ -z "${dontStrip-}" ] && [ -n "${STRIP-}" ] && command -v "$STRIP" >/dev/null 2>&1; then
+      for f in "$dir"/bin/* "$dir"/lib/*.so* "$dir"/lib/*.a; do
+        if [ -f "$f" ] && ! [ -L "$f" ]; then
+          "$STRIP" -S "$f" 2>/dev/null || true
+        fi
+      done
+    fi
+  done
+  mkdir -p "$out/nix-support"
+  [ -z "${propagatedBuildInputs-}" ] || echo "$propagatedBuildInputs" > "$out/nix-support/propagated-build-inputs"
+  [ -z "${propagatedNativeBuildInputs-}" ] || echo "$propagatedNativeBuildInputs" > "$out/nix-support/propagated-native-build-inputs"
+  [ -z "${depsBuildBuildPropagated-}" ] || echo "$depsBuildBuildPropagated" > "$out/nix-support/propagated-build-build-deps"
+  [ -z "${depsHostHostPropagated-}" ] || echo "$depsHostHostPropagated" > "$out/nix-support/propagated-host-host-deps"
+  [ -z "${depsTargetTargetPropagated-}" ] || echo "$depsTargetTargetPropagated" > "$out/nix-support/propagated-target-target-deps"
+  if [ -n "${setupHook-}" ]; then
+    cp "$setupHook" "$out/nix-support/setup-hook"
+  fi
+  rmdir "$out/nix-support" 2>/dev/null || true
+  runHook postFixup
+}
+
+# runPhase NAME: the phase as a string of commands, a function, or the default.
+runPhase() {
+  local phase="$1"
+  local capital="${phase^}"
+  capital="${capital%Phase}"
+  local dontVar="dont$capital"
+  if [ -n "${!dontVar-}" ]; then
+    return 0
+  fi
+  case "$phase" in
+    checkPhase) [ -n "${doCheck-}" ] || return 0 ;;
+    installCheckPhase) [ -n "${doInstallCheck-}" ] || return 0 ;;
+  esac
+  echo "@ running $phase"
+  if [ -n "${!phase-}" ]; then
+    eval "${!phase}"
+  else
+    "$phase"
+  fi
+}
+
+genericBuild() {
+  export NIX_BUILD_TOP="${NIX_BUILD_TOP:-$(pwd)}"
+  if [ -n "${buildCommandPath-}" ]; then
+    # shellcheck disable=SC1090
+    source "$buildCommandPath"
+    return
+  fi
+  if [ -n "${buildCommand-}" ]; then
+    eval "$buildCommand"
+    return
+  fi
+  local allPhases="${phases:-${prePhases-} unpackPhase patchPhase ${preConfigurePhases-} configurePhase ${preBuildPhases-} buildPhase checkPhase ${preInstallPhases-} installPhase ${preFixupPhases-} fixupPhase installCheckPhase ${preDistPhases-} ${postPhases-}}"
+  for phase in $allPhases; do
+    runPhase "$phase"
+  done
+}
+
+for output in $outputs; do
+  export "$output=${!output}"
+done

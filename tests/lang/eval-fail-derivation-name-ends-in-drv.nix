@@ -1,0 +1,1 @@
+derivation { name = "foo.drv"; system = "x86_64-linux"; builder = "/bin/sh"; }

@@ -1,0 +1,1 @@
+derivationStrict { name = "x"; system = "x86_64-linux"; builder = "/bin/sh"; outputs = [ ]; }

@@ -1,0 +1,1 @@
+let a = derivation { name = "dep"; system = "x86_64-linux"; builder = "/bin/sh"; }; in (derivationStrict { name = "st"; system = "x86_64-linux"; builder = "/bin/sh"; __structuredAttrs = true; xs = [ 1 2.5 "s" null true a ]; n = { b = 1; a = 1.0e20; c = 3.14159265; }; }).out

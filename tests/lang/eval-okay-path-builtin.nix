@@ -1,0 +1,1 @@
+[ (builtins.path { path = ./data/store/file.txt; }) (builtins.path { path = ./data/store/file.txt; name = "renamed"; recursive = false; }) (builtins.path { path = ./data/store; filter = p: t: baseNameOf p != "skip.txt"; }) "${./data/store}" (builtins.filterSource (p: t: true) ./data/store) ]
