@@ -316,7 +316,7 @@ fn cli_links_output_and_log() {
 }
 
 #[test]
-fn cli_dry_run_and_expression_message() {
+fn cli_dry_run() {
     let ts = TestStore::new();
     let d = Drv::sh("dry", "echo > $out").add(&ts.store);
     let cwd = tempfile::tempdir().unwrap();
@@ -324,11 +324,34 @@ fn cli_dry_run_and_expression_message() {
     assert!(o.status.success());
     assert!(stderr(&o).contains(&format!("this derivation will be built (dry run):\n  {d}\n")), "{}", stderr(&o));
     assert!(!ts.valid(&out(&ts.store, &d)));
-    let o = run(tern(ts.root(), cwd.path(), &["build", "default.nix", "-A", "hello"]));
+}
+
+#[test]
+fn cli_builds_files_and_expressions() {
+    // `tern build FILE -A attr` and `-E`: evaluated by tern itself, then built;
+    // paths as CppNix computes them (build.tsv's chain-b and refs rows).
+    let ts = TestStore::new();
+    let cwd = tempfile::tempdir().unwrap();
+    let chain = "let a = derivation { name = \"chain-a\"; system = \"x86_64-linux\"; builder = \"/bin/sh\"; args = [ \"-c\" \"echo a > $out\" ]; }; \
+                 in { b = derivation { name = \"chain-b\"; system = \"x86_64-linux\"; builder = \"/bin/sh\"; args = [ \"-c\" \"echo ${a} > $out\" ]; }; \
+                 refs = derivation { name = \"refs\"; system = \"x86_64-linux\"; builder = \"/bin/sh\"; outputs = [ \"out\" \"dev\" ]; args = [ \"-c\" \"echo $out $dev > $out; echo $dev > $dev\" ]; }; }";
+    fs::write(cwd.path().join("default.nix"), chain).unwrap();
+    let o = run(tern(ts.root(), cwd.path(), &["build", "-A", "b"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "/nix/store/ysgja5skidsgng1vsvh0fd29jkld6056-chain-b\n");
+    assert_eq!(
+        fs::read_to_string(cwd.path().join("result")).unwrap(),
+        "/nix/store/kdwvcddwjz7plkg82fd7k0dpk25nr7aa-chain-a\n"
+    );
+    // A derivation value stands for one output (`refs.dev` for dev), as with nix-build.
+    let o = run(tern(ts.root(), cwd.path(), &["build", "--no-link", "default.nix", "-A", "refs.dev"]));
+    assert_eq!(stdout(&o), "/nix/store/87sv35fgs89hc4ssp0cqf2cvyfcgyyqj-refs-dev\n", "{}", stderr(&o));
+    let o = run(tern(ts.root(), cwd.path(), &["build", "--no-link", "-E", "(import ./default.nix).refs"]));
+    assert_eq!(stdout(&o), "/nix/store/2p7idipan0l2sxhcnx012x08bq4zx3dd-refs\n", "{}", stderr(&o));
+    // Evaluation errors are reported as such.
+    let o = run(tern(ts.root(), cwd.path(), &["build", "-A", "nope"]));
     assert_eq!(o.status.code(), Some(1));
-    let err = stderr(&o);
-    assert!(err.starts_with("error: cannot build a Nix file (default.nix) yet"), "{err}");
-    assert!(err.contains("tern build $(nix-instantiate FILE -A hello)"), "{err}");
+    assert!(stderr(&o).contains("attribute 'nope' in selection path 'nope' not found"), "{}", stderr(&o));
 }
 
 #[test]
