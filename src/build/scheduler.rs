@@ -82,7 +82,18 @@ pub(crate) fn run(
                 let cx = &cx;
                 active += 1;
                 scope.spawn(move || {
-                    let r = job::run(cx, &job);
+                    // A panic must still be reported, or the scheduler would wait forever.
+                    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job::run(cx, &job)))
+                        .unwrap_or_else(|_| {
+                            Err(BuildFailure {
+                                drv_path: job.drv_path.clone(),
+                                kind: FailureKind::Setup,
+                                message: format!(
+                                    "internal error while building '{}' (see the panic above)",
+                                    job.drv_path
+                                ),
+                            })
+                        });
                     let _ = tx.send((i, r));
                 });
             }
