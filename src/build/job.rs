@@ -33,7 +33,7 @@ use super::outputs::{self, OutputError};
 use super::platform::Runner;
 use super::progress::Progress;
 use super::sandbox::env::{prepare, EnvSettings};
-use super::sandbox::{self, Sandbox, SpawnSpec};
+use super::sandbox::{self, refgraph, Sandbox, SpawnSpec};
 use super::{check, signals, BuildOptions};
 use crate::store::{remove_tree, Derivation, PathLock, Store, StorePath};
 
@@ -329,6 +329,12 @@ fn run_builder(
     let caller_env = |name: &str| std::env::var_os(name).map(std::os::unix::ffi::OsStringExt::into_vec);
     let settings = EnvSettings { build_dir, cores: cx.opts.cores, caller_env: &caller_env };
     let benv = prepare(&job.drv, attrs, &settings).map_err(|e| job.setup(e))?;
+    if attrs.structured.is_none() {
+        if let Some(spec) = job.drv.env_get("exportReferencesGraph") {
+            let spec = String::from_utf8_lossy(spec);
+            refgraph::write(store, &spec, closure, build_dir).map_err(|e| job.setup(e))?;
+        }
+    }
 
     let name = job.drv.name.clone();
     let log_file = log_path(store.root(), &job.drv_path);

@@ -23,6 +23,7 @@ const EXPRS: &[&str] = &[
     r#"derivation { name = "x-fod-rec"; system = "x86_64-linux"; builder = "/bin/sh"; args = [ "-c" "/bin/mkdir $out; echo hi > $out/f" ]; outputHashMode = "recursive"; outputHashAlgo = "sha256"; outputHash = "sha256-MyEwKR7frLkJXyCTAYmhACAemt2h4EszAo04ltEu78o="; }"#,
     r#"derivation { name = "x-structured"; system = "x86_64-linux"; builder = "/bin/bash"; __structuredAttrs = true; n = { deep = [ 1 { x = "y"; } ]; }; f = 1.5; s = "a'b"; args = [ "-c" "source $NIX_ATTRS_SH_FILE; /bin/cat $NIX_ATTRS_JSON_FILE $NIX_ATTRS_SH_FILE > \${outputs[out]}" ]; }"#,
     r#"derivation { name = "x-ph"; system = "x86_64-linux"; builder = "/bin/sh"; passAsFile = [ "t" ]; t = "text ${builtins.placeholder "out"}"; args = [ "-c" "/bin/cat $tPath > $out; echo ${builtins.placeholder "out"} >> $out" ]; }"#,
+    r#"let a = derivation { name = "x-dep"; system = "x86_64-linux"; builder = "/bin/sh"; args = [ "-c" "echo a > $out" ]; }; b = derivation { name = "x-dep2"; system = "x86_64-linux"; builder = "/bin/sh"; args = [ "-c" "echo ${a} > $out" ]; }; in derivation { name = "x-graph"; system = "x86_64-linux"; builder = "/bin/sh"; exportReferencesGraph = [ "graph" b ]; args = [ "-c" "/bin/cat graph > $out" ]; }"#,
 ];
 
 fn nix(args: &[&str]) -> String {

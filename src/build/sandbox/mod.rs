@@ -57,6 +57,7 @@
 //! after `fork` in a multi-threaded process.
 
 pub(crate) mod env;
+pub(crate) mod refgraph;
 pub(crate) mod structured;
 
 use std::ffi::{CStr, CString};
