@@ -27,6 +27,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use super::closure::Closures;
 use super::drvattrs::DrvAttrs;
 use super::log::{log_path, tail, LogSink};
 use super::outputs::{self, OutputError};
@@ -116,6 +117,7 @@ pub(crate) struct JobContext<'a> {
     pub sandbox: &'a Sandbox,
     pub running: &'a Running,
     pub progress: &'a std::sync::Arc<Progress>,
+    pub closures: &'a Closures,
 }
 
 /// One derivation to build (or check).
@@ -267,7 +269,7 @@ fn build(cx: &JobContext<'_>, job: &Job, outputs: &BTreeMap<String, StorePath>) 
             "builtin builders ('{builder}') are not supported by tern; build this derivation with CppNix"
         )));
     }
-    let closure = store.closure(job.inputs.iter()).map_err(|e| job.setup(e))?;
+    let closure = cx.closures.closure(store, job.inputs.iter()).map_err(|e| job.setup(e))?;
 
     // The store the builder sees: the real one, or a scratch one for --check.
     let mut scratch = None;
@@ -421,7 +423,12 @@ fn run_builder(
 
     let result = match scratch {
         None => match outputs::register_outputs(store, &job.drv_path, &job.drv, attrs, closure) {
-            Ok(_) => Ok(Outcome::Built),
+            Ok(infos) => {
+                for i in &infos {
+                    cx.closures.learn(&i.path, &i.references);
+                }
+                Ok(Outcome::Built)
+            }
             Err(OutputError::HashMismatch(m)) => Err(job.fail(FailureKind::HashMismatch, m)),
             Err(OutputError::Other(m)) => Err(job.fail(FailureKind::Failed, m)),
         },

@@ -29,6 +29,7 @@
 //! command line) hands it `.drv` paths.
 
 pub mod check;
+mod closure;
 pub mod config;
 mod drvattrs;
 mod import;

@@ -89,12 +89,12 @@ pub(crate) fn register_outputs(
     drv: &Derivation,
     attrs: &DrvAttrs<'_>,
     input_closure: &BTreeSet<StorePath>,
-) -> Result<BTreeMap<String, StorePath>, OutputError> {
+) -> Result<Vec<PathInfo>, OutputError> {
     let other = |e: String| OutputError::Other(e);
     let outputs = output_paths(drv).map_err(other)?;
     let infos = process_outputs(store, drv_path, drv, attrs, input_closure, &outputs, |p| store.real_path(p))?;
     store.register_valid_paths(&infos).map_err(|e| other(e.to_string()))?;
-    Ok(outputs)
+    Ok(infos)
 }
 
 /// Output name → store path.

@@ -20,6 +20,7 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::closure::Closures;
 use super::job::{self, BuildFailure, FailureKind, Job, JobContext, Outcome, Running};
 use super::plan::{NodeState, Plan};
 use super::platform::Runner;
@@ -54,7 +55,8 @@ pub(crate) fn run(
     }
     let mut ready: VecDeque<usize> = jobs.iter().copied().filter(|i| waiting[i] == 0).collect();
     let running = Running::new(sandbox.pid_namespaces());
-    let cx = JobContext { store, opts, sandbox, running: &running, progress };
+    let closures = Closures::default();
+    let cx = JobContext { store, opts, sandbox, running: &running, progress, closures: &closures };
     let mut result = RunResult { failures: Vec::new(), not_done: BTreeMap::new(), interrupted: false };
     let max_jobs = opts.max_jobs.max(1);
 

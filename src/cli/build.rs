@@ -144,7 +144,15 @@ fn make_link(link: &Path, target: &Path) -> Result<(), String> {
 }
 
 pub fn run(argv: &[String]) -> i32 {
-    let a = match parse(argv, &SPEC) {
+    // `-j4` as well as `-j 4`.
+    let argv: Vec<String> = argv
+        .iter()
+        .flat_map(|x| match x.strip_prefix("-j") {
+            Some(n) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => vec!["-j".to_string(), n.to_string()],
+            _ => vec![x.clone()],
+        })
+        .collect();
+    let a = match parse(&argv, &SPEC) {
         Ok(a) => a,
         Err(e) => return usage_error(&e),
     };
