@@ -20,7 +20,7 @@ fn valid_file_name(s: &str) -> bool {
 /// Writes the files `spec` asks for into `build_dir`.
 pub(crate) fn write(store: &Store, spec: &str, inputs: &BTreeSet<StorePath>, build_dir: &Path) -> Result<(), String> {
     let words: Vec<&str> = spec.split_whitespace().collect();
-    if words.len() % 2 != 0 {
+    if !words.len().is_multiple_of(2) {
         return Err(format!("odd number of tokens in 'exportReferencesGraph': '{spec}'"));
     }
     for pair in words.chunks(2) {
