@@ -6,6 +6,7 @@ pub mod cli;
 pub mod diag;
 pub mod eval;
 pub mod numfmt;
+pub mod repl;
 pub mod stdlib;
 pub mod store;
 pub mod symbol;

@@ -67,7 +67,8 @@ fn tern(args: &[&str]) -> Result<String, Failed> {
 }
 
 fn tern_eval_json(expr: &str) -> Result<String, Failed> {
-    tern(&["eval", "--strict", "--json", "-E", expr])
+    // Like gen.sh (`nix-instantiate --read-write-mode`): the .drv files must be written.
+    tern(&["eval", "--read-write-mode", "--strict", "--json", "-E", expr])
 }
 
 fn check_nar_row(fixture: &str, nix32: &str, size: &str, import_path: &str) -> Result<(), Failed> {

@@ -124,8 +124,9 @@ pub fn parse(args: &[String], spec: &Spec) -> Result<CommonArgs, String> {
                 need(i, 1, a)?;
                 i += 1;
             }
-            "--eval" | "--eval-only" | "--read-write-mode" | "--readonly-mode" | "--quiet" | "-v" | "--verbose"
-            | "--no-build-output" | "-Q" | "--no-substitutes" => {}
+            "--read-write-mode" => out.flags.push(a.to_string()),
+            "--eval" | "--eval-only" | "--readonly-mode" | "--quiet" | "-v" | "--verbose" | "--no-build-output"
+            | "-Q" | "--no-substitutes" => {}
             _ if a.starts_with("--system=") => out.system = Some(a["--system=".len()..].to_string()),
             _ if spec.flags.contains(&a) => out.flags.push(a.to_string()),
             _ if spec.valued.contains(&a) => {

@@ -17,10 +17,13 @@ pub fn run(argv: &[String]) -> i32 {
         Ok(a) => a,
         Err(e) => return usage_error(&e),
     };
-    let settings = match a.settings() {
+    let mut settings = match a.settings() {
         Ok(s) => s,
         Err(e) => return usage_error(&e),
     };
+    // Like `nix-instantiate --eval`: derivations and imports get their paths, nothing is
+    // written to the store.
+    settings.read_only_store = !a.has_flag("--read-write-mode");
     let ev = Evaluator::new(settings);
     if a.has_flag("--parse") {
         return parse_and_print(&ev, &a);

@@ -5,9 +5,11 @@
 pub mod args;
 pub mod build;
 pub mod eval;
+pub mod explain;
 pub mod instantiate;
 pub mod log;
 pub mod path_info;
+pub mod repl;
 pub mod show_derivation;
 
 use std::io::Read;
@@ -30,9 +32,11 @@ Commands:
   instantiate      write the derivations a file or expression denotes and print their .drv paths
   build            build a file's/expression's derivations or .drv paths, print the outputs (like nix-build)
   log              print the build log of a derivation or output path
+  explain-deps     show where each dependency of a package comes from (package set, platforms)
   show-derivation  print .drv files (paths, or a file/expression's derivations) as JSON [-r]
   path-info        show store paths: path, NAR hash, NAR size [--json] [-r] [--all]
   store ls         list every valid path in the store (like path-info --all)
+  repl             start an interactive session (like nix repl); FILE or -E EXPR are loaded into scope
   help             show this help
 
 Common options:
@@ -67,9 +71,11 @@ pub fn run(argv: Vec<String>) -> i32 {
     let rest = &argv[2..];
     match command {
         "eval" => eval::run(rest),
+        "repl" => repl::run(rest),
         "instantiate" => instantiate::run(rest),
         "build" => build::run(rest),
         "log" => log::run(rest),
+        "explain-deps" => explain::run(rest),
         "show-derivation" => show_derivation::run(rest),
         "path-info" => path_info::run(rest),
         "store" => path_info::run_store(rest),

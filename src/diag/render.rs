@@ -134,6 +134,12 @@ pub fn render_snippet(message: &str, span: Option<Span>, label: Option<&str>, he
 
 /// Renders an evaluation error with its trace.
 pub fn render_eval_error(e: &EvalError, show_trace: bool) -> String {
+    render_eval_error_with_hint(e, show_trace, "use '--show-trace' to show them")
+}
+
+/// Like `render_eval_error`, with the words that tell how to see the frames left out (the
+/// REPL has its own way).
+pub fn render_eval_error_with_hint(e: &EvalError, show_trace: bool, hidden_hint: &str) -> String {
     let data = &e.0;
     let mut message = data.message.clone();
     if data.kind == ErrorKind::InfiniteRecursion {
@@ -168,10 +174,7 @@ pub fn render_eval_error(e: &EvalError, show_trace: bool) -> String {
         out.push('\n');
     }
     if hidden > 0 {
-        out.push_str(&format!(
-            "  … {hidden} more frame{} (use '--show-trace' to show them)\n",
-            if hidden == 1 { "" } else { "s" }
-        ));
+        out.push_str(&format!("  … {hidden} more frame{} ({hidden_hint})\n", if hidden == 1 { "" } else { "s" }));
     }
     out
 }

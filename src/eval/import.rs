@@ -26,6 +26,19 @@ impl Evaluator {
     /// Parses and lowers a source text. `outer` names the slots of frames the code will be
     /// evaluated under (REPL variables, `scopedImport`).
     pub fn compile(&self, origin: Origin, text: &[u8], base_dir: &str, outer: Vec<OuterScope>) -> EvalResult<Program> {
+        self.compile_named(origin, text, base_dir, outer, None)
+    }
+
+    /// Like `compile`; a function the text defines directly is named `name` in messages and
+    /// printing (the REPL's `f = x: …`).
+    pub fn compile_named(
+        &self,
+        origin: Origin,
+        text: &[u8],
+        base_dir: &str,
+        outer: Vec<OuterScope>,
+        name: Option<crate::symbol::Symbol>,
+    ) -> EvalResult<Program> {
         let file = add_source_bytes(origin, text);
         let ast = syntax::parse(file, text).map_err(|e| EvalError::new(ErrorKind::Parse, e.message, Some(e.span)))?;
         let mut lowerer = Lowerer::new(&self.globals, base_dir.to_string(), outer);
@@ -34,7 +47,8 @@ impl Evaluator {
             absolute_path: self.settings.lint_absolute_path_literals,
             short_path: self.settings.lint_short_path_literals,
         };
-        let ir = lowerer.lower(&ast).map_err(|e| EvalError::new(ErrorKind::Parse, e.message, Some(e.span)))?;
+        let ir =
+            lowerer.lower_named(&ast, name).map_err(|e| EvalError::new(ErrorKind::Parse, e.message, Some(e.span)))?;
         // Drop the AST on a big stack: deeply nested input makes its destructor recurse.
         stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, move || drop(ast));
         Ok(Program { ir: Box::leak(Box::new(ir)) })

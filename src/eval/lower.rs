@@ -111,6 +111,17 @@ impl<'g> Lowerer<'g> {
         stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || self.lower_expr(e))
     }
 
+    /// Lowers a whole text; if it is a function, `name` names it (as a binding would).
+    pub fn lower_named(&mut self, e: &Expr, name: Option<Symbol>) -> Result<Ir, LowerError> {
+        match (e, name) {
+            (Expr::Lambda(l), Some(_)) => {
+                let l = stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || self.lower_lambda(l, name))?;
+                Ok(Ir::Lambda(Box::new(l)))
+            }
+            _ => self.lower(e),
+        }
+    }
+
     fn push(&mut self, kind: ScopeKind, names: impl IntoIterator<Item = Symbol>) {
         let names = names.into_iter().enumerate().map(|(i, n)| (n, i as u32)).collect();
         self.scopes.push(Scope { kind, names });

@@ -205,9 +205,8 @@ impl Evaluator {
         let result = match work {
             Delayed::Native(f) => {
                 let r = f(self);
-                if let Err(e) = &r {
-                    let e = e.clone();
-                    t.restore(Delayed::Native(Box::new(move |_| Err(e))));
+                if r.is_err() {
+                    t.restore(Delayed::Native(f));
                 }
                 r
             }

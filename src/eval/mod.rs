@@ -3,7 +3,7 @@
 //!
 //! Module map: `lower` turns the AST into `ir`; `machine` evaluates IR (force, call,
 //! operators); `coerce` and `compare` hold Nix's string-coercion and equality/ordering
-//! rules; `print` renders values like `nix-instantiate --eval`; `import` owns file loading
+//! rules; `print` renders values like `nix-instantiate --eval`, `pretty` like `nix repl`; `import` owns file loading
 //! and the search path; `builtins/` the primops, one file per family.
 
 pub mod attrs;
@@ -18,6 +18,7 @@ pub mod ir;
 pub mod lower;
 pub mod machine;
 pub mod operators;
+pub mod pretty;
 pub mod print;
 pub mod string;
 pub mod thunk;
@@ -25,7 +26,6 @@ pub mod value;
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
-use std::rc::Rc;
 
 use crate::symbol::Symbol;
 
@@ -67,6 +67,9 @@ pub struct Settings {
     /// The physical root of the store (`--store DIR`); `None` means `TERN_STORE`, else the
     /// per-user default (see `store::resolve_root`).
     pub store_root: Option<std::path::PathBuf>,
+    /// Compute store paths without writing `.drv` files, texts and source imports (what
+    /// `nix-instantiate --eval` does); fetched inputs are still added.
+    pub read_only_store: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -92,6 +95,7 @@ impl Default for Settings {
             trace_verbose: false,
             abort_on_warn: false,
             store_root: None,
+            read_only_store: false,
         }
     }
 }
@@ -193,8 +197,9 @@ pub struct Evaluator {
     /// Imported files, by canonical path: each file is parsed and evaluated once.
     pub(crate) import_cache: RefCell<HashMap<String, Value>>,
     pub(crate) call_depth: Cell<u32>,
-    /// Set by a signal handler; checked at calls so Ctrl-C can stop a long evaluation.
-    pub interrupted: Rc<std::sync::atomic::AtomicBool>,
+    /// Set by a signal handler (another thread); checked at calls so Ctrl-C can stop a long
+    /// evaluation.
+    pub interrupted: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// Per-builtin caches and state (regexes, copied paths, modulo hashes, …).
     pub(crate) caches: builtins::Caches,
     /// The store, opened on first use (pure evaluations never touch it).
@@ -211,11 +216,21 @@ impl Evaluator {
             root_env: Frame::new(None, Vec::new()),
             import_cache: RefCell::new(HashMap::new()),
             call_depth: Cell::new(0),
-            interrupted: Rc::new(std::sync::atomic::AtomicBool::new(false)),
+            interrupted: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
             caches: builtins::Caches::default(),
             store: std::cell::OnceCell::new(),
         };
         builtins::install(&mut ev);
         ev
+    }
+
+    /// Fails with an `Interrupted` error if Ctrl-C was pressed (for long loops that make no
+    /// function calls, such as printing a big value).
+    #[inline]
+    pub fn check_interrupt(&self) -> error::EvalResult<()> {
+        if self.interrupted.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(error::EvalError::new(error::ErrorKind::Interrupted, "interrupted by the user", None));
+        }
+        Ok(())
     }
 }

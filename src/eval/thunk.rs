@@ -18,8 +18,10 @@ use super::value::Value;
 
 pub type Thunk = Rc<ThunkCell>;
 
-/// A deferred computation a builtin needs (run once, with the evaluator).
-pub type NativeWork = Box<dyn FnOnce(&super::Evaluator) -> super::error::EvalResult<Value>>;
+/// A deferred computation a builtin needs, run with the evaluator. It is `Fn`, not `FnOnce`,
+/// so that a failed (or interrupted) forcing can put it back and a later forcing runs it
+/// again.
+pub type NativeWork = Box<dyn Fn(&super::Evaluator) -> super::error::EvalResult<Value>>;
 
 pub enum Delayed {
     /// Evaluate `code` in `env`.
@@ -65,7 +67,7 @@ impl ThunkCell {
         Value::Thunk(ThunkCell::new(Delayed::Apply(Box::new((f, arg, span)))))
     }
 
-    pub fn native(f: impl FnOnce(&super::Evaluator) -> super::error::EvalResult<Value> + 'static) -> Value {
+    pub fn native(f: impl Fn(&super::Evaluator) -> super::error::EvalResult<Value> + 'static) -> Value {
         Value::Thunk(ThunkCell::new(Delayed::Native(Box::new(f))))
     }
 
@@ -76,6 +78,15 @@ impl ThunkCell {
         // calls while no reference obtained here is alive (it clones the value out).
         match unsafe { &*self.state.get() } {
             ThunkState::Done(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The code a thunk will evaluate, while it is delayed code (printers peek at it).
+    pub fn pending_code(&self) -> Option<&'static Ir> {
+        // SAFETY: as in `value`.
+        match unsafe { &*self.state.get() } {
+            ThunkState::Delayed(Delayed::Code(ir, _)) => Some(ir),
             _ => None,
         }
     }

@@ -38,6 +38,7 @@ mod fsutil;
 pub mod hash;
 pub mod local;
 pub mod nar;
+mod overlay;
 pub mod path;
 
 pub use content_address::{ContentAddress, FileIngestionMethod, FixedOutputHash};

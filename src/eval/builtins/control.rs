@@ -8,7 +8,7 @@ use crate::diag::source_map::Span;
 
 use super::super::attrs::AttrsBuilder;
 use super::super::error::{ErrorKind, EvalError, EvalResult};
-use super::super::print::print_value;
+use super::super::pretty::PrintOptions;
 use super::super::value::Value;
 use super::super::Evaluator;
 use super::args::arg;
@@ -61,21 +61,27 @@ fn deep_seq(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
 
 fn trace(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     let v = ev.force(&args[0])?;
-    print_trace(&v);
+    print_trace(ev, &v)?;
     ev.force(&args[1])
 }
 
-fn print_trace(v: &Value) {
+/// `trace: …`: a string as it is, anything else as `nix repl` prints it without forcing
+/// (`trace: [ «thunk» ]`), as current CppNix does.
+fn print_trace(ev: &Evaluator, v: &Value) -> EvalResult<()> {
     match v {
         Value::String(s) => eprintln!("trace: {}", crate::diag::render::for_stderr(&s.to_str_lossy())),
-        other => eprintln!("trace: {}", String::from_utf8_lossy(&print_value(other))),
+        other => {
+            let text = ev.print_pretty(other, &PrintOptions::trace())?;
+            eprintln!("trace: {}", crate::diag::render::for_stderr(&String::from_utf8_lossy(&text)));
+        }
     }
+    Ok(())
 }
 
 fn trace_verbose(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     if ev.settings.trace_verbose {
         let v = ev.force(&args[0])?;
-        print_trace(&v);
+        print_trace(ev, &v)?;
     }
     ev.force(&args[1])
 }

@@ -107,7 +107,15 @@ fn gen_list(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
         return Ok(Value::list(Vec::new()));
     }
     let f = ev.arg_function(arg("genList", args, 0))?;
-    Ok(Value::list((0..n).map(|i| ev.apply_lazily(&f, Value::Int(i), span)).collect()))
+    let mut items = Vec::with_capacity(n as usize);
+    for i in 0..n {
+        // Building a huge list makes no calls: look for Ctrl-C here too.
+        if i & 0xffff == 0 {
+            ev.check_interrupt()?;
+        }
+        items.push(ev.apply_lazily(&f, Value::Int(i), span));
+    }
+    Ok(Value::list(items))
 }
 
 fn concat_lists(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {

@@ -11,6 +11,7 @@ pub mod attrs;
 pub mod context;
 pub mod control;
 pub mod derivation;
+pub mod fetch;
 pub mod hash;
 pub mod json;
 pub mod lists;
@@ -80,6 +81,9 @@ pub struct Caches {
     pub drv_hashes: RefCell<crate::store::HashModuloMemo>,
     /// Output names of derivations read back from the store, by drv path.
     pub drv_outputs: RefCell<HashMap<String, std::rc::Rc<[String]>>>,
+    /// `readDir` results by path: sources are taken not to change during one evaluation
+    /// (as for `import`), and package sets list the same directories in every stage.
+    pub read_dirs: RefCell<HashMap<String, super::value::Value>>,
 }
 
 fn families() -> Vec<&'static [PrimOp]> {
@@ -88,6 +92,7 @@ fn families() -> Vec<&'static [PrimOp]> {
         attrs::PRIMOPS,
         context::PRIMOPS,
         control::PRIMOPS,
+        fetch::PRIMOPS,
         derivation::PRIMOPS,
         hash::PRIMOPS,
         json::PRIMOPS,

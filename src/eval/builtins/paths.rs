@@ -86,6 +86,16 @@ fn file_type_name(ft: std::fs::FileType) -> &'static str {
 
 fn read_dir(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     let path = ev.arg_path(arg("readDir", args, 0))?;
+    if let Some(v) = ev.caches.read_dirs.borrow().get(&path) {
+        return Ok(v.clone());
+    }
+    let v = list_directory(ev, &path)?;
+    ev.caches.read_dirs.borrow_mut().insert(path, v.clone());
+    Ok(v)
+}
+
+fn list_directory(ev: &Evaluator, path: &str) -> EvalResult<Value> {
+    let path = path.to_string();
     let entries = std::fs::read_dir(ev.physical_path(&path)?).map_err(|e| io_error("reading directory", &path, &e))?;
     let mut b = AttrsBuilder::default();
     for entry in entries {

@@ -43,7 +43,8 @@ impl Evaluator {
             return Ok(s);
         }
         let root = crate::store::resolve_root(self.settings.store_root.as_deref())?;
-        let store = Store::open(&root).map_err(|e| {
+        let open = if self.settings.read_only_store { Store::open_read_only } else { Store::open };
+        let store = open(&root).map_err(|e| {
             EvalError::new(ErrorKind::Io, format!("cannot open the store at '{}': {e}", root.display()), None)
         })?;
         Ok(self.store.get_or_init(|| store))

@@ -1,0 +1,524 @@
+//! Fetchers: `fetchurl fetchTarball fetchGit fetchTree fetchMercurial`.
+//!
+//! tern runs without network access, so fetchers take their input from this machine:
+//! `file://` URLs and absolute paths, and local git repositories (through the `git`
+//! command). Anything else is refused with a message saying how to supply it locally.
+//! Results land where CppNix puts them: `fetchurl` gives a flat fixed-output path,
+//! `fetchTarball` and `fetchGit` a recursive one (named `source` by default), so a later
+//! fixed-output derivation with the same hash finds them. A given hash is checked first; a
+//! mismatch names both hashes and adds nothing.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::rc::Rc;
+
+use crate::diag::source_map::Span;
+use crate::store::{FileIngestionMethod, Hash, HashAlgo, StorePath};
+use crate::symbol::Symbol;
+
+use super::super::attrs::{Attrs, AttrsBuilder};
+use super::super::coerce::Coerce;
+use super::super::error::{ErrorKind, EvalError, EvalResult};
+use super::super::string::{Context, ContextElem, NixString};
+use super::super::value::Value;
+use super::super::Evaluator;
+use super::args::arg;
+use super::PrimOp;
+
+/// The arguments every fetcher understands, from a URL string or an attrset.
+struct Request {
+    url: String,
+    name: Option<String>,
+    hash: Option<String>,
+    attrs: Option<Rc<Attrs>>,
+}
+
+impl Request {
+    fn get(&self, ev: &Evaluator, name: &str) -> EvalResult<Option<Value>> {
+        match self.attrs.as_ref().and_then(|a| a.get(Symbol::intern(name)).cloned()) {
+            Some(v) => Ok(Some(ev.force(&v)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn get_string(&self, ev: &Evaluator, name: &str) -> EvalResult<Option<String>> {
+        match self.get(ev, name)? {
+            Some(v) => Ok(Some(ev.coerce_to_nix_string(&v, Coerce::STRICT)?.to_str_lossy().into_owned())),
+            None => Ok(None),
+        }
+    }
+
+    fn get_bool(&self, ev: &Evaluator, name: &str) -> EvalResult<bool> {
+        match self.get(ev, name)? {
+            Some(Value::Bool(b)) => Ok(b),
+            Some(other) => Err(EvalError::msg(format!(
+                "expected a Boolean but found {} for the '{name}' argument",
+                other.type_description()
+            ))),
+            None => Ok(false),
+        }
+    }
+}
+
+fn request(ev: &Evaluator, builtin: &'static str, v: &Value, allowed: &[&str]) -> EvalResult<Request> {
+    let v = ev.force_arg(arg(builtin, std::slice::from_ref(v), 0))?;
+    match &v {
+        Value::Attrs(a) => {
+            for attr in a.iter() {
+                let n = attr.name.as_str();
+                if !allowed.contains(&n.as_ref()) {
+                    return Err(EvalError::msg(format!("unsupported argument '{n}' to '{builtin}'")));
+                }
+            }
+            let mut r = Request { url: String::new(), name: None, hash: None, attrs: Some(a.clone()) };
+            r.url = r
+                .get_string(ev, "url")?
+                .ok_or_else(|| EvalError::msg(format!("'url' argument required by '{builtin}'")))?;
+            r.name = r.get_string(ev, "name")?;
+            r.hash = match r.get_string(ev, "hash")? {
+                Some(h) => Some(h),
+                None => r.get_string(ev, "sha256")?,
+            };
+            Ok(r)
+        }
+        _ => {
+            let url = ev.coerce_to_nix_string(&v, Coerce::STRICT)?.to_str_lossy().into_owned();
+            Ok(Request { url, name: None, hash: None, attrs: None })
+        }
+    }
+}
+
+/// Where a URL's bytes are on this machine; a refusal for anything needing the network.
+fn local_source(url: &str) -> EvalResult<PathBuf> {
+    if let Some(rest) = url.strip_prefix("file://") {
+        return Ok(PathBuf::from(percent_decode(rest)));
+    }
+    if let Some(rest) = url.strip_prefix("path:") {
+        return Ok(PathBuf::from(rest));
+    }
+    if url.starts_with('/') {
+        return Ok(PathBuf::from(url));
+    }
+    Err(EvalError::new(
+        ErrorKind::Io,
+        format!(
+            "cannot fetch '{url}': tern has no network access here. Download it yourself and pass it \
+             as a local path or a file:// URL (for example `builtins.fetchurl \"file:///path/to/file\"`)"
+        ),
+        None,
+    ))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The base name of a URL's path (query and fragment removed).
+fn url_base_name(url: &str) -> String {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let path = path.trim_end_matches('/');
+    path.rsplit('/').next().unwrap_or(path).to_string()
+}
+
+fn expected_hash(hash: &Option<String>, default_algo: HashAlgo) -> EvalResult<Option<Hash>> {
+    match hash.as_deref() {
+        None | Some("") => Ok(None),
+        Some(h) => Ok(Some(Hash::parse_any(h, Some(default_algo)).or_else(|_| Hash::parse_any(h, None))?)),
+    }
+}
+
+#[cold]
+fn mismatch(what: &str, url: &str, specified: &Hash, got: &Hash) -> EvalError {
+    EvalError::new(
+        ErrorKind::Eval,
+        format!("hash mismatch in {what} '{url}':\n  specified: {}\n  got:       {}", specified.to_sri(), got.to_sri()),
+        None,
+    )
+}
+
+fn store_path_value(path: &StorePath) -> Value {
+    let p = path.to_absolute();
+    let ctx = Context::from([ContextElem::Plain(Rc::from(p.as_str()))]);
+    Value::String(Rc::new(NixString::with_context(p.into_bytes(), ctx)))
+}
+
+fn io_error(what: &str, path: &Path, e: std::io::Error) -> EvalError {
+    EvalError::new(ErrorKind::Io, format!("cannot {what} '{}': {e}", path.display()), None)
+}
+
+/// Adds a local tree as a recursive fixed-output object, checking `expected`.
+fn add_tree(
+    ev: &Evaluator,
+    root: &Path,
+    name: &str,
+    expected: Option<Hash>,
+    url: &str,
+) -> EvalResult<(StorePath, Hash)> {
+    let algo = expected.as_ref().map(Hash::algo).unwrap_or(HashAlgo::Sha256);
+    let (got, _) = crate::store::nar::hash_path(algo, root)?;
+    if let Some(e) = &expected {
+        if e != &got {
+            return Err(mismatch("file downloaded from", url, e, &got));
+        }
+    }
+    let path = ev.store()?.add_fixed(root, name, FileIngestionMethod::Recursive, &got)?;
+    let (nar_sha256, _) = crate::store::nar::hash_path(HashAlgo::Sha256, root)?;
+    Ok((path, nar_sha256))
+}
+
+fn fetchurl(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
+    let r = request(ev, "fetchurl", &args[0], &["url", "sha256", "hash", "name", "executable", "unpack"])?;
+    let src = local_source(&r.url)?;
+    let name = r.name.clone().unwrap_or_else(|| url_base_name(&r.url));
+    let expected = expected_hash(&r.hash, HashAlgo::Sha256)?;
+    if ev.settings.pure && expected.is_none() {
+        return Err(EvalError::msg("in pure evaluation mode, 'fetchurl' requires a 'sha256' argument"));
+    }
+    let meta = std::fs::metadata(&src).map_err(|e| io_error("read", &src, e))?;
+    if !meta.is_file() {
+        return Err(EvalError::msg(format!("'{}' is not a regular file", src.display())));
+    }
+    let algo = expected.as_ref().map(Hash::algo).unwrap_or(HashAlgo::Sha256);
+    let got = crate::store::hash::hash_file(algo, &src)?;
+    if let Some(e) = &expected {
+        if e != &got {
+            return Err(mismatch("file downloaded from", &r.url, e, &got));
+        }
+    }
+    let path = ev.store()?.add_fixed(&src, &name, FileIngestionMethod::Flat, &got)?;
+    Ok(store_path_value(&path))
+}
+
+/// Unpacks an archive with the system `tar` (which recognises gzip, bzip2, xz and zstd)
+/// and returns its root: the single top-level directory if there is one.
+fn unpack(archive: &Path, dest: &Path) -> EvalResult<PathBuf> {
+    let out = Command::new("tar").arg("-xf").arg(archive).arg("-C").arg(dest).arg("--no-same-owner").output().map_err(
+        |e| EvalError::new(ErrorKind::Io, format!("cannot run 'tar' to unpack '{}': {e}", archive.display()), None),
+    )?;
+    if !out.status.success() {
+        return Err(EvalError::new(
+            ErrorKind::Io,
+            format!("cannot unpack '{}': {}", archive.display(), String::from_utf8_lossy(&out.stderr).trim()),
+            None,
+        ));
+    }
+    let entries: Vec<_> = std::fs::read_dir(dest).map_err(|e| io_error("read", dest, e))?.flatten().collect();
+    if entries.len() == 1 && entries[0].file_type().map(|t| t.is_dir()).unwrap_or(false) {
+        return Ok(entries[0].path());
+    }
+    Ok(dest.to_path_buf())
+}
+
+fn scratch_dir(tag: &str) -> EvalResult<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("tern-fetch-{tag}-{}-{}", std::process::id(), next_id()));
+    std::fs::create_dir_all(&dir).map_err(|e| io_error("create", &dir, e))?;
+    Ok(dir)
+}
+
+fn next_id() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}
+
+fn fetch_tarball_path(ev: &Evaluator, r: &Request) -> EvalResult<(StorePath, Hash)> {
+    let src = local_source(&r.url)?;
+    let name = r.name.clone().unwrap_or_else(|| "source".to_string());
+    let expected = expected_hash(&r.hash, HashAlgo::Sha256)?;
+    if ev.settings.pure && expected.is_none() {
+        return Err(EvalError::msg("in pure evaluation mode, 'fetchTarball' requires a 'sha256' argument"));
+    }
+    let scratch = scratch_dir("tarball")?;
+    let result = (|| {
+        let root = unpack(&src, &scratch)?;
+        add_tree(ev, &root, &name, expected, &r.url)
+    })();
+    let _ = make_writable_and_remove(&scratch);
+    result
+}
+
+fn make_writable_and_remove(dir: &Path) -> std::io::Result<()> {
+    let _ = Command::new("chmod").arg("-R").arg("u+w").arg(dir).status();
+    std::fs::remove_dir_all(dir)
+}
+
+fn fetch_tarball(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
+    let r = request(ev, "fetchTarball", &args[0], &["url", "sha256", "name"])?;
+    let (path, _) = fetch_tarball_path(ev, &r)?;
+    Ok(store_path_value(&path))
+}
+
+fn git(repo: &Path, args: &[&str]) -> EvalResult<String> {
+    let out =
+        Command::new("git").arg("-C").arg(repo).args(args).env("GIT_CONFIG_NOSYSTEM", "1").output().map_err(|e| {
+            EvalError::new(
+                ErrorKind::Io,
+                format!("cannot run 'git': {e} (install git to fetch git repositories)"),
+                None,
+            )
+        })?;
+    if !out.status.success() {
+        return Err(EvalError::new(
+            ErrorKind::Io,
+            format!(
+                "git {} failed in '{}': {}",
+                args.join(" "),
+                repo.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ),
+            None,
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// `YYYYMMDDHHMMSS` in UTC, as `lastModifiedDate` is written.
+fn date_string(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil date from days since the epoch (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!("{y:04}{m:02}{d:02}{:02}{:02}{:02}", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+struct GitResult {
+    path: StorePath,
+    nar_hash: Hash,
+    rev: Option<String>,
+    dirty_rev: Option<String>,
+    rev_count: i64,
+    last_modified: i64,
+    submodules: bool,
+}
+
+fn fetch_git_repo(ev: &Evaluator, r: &Request) -> EvalResult<GitResult> {
+    let url = r.url.strip_prefix("git+").unwrap_or(&r.url);
+    let repo = local_source(url).map_err(|_| {
+        EvalError::new(
+            ErrorKind::Io,
+            format!(
+                "cannot fetch the git repository '{}': tern has no network access here. Clone it yourself \
+                 and pass its local path (for example `builtins.fetchGit /path/to/clone`)",
+                r.url
+            ),
+            None,
+        )
+    })?;
+    git(&repo, &["rev-parse", "--git-dir"])?;
+    let name = r.name.clone().unwrap_or_else(|| "source".to_string());
+    let submodules = r.get_bool(ev, "submodules")?;
+    let rev_arg = r.get_string(ev, "rev")?;
+    let ref_arg = r.get_string(ev, "ref")?;
+    let scratch = scratch_dir("git")?;
+    let result = (|| {
+        let (rev, dirty) = match (&rev_arg, &ref_arg) {
+            (Some(rev), _) => (git(&repo, &["rev-parse", "--verify", &format!("{rev}^{{commit}}")])?, false),
+            (None, Some(r)) => {
+                let full = if r.starts_with("refs/") { r.clone() } else { format!("refs/heads/{r}") };
+                let resolved = git(&repo, &["rev-parse", "--verify", &full])
+                    .or_else(|_| git(&repo, &["rev-parse", "--verify", r]))?;
+                (resolved, false)
+            }
+            (None, None) => {
+                let head = git(&repo, &["rev-parse", "HEAD"])?;
+                let status = git(&repo, &["status", "--porcelain", "--untracked-files=no"])?;
+                (head, !status.is_empty())
+            }
+        };
+        if dirty {
+            eprintln!("warning: Git tree '{}' is dirty", repo.display());
+            // The working tree's tracked files, with their uncommitted changes.
+            let files = git(&repo, &["ls-files", "-z"])?;
+            for f in files.split('\0').filter(|f| !f.is_empty()) {
+                let from = repo.join(f);
+                let to = scratch.join(f);
+                if let Some(parent) = to.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
+                }
+                let meta = std::fs::symlink_metadata(&from);
+                match meta {
+                    Ok(m) if m.file_type().is_symlink() => {
+                        let target = std::fs::read_link(&from).map_err(|e| io_error("read", &from, e))?;
+                        std::os::unix::fs::symlink(target, &to).map_err(|e| io_error("create", &to, e))?;
+                    }
+                    Ok(_) => {
+                        std::fs::copy(&from, &to).map_err(|e| io_error("copy", &from, e))?;
+                    }
+                    // Deleted but not committed: the working tree has no such file.
+                    Err(_) => {}
+                }
+            }
+        } else {
+            let archive = scratch.join(".tern-archive.tar");
+            let archive_str = archive.to_string_lossy().into_owned();
+            git(&repo, &["archive", "--format=tar", "-o", &archive_str, &rev])?;
+            let tree = scratch.join("tree");
+            std::fs::create_dir_all(&tree).map_err(|e| io_error("create", &tree, e))?;
+            let out = Command::new("tar")
+                .arg("-xf")
+                .arg(&archive)
+                .arg("-C")
+                .arg(&tree)
+                .output()
+                .map_err(|e| EvalError::new(ErrorKind::Io, format!("cannot run 'tar': {e}"), None))?;
+            if !out.status.success() {
+                return Err(EvalError::new(ErrorKind::Io, "cannot unpack the git archive".to_string(), None));
+            }
+        }
+        let root = if dirty { scratch.clone() } else { scratch.join("tree") };
+        let expected = expected_hash(&r.hash, HashAlgo::Sha256)?;
+        let (path, nar_hash) = add_tree(ev, &root, &name, expected, &r.url)?;
+        let rev_count = git(&repo, &["rev-list", "--count", &rev])?.parse().unwrap_or(0);
+        let last_modified = git(&repo, &["log", "-1", "--format=%ct", &rev])?.parse().unwrap_or(0);
+        Ok(GitResult {
+            path,
+            nar_hash,
+            rev: (!dirty).then(|| rev.clone()),
+            dirty_rev: dirty.then(|| format!("{rev}-dirty")),
+            rev_count,
+            last_modified,
+            submodules,
+        })
+    })();
+    let _ = make_writable_and_remove(&scratch);
+    result
+}
+
+fn git_result_value(g: &GitResult) -> Value {
+    let mut b = AttrsBuilder::with_capacity(9);
+    b.insert_str("outPath", store_path_value(&g.path));
+    b.insert_str("narHash", Value::string(g.nar_hash.to_sri()));
+    if let Some(rev) = &g.rev {
+        b.insert_str("rev", Value::string(rev.as_str()));
+        b.insert_str("shortRev", Value::string(&rev[..7.min(rev.len())]));
+    }
+    if let Some(rev) = &g.dirty_rev {
+        b.insert_str("dirtyRev", Value::string(rev.as_str()));
+        b.insert_str("dirtyShortRev", Value::string(format!("{}-dirty", &rev[..7.min(rev.len())])));
+    }
+    b.insert_str("revCount", Value::Int(g.rev_count));
+    b.insert_str("lastModified", Value::Int(g.last_modified));
+    b.insert_str("lastModifiedDate", Value::string(date_string(g.last_modified)));
+    b.insert_str("submodules", Value::Bool(g.submodules));
+    Value::attrs(b.finish())
+}
+
+fn fetch_git(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
+    let r = request(
+        ev,
+        "fetchGit",
+        &args[0],
+        &["url", "ref", "rev", "name", "submodules", "shallow", "allRefs", "narHash", "lfs", "exportIgnore"],
+    )?;
+    Ok(git_result_value(&fetch_git_repo(ev, &r)?))
+}
+
+fn fetch_tree(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
+    let v = ev.force_arg(arg("fetchTree", args, 0))?;
+    let (kind, r) = match &v {
+        Value::Attrs(a) => {
+            let kind = match a.get(Symbol::intern("type")) {
+                Some(t) => ev.coerce_to_nix_string(t, Coerce::STRICT)?.to_str_lossy().into_owned(),
+                None => return Err(EvalError::msg("attribute 'type' missing in call to 'fetchTree'")),
+            };
+            let mut r = Request { url: String::new(), name: None, hash: None, attrs: Some(a.clone()) };
+            r.url = match kind.as_str() {
+                "path" => r.get_string(ev, "path")?.unwrap_or_default(),
+                _ => r.get_string(ev, "url")?.unwrap_or_default(),
+            };
+            r.name = r.get_string(ev, "name")?;
+            r.hash = r.get_string(ev, "narHash")?;
+            (kind, r)
+        }
+        _ => {
+            let s = ev.coerce_to_nix_string(&v, Coerce::STRICT)?.to_str_lossy().into_owned();
+            let kind = if s.starts_with("git+") {
+                "git"
+            } else if s.starts_with("path:") || s.starts_with('/') {
+                "path"
+            } else if s.starts_with("tarball+") || is_archive(&s) {
+                "tarball"
+            } else if s.starts_with("file+") || s.starts_with("file://") {
+                "file"
+            } else {
+                return Err(EvalError::new(
+                    ErrorKind::Io,
+                    format!("cannot fetch '{s}': tern has no network access here; use a path:, git+file: or file: reference"),
+                    None,
+                ));
+            };
+            let url = s.trim_start_matches("tarball+").trim_start_matches("file+").to_string();
+            (kind.to_string(), Request { url, name: None, hash: None, attrs: None })
+        }
+    };
+    match kind.as_str() {
+        "git" => Ok(git_result_value(&fetch_git_repo(ev, &r)?)),
+        "tarball" => {
+            let (path, nar) = fetch_tarball_path(ev, &r)?;
+            Ok(tree_value(&path, &nar))
+        }
+        "path" => {
+            let src = local_source(&r.url)?;
+            let name = r.name.clone().unwrap_or_else(|| "source".to_string());
+            let (path, nar) = add_tree(ev, &src, &name, expected_hash(&r.hash, HashAlgo::Sha256)?, &r.url)?;
+            Ok(tree_value(&path, &nar))
+        }
+        "file" => {
+            let src = local_source(&r.url)?;
+            let name = r.name.clone().unwrap_or_else(|| url_base_name(&r.url));
+            let (path, nar) = add_tree(ev, &src, &name, expected_hash(&r.hash, HashAlgo::Sha256)?, &r.url)?;
+            Ok(tree_value(&path, &nar))
+        }
+        other => Err(EvalError::msg(format!("unsupported fetcher type '{other}' in 'fetchTree'"))),
+    }
+}
+
+fn is_archive(s: &str) -> bool {
+    [".tar", ".tar.gz", ".tgz", ".tar.xz", ".tar.bz2", ".tar.zst", ".zip"].iter().any(|ext| s.ends_with(ext))
+}
+
+fn tree_value(path: &StorePath, nar: &Hash) -> Value {
+    let mut b = AttrsBuilder::with_capacity(2);
+    b.insert_str("outPath", store_path_value(path));
+    b.insert_str("narHash", Value::string(nar.to_sri()));
+    Value::attrs(b.finish())
+}
+
+fn fetch_mercurial(_: &Evaluator, _: &[Value], _: Span) -> EvalResult<Value> {
+    Err(EvalError::new(
+        ErrorKind::Io,
+        "tern does not fetch Mercurial repositories; check the revision out yourself and use its path".to_string(),
+        None,
+    ))
+}
+
+pub const PRIMOPS: &[PrimOp] = &[
+    PrimOp { name: "fetchurl", arity: 1, func: fetchurl, args: &["arg"], doc: "Copies a file given by a `file://` URL or path into the store (flat), checking `sha256`/`hash` if given; returns its store path. tern has no network access." },
+    PrimOp { name: "fetchTarball", arity: 1, func: fetch_tarball, args: &["args"], doc: "Unpacks a local tarball (`file://` URL or path; gzip, bzip2, xz, zstd) into the store as `source`, checking `sha256` if given." },
+    PrimOp { name: "fetchGit", arity: 1, func: fetch_git, args: &["args"], doc: "Copies a revision of a local git repository into the store; returns `{ outPath; rev; shortRev; revCount; lastModified; narHash; … }`. A dirty working tree is copied with its changes." },
+    PrimOp { name: "fetchTree", arity: 1, func: fetch_tree, args: &["input"], doc: "Fetches a local `path`, `git`, `tarball` or `file` input into the store; returns `{ outPath; narHash; … }`." },
+    PrimOp { name: "fetchMercurial", arity: 1, func: fetch_mercurial, args: &["args"], doc: "Not supported by tern: check the revision out yourself and use its path." },
+];

@@ -1,0 +1,36 @@
+//! The in-memory overlay of a read-only store.
+//!
+//! `nix-instantiate --eval` computes the paths of `.drv` files, `toFile` texts and source
+//! imports without writing them. A store opened read-only does the same: objects "added"
+//! are recorded here (texts with their bytes and references, derivations with their
+//! outputs, sources with the host path they came from) and are visible to the rest of the
+//! process as if they were valid, but nothing touches the disk or the database.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
+
+use super::path::StorePath;
+
+#[derive(Default)]
+pub(crate) struct Overlay {
+    /// Text objects (`toFile`, `.drv`): bytes and references.
+    pub texts: HashMap<StorePath, (Vec<u8>, BTreeSet<StorePath>)>,
+    /// Output paths of derivations added here.
+    pub drv_outputs: HashMap<StorePath, BTreeMap<String, StorePath>>,
+    /// Source imports: where their bytes still are on the host.
+    pub sources: HashMap<StorePath, PathBuf>,
+}
+
+impl Overlay {
+    pub fn contains(&self, path: &StorePath) -> bool {
+        self.texts.contains_key(path) || self.sources.contains_key(path)
+    }
+
+    /// References of an object recorded here (sources have none).
+    pub fn references(&self, path: &StorePath) -> Option<BTreeSet<StorePath>> {
+        if let Some((_, refs)) = self.texts.get(path) {
+            return Some(refs.clone());
+        }
+        self.sources.contains_key(path).then(BTreeSet::new)
+    }
+}

@@ -1,0 +1,164 @@
+//! Fetchers on local inputs: files, tarballs and git repositories made by the test, fetched
+//! with `tern eval`. Expected store paths and hashes were produced by CppNix 2.8 from the
+//! same contents (store paths depend only on contents and names).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+struct Fixture {
+    dir: PathBuf,
+}
+
+impl Fixture {
+    fn new(tag: &str) -> Fixture {
+        let dir = std::env::temp_dir().join(format!("tern-fetch-test-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Fixture { dir }
+    }
+
+    fn eval(&self, expr: &str) -> (bool, String, String) {
+        let out = Command::new(env!("CARGO_BIN_EXE_tern"))
+            .args(["eval", "--strict", "-E", expr])
+            .env("TERN_STORE", self.dir.join("store"))
+            .output()
+            .expect("tern runs");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).trim().to_string(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    fn ok(&self, expr: &str) -> String {
+        let (ok, out, err) = self.eval(expr);
+        assert!(ok, "{expr} failed:\n{err}");
+        out
+    }
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        let _ = Command::new("chmod").arg("-R").arg("u+w").arg(&self.dir).status();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.email=t@example.org", "-c", "user.name=test"])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn fetchurl_of_a_local_file() {
+    let f = Fixture::new("url");
+    let file = f.dir.join("hello.txt");
+    write(&file, "hello world\n");
+    let url = format!("file://{}", file.display());
+    assert_eq!(
+        f.ok(&format!("builtins.fetchurl \"{url}\"")),
+        "\"/nix/store/d5n8kjrd1ilw3mxdk83c446nyigj8pci-hello.txt\""
+    );
+    // The same with the right hash, and through <nix/fetchurl.nix> (a fixed-output derivation
+    // whose output path is the same).
+    let sha = "a948904f2f0f479b8f8197694b30184b0d2ed1c1cd2a1ec0fb85d299a192a447";
+    assert_eq!(
+        f.ok(&format!("builtins.fetchurl {{ url = \"{url}\"; sha256 = \"{sha}\"; }}")),
+        "\"/nix/store/d5n8kjrd1ilw3mxdk83c446nyigj8pci-hello.txt\""
+    );
+    assert_eq!(
+        f.ok(&format!("(import <nix/fetchurl.nix> {{ url = \"{url}\"; sha256 = \"{sha}\"; }}).outPath")),
+        "\"/nix/store/d5n8kjrd1ilw3mxdk83c446nyigj8pci-hello.txt\""
+    );
+}
+
+#[test]
+fn a_hash_mismatch_names_both_hashes_and_adds_nothing() {
+    let f = Fixture::new("mismatch");
+    let file = f.dir.join("hello.txt");
+    write(&file, "hello world\n");
+    let expr = format!(
+        "builtins.fetchurl {{ url = \"file://{}\"; sha256 = \"0000000000000000000000000000000000000000000000000000\"; }}",
+        file.display()
+    );
+    let (ok, _, err) = f.eval(&expr);
+    assert!(!ok);
+    assert!(err.contains("hash mismatch"), "{err}");
+    assert!(err.contains("specified: sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="), "{err}");
+    assert!(err.contains("got:       sha256-qUiQTy8PR5uPgZdpSzAYSw0u0cHNKh7A+4XSmaGSpEc="), "{err}");
+}
+
+#[test]
+fn network_urls_are_refused_in_plain_words() {
+    let f = Fixture::new("network");
+    for expr in [
+        "builtins.fetchurl \"https://example.org/x.tar.gz\"",
+        "builtins.fetchTarball \"https://example.org/x.tar.gz\"",
+        "builtins.fetchGit \"https://example.org/repo.git\"",
+    ] {
+        let (ok, _, err) = f.eval(expr);
+        assert!(!ok, "{expr} must fail");
+        assert!(err.contains("no network access"), "{expr}: {err}");
+    }
+}
+
+#[test]
+fn fetch_tarball_unpacks_a_single_top_level_directory() {
+    let f = Fixture::new("tarball");
+    write(&f.dir.join("src/a.txt"), "a\n");
+    write(&f.dir.join("src/sub/b.txt"), "b\n");
+    let status =
+        Command::new("tar").arg("-czf").arg("src.tar.gz").arg("src").current_dir(&f.dir).status().expect("tar");
+    assert!(status.success());
+    let url = format!("file://{}/src.tar.gz", f.dir.display());
+    assert_eq!(
+        f.ok(&format!("builtins.fetchTarball \"{url}\"")),
+        "\"/nix/store/k4ps70basf29ggwhpfm7ijvcip4w1lj9-source\""
+    );
+    assert_eq!(
+        f.ok(&format!("(builtins.fetchTree \"{url}\").narHash")),
+        f.ok(&format!("(builtins.fetchTree {{ type = \"tarball\"; url = \"{url}\"; }}).narHash"))
+    );
+}
+
+#[test]
+fn fetch_git_of_a_local_repository() {
+    let f = Fixture::new("git");
+    let repo = f.dir.join("repo");
+    std::fs::create_dir_all(&repo).expect("mkdir");
+    git(&repo, &["init", "-q"]);
+    write(&repo.join("f"), "one\n");
+    git(&repo, &["add", "f"]);
+    git(&repo, &["commit", "-qm", "one"]);
+    let head = git(&repo, &["rev-parse", "HEAD"]);
+    let r = format!("builtins.fetchGit {}", repo.display());
+    assert_eq!(f.ok(&format!("({r}).outPath")), "\"/nix/store/5svdpxh92hm16lvnjxz4n6d4nsgs9m8d-source\"");
+    assert_eq!(f.ok(&format!("({r}).narHash")), "\"sha256-0V+2P6tYAMkUM4sI49kdwQ0n1OIvbfOK/RO9ciX3YBc=\"");
+    assert_eq!(f.ok(&format!("({r}).rev")), format!("\"{head}\""));
+    assert_eq!(f.ok(&format!("({r}).revCount")), "1");
+
+    // A second commit; the first is still reachable by `rev`.
+    write(&repo.join("f"), "two\n");
+    git(&repo, &["commit", "-qam", "two"]);
+    let old = format!("builtins.fetchGit {{ url = \"{}\"; rev = \"{head}\"; }}", repo.display());
+    assert_eq!(f.ok(&format!("({old}).outPath")), "\"/nix/store/5svdpxh92hm16lvnjxz4n6d4nsgs9m8d-source\"");
+    assert_eq!(f.ok(&format!("({r}).revCount")), "2");
+
+    // Uncommitted changes: the working tree is fetched, marked dirty.
+    write(&repo.join("f"), "three\n");
+    let dirty = f.ok(&format!("({r}).dirtyRev"));
+    assert!(dirty.ends_with("-dirty\""), "{dirty}");
+    assert_eq!(f.ok(&format!("builtins.readFile (({r}).outPath + \"/f\")")), "\"three\\n\"");
+}
