@@ -75,7 +75,7 @@ fn slow_drv(ts: &TestStore, name: &str) -> (tern::store::StorePath, std::path::P
     fs::create_dir_all(&dir).unwrap();
     let d = dir.display();
     let script = format!(
-        "echo partial > $out; /bin/sh -c '/bin/sleep 60' {d}/bg & echo started > {d}/started; \
+        "echo partial > $out; echo $PWD > {d}/pwd; /bin/sh -c '/bin/sleep 60' {d}/bg & echo started > {d}/started; \
          while [ ! -e {d}/done ]; do /bin/sleep 0.05; done; echo complete >> $out"
     );
     (Drv::sh(name, &script).add(&ts.store), dir)
@@ -119,6 +119,10 @@ fn sigkill_of_tern_kills_builders_and_next_build_succeeds() {
     // The half-built output is garbage: present, not valid.
     assert!(!ts.valid(&o));
     assert_eq!(fs::read_to_string(ts.store.real_path(&o)).unwrap(), "partial\n");
+    // A SIGKILLed tern leaves its build directory behind (as CppNix does).
+    let dir = fs::read_to_string(ctl.join("pwd")).unwrap();
+    assert!(Path::new(dir.trim()).is_dir());
+    fs::remove_dir_all(dir.trim()).unwrap();
     // The next build replaces it and succeeds.
     fs::write(ctl.join("done"), "").unwrap();
     let r = run(tern(ts.root(), ts.dir.path(), &["build", "--no-link", &d.to_string()]));

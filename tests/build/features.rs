@@ -243,8 +243,15 @@ fn check_finds_non_determinism() {
     let ts = TestStore::new();
     let s = &ts.store;
     let same = Drv::sh("same", "/bin/mkdir $out; echo x > $out/f").add(s);
-    let rand =
-        Drv::sh("rand", "/bin/mkdir $out; echo x > $out/a; /bin/cat /proc/sys/kernel/random/uuid > $out/b").add(s);
+    let pwd = ts.dir.path().join("pwd");
+    let rand = Drv::sh(
+        "rand",
+        &format!(
+            "/bin/mkdir $out; echo x > $out/a; /bin/cat /proc/sys/kernel/random/uuid > $out/b; echo $PWD > {}",
+            pwd.display()
+        ),
+    )
+    .add(s);
     realise(s, &[same.clone(), rand.clone()], &opts()).unwrap();
     let o = |check| tern::build::BuildOptions { check, keep_failed: true, ..opts() };
     realise(s, std::slice::from_ref(&same), &o(true)).unwrap();
@@ -260,6 +267,10 @@ fn check_finds_non_determinism() {
     assert!(kept.join("b").exists(), "{msg}");
     let (h, _) = tern::store::nar::hash_path(tern::store::HashAlgo::Sha256, &s.real_path(&rout)).unwrap();
     assert_eq!(h, s.query_info(&rout).unwrap().unwrap().nar_hash);
+    // -K kept the build directory of the failed check too.
+    let dir = fs::read_to_string(&pwd).unwrap();
+    assert!(std::path::Path::new(dir.trim()).is_dir());
+    fs::remove_dir_all(dir.trim()).unwrap();
 }
 
 #[test]
