@@ -1,6 +1,7 @@
 //! tern: an evaluator for the Nix language, with a store, a builder and a package-set stdlib.
 
 pub mod allocator;
+pub mod build;
 pub mod cli;
 pub mod diag;
 pub mod eval;

@@ -3,11 +3,13 @@
 //! reporting errors).
 
 pub mod args;
+pub mod build;
 pub mod eval;
 pub mod explain;
 pub mod flake;
 pub mod installable;
 pub mod instantiate;
+pub mod log;
 pub mod path_info;
 pub mod repl;
 pub mod show_derivation;
@@ -30,6 +32,8 @@ Usage: tern <command> [options]
 Commands:
   eval             evaluate a file or expression and print the value (like nix-instantiate --eval)
   instantiate      write the derivations a file or expression denotes and print their .drv paths
+  build            build a file's/expression's derivations or .drv paths, print the outputs (like nix-build)
+  log              print the build log of a derivation or output path
   explain-deps     show where each dependency of a package comes from (package set, platforms)
   show-derivation  print .drv files (paths, or a file/expression's derivations) as JSON [-r]
   path-info        show store paths: path, NAR hash, NAR size [--json] [-r] [--all]
@@ -49,6 +53,19 @@ Common options:
   -I [NAME=]PATH           add to the search path (before NIX_PATH and the stdlib)
   --store DIR              the store root (default: $TERN_STORE, else ~/.local/share/tern)
   --show-trace             show every frame of an error's trace
+
+Build options (tern build):
+  -j, --max-jobs N         builds at once (default: number of cores); --cores N sets NIX_BUILD_CORES
+  -o, --out-link NAME      name of the result symlink (default 'result'); --no-link for none
+  -K, --keep-failed        keep the build directory of a failed build
+  -k, --keep-going         go on with other builds after one fails
+  -L, --print-build-logs   show builder output as it comes (always saved: see 'tern log')
+  --check                  rebuild valid outputs and report non-determinism
+  --dry-run                show what would be built
+  --list-systems           list the systems this machine can build for
+  --system SYSTEM          currentSystem for evaluation
+  --extra-platforms SYS    also build for SYS under emulation (qemu-user); also 'extra-platforms' in
+                           $XDG_CONFIG_HOME/tern/tern.conf
 ";
 
 /// Runs the command line; returns the process exit code.
@@ -62,6 +79,8 @@ pub fn run(argv: Vec<String>) -> i32 {
         "eval" => eval::run(rest),
         "repl" => repl::run(rest),
         "instantiate" => instantiate::run(rest),
+        "build" => build::run(rest),
+        "log" => log::run(rest),
         "explain-deps" => explain::run(rest),
         "show-derivation" => show_derivation::run(rest),
         "path-info" => path_info::run(rest),

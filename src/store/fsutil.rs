@@ -74,7 +74,7 @@ pub fn canonicalise(path: &Path) -> Result<()> {
 
 /// Removes a file system object, making read-only directories writable
 /// first. A missing path is not an error.
-pub(crate) fn remove_tree(path: &Path) -> Result<()> {
+pub fn remove_tree(path: &Path) -> Result<()> {
     let meta = match fs::symlink_metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
@@ -128,6 +128,31 @@ impl PathLock {
             let meta = file.metadata().map_err(|e| StoreError::io("get status of", lock_file, e))?;
             if std::os::unix::fs::MetadataExt::nlink(&meta) > 0 {
                 return Ok(PathLock { file, path: lock_file.to_path_buf() });
+            }
+        }
+    }
+}
+
+impl PathLock {
+    /// Like [`PathLock::acquire`], but returns `None` at once when someone
+    /// else holds the lock (callers poll, so they can notice an interrupt).
+    pub(crate) fn try_acquire(lock_file: &Path) -> Result<Option<PathLock>> {
+        loop {
+            let file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(lock_file)
+                .map_err(|e| StoreError::io("open lock file", lock_file, e))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) => return Ok(None),
+                Err(fs::TryLockError::Error(e)) => return Err(StoreError::io("lock", lock_file, e)),
+            }
+            let meta = file.metadata().map_err(|e| StoreError::io("get status of", lock_file, e))?;
+            if std::os::unix::fs::MetadataExt::nlink(&meta) > 0 {
+                return Ok(Some(PathLock { file, path: lock_file.to_path_buf() }));
             }
         }
     }

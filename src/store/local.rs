@@ -212,6 +212,42 @@ impl Store {
         PathLock::acquire(&self.locks.join(format!("{}.lock", path.hash_part())))
     }
 
+    /// Like [`Store::lock_path`], but returns `None` at once when another
+    /// process (or thread) holds the lock.
+    pub fn try_lock_path(&self, path: &StorePath) -> Result<Option<PathLock>> {
+        PathLock::try_acquire(&self.locks.join(format!("{}.lock", path.hash_part())))
+    }
+
+    /// Removes whatever sits at the real location of `path` if `path` is not
+    /// valid: the leftover of a crashed or failed build. The caller must
+    /// hold the path's lock. Removing a valid path is refused.
+    pub fn remove_invalid(&self, path: &StorePath) -> Result<()> {
+        if self.is_valid(path)? {
+            return Err(StoreError::Other(format!("refusing to remove '{path}': it is valid")));
+        }
+        remove_tree(&self.real_path(path))
+    }
+
+    /// Copies an object from another store (CppNix's `/nix/store`) whose
+    /// metadata is known: the copy must hash to `info.nar_hash`, and its
+    /// references must be valid here already (copy a closure bottom-up).
+    pub fn add_path_with_info(&self, src: &Path, info: &PathInfo) -> Result<()> {
+        self.add_object(&info.path, |tmp| {
+            copy_tree(src, tmp, &HashSet::new())?;
+            let (hash, size) = nar::hash_path(info.nar_hash.algo(), tmp)?;
+            if hash != info.nar_hash || size != info.nar_size {
+                return Err(StoreError::Other(format!(
+                    "cannot copy '{}': its contents hash to {} ({size} bytes), but its metadata says {} ({} bytes)",
+                    src.display(),
+                    hash.to_sri(),
+                    info.nar_hash.to_sri(),
+                    info.nar_size
+                )));
+            }
+            Ok(info.clone())
+        })
+    }
+
     fn temp_object(&self, path: &StorePath) -> TempObject {
         let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
         // The hash part (not the name) keeps the temp name under NAME_MAX.

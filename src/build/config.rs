@@ -1,0 +1,103 @@
+//! The builder's settings file, `$XDG_CONFIG_HOME/tern/tern.conf` (else
+//! `~/.config/tern/tern.conf`), in nix.conf's shape: `name = value` lines,
+//! `#` comments, values split on whitespace where a list is expected.
+//!
+//! Settings: `extra-platforms` (systems to build under emulation),
+//! `system-features` (extra features this machine offers), `max-jobs`,
+//! `cores`, `keep-failed`. Command-line options win over the file. An
+//! unknown setting is a warning, not an error, so a file written for a
+//! newer tern still works.
+
+use std::path::{Path, PathBuf};
+
+/// Values read from `tern.conf`; `None`/empty where not set.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Config {
+    pub extra_platforms: Vec<String>,
+    pub system_features: Vec<String>,
+    pub max_jobs: Option<usize>,
+    pub cores: Option<usize>,
+    pub keep_failed: Option<bool>,
+    /// Problems found while reading, to show as warnings.
+    pub warnings: Vec<String>,
+}
+
+/// Where the settings file is looked for.
+pub fn config_file() -> Option<PathBuf> {
+    if let Some(x) = std::env::var_os("XDG_CONFIG_HOME").filter(|s| !s.is_empty()) {
+        return Some(PathBuf::from(x).join("tern/tern.conf"));
+    }
+    std::env::var_os("HOME").filter(|s| !s.is_empty()).map(|h| PathBuf::from(h).join(".config/tern/tern.conf"))
+}
+
+impl Config {
+    /// Reads the settings file if there is one.
+    pub fn load() -> Config {
+        match config_file() {
+            Some(f) if f.exists() => Config::read(&f),
+            _ => Config::default(),
+        }
+    }
+
+    pub fn read(file: &Path) -> Config {
+        match std::fs::read_to_string(file) {
+            Ok(text) => Config::parse(&text, &file.display().to_string()),
+            Err(e) => Config { warnings: vec![format!("cannot read '{}': {e}", file.display())], ..Config::default() },
+        }
+    }
+
+    pub fn parse(text: &str, origin: &str) -> Config {
+        let mut c = Config::default();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            let at = || format!("{origin}:{}", n + 1);
+            let Some((name, value)) = line.split_once('=') else {
+                c.warnings.push(format!("{}: expected 'name = value'", at()));
+                continue;
+            };
+            let (name, value) = (name.trim(), value.trim());
+            let words = || value.split_whitespace().map(String::from).collect::<Vec<_>>();
+            let number = |c: &mut Config| match value.parse::<usize>() {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    c.warnings.push(format!("{}: '{value}' is not a number", at()));
+                    None
+                }
+            };
+            match name {
+                "extra-platforms" => c.extra_platforms.extend(words()),
+                "system-features" | "extra-system-features" => c.system_features.extend(words()),
+                "max-jobs" => c.max_jobs = number(&mut c),
+                "cores" => c.cores = number(&mut c),
+                "keep-failed" => match value {
+                    "true" => c.keep_failed = Some(true),
+                    "false" => c.keep_failed = Some(false),
+                    _ => c.warnings.push(format!("{}: '{value}' is not 'true' or 'false'", at())),
+                },
+                other => c.warnings.push(format!("{}: unknown setting '{other}'", at())),
+            }
+        }
+        c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_settings() {
+        let c = Config::parse(
+            "# comment\nextra-platforms = aarch64-linux riscv64-linux # trailing\nmax-jobs=4\ncores = x\nfoo = 1\n",
+            "t.conf",
+        );
+        assert_eq!(c.extra_platforms, vec!["aarch64-linux", "riscv64-linux"]);
+        assert_eq!(c.max_jobs, Some(4));
+        assert_eq!(c.cores, None);
+        assert_eq!(c.warnings.len(), 2, "{:?}", c.warnings);
+        assert!(c.warnings[1].contains("unknown setting 'foo'"));
+    }
+}

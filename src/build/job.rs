@@ -1,0 +1,485 @@
+//! Building one derivation, start to finish.
+//!
+//! 1. **Lock** every output (sorted, so two processes never deadlock),
+//!    polling so an interrupt is noticed while waiting. Another tern may
+//!    have built the outputs meanwhile: if they are valid now, done — this
+//!    is how two `tern build`s of the same derivation build it once and
+//!    both succeed.
+//! 2. **Clean**: whatever sits at an output's real path is not valid (a
+//!    crashed or killed build's leftover) and is removed.
+//! 3. **Prepare** a fresh build directory `$TMPDIR/nix-build-<name>.drv-<n>`
+//!    with the passAsFile/structured files, the environment, the log file.
+//! 4. **Run** the builder (see `sandbox`), registered in [`Running`] so an
+//!    interrupt or another job's failure can kill it.
+//! 5. **Finish**: on exit 0, `outputs` checks and registers the outputs;
+//!    otherwise (or if that fails) the outputs are removed. The build
+//!    directory is removed, or kept with `--keep-failed` when it failed.
+//!    Locks are released last, after registration or removal, so nobody
+//!    ever sees a half-built output as anything but garbage.
+//!
+//! `--check` jobs take no locks and never touch the real outputs: they
+//! build into a scratch store (`check`) and compare.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use super::closure::Closures;
+use super::drvattrs::DrvAttrs;
+use super::log::{log_path, tail, LogSink};
+use super::outputs::{self, OutputError};
+use super::platform::Runner;
+use super::progress::Progress;
+use super::sandbox::env::{prepare, EnvSettings};
+use super::sandbox::{self, refgraph, Sandbox, SpawnSpec};
+use super::{check, signals, BuildOptions};
+use crate::store::{remove_tree, Derivation, PathLock, Store, StorePath};
+
+/// What kind of failure (decides the exit status, as CppNix's bits do).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureKind {
+    /// The builder failed, or its outputs were rejected.
+    Failed,
+    /// A fixed output had the wrong hash.
+    HashMismatch,
+    /// `--check` found a different output.
+    NotDeterministic,
+    /// Stopped by an interrupt or because another build failed.
+    Cancelled,
+    /// Could not even start (setup, store errors).
+    Setup,
+}
+
+/// A derivation that could not be built, with the complete message.
+#[derive(Clone, Debug)]
+pub struct BuildFailure {
+    pub drv_path: StorePath,
+    pub kind: FailureKind,
+    pub message: String,
+}
+
+/// Builders running now, so they can be killed from the scheduler.
+pub(crate) struct Running {
+    pids: Mutex<HashMap<u32, ()>>,
+    stopping: AtomicBool,
+    /// Builders have a PID namespace (and a waiter that kills it on SIGTERM).
+    gentle: bool,
+    since: Mutex<Option<Instant>>,
+}
+
+/// How long a waiter gets to answer SIGTERM before the process group is killed.
+const ESCALATE_AFTER: Duration = Duration::from_secs(2);
+
+impl Running {
+    pub(crate) fn new(gentle: bool) -> Running {
+        Running { pids: Mutex::default(), stopping: AtomicBool::new(false), gentle, since: Mutex::new(None) }
+    }
+
+    /// Records a started builder; kills it at once if we are stopping.
+    fn add(&self, pid: u32) {
+        let mut pids = self.pids.lock().unwrap_or_else(|p| p.into_inner());
+        pids.insert(pid, ());
+        if self.stopping.load(Ordering::SeqCst) {
+            sandbox::kill_builder(pid, self.gentle);
+        }
+    }
+
+    fn remove(&self, pid: u32) {
+        self.pids.lock().unwrap_or_else(|p| p.into_inner()).remove(&pid);
+    }
+
+    /// Kills every running builder (and any started later). Called again
+    /// while builders remain, it repeats the request, and escalates to
+    /// SIGKILL once they had [`ESCALATE_AFTER`] to go.
+    pub(crate) fn stop_all(&self) {
+        let pids = self.pids.lock().unwrap_or_else(|p| p.into_inner());
+        self.stopping.store(true, Ordering::SeqCst);
+        let mut since = self.since.lock().unwrap_or_else(|p| p.into_inner());
+        let started = *since.get_or_insert_with(Instant::now);
+        let gently = self.gentle && started.elapsed() < ESCALATE_AFTER;
+        for pid in pids.keys() {
+            sandbox::kill_builder(*pid, gently);
+        }
+    }
+
+    pub(crate) fn stopping(&self) -> bool {
+        self.stopping.load(Ordering::SeqCst)
+    }
+}
+
+/// Shared by all jobs of one `realise` call.
+pub(crate) struct JobContext<'a> {
+    pub store: &'a Store,
+    pub opts: &'a BuildOptions,
+    pub sandbox: &'a Sandbox,
+    pub running: &'a Running,
+    pub progress: &'a std::sync::Arc<Progress>,
+    pub closures: &'a Closures,
+}
+
+/// One derivation to build (or check).
+pub(crate) struct Job {
+    pub drv_path: StorePath,
+    pub drv: std::sync::Arc<Derivation>,
+    pub runner: Runner,
+    /// Input sources and the used outputs of input derivations.
+    pub inputs: BTreeSet<StorePath>,
+    pub check: bool,
+}
+
+/// What a successful job produced.
+pub(crate) enum Outcome {
+    /// Built now, or found built by another process.
+    Built,
+    /// `--check` found the same outputs.
+    Checked,
+}
+
+impl Job {
+    fn fail(&self, kind: FailureKind, message: impl Into<String>) -> BuildFailure {
+        BuildFailure { drv_path: self.drv_path.clone(), kind, message: message.into() }
+    }
+
+    fn setup(&self, message: impl std::fmt::Display) -> BuildFailure {
+        self.fail(FailureKind::Setup, format!("while setting up the build of '{}': {message}", self.drv_path))
+    }
+}
+
+/// Locks `paths` in order, polling; `None` if interrupted meanwhile.
+fn lock_all(cx: &JobContext<'_>, paths: &[StorePath]) -> Result<Option<Vec<PathLock>>, String> {
+    let mut locks = Vec::new();
+    for p in paths {
+        let mut announced = false;
+        loop {
+            if let Some(l) = cx.store.try_lock_path(p).map_err(|e| e.to_string())? {
+                locks.push(l);
+                break;
+            }
+            if signals::interrupted() || cx.running.stopping() {
+                return Ok(None);
+            }
+            if !announced {
+                cx.progress.message(&format!("waiting for lock on '{p}'"));
+                announced = true;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+    Ok(Some(locks))
+}
+
+/// Creates `<tmp>/nix-build-<drv name>-<n>` (0700) with the first free `n`.
+fn make_build_dir(drv_path: &StorePath) -> Result<PathBuf, String> {
+    let tmp = std::env::var_os("TMPDIR").filter(|s| !s.is_empty()).map(PathBuf::from).unwrap_or_else(|| "/tmp".into());
+    let tmp = fs::canonicalize(&tmp).unwrap_or(tmp);
+    for n in 0u32.. {
+        let dir = tmp.join(format!("nix-build-{}-{n}", drv_path.name()));
+        match fs::DirBuilder::new().mode(0o700).create(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(format!("cannot create build directory '{}': {e}", dir.display())),
+        }
+    }
+    unreachable!("u32 range exhausted")
+}
+
+use std::os::unix::fs::DirBuilderExt;
+
+/// Reaps `child` after it exits, unregistering it first (so it is never
+/// killed after its pid could be reused).
+fn wait_child(cx: &JobContext<'_>, child: &mut std::process::Child) -> std::io::Result<std::process::ExitStatus> {
+    let pid = child.id();
+    // SAFETY: waitid with WNOWAIT only observes the child, which stays a
+    // zombie (its pid reserved) until `wait` below reaps it.
+    unsafe {
+        let mut info: libc::siginfo_t = std::mem::zeroed();
+        while libc::waitid(libc::P_PID, pid, &mut info, libc::WEXITED | libc::WNOWAIT) != 0 {
+            if std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+                break;
+            }
+        }
+    }
+    cx.running.remove(pid);
+    child.wait()
+}
+
+fn describe_status(status: std::process::ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(c), _) => format!("exit code {c}"),
+        (None, Some(s)) => {
+            // SAFETY: strsignal returns a static string.
+            let name = unsafe { std::ffi::CStr::from_ptr(libc::strsignal(s)) }.to_string_lossy().into_owned();
+            format!("signal {s} ({name})")
+        }
+        _ => "an unknown status".to_string(),
+    }
+}
+
+/// `tern log` advice, naming the store when it is not the default one.
+fn log_hint(store: &Store, drv_path: &StorePath) -> String {
+    let default = crate::store::resolve_root(None).ok().and_then(|r| fs::canonicalize(r).ok());
+    if default.as_deref() == Some(store.root()) {
+        format!("For full logs, run 'tern log {drv_path}'.")
+    } else {
+        format!("For full logs, run 'tern log --store {} {drv_path}'.", store.root().display())
+    }
+}
+
+static SCRATCH_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// Builds (or checks) one derivation.
+pub(crate) fn run(cx: &JobContext<'_>, job: &Job) -> Result<Outcome, BuildFailure> {
+    let outputs = outputs::output_paths(&job.drv).map_err(|e| job.setup(e))?;
+    let out_list: Vec<StorePath> = outputs.values().cloned().collect();
+
+    let mut locks = Vec::new();
+    if !job.check {
+        match lock_all(cx, &out_list).map_err(|e| job.setup(e))? {
+            Some(l) => locks = l,
+            None => return Err(job.fail(FailureKind::Cancelled, "interrupted")),
+        }
+        let valid: Vec<bool> =
+            out_list.iter().map(|p| cx.store.is_valid(p)).collect::<Result<_, _>>().map_err(|e| job.setup(e))?;
+        if valid.iter().all(|v| *v) {
+            return Ok(Outcome::Built);
+        }
+        if valid.iter().any(|v| *v) {
+            return Err(job
+                .setup("some of its outputs are valid and others are not; tern cannot rebuild only the missing ones"));
+        }
+        for p in &out_list {
+            cx.store.remove_invalid(p).map_err(|e| job.setup(e))?;
+        }
+    }
+    let result = build(cx, job, &outputs);
+    drop(locks);
+    result
+}
+
+fn build(cx: &JobContext<'_>, job: &Job, outputs: &BTreeMap<String, StorePath>) -> Result<Outcome, BuildFailure> {
+    let store = cx.store;
+    let attrs = DrvAttrs::new(&job.drv).map_err(|e| job.setup(e))?;
+    let builder = String::from_utf8_lossy(&job.drv.builder).into_owned();
+    if builder.starts_with("builtin:") {
+        return Err(job.setup(format!(
+            "builtin builders ('{builder}') are not supported by tern; build this derivation with CppNix"
+        )));
+    }
+    let closure = cx.closures.closure(store, job.inputs.iter()).map_err(|e| job.setup(e))?;
+
+    // The store the builder sees: the real one, or a scratch one for --check.
+    let mut scratch = None;
+    let mut binds = Vec::new();
+    let store_dir = if job.check {
+        let n = SCRATCH_COUNTER.fetch_add(1, Ordering::Relaxed);
+        let dir = store.root().join(format!("var/check/{}-{n}", std::process::id()));
+        let _ = remove_tree(&dir);
+        scratch = Some(dir.clone());
+        binds = check::scratch_store(store, &dir, closure.iter().cloned()).map_err(|e| job.setup(e))?;
+        dir
+    } else {
+        store.root().join("store")
+    };
+    let cleanup_scratch = |s: &Option<PathBuf>| {
+        if let Some(d) = s {
+            let _ = remove_tree(d);
+        }
+    };
+
+    let build_dir = match make_build_dir(&job.drv_path) {
+        Ok(d) => d,
+        Err(e) => {
+            cleanup_scratch(&scratch);
+            return Err(job.setup(e));
+        }
+    };
+    let result = run_builder(cx, job, &attrs, &build_dir, store_dir, binds, &closure, outputs, scratch.as_deref());
+    cleanup_scratch(&scratch);
+    match &result {
+        Err(f) if cx.opts.keep_failed && f.kind != FailureKind::Cancelled => {
+            cx.progress.message(&format!("note: keeping build directory '{}'", build_dir.display()));
+        }
+        _ => {
+            let _ = remove_tree(&build_dir);
+        }
+    }
+    if result.is_err() && !job.check {
+        for p in outputs.values() {
+            let _ = store.remove_invalid(p);
+        }
+    }
+    result
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_builder(
+    cx: &JobContext<'_>,
+    job: &Job,
+    attrs: &DrvAttrs<'_>,
+    build_dir: &Path,
+    store_dir: PathBuf,
+    binds: Vec<(PathBuf, PathBuf)>,
+    closure: &BTreeSet<StorePath>,
+    outputs: &BTreeMap<String, StorePath>,
+    scratch: Option<&Path>,
+) -> Result<Outcome, BuildFailure> {
+    let store = cx.store;
+    let caller_env = |name: &str| std::env::var_os(name).map(std::os::unix::ffi::OsStringExt::into_vec);
+    let settings = EnvSettings { build_dir, cores: cx.opts.cores, caller_env: &caller_env };
+    let benv = prepare(&job.drv, attrs, &settings).map_err(|e| job.setup(e))?;
+    if attrs.structured.is_none() {
+        if let Some(spec) = job.drv.env_get("exportReferencesGraph") {
+            let spec = String::from_utf8_lossy(spec);
+            refgraph::write(store, &spec, closure, build_dir).map_err(|e| job.setup(e))?;
+        }
+    }
+
+    let name = job.drv.name.clone();
+    let log_file = log_path(store.root(), &job.drv_path);
+    let echo: Option<super::log::LineEcho> = if cx.opts.print_build_logs {
+        let progress = cx.progress.clone();
+        let name = name.clone();
+        Some(Box::new(move |line: &str| progress.log_line(&name, line)))
+    } else {
+        None
+    };
+    let mut sink = LogSink::open(&log_file, echo)
+        .map_err(|e| job.setup(format!("cannot open log file '{}': {e}", log_file.display())))?;
+
+    let (program, mut args) = match &job.runner {
+        Runner::Direct => (benv.builder.clone(), Vec::new()),
+        Runner::Qemu(q) => (q.as_os_str().as_encoded_bytes().to_vec(), vec![benv.builder.clone()]),
+    };
+    args.extend(benv.args);
+    let log = sink.take_builder_side().map_err(|e| job.setup(e))?;
+    let spec = SpawnSpec {
+        program,
+        args,
+        env: benv.env.into_iter().collect(),
+        cwd: build_dir.to_path_buf(),
+        log,
+        store_dir,
+        binds,
+    };
+
+    cx.progress.started(&name, &job.drv_path.to_string(), job.check);
+    let spawned = cx.sandbox.spawn(spec);
+    let mut child = match spawned {
+        Ok(c) => c,
+        Err(e) => {
+            sink.finish();
+            cx.progress.finished(&name, false);
+            let builder = String::from_utf8_lossy(&job.drv.builder).into_owned();
+            let msg = if e.kind() == std::io::ErrorKind::Unsupported {
+                sandbox::no_namespace_message(store.root())
+            } else {
+                format!("cannot start builder '{builder}': {e}")
+            };
+            return Err(job.setup(msg));
+        }
+    };
+    cx.running.add(child.id());
+    let status = wait_child(cx, &mut child);
+    sink.finish();
+
+    let finish = |ok: bool| cx.progress.finished(&name, ok);
+    let status = match status {
+        Ok(s) => s,
+        Err(e) => {
+            finish(false);
+            return Err(job.setup(format!("cannot wait for the builder: {e}")));
+        }
+    };
+    if cx.running.stopping() && !status.success() {
+        finish(false);
+        return Err(job.fail(FailureKind::Cancelled, "interrupted"));
+    }
+    if !status.success() {
+        finish(false);
+        let mut msg = format!("builder for '{}' failed with {}", job.drv_path, describe_status(status));
+        let lines = tail(&log_file, 10);
+        if !lines.is_empty() {
+            msg.push_str(&format!(";\nlast {} log lines:", lines.len()));
+            for l in &lines {
+                msg.push_str(&format!("\n> {l}"));
+            }
+        }
+        msg.push('\n');
+        msg.push_str(&log_hint(store, &job.drv_path));
+        return Err(job.fail(FailureKind::Failed, msg));
+    }
+    if Path::new("/homeless-shelter").exists() {
+        finish(false);
+        return Err(job.fail(
+            FailureKind::Failed,
+            "home directory '/homeless-shelter' exists; please remove it to assure purity of builds without \
+             sandboxing",
+        ));
+    }
+
+    let result = match scratch {
+        None => match outputs::register_outputs(store, &job.drv_path, &job.drv, attrs, closure) {
+            Ok(infos) => {
+                for i in &infos {
+                    cx.closures.learn(&i.path, &i.references);
+                }
+                Ok(Outcome::Built)
+            }
+            Err(OutputError::HashMismatch(m)) => Err(job.fail(FailureKind::HashMismatch, m)),
+            Err(OutputError::Other(m)) => Err(job.fail(FailureKind::Failed, m)),
+        },
+        Some(dir) => compare(cx, job, attrs, closure, outputs, dir),
+    };
+    finish(result.is_ok());
+    result
+}
+
+/// `--check`: hashes the rebuilt outputs in `dir` and compares them with
+/// the registered ones.
+fn compare(
+    cx: &JobContext<'_>,
+    job: &Job,
+    attrs: &DrvAttrs<'_>,
+    closure: &BTreeSet<StorePath>,
+    outputs: &BTreeMap<String, StorePath>,
+    dir: &Path,
+) -> Result<Outcome, BuildFailure> {
+    let store = cx.store;
+    let infos =
+        outputs::process_outputs(store, &job.drv_path, &job.drv, attrs, closure, outputs, |p| dir.join(p.base_name()))
+            .map_err(|e| match e {
+                OutputError::HashMismatch(m) => job.fail(FailureKind::HashMismatch, m),
+                OutputError::Other(m) => job.fail(FailureKind::Failed, m),
+            })?;
+    for info in infos {
+        let old = store.query_info(&info.path).map_err(|e| job.setup(e))?;
+        let Some(old) = old else { continue };
+        if old.nar_hash == info.nar_hash {
+            continue;
+        }
+        let new_copy = dir.join(info.path.base_name());
+        let mut msg = format!("derivation '{}' may not be deterministic: output '{}' differs", job.drv_path, info.path);
+        if let Some((file, what)) = check::first_difference(&store.real_path(&info.path), &new_copy) {
+            let shown = if file.is_empty() { info.path.to_string() } else { format!("{}/{file}", info.path) };
+            msg.push_str(&format!("\nfirst difference: '{shown}' ({what})"));
+        }
+        msg.push_str(&format!(
+            "\n  registered: {}\n  rebuilt:    {}",
+            old.nar_hash.encode(crate::store::HashFormat::Nix32, true),
+            info.nar_hash.encode(crate::store::HashFormat::Nix32, true)
+        ));
+        if cx.opts.keep_failed {
+            let kept = store.root().join("store").join(format!("{}.check", info.path.base_name()));
+            let _ = remove_tree(&kept);
+            if fs::rename(&new_copy, &kept).is_ok() {
+                msg.push_str(&format!("\nthe rebuilt output is kept at '{}'", kept.display()));
+            }
+        }
+        return Err(job.fail(FailureKind::NotDeterministic, msg));
+    }
+    Ok(Outcome::Checked)
+}
