@@ -35,6 +35,11 @@ pub fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)
 }
 
+/// Forgets an interrupt, for a program (the REPL) that goes on after one.
+pub fn clear() {
+    INTERRUPTED.store(false, Ordering::SeqCst);
+}
+
 /// Asks running builds to stop, as a signal would.
 pub fn interrupt() {
     INTERRUPTED.store(true, Ordering::SeqCst);

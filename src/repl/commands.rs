@@ -2,10 +2,13 @@
 //! a binding, and what each command does.
 
 use std::io::Write;
+use std::path::Path;
 
-use crate::eval::error::{EvalError, EvalResult};
+use crate::build::{self, BuildOptions, ProgressMode};
+use crate::eval::error::{ErrorKind, EvalError, EvalResult};
 use crate::eval::pretty::{is_var_name, PrintOptions};
 use crate::eval::value::Value;
+use crate::store::StorePath;
 use crate::symbol::Symbol;
 
 use super::{Outcome, Repl};
@@ -216,14 +219,32 @@ impl Repl {
         Ok(Outcome::Continue)
     }
 
-    /// `:b`: builds the derivation the expression evaluates to.
+    /// `:b`: builds the derivation the expression evaluates to with the embedded builder,
+    /// into the store the session writes its derivations to. Ctrl-C stops the build (the
+    /// store stays consistent) and returns to the prompt.
     fn build(&self, arg: &str) -> EvalResult<()> {
         let v = self.eval_text(arg)?;
         let drv_path = self.derivation_path(&v)?;
-        let outputs = realise(&drv_path).map_err(EvalError::msg)?;
+        let drv = StorePath::parse(&drv_path).map_err(|e| EvalError::msg(e.to_string()))?;
+        let store = self.ev.store()?;
+        let opts = BuildOptions { progress: ProgressMode::Auto, ..BuildOptions::default() };
+        let built = match build::realise(store, &[drv], &opts) {
+            Ok(b) => b,
+            Err(build::BuildError::Interrupted) => {
+                return Err(EvalError::new(ErrorKind::Interrupted, "interrupted by the user", None))
+            }
+            Err(e) => return Err(EvalError::msg(e.to_string())),
+        };
         println!("\nThis derivation produced the following outputs:");
+        let mut outputs: Vec<(String, StorePath)> = built.into_iter().flat_map(|b| b.outputs).collect();
+        outputs.sort_by_key(|(n, _)| (n != "out", n.clone()));
         for (name, path) in outputs {
-            println!("  {name} -> {path}");
+            let physical = store.real_path(&path);
+            if physical == Path::new(&path.to_string()) {
+                println!("  {name} -> {path}");
+            } else {
+                println!("  {name} -> {path} (at {})", physical.display());
+            }
         }
         Ok(())
     }
@@ -250,14 +271,6 @@ impl Repl {
             ))),
         }
     }
-}
-
-/// Builds a derivation and returns its outputs (name, store path).
-///
-/// TODO: call the builder (`crate::build`) once it lands on main; until then `:b` says
-/// plainly that this build cannot build.
-fn realise(drv_path: &str) -> Result<Vec<(String, String)>, String> {
-    Err(format!("building is not available in this build of tern (the derivation is {drv_path})"))
 }
 
 fn unknown_command(name: &str) -> EvalError {

@@ -111,6 +111,7 @@ impl Repl {
 
     fn reset_interrupt(&self) {
         self.ev.interrupted.store(false, std::sync::atomic::Ordering::Relaxed);
+        crate::build::signals::clear();
         // An interrupted evaluation unwinds through every call and restores the depth; this
         // only guards against a miscount leaking into later lines.
         self.ev.call_depth.set(0);

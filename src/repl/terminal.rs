@@ -32,7 +32,12 @@ pub fn sigint_flag() -> Arc<AtomicBool> {
     FLAG.get_or_init(|| {
         let flag = Arc::new(AtomicBool::new(false));
         let set = flag.clone();
-        if let Err(e) = ctrlc::set_handler(move || set.store(true, std::sync::atomic::Ordering::Relaxed)) {
+        // Ctrl-C also stops a `:b` build: the builder polls its own flag.
+        let on_ctrl_c = move || {
+            set.store(true, std::sync::atomic::Ordering::Relaxed);
+            crate::build::signals::interrupt();
+        };
+        if let Err(e) = ctrlc::set_handler(on_ctrl_c) {
             eprintln!("warning: Ctrl-C will not interrupt evaluations: {e}");
         }
         flag
