@@ -94,13 +94,31 @@ pub fn for_stderr(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 /// The main diagnostic for a message at an optional span.
 pub fn render_snippet(message: &str, span: Option<Span>, label: Option<&str>, help: Option<String>) -> String {
     let mut report = Report { message: message.to_string(), source: None, label: None, help };
     if let Some(span) = span {
         if let Some(file) = try_source(span.file) {
-            let start = (span.start as usize).min(file.text.len());
-            let end = (span.end as usize).clamp(start, file.text.len());
+            // Spans are byte offsets and may fall inside a multi-byte character (a lexer error
+            // at a stray byte of UTF-8): widen them to whole characters.
+            let start = floor_char_boundary(&file.text, span.start as usize);
+            let end = ceil_char_boundary(&file.text, (span.end as usize).max(start));
             // A whole multi-line expression makes a poor caret: point at its first line.
             let first_line_end = file.text[start..end].find('\n').map(|i| start + i).unwrap_or(end);
             let len = first_line_end - start;

@@ -94,8 +94,20 @@ impl<'a> Lexer<'a> {
         let kind = match kind {
             Ok(k) => k,
             Err(()) => {
-                let ch = String::from_utf8_lossy(&self.src[start..end]).chars().next().unwrap_or('?');
-                return Some(Err(self.error(start, end, format!("unexpected character '{}'", ch.escape_default()))));
+                // The raw lexer works on bytes: name the whole character (a UTF-8 sequence
+                // is up to four bytes) and point at all of it.
+                let tail = &self.src[start..self.src.len().min(start + 4)];
+                let valid = match std::str::from_utf8(tail) {
+                    Ok(s) => s,
+                    Err(e) => std::str::from_utf8(&tail[..e.valid_up_to()]).unwrap_or(""),
+                };
+                let (shown, end) = match valid.chars().next() {
+                    Some(ch) if !ch.is_control() => (ch.to_string(), start + ch.len_utf8()),
+                    Some(ch) => (ch.escape_default().to_string(), start + ch.len_utf8()),
+                    None => (format!("\\x{:02x}", self.src[start]), end),
+                };
+                self.pos = end;
+                return Some(Err(self.error(start, end, format!("unexpected character '{shown}'"))));
             }
         };
         let tok = match kind {
