@@ -162,3 +162,45 @@ fn fetch_git_of_a_local_repository() {
     assert!(dirty.ends_with("-dirty\""), "{dirty}");
     assert_eq!(f.ok(&format!("builtins.readFile (({r}).outPath + \"/f\")")), "\"three\\n\"");
 }
+
+#[test]
+fn fetch_git_follows_submodules_only_when_asked() {
+    let f = Fixture::new("submodules");
+    let sub = f.dir.join("sub-origin");
+    write(&sub.join("b.txt"), "from the submodule\n");
+    git(&sub, &["init", "-q"]);
+    git(&sub, &["add", "."]);
+    git(&sub, &["commit", "-q", "-m", "sub"]);
+    let repo = f.dir.join("repo");
+    write(&repo.join("a.txt"), "top\n");
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["-c", "protocol.file.allow=always", "submodule", "add", "-q", sub.to_str().unwrap(), "sub"]);
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-q", "-m", "top"]);
+    // What each fetch must equal, by content: the same tree copied with builtins.path.
+    let with = f.dir.join("expected-with/source");
+    write(&with.join("a.txt"), "top\n");
+    write(&with.join("sub/b.txt"), "from the submodule\n");
+    std::fs::copy(repo.join(".gitmodules"), with.join(".gitmodules")).expect("copy .gitmodules");
+    let without = f.dir.join("expected-without/source");
+    write(&without.join("a.txt"), "top\n");
+    std::fs::create_dir_all(without.join("sub")).expect("mkdir");
+    std::fs::copy(repo.join(".gitmodules"), without.join(".gitmodules")).expect("copy .gitmodules");
+    let same = |fetch: &str, expected: &Path| {
+        let expr = format!(
+            "let f = {fetch}; e = builtins.path {{ path = {}; name = \"source\"; }}; in [ (f.outPath == e) f.submodules ]",
+            expected.display()
+        );
+        f.ok(&expr)
+    };
+    let r = repo.display();
+    // A clean checkout: the recorded commit of the submodule, from its checkout.
+    assert_eq!(same(&format!("builtins.fetchGit {{ url = {r}; submodules = true; }}"), &with), "[ true true ]");
+    assert_eq!(same(&format!("builtins.fetchGit {r}"), &without), "[ true false ]");
+    // A dirty working tree: tracked files as they are now, the submodule's work tree too.
+    write(&repo.join("a.txt"), "top, edited\n");
+    write(&with.join("a.txt"), "top, edited\n");
+    write(&without.join("a.txt"), "top, edited\n");
+    assert_eq!(same(&format!("builtins.fetchGit {{ url = {r}; submodules = true; }}"), &with), "[ true true ]");
+    assert_eq!(same(&format!("builtins.fetchGit {r}"), &without), "[ true false ]");
+}

@@ -28,6 +28,12 @@ pub struct FoundDrv {
 }
 
 pub fn run(argv: &[String]) -> i32 {
+    // `nix-instantiate --eval` (or the old `--eval-only`) prints the value instead: the
+    // same as `tern eval`, so scripts written for nix-instantiate work with either name.
+    if argv.iter().any(|a| a == "--eval" || a == "--eval-only") {
+        let rest: Vec<String> = argv.iter().filter(|a| *a != "--eval" && *a != "--eval-only").cloned().collect();
+        return super::eval::run(&rest);
+    }
     let a = match parse(argv, &SPEC) {
         Ok(a) => a,
         Err(e) => return usage_error(&e),

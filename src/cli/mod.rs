@@ -13,6 +13,7 @@ pub mod log;
 pub mod path_info;
 pub mod repl;
 pub mod show_derivation;
+pub mod with_store;
 
 use std::io::Read;
 
@@ -38,6 +39,7 @@ Commands:
   show-derivation  print .drv files (paths, or a file/expression's derivations) as JSON [-r]
   path-info        show store paths: path, NAR hash, NAR size [--json] [-r] [--all]
   store ls         list every valid path in the store (like path-info --all)
+  with-store       run a command with tern's store at /nix/store (to run what tern built)
   repl             start an interactive session (like nix repl); FILE or -E EXPR are loaded into scope
   flake            flake-like files: lock, update, show, metadata (see 'tern flake help')
   help             show this help
@@ -86,6 +88,7 @@ pub fn run(argv: Vec<String>) -> i32 {
         "path-info" => path_info::run(rest),
         "flake" => flake::run(rest),
         "store" => path_info::run_store(rest),
+        "with-store" => with_store::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             0

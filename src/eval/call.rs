@@ -17,7 +17,7 @@ use super::builtins::PrimOp;
 use super::env::{Env, Frame};
 use super::error::{type_error, ErrorKind, EvalError, EvalResult};
 use super::ir::{Ir, LambdaIr, ParamIr};
-use super::machine::{join_or, suggestions};
+use super::machine::{join_or, show_attr_name, suggestions};
 use super::value::{Closure, PrimOpApp, Value};
 use super::Evaluator;
 
@@ -221,7 +221,11 @@ impl Evaluator {
                 let names: Vec<String> = p.formals.iter().map(|f| f.name.as_str().into_owned()).collect();
                 let close = suggestions(&a.name.as_str(), names.iter().map(String::as_str));
                 let mut e = EvalError::eval(
-                    format!("function {} called with unexpected argument '{}'", lambda_name(lambda), a.name),
+                    format!(
+                        "function {} called with unexpected argument '{}'",
+                        lambda_name(lambda),
+                        show_attr_name(&a.name.as_str())
+                    ),
                     span,
                 );
                 if !close.is_empty() {

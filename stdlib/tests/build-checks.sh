@@ -7,7 +7,10 @@
 #
 #   NIX_BUILD   the build command (default: nix-build --option sandbox false
 #               --option substituters '').  Anything that accepts
-#               `FILE -A ATTR --arg NAME EXPR -o LINK` works (tern build later).
+#               `FILE -A ATTR --arg NAME EXPR -o LINK` works (`tern build`).
+#   NIX_RUN     a prefix that runs a command where the store is at /nix/store
+#               (default: none; `tern with-store` for tern's own store), for
+#               running what was built and following its links.
 #
 # Needs the Debian packages listed in stdlib/pkgs/README.md (cross GCCs,
 # libc6-dev-*-cross, gcc-11-multilib, gcc-mingw-w64-x86-64, musl-tools,
@@ -21,6 +24,7 @@ read -r -a nix_build <<< "${NIX_BUILD:-nix-build --option sandbox false --option
 if [ -z "${NIX_BUILD:-}" ]; then
   nix_build=(nix-build --option sandbox false --option substituters "")
 fi
+read -r -a run <<< "${NIX_RUN:-}"
 export HOME="$(mktemp -d)"
 unset NIXPKGS_CONFIG
 
@@ -66,7 +70,7 @@ check_elf() {
     return
   fi
   # shellcheck disable=SC2086
-  got="$($runner "$bin" 2>&1)"
+  got="$("${run[@]}" $runner "$bin" 2>&1)"
   if [ "$got" != "$expected" ]; then
     fail "$name: '$runner $program' printed '$got', expected '$expected'"
     return
@@ -187,7 +191,7 @@ fi
 if build aarch64-cc pkgsCross.aarch64-multiplatform.stdenv.cc; then
   missing=""
   for tool in cc gcc g++ c++ cpp ld ar ranlib strip objdump nm; do
-    [ -e "$out/aarch64-cc/bin/aarch64-unknown-linux-gnu-$tool" ] || missing="$missing $tool"
+    "${run[@]}" test -e "$out/aarch64-cc/bin/aarch64-unknown-linux-gnu-$tool" || missing="$missing $tool"
   done
   if [ -z "$missing" ]; then
     ok "cc-wrapper: aarch64-unknown-linux-gnu-{cc,gcc,g++,c++,cpp,ld,ar,ranlib,strip,objdump,nm} present"

@@ -4,6 +4,7 @@
 //! (result links, `tern log`, `--dry-run`), and the two store views.
 
 use std::fs;
+use std::process::Command;
 
 use tern::build::{realise, realise_requests, BuildError, BuildRequest, FailureKind, OutputSpec, StoreView};
 use tern::store::path::placeholder;
@@ -379,4 +380,37 @@ fn failure_dependents_and_keep_going() {
     assert_eq!(failures[0].kind, FailureKind::Failed);
     assert_eq!(abandoned, &vec![format!("1 dependency of derivation '{after}' failed to build")]);
     assert!(ts.valid(&out(s, &other)), "keep-going built the unrelated one");
+}
+
+/// `tern with-store` runs a command where tern's store is at /nix/store: a build's link
+/// into another output dangles outside and resolves inside; the exit status comes through.
+#[test]
+fn with_store_shows_the_store_at_nix_store() {
+    let ts = TestStore::new();
+    let cwd = tempfile::tempdir().unwrap();
+    let expr = r#"let
+        mk = name: script: derivation { inherit name; system = builtins.currentSystem; builder = "/bin/sh"; args = [ "-c" script ]; };
+        msg = mk "with-store-msg" "echo 'seen through /nix/store' > $out";
+      in mk "with-store-link" "/bin/ln -s ${msg} $out""#;
+    let o = run(tern(ts.root(), cwd.path(), &["build", "-E", expr]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let link = std::fs::read_link(cwd.path().join("result")).unwrap();
+    let target = std::fs::read_link(&link).unwrap();
+    assert!(target.starts_with("/nix/store/"), "{}", target.display());
+    assert!(!ts.root().starts_with("/nix") && !cwd.path().join("result").exists(), "the link should dangle outside");
+    let with_store = |args: &[&str]| {
+        let mut c = Command::new(tern_bin());
+        c.arg("with-store").arg("--store").arg(ts.root()).args(args).current_dir(cwd.path());
+        run(c)
+    };
+    let o = with_store(&["cat", "result"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "seen through /nix/store\n");
+    // The working directory is kept, and the command's exit status is tern's.
+    let here = cwd.path().canonicalize().unwrap();
+    let o = with_store(&["/bin/sh", "-c", "test \"$(pwd -P)\" = \"$0\" && exit 3", here.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let o = with_store(&["/no/such/program"]);
+    assert_eq!(o.status.code(), Some(127));
+    assert!(stderr(&o).contains("cannot run '/no/such/program'"), "{}", stderr(&o));
 }

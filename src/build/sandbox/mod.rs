@@ -259,6 +259,44 @@ enum Mapping {
     NewRoot { dir: CString, store_target: CString, src: CString },
 }
 
+/// Makes `/nix/store` show the store as `mapping` says (in a fresh mount namespace);
+/// async-signal-safe.
+unsafe fn apply_mapping(mapping: &Mapping, root_ops: &[RootOp]) -> io::Result<()> {
+    match mapping {
+        Mapping::None => {}
+        Mapping::Bind { src } => bind(src, c"/nix/store")?,
+        Mapping::NewRoot { dir, store_target, src } => {
+            if libc::mount(c"tmpfs".as_ptr(), dir.as_ptr(), c"tmpfs".as_ptr(), 0, c"mode=0755".as_ptr().cast()) != 0 {
+                return Err(io::Error::last_os_error());
+            }
+            for op in root_ops {
+                let ok = match op {
+                    RootOp::Mkdir(p) => libc::mkdir(p.as_ptr(), 0o755) == 0,
+                    RootOp::Touch(p) => {
+                        let fd = libc::open(p.as_ptr(), libc::O_CREAT | libc::O_WRONLY | libc::O_CLOEXEC, 0o644);
+                        fd >= 0 && libc::close(fd) == 0
+                    }
+                    RootOp::Symlink { target, link } => libc::symlink(target.as_ptr(), link.as_ptr()) == 0,
+                    // Mounts that cannot be bound (e.g. special
+                    // files the kernel refuses) are left out.
+                    RootOp::Bind { src, dst } => {
+                        let _ = bind(src, dst);
+                        true
+                    }
+                };
+                if !ok {
+                    return Err(io::Error::last_os_error());
+                }
+            }
+            bind(src, store_target)?;
+            if libc::chroot(dir.as_ptr()) != 0 {
+                return Err(io::Error::last_os_error());
+            }
+        }
+    }
+    Ok(())
+}
+
 // The waiter's state (a forked copy of these statics, never tern's).
 static WAITER_CHILD: AtomicI32 = AtomicI32::new(0);
 static WAITER_TERM_PENDING: AtomicBool = AtomicBool::new(false);
@@ -300,41 +338,7 @@ impl ChildPlan {
             for (src, dst) in &self.binds {
                 bind(src, dst)?;
             }
-            match &self.mapping {
-                Mapping::None => {}
-                Mapping::Bind { src } => bind(src, c"/nix/store")?,
-                Mapping::NewRoot { dir, store_target, src } => {
-                    if libc::mount(c"tmpfs".as_ptr(), dir.as_ptr(), c"tmpfs".as_ptr(), 0, c"mode=0755".as_ptr().cast())
-                        != 0
-                    {
-                        return Err(io::Error::last_os_error());
-                    }
-                    for op in self.root_ops.iter() {
-                        let ok = match op {
-                            RootOp::Mkdir(p) => libc::mkdir(p.as_ptr(), 0o755) == 0,
-                            RootOp::Touch(p) => {
-                                let fd =
-                                    libc::open(p.as_ptr(), libc::O_CREAT | libc::O_WRONLY | libc::O_CLOEXEC, 0o644);
-                                fd >= 0 && libc::close(fd) == 0
-                            }
-                            RootOp::Symlink { target, link } => libc::symlink(target.as_ptr(), link.as_ptr()) == 0,
-                            // Mounts that cannot be bound (e.g. special
-                            // files the kernel refuses) are left out.
-                            RootOp::Bind { src, dst } => {
-                                let _ = bind(src, dst);
-                                true
-                            }
-                        };
-                        if !ok {
-                            return Err(io::Error::last_os_error());
-                        }
-                    }
-                    bind(src, store_target)?;
-                    if libc::chroot(dir.as_ptr()) != 0 {
-                        return Err(io::Error::last_os_error());
-                    }
-                }
-            }
+            apply_mapping(&self.mapping, &self.root_ops)?;
         }
         if libc::chdir(self.cwd.as_ptr()) != 0 {
             return Err(io::Error::last_os_error());
@@ -497,6 +501,37 @@ impl Sandbox {
         }
         cmd.spawn()
     }
+}
+
+/// Makes this process (and what it will `exec`) see the store whose physical directory is
+/// `store_dir` at `/nix/store`, as builders do: for running programs whose references point
+/// into `/nix/store` (`tern with-store`). Must be called while the process has one thread
+/// (unshare refuses a user namespace to a threaded process). The working directory is kept.
+pub(crate) fn enter_store_view(store_dir: &Path) -> Result<(), String> {
+    if store_dir == Path::new(crate::store::STORE_DIR) {
+        return Ok(());
+    }
+    let root = store_dir.parent().unwrap_or(store_dir);
+    let caps = namespaces().ok_or_else(|| no_namespace_message(root))?;
+    // No PID namespace: the program is to be an ordinary child of the user's shell.
+    let caps = NsCaps { pid: false, ..caps };
+    let sandbox = Sandbox::new(root, StoreView::Auto)?;
+    let mapping = match sandbox.view {
+        StoreView::NewRoot => Mapping::NewRoot {
+            dir: cpath(&sandbox.newroot),
+            store_target: cpath(&sandbox.newroot.join("nix/store")),
+            src: cpath(store_dir),
+        },
+        _ => Mapping::Bind { src: cpath(store_dir) },
+    };
+    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
+    let maps = IdMaps::current();
+    // SAFETY: system calls on data prepared above; this process has a single thread.
+    unsafe {
+        enter_namespaces(caps, &maps).map_err(|e| format!("cannot create a mount namespace: {e}"))?;
+        apply_mapping(&mapping, &sandbox.root_ops).map_err(|e| format!("cannot mount the store at /nix/store: {e}"))?;
+    }
+    std::env::set_current_dir(&cwd).map_err(|e| format!("cannot return to '{}': {e}", cwd.display()))
 }
 
 impl Sandbox {

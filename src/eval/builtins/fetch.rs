@@ -23,6 +23,7 @@ use super::super::string::{Context, ContextElem, NixString};
 use super::super::value::Value;
 use super::super::Evaluator;
 use super::args::arg;
+use super::git_tree::{export_commit, export_work_tree, git};
 use super::PrimOp;
 
 /// The arguments every fetcher understands, from a URL string or an attrset.
@@ -262,30 +263,6 @@ fn fetch_tarball(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     Ok(store_path_value(&path))
 }
 
-fn git(repo: &Path, args: &[&str]) -> EvalResult<String> {
-    let out =
-        Command::new("git").arg("-C").arg(repo).args(args).env("GIT_CONFIG_NOSYSTEM", "1").output().map_err(|e| {
-            EvalError::new(
-                ErrorKind::Io,
-                format!("cannot run 'git': {e} (install git to fetch git repositories)"),
-                None,
-            )
-        })?;
-    if !out.status.success() {
-        return Err(EvalError::new(
-            ErrorKind::Io,
-            format!(
-                "git {} failed in '{}': {}",
-                args.join(" "),
-                repo.display(),
-                String::from_utf8_lossy(&out.stderr).trim()
-            ),
-            None,
-        ));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
-}
-
 /// `YYYYMMDDHHMMSS` in UTC, as `lastModifiedDate` is written.
 pub(crate) fn date_string(secs: i64) -> String {
     let (y, m, d, hh, mm, ss) = civil_from_unix(secs);
@@ -354,47 +331,13 @@ fn fetch_git_repo(ev: &Evaluator, r: &Request) -> EvalResult<GitResult> {
                 (head, !status.is_empty())
             }
         };
+        let root = scratch.join("tree");
         if dirty {
             eprintln!("warning: Git tree '{}' is dirty", repo.display());
-            // The working tree's tracked files, with their uncommitted changes.
-            let files = git(&repo, &["ls-files", "-z"])?;
-            for f in files.split('\0').filter(|f| !f.is_empty()) {
-                let from = repo.join(f);
-                let to = scratch.join(f);
-                if let Some(parent) = to.parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
-                }
-                let meta = std::fs::symlink_metadata(&from);
-                match meta {
-                    Ok(m) if m.file_type().is_symlink() => {
-                        let target = std::fs::read_link(&from).map_err(|e| io_error("read", &from, e))?;
-                        std::os::unix::fs::symlink(target, &to).map_err(|e| io_error("create", &to, e))?;
-                    }
-                    Ok(_) => {
-                        std::fs::copy(&from, &to).map_err(|e| io_error("copy", &from, e))?;
-                    }
-                    // Deleted but not committed: the working tree has no such file.
-                    Err(_) => {}
-                }
-            }
+            export_work_tree(&repo, &root, submodules)?;
         } else {
-            let archive = scratch.join(".tern-archive.tar");
-            let archive_str = archive.to_string_lossy().into_owned();
-            git(&repo, &["archive", "--format=tar", "-o", &archive_str, &rev])?;
-            let tree = scratch.join("tree");
-            std::fs::create_dir_all(&tree).map_err(|e| io_error("create", &tree, e))?;
-            let out = Command::new("tar")
-                .arg("-xf")
-                .arg(&archive)
-                .arg("-C")
-                .arg(&tree)
-                .output()
-                .map_err(|e| EvalError::new(ErrorKind::Io, format!("cannot run 'tar': {e}"), None))?;
-            if !out.status.success() {
-                return Err(EvalError::new(ErrorKind::Io, "cannot unpack the git archive".to_string(), None));
-            }
+            export_commit(&repo, &rev, &root, submodules)?;
         }
-        let root = if dirty { scratch.clone() } else { scratch.join("tree") };
         let expected = expected_hash(&r.hash, HashAlgo::Sha256)?;
         let (path, nar_hash) = add_tree(ev, &root, &name, expected, &r.url)?;
         let rev_count = git(&repo, &["rev-list", "--count", &rev])?.parse().unwrap_or(0);
