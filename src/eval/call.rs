@@ -51,17 +51,12 @@ impl Evaluator {
         }
     }
 
-    /// The lazy value of `f arg` (what `map` and `genList` build). For a plain `x: body`
-    /// lambda the thunk is its body in the argument's frame — the frame would be made when
-    /// forced anyway, and this thunk is smaller and forces without the call machinery.
-    #[inline]
-    pub fn apply_lazily(&self, f: &Value, arg: Value, span: Span) -> Value {
-        match f {
-            Value::Lambda(c) if matches!(c.lambda.param, ParamIr::Ident(_)) => {
-                super::thunk::ThunkCell::code(&c.lambda.body, Frame::single(Some(c.env.clone()), arg))
-            }
-            _ => super::thunk::ThunkCell::apply(f.clone(), arg, span),
-        }
+    /// A maker of the lazy values of `f x` for many `x` (what `map` and `genList` build):
+    /// the function is recorded once and each value is one three-word thunk, with no frame
+    /// made before it is forced (which, for a big list, most elements may never be).
+    pub fn lazy_applications(&self, f: &Value, span: Span) -> impl Fn(Value) -> Value {
+        let shared = Rc::new(super::thunk::SharedApply { f: f.clone(), span });
+        move |arg| super::thunk::ThunkCell::apply_shared(&shared, arg)
     }
 
     /// Applies a function value to several arguments in turn (`f a b c`).

@@ -200,6 +200,7 @@ impl Evaluator {
         let result = grow(|| match &work {
             Delayed::Code(ir, env) => self.eval(ir, env),
             Delayed::Apply(app) => self.call(&app.0, app.1.clone(), app.2),
+            Delayed::ApplyShared(shared, arg) => self.call(&shared.f, arg.clone(), shared.span),
             Delayed::Native(_) => Ok(Value::Null),
         });
         let result = match work {

@@ -29,9 +29,23 @@ pub enum Delayed {
     /// Apply a function to an argument (`map f xs` creates these).
     /// (Boxed: it is rare, and inline it would make every thunk two words larger.)
     Apply(Box<(Value, Value, Span)>),
+    /// Apply a function shared by many thunks to this thunk's own argument: `map f xs` and
+    /// `genList f n` make one of these per element, all pointing at one `SharedApply`, so
+    /// an element costs one small allocation and no frame until it is forced.
+    ApplyShared(Rc<SharedApply>, Value),
     /// Any other deferred computation a builtin needs.
     Native(NativeWork),
 }
+
+/// The function (and call site, for traces) of a family of [`Delayed::ApplyShared`] thunks.
+pub struct SharedApply {
+    pub f: Value,
+    pub span: Span,
+}
+
+// Every thunk is a reference count pair and this state: keep it at three words (the shared
+// application fits because `Value`'s tag leaves room for the other variants' tags).
+const _: () = assert!(std::mem::size_of::<ThunkState>() == 24);
 
 pub enum ThunkState {
     Delayed(Delayed),
@@ -65,6 +79,10 @@ impl ThunkCell {
 
     pub fn apply(f: Value, arg: Value, span: Span) -> Value {
         Value::Thunk(ThunkCell::new(Delayed::Apply(Box::new((f, arg, span)))))
+    }
+
+    pub fn apply_shared(shared: &Rc<SharedApply>, arg: Value) -> Value {
+        Value::Thunk(ThunkCell::new(Delayed::ApplyShared(shared.clone(), arg)))
     }
 
     pub fn native(f: impl Fn(&super::Evaluator) -> super::error::EvalResult<Value> + 'static) -> Value {

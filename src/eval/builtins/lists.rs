@@ -49,7 +49,8 @@ fn map(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
         return Ok(Value::List(l));
     }
     let f = ev.arg_function(arg("map", args, 0))?;
-    Ok(Value::list(l.iter().map(|x| ev.apply_lazily(&f, x.clone(), span)).collect()))
+    let apply = ev.lazy_applications(&f, span);
+    Ok(Value::list(l.iter().map(|x| apply(x.clone())).collect()))
 }
 
 /// Calls a predicate and insists on a Boolean result.
@@ -107,13 +108,14 @@ fn gen_list(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
         return Ok(Value::list(Vec::new()));
     }
     let f = ev.arg_function(arg("genList", args, 0))?;
+    let apply = ev.lazy_applications(&f, span);
     let mut items = Vec::with_capacity(n as usize);
     for i in 0..n {
         // Building a huge list makes no calls: look for Ctrl-C here too.
         if i & 0xffff == 0 {
             ev.check_interrupt()?;
         }
-        items.push(ev.apply_lazily(&f, Value::Int(i), span));
+        items.push(apply(Value::Int(i)));
     }
     Ok(Value::list(items))
 }
