@@ -3,7 +3,9 @@
 use std::process::Command;
 
 fn tern(args: &[&str]) -> (i32, String, String) {
-    let store = std::env::temp_dir().join(format!("tern-cli-test-{}", std::process::id()));
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let store = std::env::temp_dir().join(format!("tern-cli-test-{}-{n}", std::process::id()));
     let out =
         Command::new(env!("CARGO_BIN_EXE_tern")).args(args).env("TERN_STORE", &store).output().expect("tern runs");
     let _ = std::fs::remove_dir_all(&store);
@@ -25,4 +27,46 @@ fn instantiate_with_eval_prints_the_value() {
     let (code, _, err) = tern(&["instantiate", "--eval", "-E", "throw \"no\""]);
     assert_eq!(code, 1);
     assert!(err.contains("no"), "{err}");
+}
+
+fn drv_path(attr: &str) -> String {
+    let (code, out, err) = tern(&["eval", "--raw", "<nixpkgs>", "-A", &format!("{attr}.drvPath")]);
+    assert_eq!(code, 0, "{err}");
+    out
+}
+
+/// Guix's habits on `tern build`: `--target TRIPLET` is the package set's `crossSystem`
+/// (GNU's short triplet meaning the same platform as the `pkgsCross` example), a bare
+/// package name is an attribute of `<nixpkgs>`, and Guix's system names are translated.
+#[test]
+fn guix_style_build_flags() {
+    // `--dry-run` lists what would be built on standard error, as nix-build does.
+    let (code, _, err) = tern(&["build", "--dry-run", "--target=aarch64-linux-gnu", "<nixpkgs>", "-A", "hello"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(&drv_path("pkgsCross.aarch64-multiplatform.hello")), "{err}");
+    let (code, _, err) = tern(&["build", "--dry-run", "--target", "riscv64-linux-gnu", "<nixpkgs>", "-A", "hello"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(&drv_path("pkgsCross.riscv64.hello")), "{err}");
+
+    let (code, _, err) = tern(&["build", "--dry-run", "hello"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(&drv_path("hello")), "{err}");
+    let (code, _, err) = tern(&["build", "--dry-run", "hellox"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("attribute 'hellox'") && err.contains("Did you mean 'hello'?"), "{err}");
+
+    let (code, _, err) = tern(&["build", "--dry-run", "--system=armhf-linux", "hello"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("note: Guix's system 'armhf-linux' is 'armv7l-linux' in Nix"), "{err}");
+    assert!(err.contains("a 'armv7l-linux' is required to build"), "{err}");
+
+    let (code, out, err) = tern(&["build", "--list-targets"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("The available targets are:\n\n"), "{out}");
+    let line = out.lines().find(|l| l.contains("aarch64-unknown-linux-gnu ")).expect("aarch64 listed");
+    assert!(line.contains("pkgsCross.aarch64-multiplatform"), "{line}");
+    assert!(
+        out.lines().any(|l| l.starts_with("   - x86_64-w64-mingw32 ") && l.contains("pkgsCross.mingwW64")),
+        "{out}"
+    );
 }

@@ -350,6 +350,21 @@ fn run_builder(
     let mut sink = LogSink::open(&log_file, echo)
         .map_err(|e| job.setup(format!("cannot open log file '{}': {e}", log_file.display())))?;
 
+    if let Runner::Qemu(q) = &job.runner {
+        let shown = String::from_utf8_lossy(&benv.builder).into_owned();
+        let file = match StorePath::parse(&shown) {
+            Ok(p) => store.real_path(&p),
+            Err(_) => match crate::store::path::split_store_path(&shown) {
+                Ok((p, rest)) => store.real_path(&p).join(rest.trim_start_matches('/')),
+                Err(_) => PathBuf::from(&shown),
+            },
+        };
+        if let Some(problem) =
+            super::platform::emulated_builder_problem(&file, &shown, &String::from_utf8_lossy(&job.drv.platform), q)
+        {
+            return Err(job.fail(FailureKind::Setup, problem));
+        }
+    }
     let (program, mut args) = match &job.runner {
         Runner::Direct => (benv.builder.clone(), Vec::new()),
         Runner::Qemu(q) => (q.as_os_str().as_encoded_bytes().to_vec(), vec![benv.builder.clone()]),

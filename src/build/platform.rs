@@ -96,6 +96,22 @@ pub fn native_systems(host: &str) -> Vec<String> {
     v
 }
 
+/// Linux systems `--list-systems` offers when qemu-user can run them here.
+const EMULATION_CANDIDATES: &[&str] = &[
+    "aarch64-linux",
+    "armv6l-linux",
+    "armv7l-linux",
+    "i686-linux",
+    "loongarch64-linux",
+    "mips64el-linux",
+    "mipsel-linux",
+    "powerpc64-linux",
+    "powerpc64le-linux",
+    "riscv64-linux",
+    "s390x-linux",
+    "x86_64-linux",
+];
+
 /// The qemu-user architecture name for a Linux system (`qemu-<arch>`).
 pub fn qemu_arch(system: &str) -> Option<&'static str> {
     let (cpu, os) = system.split_once('-')?;
@@ -123,6 +139,69 @@ pub fn qemu_arch(system: &str) -> Option<&'static str> {
         "i686" => "i386",
         _ => return None,
     })
+}
+
+/// ELF machine numbers (`e_machine`) of a Linux system's CPU, and the name to show.
+fn elf_machine(system: &str) -> Option<(&'static [u16], &'static str)> {
+    let cpu = system.split_once('-')?.0;
+    Some(match cpu {
+        "x86_64" => (&[62], "x86-64"),
+        "i686" => (&[3], "i386"),
+        "aarch64" | "aarch64_be" => (&[183], "aarch64"),
+        "armv5tel" | "armv6l" | "armv7l" | "armv7a" | "arm" => (&[40], "arm"),
+        "riscv64" | "riscv32" => (&[243], "riscv"),
+        "powerpc64le" | "powerpc64" => (&[21], "powerpc64"),
+        "powerpc" => (&[20], "powerpc"),
+        "s390x" => (&[22], "s390x"),
+        "mips64el" | "mips64" | "mipsel" | "mips" => (&[8], "mips"),
+        "loongarch64" => (&[258], "loongarch64"),
+        "sparc64" => (&[43], "sparc64"),
+        "m68k" => (&[4], "m68k"),
+        _ => return None,
+    })
+}
+
+fn elf_machine_name(machine: u16) -> String {
+    let known = ["x86_64-linux", "i686-linux", "aarch64-linux", "armv7l-linux", "riscv64-linux", "powerpc64le-linux"];
+    known
+        .iter()
+        .filter_map(|s| elf_machine(s))
+        .find(|(m, _)| m.contains(&machine))
+        .map(|(_, name)| name.to_string())
+        .unwrap_or_else(|| format!("ELF machine {machine}"))
+}
+
+/// Why a builder cannot run under qemu-user for `system`, if it cannot: qemu-user runs
+/// only ELF programs of its own architecture, so a builder that is a script or a program
+/// for this machine (`/bin/sh`) fails there with an obscure message. `file` is the
+/// builder's physical path, `shown` its name in the derivation.
+pub fn emulated_builder_problem(file: &Path, shown: &str, system: &str, qemu: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut head = [0u8; 20];
+    let n = std::fs::File::open(file).and_then(|mut f| f.read(&mut head)).ok()?;
+    let qemu = qemu.file_name().map(|q| q.to_string_lossy().into_owned()).unwrap_or_default();
+    let what = if head[..n].starts_with(b"#!") {
+        format!("is a script, and {qemu} runs only ELF programs (its interpreter would need binfmt_misc)")
+    } else if n == 20 && head.starts_with(b"\x7fELF") {
+        let machine = if head[5] == 2 {
+            u16::from_be_bytes([head[18], head[19]])
+        } else {
+            u16::from_le_bytes([head[18], head[19]])
+        };
+        let (expected, arch) = elf_machine(system)?;
+        if expected.contains(&machine) {
+            return None;
+        }
+        format!("is a program for {}, and {qemu} runs only {arch} programs", elf_machine_name(machine))
+    } else {
+        return None;
+    };
+    let cpu = system.split_once('-').map(|c| c.0).unwrap_or(system);
+    Some(format!(
+        "cannot build for '{system}' under emulation: the builder '{shown}' {what}\n\
+         hint: an emulated build needs a builder made for '{system}'; to build for it with this machine's \
+         tools, cross-compile instead (e.g. 'tern build --target {cpu}-linux-gnu …', or a 'pkgsCross' package set)"
+    ))
 }
 
 /// Finds `name` in the directories of `path` (a `PATH` value).
@@ -292,6 +371,26 @@ impl Platforms {
                     let _ = writeln!(out, "   - {s}{} (emulated: {})", mark(s), q.display());
                 }
                 Emulation::Missing => {}
+            }
+        }
+        // Systems the machine could emulate but that are not enabled: say how.
+        let mut possible = Vec::new();
+        for sys in EMULATION_CANDIDATES {
+            if self.native.iter().any(|s| s == sys) || self.extra.iter().any(|(s, _)| s == sys) {
+                continue;
+            }
+            let Some(arch) = qemu_arch(sys) else { continue };
+            if binfmt_handler(arch).is_some() {
+                possible.push(format!("   - {sys} (binfmt_misc 'qemu-{arch}')"));
+            } else if let Some(q) = find_in_path(&format!("qemu-{arch}"), self.search_path.as_deref()) {
+                possible.push(format!("   - {sys} ({})", q.display()));
+            }
+        }
+        if !possible.is_empty() {
+            out.push_str("\nAlso available under emulation with '--extra-platforms SYSTEM' (or 'extra-platforms' in tern.conf):\n\n");
+            for p in possible {
+                out.push_str(&p);
+                out.push('\n');
             }
         }
         out

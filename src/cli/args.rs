@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use super::platform_names::cross_system_expr;
 use crate::eval::{Lint, SearchPathEntry, Settings};
 
 #[derive(Clone, Debug)]
@@ -113,8 +114,17 @@ pub fn parse(args: &[String], spec: &Spec) -> Result<CommonArgs, String> {
             }
             "--system" | "-s" => {
                 need(i, 1, a)?;
-                out.system = Some(args[i + 1].clone());
+                out.system = Some(system_name(&args[i + 1]));
                 i += 1;
+            }
+            // Guix's cross-compilation flag: the package set's `crossSystem`.
+            "--target" => {
+                need(i, 1, a)?;
+                out.auto_args.push(("crossSystem".into(), AutoArg::Expr(cross_system_expr(&args[i + 1]))));
+                i += 1;
+            }
+            _ if a.starts_with("--target=") => {
+                out.auto_args.push(("crossSystem".into(), AutoArg::Expr(cross_system_expr(&a["--target=".len()..]))))
             }
             "--store" => {
                 need(i, 1, a)?;
@@ -134,7 +144,7 @@ pub fn parse(args: &[String], spec: &Spec) -> Result<CommonArgs, String> {
             "--read-write-mode" => out.flags.push(a.to_string()),
             "--eval" | "--eval-only" | "--readonly-mode" | "--quiet" | "-v" | "--verbose" | "--no-build-output"
             | "-Q" | "--no-substitutes" => {}
-            _ if a.starts_with("--system=") => out.system = Some(a["--system=".len()..].to_string()),
+            _ if a.starts_with("--system=") => out.system = Some(system_name(&a["--system=".len()..])),
             _ if spec.flags.contains(&a) => out.flags.push(a.to_string()),
             _ if spec.valued.contains(&a) => {
                 need(i, 1, a)?;
@@ -155,6 +165,15 @@ pub fn parse(args: &[String], spec: &Spec) -> Result<CommonArgs, String> {
         i += 1;
     }
     Ok(out)
+}
+
+/// A `--system` value in Nix's spelling (Guix names are translated, with a note).
+fn system_name(name: &str) -> String {
+    let (nix, note) = super::platform_names::nix_system(name);
+    if let Some(note) = note {
+        eprintln!("{note}");
+    }
+    nix
 }
 
 fn absolute(path: &str) -> String {

@@ -40,6 +40,7 @@ const SPEC: Spec = Spec {
         "-L",
         "--print-build-logs",
         "--list-systems",
+        "--list-targets",
         "--no-progress",
     ],
     valued: &["-j", "--max-jobs", "--cores", "-o", "--out-link", "--extra-platforms"],
@@ -98,6 +99,28 @@ fn parse_store_installable(arg: &str, root: &Path) -> Result<Option<Installable>
     } else {
         Ok(Some(Installable::Path(sp)))
     }
+}
+
+/// Guix's habit: `tern build hello` builds the package `hello` of `<nixpkgs>`. Arguments
+/// that name no file, no store path and no search-path entry, and look like attribute
+/// paths, become `-A` paths into `<nixpkgs>` (only when no `-A` is given: with one, the
+/// arguments are files as always).
+fn with_bare_package_names(a: CommonArgs) -> CommonArgs {
+    let is_bare = |f: &String| {
+        !f.is_empty()
+            && !f.starts_with(['<', '-', '.', '/'])
+            && !f.ends_with(".nix")
+            && !Path::new(f).exists()
+            && f.split('.').all(|part| {
+                part.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+                    && part.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'\''))
+            })
+    };
+    if a.expr_mode || !a.attr_paths.is_empty() || a.files.is_empty() || !a.files.iter().all(is_bare) {
+        return a;
+    }
+    let names = a.files.clone();
+    CommonArgs { attr_paths: names, files: vec!["<nixpkgs>".to_string()], ..a }
 }
 
 /// The derivations that file/expression installables denote: evaluated
@@ -176,6 +199,24 @@ pub fn run(argv: &[String]) -> i32 {
         }
         return 0;
     }
+
+    if a.has_flag("--list-targets") {
+        let settings = match a.settings() {
+            Ok(s) => s,
+            Err(e) => return usage_error(&e),
+        };
+        return match super::platform_names::list_targets(&Evaluator::new(settings)) {
+            Ok(text) => {
+                print!("{text}");
+                0
+            }
+            Err(e) => {
+                print_error(&e);
+                1
+            }
+        };
+    }
+    let a = &with_bare_package_names(a);
 
     let root = match resolve_root(a.store.as_deref().map(Path::new)) {
         Ok(r) => r,

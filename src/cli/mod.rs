@@ -11,6 +11,7 @@ pub mod installable;
 pub mod instantiate;
 pub mod log;
 pub mod path_info;
+pub mod platform_names;
 pub mod repl;
 pub mod show_derivation;
 pub mod with_store;
@@ -64,8 +65,11 @@ Build options (tern build):
   -L, --print-build-logs   show builder output as it comes (always saved: see 'tern log')
   --check                  rebuild valid outputs and report non-determinism
   --dry-run                show what would be built
-  --list-systems           list the systems this machine can build for
-  --system SYSTEM          currentSystem for evaluation
+  --list-systems           list the systems this machine can build for (and could emulate)
+  --system SYSTEM          currentSystem for evaluation (Guix names such as armhf-linux accepted)
+  --target TRIPLET         cross-compile: crossSystem = { config = TRIPLET; } (aarch64-linux-gnu, …)
+  --list-targets           list the target platforms of the package set, with their pkgsCross names
+  NAME                     (tern build) a bare package name is an attribute of <nixpkgs>: tern build hello
   --extra-platforms SYS    also build for SYS under emulation (qemu-user); also 'extra-platforms' in
                            $XDG_CONFIG_HOME/tern/tern.conf
 ";

@@ -103,6 +103,24 @@ fn aarch64_under_qemu_user() {
     assert!(stdout(&o).contains("   - aarch64-linux (emulated: "), "{}", stdout(&o));
     let o = run(tern(ts.root(), cwd.path(), &["build", "--check", &d.to_string()]));
     assert!(o.status.success(), "{}", stderr(&o));
+
+    // A builder qemu-user cannot run (a script, or a program for this machine) is refused
+    // in plain words before it starts, instead of qemu's "Invalid ELF image".
+    let mut s = Drv::sh("script-arm", "echo > $out");
+    s.system = "aarch64-linux".into();
+    let s = s.add(&ts.store);
+    let o = run(tern(ts.root(), cwd.path(), &["build", "--extra-platforms", "aarch64-linux", &s.to_string()]));
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("cannot build for 'aarch64-linux' under emulation: the builder '/bin/sh' is a program for"),
+        "{err}"
+    );
+    assert!(
+        err.contains("qemu-aarch64 runs only aarch64 programs") && err.contains("--target aarch64-linux-gnu"),
+        "{err}"
+    );
+    assert!(!ts.valid(&out(&ts.store, &s)));
 }
 
 #[test]
