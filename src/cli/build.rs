@@ -240,14 +240,14 @@ pub fn run(argv: &[String]) -> i32 {
         }
     }
     if a.files.is_empty() || !expressions.is_empty() {
-        match requests_from_expressions(&a, expressions) {
+        match requests_from_expressions(a, expressions) {
             Ok(reqs) => installables.extend(reqs.into_iter().map(Installable::Drv)),
             Err(code) => return code,
         }
     }
 
     let mut opts = BuildOptions::default();
-    match (number(&a, &["-j", "--max-jobs"]), number(&a, &["--cores"])) {
+    match (number(a, &["-j", "--max-jobs"]), number(a, &["--cores"])) {
         (Ok(j), Ok(c)) => {
             opts.max_jobs = j.or(config.max_jobs).unwrap_or(opts.max_jobs);
             opts.cores = c.or(config.cores).filter(|c| *c > 0).unwrap_or(opts.cores);
