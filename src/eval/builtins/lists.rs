@@ -368,11 +368,12 @@ fn generic_closure(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Val
         while lo < hi {
             let mid = (lo + hi) / 2;
             match ev
-                .compare(&seen[mid], &key)
+                // The new key on the left, as CppNix's `std::set` insertion compares.
+                .compare(&key, &seen[mid])
                 .map_err(|err| err.with_frame(None, format!("while comparing element {}", ev.show_short(&e))))?
             {
-                Ordering::Less => lo = mid + 1,
-                Ordering::Greater => hi = mid,
+                Ordering::Greater => lo = mid + 1,
+                Ordering::Less => hi = mid,
                 Ordering::Equal => {
                     found = true;
                     break;
