@@ -344,7 +344,10 @@ fn generic_closure(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Val
         EvalError::msg("attribute 'operator' missing")
             .with_frame(None, "in the attrset passed as argument to builtins.genericClosure")
     })?;
-    let op = ev.force(op)?;
+    let op = ev.expect_function(
+        op,
+        "while evaluating the 'operator' attribute passed as argument to builtins.genericClosure",
+    )?;
 
     let mut queue: std::collections::VecDeque<Value> = start.iter().cloned().collect();
     let mut result = Vec::new();
