@@ -21,6 +21,25 @@ let
     else
       toString v;
 
+  # The layout of the documented messages: a non-empty list or set spreads over lines,
+  # one element per line indented by two spaces; everything else as `show` renders it.
+  pretty =
+    indent: v:
+    let
+      inner = indent + "  ";
+      lines = items: b.concatStringsSep "" (map (item: "${inner}${item}\n") items);
+    in
+    if b.isList v && v != [ ] then
+      "[\n${lines (map (pretty inner) v)}${indent}]"
+    else if b.isAttrs v && v != { } then
+      "{\n${lines (map (n: "${lib.strings.escapeNixIdentifier n} = ${pretty inner v.${n}};") (b.attrNames v))}${indent}}"
+    else if v == [ ] then
+      "[ ]"
+    else if v == { } then
+      "{ }"
+    else
+      show v;
+
   assertMsg = pred: msg: pred || b.throw msg;
 in
 {
@@ -36,7 +55,8 @@ in
   inherit assertMsg;
 
   /**
-    Asserts that `val` is one of `xs`; the message names the option `name`.
+    Asserts that `val` is one of `xs`; the message names the option `name`, lists `xs`
+    one per line and shows `val`.
 
     # Example
     ```nix
@@ -46,10 +66,11 @@ in
   */
   assertOneOf =
     name: val: xs:
-    assertMsg (b.elem val xs) "${name} must be one of ${show xs}, but is ${show val}";
+    assertMsg (b.elem val xs) "${name} must be one of ${pretty "" xs}, but is: ${pretty "" val}";
 
   /**
-    Asserts that every element of `vals` is one of `xs`.
+    Asserts that every element of `vals` is one of `xs`; the message names `name` and
+    lists both `xs` and `vals`, one element per line.
 
     # Example
     ```nix
@@ -59,7 +80,7 @@ in
   */
   assertEachOneOf =
     name: vals: xs:
-    assertMsg (b.all (v: b.elem v xs) vals) "each element of ${name} must be one of ${show xs}, but ${name} is ${show vals}";
+    assertMsg (b.all (v: b.elem v xs) vals) "each element in ${name} must be one of ${pretty "" xs}, but is: ${pretty "" vals}";
 
   /**
     Renders a value compactly for error messages.

@@ -142,6 +142,10 @@ let
     apply 0 true set [ ] updates;
 in
 {
+  /**
+    The builtins of the same names, re-exported unchanged (see the Nix manual's list of
+    built-in functions).
+  */
   inherit (b)
     attrNames
     attrValues

@@ -5,6 +5,10 @@ let
   traceValFn = f: x: b.trace (f x) x;
 in
 {
+  /**
+    The builtins of the same names, re-exported unchanged (see the Nix manual's list of
+    built-in functions).
+  */
   inherit (b) trace addErrorContext;
 
   /**

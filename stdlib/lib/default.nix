@@ -28,9 +28,12 @@ let
       options = call ./options.nix;
       types = call ./types.nix;
 
-      # NixOS-lite: `lib.nixosSystem { system; modules; specialArgs; }`, as a
-      # flake's `nixpkgs.lib.nixosSystem` (the only part of `lib` that reaches
-      # outside this directory; it is imported when called).
+      /**
+        NixOS-lite: `lib.nixosSystem { system; modules; specialArgs; }` evaluates a
+        system configuration, as a flake's `nixpkgs.lib.nixosSystem` does. It is the only
+        part of `lib` that reaches outside this directory, and it is imported only when
+        called.
+      */
       nixosSystem =
         args:
         import ../nixos/lib/eval-config.nix (

@@ -146,6 +146,10 @@ let
     );
 in
 {
+  /**
+    The builtins of the same names, re-exported unchanged (see the Nix manual's list of
+    built-in functions).
+  */
   inherit (b)
     head
     tail

@@ -52,7 +52,14 @@ let
   isFunction = lib.trivial.isFunction;
   types = lib.types;
 
+  /**
+    The priority of a definition written without `mkOverride` (lower numbers win).
+  */
   defaultOverridePriority = 100;
+  /**
+    The order of a definition written without `mkOrder`; `mkBefore` is lower, `mkAfter`
+    higher.
+  */
   defaultOrderPriority = 1000;
 
   /**
@@ -1101,10 +1108,32 @@ in
     assertion: message: content:
     mkIf (if assertion then true else b.throw "\nFailed assertion: ${message}") content;
 
+  /**
+    Priority 1500, the weakest: what an option's own `default` is given.
+  */
   mkOptionDefault = mkOverride 1500;
+  /**
+    Priority 1000: a default that any plain definition replaces.
+
+    # Example
+    ```nix
+    # with `{ a = mkDefault 1; }` and `{ a = 2; }` in two modules
+    config.a
+    => 2
+    ```
+  */
   mkDefault = mkOverride 1000;
+  /**
+    Priority 60, used by image and installation-media configurations.
+  */
   mkImageMediaOverride = mkOverride 60;
+  /**
+    Priority 50: wins over plain definitions and `mkDefault`.
+  */
   mkForce = mkOverride 50;
+  /**
+    Priority 10, the strongest of the named ones (virtual-machine test setups).
+  */
   mkVMOverride = mkOverride 10;
 
   /**
@@ -1112,7 +1141,13 @@ in
   */
   mkFixStrictness = x: x;
 
+  /**
+    Order 500: in a merged list (or lines), this definition comes before the unordered ones.
+  */
   mkBefore = mkOrder 500;
+  /**
+    Order 1500: in a merged list, this definition comes after the unordered ones.
+  */
   mkAfter = mkOrder 1500;
 
   /**
@@ -1121,12 +1156,15 @@ in
   mkDerivedConfig = opt: f: mkOverride (opt.highestPrio or defaultOverridePriority) (f opt.value);
 
   /**
-    A module read from a JSON or TOML file.
+    A module whose `config` is the contents of a JSON file.
   */
   importJSON = file: {
     _file = file;
     config = lib.trivial.importJSON file;
   };
+  /**
+    A module whose `config` is the contents of a TOML file.
+  */
   importTOML = file: {
     _file = file;
     config = lib.trivial.importTOML file;

@@ -160,6 +160,10 @@ let
       parsed;
 in
 {
+  /**
+    The builtins of the same names, re-exported unchanged (see the Nix manual's list of
+    built-in functions).
+  */
   inherit (b)
     compareVersions
     concatStringsSep

@@ -28,12 +28,19 @@ let
   isFunction = lib.trivial.isFunction;
   mergeDefinitions = loc: type: defs: lib.modules.mergeDefinitions loc type defs;
 
+  /**
+    True if `x` is an attribute set tagged `_type = type`.
+  */
   isType = type: x: b.isAttrs x && (x._type or "") == type;
 
+  /**
+    Tags `value` with `_type = typeName` (the marker `isType` looks for).
+  */
   setType = typeName: value: value // { _type = typeName; };
 
-  # How a type's kind is recorded for `typeMerge`: `type` rebuilds a type of
-  # this kind from a merged `wrapped` type or `payload`.
+  /**
+    How a type's kind is recorded for `typeMerge`: its `name`, the type constructor `type` that rebuilds a type of this kind, and no `wrapped` type or `payload` yet.
+  */
   defaultFunctor = name: {
     inherit name;
     type = types.${name} or null;
@@ -42,9 +49,9 @@ let
     binOp = a: b: null;
   };
 
-  # Two types merge when they are of the same kind and either have neither
-  # wrapped types nor payloads, or their wrapped types merge, or `binOp`
-  # combines their payloads.  Null means "cannot merge".
+  /**
+    The usual `typeMerge`: two types merge when they are of the same kind and either carry neither wrapped types nor payloads, or their wrapped types merge, or `binOp` combines their payloads. `null` means they cannot merge.
+  */
   defaultTypeMerge =
     f: f':
     if f.name != f'.name then
@@ -64,8 +71,20 @@ let
     else
       null;
 
+  /**
+    True if `x` is an option type (made by `mkOptionType`).
+  */
   isOptionType = isType "option-type";
 
+  /**
+    Makes an option type from its `name`, `description`, `check` predicate, `merge` function and the optional rest (`emptyValue`, `getSubOptions`, `typeMerge`, `functor`, `nestedTypes`, …); unset fields get working defaults.
+
+    # Example
+    ```nix
+    (mkOptionType { name = "even"; check = x: builtins.isInt x && x / 2 * 2 == x; }).check 4
+    => true
+    ```
+  */
   mkOptionType =
     {
       name,
@@ -119,7 +138,9 @@ let
     else
       "<${b.typeOf v}>";
 
-  # attrsOf and lazyAttrsOf share this.
+  /**
+    The type of attribute sets whose values are of `elemType`; `lazy = true` keeps the values unevaluated until they are used (`lazyAttrsOf`), and `placeholder` names them in documentation (`<name>`). `attrsOf` and `lazyAttrsOf` are built from it.
+  */
   attrsWith =
     {
       elemType,
@@ -234,6 +255,9 @@ let
       descriptionClass = "noun";
     };
 
+    /**
+      `true` or `false`; definitions must agree.
+    */
     bool = mkOptionType {
       name = "bool";
       description = "boolean";
@@ -253,6 +277,9 @@ let
       merge = loc: defs: foldl' (acc: d: acc || d.value) false defs;
     };
 
+    /**
+      A signed integer.
+    */
     int = mkOptionType {
       name = "int";
       description = "signed integer";
@@ -261,6 +288,9 @@ let
       merge = mergeEqualOption;
     };
 
+    /**
+      Integer ranges: `between lo hi`, `positive`, `unsigned`, `u8`/`u16`/`u32`, `s8`/`s16`/`s32`.
+    */
     ints =
       let
         between =
@@ -304,8 +334,14 @@ let
         s32 = signed 32;
       };
 
+    /**
+      A TCP/UDP port number, `0` to `65535`.
+    */
     port = types.ints.u16;
 
+    /**
+      A floating-point number.
+    */
     float = mkOptionType {
       name = "float";
       description = "floating point number";
@@ -314,8 +350,14 @@ let
       merge = mergeEqualOption;
     };
 
+    /**
+      An integer or a float.
+    */
     number = types.either types.int types.float;
 
+    /**
+      Number ranges: `between lo hi`, `nonnegative`, `positive`.
+    */
     numbers = {
       between =
         lo: hi:
@@ -334,6 +376,9 @@ let
       };
     };
 
+    /**
+      A string; definitions must agree.
+    */
     str = mkOptionType {
       name = "str";
       description = "string";
@@ -342,6 +387,9 @@ let
       merge = mergeEqualOption;
     };
 
+    /**
+      A string that is not empty and not only whitespace.
+    */
     nonEmptyStr = mkOptionType {
       name = "nonEmptyStr";
       description = "non-empty string";
@@ -350,6 +398,9 @@ let
       merge = mergeEqualOption;
     };
 
+    /**
+      A string without newlines, except possibly one at the end.
+    */
     singleLineStr = mkOptionType {
       name = "singleLineStr";
       description = "(optionally newline-terminated) single-line string";
@@ -358,6 +409,9 @@ let
       merge = mergeEqualOption;
     };
 
+    /**
+      A string matching the regular expression `pattern` as a whole (as `builtins.match` does).
+    */
     strMatching =
       pattern:
       mkOptionType {
@@ -391,14 +445,29 @@ let
         };
       };
 
+    /**
+      Strings, several definitions joined with newlines.
+    */
     lines = types.separatedString "\n";
+    /**
+      Strings, several definitions joined with `,`.
+    */
     commas = types.separatedString ",";
+    /**
+      Strings, several definitions joined with `:` (as in `PATH`).
+    */
     envVar = types.separatedString ":";
+    /**
+      Deprecated: strings concatenated without a separator; use `str`, `lines` or `separatedString`.
+    */
     string = types.separatedString "" // {
       name = "string";
       deprecationMessage = "types.string is deprecated; use types.str, types.lines or types.separatedString.";
     };
 
+    /**
+      `entryType`, refusing values that contain `:` or a newline (unsafe in `/etc/passwd`).
+    */
     passwdEntry =
       entryType:
       types.addCheck entryType (s: !(lib.strings.hasInfix ":" s || lib.strings.hasInfix "\n" s))
@@ -407,6 +476,9 @@ let
         description = "${phrase nounOrComposite entryType}, not containing newlines or colons";
       };
 
+    /**
+      Any attribute set; definitions are merged shallowly with `//`.
+    */
     attrs = mkOptionType {
       name = "attrs";
       description = "attribute set";
@@ -428,6 +500,9 @@ let
       merge = mergeOneOption;
     };
 
+    /**
+      A package that has a `shellPath` attribute.
+    */
     shellPackage = types.package // {
       check = x: lib.attrsets.isDerivation x && x ? shellPath;
     };
@@ -454,6 +529,9 @@ let
       merge = mergeEqualOption;
     };
 
+    /**
+      A path (or string) inside the Nix store.
+    */
     pathInStore = mkOptionType {
       name = "pathInStore";
       description = "path in the Nix store";
@@ -505,6 +583,9 @@ let
         nestedTypes.elemType = elemType;
       };
 
+    /**
+      Like `listOf elemType`, but the merged list must not be empty.
+    */
     nonEmptyListOf =
       elemType:
       let
@@ -542,6 +623,9 @@ let
     */
     uniq = types.unique { message = ""; };
 
+    /**
+      Like `type`, but it may be defined only once; a second definition fails with `message`.
+    */
     unique =
       { message }:
       type:
@@ -747,6 +831,9 @@ let
         modules = lib.lists.toList modules;
       };
 
+    /**
+      A submodule built from `modules`, with `specialArgs` passed to every one of them; `shorthandOnlyDefinesConfig` lets a definition without `config`/`options` stand for its `config`.
+    */
     submoduleWith =
       {
         modules,
@@ -851,6 +938,9 @@ let
     */
     deferredModule = types.deferredModuleWith { };
 
+    /**
+      A module kept unevaluated, to be imported by another evaluation; `staticModules` are added in front of the definitions.
+    */
     deferredModuleWith =
       {
         staticModules ? [ ],

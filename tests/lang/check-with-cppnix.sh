@@ -13,6 +13,8 @@ set -u
 cd "$(dirname "$0")" || exit 2
 verbose=0; [ "${1:-}" = -v ] && verbose=1
 NIX=${NIX_INSTANTIATE:-nix-instantiate}
+# The environment tests/lang.rs gives tern (eval-okay-builtin-getEnv reads TEST_VAR).
+export TEST_VAR=foo
 problems=0; newer_problems=0; total=0
 declare -A kinds
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT

@@ -10,11 +10,17 @@ use super::args::arg;
 use super::PrimOp;
 
 fn number(ev: &Evaluator, name: &'static str, args: &[Value], i: usize) -> EvalResult<Value> {
+    number_named(ev, name, args, i, "an integer")
+}
+
+/// A number argument; `expected` names the type the error message asks for (CppNix's
+/// `ceil`/`floor` force a float, which an integer also satisfies).
+fn number_named(ev: &Evaluator, name: &'static str, args: &[Value], i: usize, expected: &str) -> EvalResult<Value> {
     let v = ev.force_arg(arg(name, args, i))?;
     match v {
         Value::Int(_) | Value::Float(_) => Ok(v),
         other => Err(EvalError::msg(format!(
-            "expected an integer but found {}: {}",
+            "expected {expected} but found {}: {}",
             other.type_description(),
             ev.show_short(&other)
         ))
@@ -59,7 +65,7 @@ bit_op!(bit_or, "bitOr", |);
 bit_op!(bit_xor, "bitXor", ^);
 
 fn round(ev: &Evaluator, name: &'static str, args: &[Value], f: fn(f64) -> f64) -> EvalResult<Value> {
-    match number(ev, name, args, 0)? {
+    match number_named(ev, name, args, 0, "a float")? {
         Value::Int(i) => Ok(Value::Int(i)),
         Value::Float(x) => {
             let r = f(x);

@@ -72,15 +72,25 @@ fn request(ev: &Evaluator, builtin: &'static str, v: &Value, allowed: &[&str]) -
                 }
             }
             let mut r = Request { url: String::new(), name: None, hash: None, attrs: Some(a.clone()) };
-            r.url = r
-                .get_string(ev, "url")?
-                .ok_or_else(|| EvalError::msg(format!("'url' argument required by '{builtin}'")))?;
+            r.url = r.get_string(ev, "url")?.ok_or_else(|| {
+                // fetchGit goes through CppNix's input schemes, which word it differently.
+                if builtin == "fetchGit" {
+                    EvalError::msg("input attribute 'url' is missing")
+                } else {
+                    EvalError::msg(format!("'url' argument required by '{builtin}'"))
+                }
+            })?;
             r.name = r.get_string(ev, "name")?;
             r.hash = match r.get_string(ev, "hash")? {
                 Some(h) => Some(h),
                 None => r.get_string(ev, "sha256")?,
             };
             Ok(r)
+        }
+        // fetchGit coerces (`fetchGit ./.`); fetchurl and fetchTarball want a plain string.
+        _ if builtin != "fetchGit" => {
+            let url = ev.arg_string_no_ctx(arg(builtin, std::slice::from_ref(&v), 0))?.to_str_lossy().into_owned();
+            Ok(Request { url, name: None, hash: None, attrs: None })
         }
         _ => {
             let url = ev.coerce_to_nix_string(&v, Coerce::STRICT)?.to_str_lossy().into_owned();

@@ -344,7 +344,10 @@ fn generic_closure(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Val
         EvalError::msg("attribute 'operator' missing")
             .with_frame(None, "in the attrset passed as argument to builtins.genericClosure")
     })?;
-    let op = ev.force(op)?;
+    let op = ev.expect_function(
+        op,
+        "while evaluating the 'operator' attribute passed as argument to builtins.genericClosure",
+    )?;
 
     let mut queue: std::collections::VecDeque<Value> = start.iter().cloned().collect();
     let mut result = Vec::new();
@@ -368,11 +371,12 @@ fn generic_closure(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Val
         while lo < hi {
             let mid = (lo + hi) / 2;
             match ev
-                .compare(&seen[mid], &key)
+                // The new key on the left, as CppNix's `std::set` insertion compares.
+                .compare(&key, &seen[mid])
                 .map_err(|err| err.with_frame(None, format!("while comparing element {}", ev.show_short(&e))))?
             {
-                Ordering::Less => lo = mid + 1,
-                Ordering::Greater => hi = mid,
+                Ordering::Greater => lo = mid + 1,
+                Ordering::Less => hi = mid,
                 Ordering::Equal => {
                     found = true;
                     break;

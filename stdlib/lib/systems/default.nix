@@ -387,6 +387,14 @@ let
     final;
 in
 {
+  /**
+    The parts `elaborate` is built from: `parse` (system strings and triples to
+    structured records: `parse.mkSystemFromString`, the CPU, vendor, kernel and ABI
+    tables), `inspect` (the `is*` predicates and `platformPatterns`), `platforms`
+    (per-machine settings such as `gcc.arch` and `linux-kernel`), `examples`
+    (ready-made platforms: `aarch64-multiplatform`, `mingwW64`, …) and `doubles` (lists
+    of `cpu-os` system names: `doubles.linux`, `doubles.all`, …).
+  */
   inherit
     parse
     inspect

@@ -13,4 +13,7 @@ h.runTests {
   testAssertEachOneOfEmpty = { expr = assertEachOneOf "modes" [ ] [ "fast" ]; expected = true; };
   testAssertEachOneOfFails = { expr = throws (assertEachOneOf "modes" [ "fast" "medium" ] [ "fast" "slow" ]); expected = true; };
   testShowValue = { expr = asserts.showValue [ "a" 1 null true { b = [ ]; } ]; expected = "[ \"a\" 1 null true { b = [  ]; } ]"; };
+  testAssertMsgLazyMessage = { expr = assertMsg true (throw "message not forced"); expected = true; };
+  testAssertOneOfFailsOnType = { expr = throws (assertOneOf "mode" 1 [ "1" ]); expected = true; };
+  testAssertEachOneOfPartlyWrong = { expr = throws (assertEachOneOf "modes" [ "slow" "medium" ] [ "fast" "slow" ]); expected = true; };
 }

@@ -98,4 +98,9 @@ h.runTests {
   testReplaceElemAt = { expr = [ (replaceElemAt [ 1 2 3 ] 0 "a") (throws (replaceElemAt [ 1 ] 3 0)) ]; expected = [ [ "a" 2 3 ] true ]; };
   testListsReexports = { expr = [ (lists.genList (x: x) 2) (lists.concatLists [ [ 1 ] [ 2 ] ]) (lists.filter (x: x > 1) [ 1 2 ]) (lists.isList [ ]) ]; expected = [ [ 0 1 ] [ 1 2 ] [ 2 ] true ]; };
   testUniqueLarge = { expr = length (unique (genList (i: mod i 100) 5000)); expected = 100; };
+  testZipListsShorter = { expr = [ (zipLists [ 1 2 3 ] [ "a" ]) (zipListsWith (a: b: a + b) [ 1 ] [ ]) ]; expected = [ [ { fst = 1; snd = "a"; } ] [ ] ]; };
+  testCountEmpty = { expr = [ (count (x: true) [ ]) (findFirst (x: true) "none" [ ]) (findSingle (x: true) "none" "many" [ ]) ]; expected = [ 0 "none" "none" ]; };
+  testReverseListEdges = { expr = [ (reverseList [ ]) (reverseList [ 1 ]) ]; expected = [ [ ] [ 1 ] ]; };
+  testSubtractListsKeepsOrder = { expr = subtractLists [ 2 ] [ 3 2 1 2 ]; expected = [ 3 1 ]; };
+  testUniqueFirstOccurrence = { expr = unique [ 3 1 3 2 1 ]; expected = [ 3 1 2 ]; };
 }

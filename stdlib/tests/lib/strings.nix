@@ -116,4 +116,10 @@ h.runTests {
   testTrimWith = { expr = [ (trimWith { start = true; } "  a  ") (trimWith { end = true; } "  a  ") (trimWith { } "  a  ") ]; expected = [ "a  " "  a" "  a  " ]; };
   testMatchSplit = { expr = [ (match "a(b)" "ab") (split "," "a,b") ]; expected = [ [ "b" ] [ "a" [ ] "b" ] ]; };
   testStringsReexports = { expr = [ (strings.stringLength "abc") (strings.substring 1 1 "abc") (strings.toString 1) ]; expected = [ 3 "b" "1" ]; };
+  testToUpperLowerAsciiOnly = { expr = [ (toUpper "é-a") (toLower "É-A") (toUpper "") ]; expected = [ "é-A" "É-a" "" ]; };
+  testConcatStringsSepEdges = { expr = [ (concatStringsSep "," [ ]) (concatStringsSep "," [ "a" ]) (concatMapStringsSep "-" toString [ 1 2 ]) ]; expected = [ "" "a" "1-2" ]; };
+  testHasSuffixLonger = { expr = [ (hasSuffix "abc" "c") (hasSuffix "" "c") (hasInfix "" "") ]; expected = [ false true true ]; };
+  testToIntLimits = { expr = [ (toInt "9223372036854775807") (toInt "-9223372036854775808") ]; expected = [ 9223372036854775807 (-9223372036854775807 - 1) ]; };
+  testStringToCharactersEmpty = { expr = stringToCharacters ""; expected = [ ]; };
+  testRemoveSuffixNotSuffix = { expr = [ (removeSuffix "x" "abc") (removeSuffix "" "abc") (removePrefix "" "abc") ]; expected = [ "abc" "abc" "abc" ]; };
 }

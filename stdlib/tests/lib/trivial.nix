@@ -80,4 +80,7 @@ h.runTests {
   testToBaseDigits = { expr = [ (toBaseDigits 2 6) (toBaseDigits 10 0) (toBaseDigits 16 255) ]; expected = [ [ 1 1 0 ] [ 0 ] [ 15 15 ] ]; };
   testToHexString = { expr = [ (toHexString 250) (toHexString 0) (toHexString 4096) ]; expected = [ "FA" "0" "1000" ]; };
   testFromHexString = { expr = [ (fromHexString "ff") (fromHexString "FF") (fromHexString "0") (throws (fromHexString "xyz")) ]; expected = [ 255 255 0 true ]; };
+  testToBaseDigitsBadBase = { expr = [ (throws (toBaseDigits 1 5)) (throws (toBaseDigits 0 5)) ]; expected = [ true true ]; };
+  testThrowIfMessageLazy = { expr = [ (throwIf false (throw "message not forced") 1) (throwIfNot true (throw "message not forced") 2) ]; expected = [ 1 2 ]; };
+  testWarnIfFalseReturnsValue = { expr = [ (warnIf false "not printed" 1) (warnIfNot true "not printed" 2) ]; expected = [ 1 2 ]; };
 }

@@ -1,0 +1,1 @@
+builtins.bitAnd 6 1.0

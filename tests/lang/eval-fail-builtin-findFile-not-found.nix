@@ -1,0 +1,1 @@
+builtins.findFile [ { prefix = "data"; path = ./data; } ] "nothere/x.nix"

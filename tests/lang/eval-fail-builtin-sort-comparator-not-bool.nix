@@ -1,0 +1,2 @@
+# the comparator must return a Boolean
+builtins.sort (a: b: a - b) [ 3 1 2 ]

@@ -1,0 +1,1 @@
+builtins.sub "3" 1

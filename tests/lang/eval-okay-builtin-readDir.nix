@@ -1,0 +1,2 @@
+# each entry is "regular", "directory", "symlink" or "unknown"; symlinks are not followed
+builtins.readDir ./data/readdir

@@ -1,0 +1,1 @@
+builtins.break (throw "the argument of break fails")

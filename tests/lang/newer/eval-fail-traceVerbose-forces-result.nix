@@ -1,0 +1,1 @@
+builtins.traceVerbose "message" (throw "the result is forced")

@@ -1,0 +1,2 @@
+# only strings are accepted as the message
+builtins.warn { msg = "x"; } 1

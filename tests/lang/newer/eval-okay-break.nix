@@ -1,0 +1,2 @@
+# outside the debugger break is the identity
+[ (builtins.break 1) (builtins.break "s") ]
