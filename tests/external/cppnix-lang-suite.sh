@@ -12,7 +12,7 @@
 # Usage: cppnix-lang-suite.sh NIX_CHECKOUT [TERN]   (prints one line per problem)
 set -u
 nix_src=$(cd "$1" && pwd) || exit 2
-tern=${2:-tern}
+tern=$(realpath "$(command -v "${2:-tern}")") || exit 2
 cd "$nix_src/tests/functional" || exit 2
 export TEST_VAR=foo HOME=/fake-home NIX_PATH=lang/dir3:lang/dir4
 store=$(mktemp -d); export TERN_STORE=$store; trap 'rm -rf "$store"' EXIT
