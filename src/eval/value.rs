@@ -61,7 +61,7 @@ const DROP_SEGMENT: usize = 1024 * 1024;
 /// of attrsets is ordinary Nix data) without overflowing the stack.
 #[inline]
 pub fn drop_deep<T>(value: T) {
-    stacker::maybe_grow(DROP_RED_ZONE, DROP_SEGMENT, move || drop(value));
+    crate::eval::stack::maybe_grow(DROP_RED_ZONE, DROP_SEGMENT, move || drop(value));
 }
 
 impl Drop for List {
@@ -132,6 +132,26 @@ impl Value {
             Value::PrimOp(_) => "a built-in function",
             Value::PrimOpApp(_) => "a partially applied built-in function",
             Value::Thunk(_) => "a thunk",
+        }
+    }
+
+    /// Whether dropping this value could free nested values, recursively: it is the last
+    /// reference to a container, closure or thunk. (Strings and paths hold no values.)
+    #[inline]
+    pub fn owns_nested_alone(&self) -> bool {
+        match self {
+            Value::Attrs(a) => Rc::strong_count(a) == 1,
+            Value::List(l) => Rc::strong_count(l) == 1,
+            Value::Lambda(c) => Rc::strong_count(c) == 1,
+            Value::PrimOpApp(p) => Rc::strong_count(p) == 1,
+            Value::Thunk(t) => Rc::strong_count(t) == 1,
+            Value::Null
+            | Value::Bool(_)
+            | Value::Int(_)
+            | Value::Float(_)
+            | Value::String(_)
+            | Value::Path(_)
+            | Value::PrimOp(_) => false,
         }
     }
 
