@@ -141,7 +141,7 @@ impl Attrs {
                 _ => fresh.push(a),
             }
         }
-        merge(&out, &fresh)
+        merge_owned(out, fresh)
     }
 
     /// Entries in symbol-id order (fast, but not an order users may see).
@@ -222,6 +222,31 @@ fn merge(a: &[Attr], b: &[Attr]) -> Vec<Attr> {
     }
     out.extend_from_slice(&a[i..]);
     out.extend_from_slice(&b[j..]);
+    out
+}
+
+/// Like `merge`, consuming both lists: the entries move instead of being cloned and the
+/// inputs dropped (a flattened package set is thousands of entries).
+fn merge_owned(a: Vec<Attr>, b: Vec<Attr>) -> Vec<Attr> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut a = a.into_iter().peekable();
+    let mut b = b.into_iter().peekable();
+    loop {
+        let order = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => x.name.cmp(&y.name),
+            _ => break,
+        };
+        match order {
+            std::cmp::Ordering::Less => out.extend(a.next()),
+            std::cmp::Ordering::Greater => out.extend(b.next()),
+            std::cmp::Ordering::Equal => {
+                a.next();
+                out.extend(b.next());
+            }
+        }
+    }
+    out.extend(a);
+    out.extend(b);
     out
 }
 

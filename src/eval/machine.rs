@@ -104,10 +104,24 @@ impl Evaluator {
                 other => Some(other.clone()),
             }
         };
-        let operand = |ir: &'static Ir| -> Option<Value> {
-            match ir {
-                Ir::Const(v) => Some(v.clone()),
-                Ir::Var { depth, slot } => var(*depth, *slot),
+        // An operand that is an evaluated integer, read in place (no clone, no drop).
+        let int = |ir: &'static Ir| -> Option<i64> {
+            let v = match ir {
+                Ir::Const(v) => v,
+                Ir::Var { depth, slot } => {
+                    if *depth == 0 && *slot as usize >= filled {
+                        return None;
+                    }
+                    env.ancestor(*depth).get(*slot as usize)
+                }
+                _ => return None,
+            };
+            match v {
+                Value::Int(i) => Some(*i),
+                Value::Thunk(t) => match t.value() {
+                    Some(Value::Int(i)) => Some(*i),
+                    _ => None,
+                },
                 _ => None,
             }
         };
@@ -134,7 +148,7 @@ impl Evaluator {
                 Some(v)
             }
             Ir::BinOp { op, lhs, rhs, .. } => {
-                let (Value::Int(a), Value::Int(b)) = (operand(lhs)?, operand(rhs)?) else { return None };
+                let (a, b) = (int(lhs)?, int(rhs)?);
                 Some(match op {
                     BinOp::Add => Value::Int(a.checked_add(b)?),
                     BinOp::Sub => Value::Int(a.checked_sub(b)?),
