@@ -18,7 +18,6 @@ use super::ir::LambdaIr;
 use super::string::NixString;
 use super::thunk::Thunk;
 
-#[derive(Clone)]
 pub enum Value {
     Null,
     Bool(bool),
@@ -33,6 +32,32 @@ pub enum Value {
     PrimOp(&'static PrimOp),
     PrimOpApp(Rc<PrimOpApp>),
     Thunk(Thunk),
+}
+
+impl Clone for Value {
+    /// Values are cloned at every variable read and force. The derived clone dispatches
+    /// through a jump table to copy each variant's payload separately; this one bumps the
+    /// reference count of the reference-counted variants (the same operation for all) and
+    /// copies the two words whole.
+    #[inline(always)]
+    fn clone(&self) -> Value {
+        // SAFETY: for every variant holding an `Rc` the count is incremented first, so the
+        // bitwise copy owns its own reference; the other variants hold plain data
+        // (`PrimOp` a `&'static`), for which a bitwise copy is a copy.
+        unsafe {
+            match self {
+                Value::String(x) => Rc::increment_strong_count(Rc::as_ptr(x)),
+                Value::Path(x) => Rc::increment_strong_count(Rc::as_ptr(x)),
+                Value::Attrs(x) => Rc::increment_strong_count(Rc::as_ptr(x)),
+                Value::List(x) => Rc::increment_strong_count(Rc::as_ptr(x)),
+                Value::Lambda(x) => Rc::increment_strong_count(Rc::as_ptr(x)),
+                Value::PrimOpApp(x) => Rc::increment_strong_count(Rc::as_ptr(x)),
+                Value::Thunk(x) => Rc::increment_strong_count(Rc::as_ptr(x)),
+                Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::PrimOp(_) => {}
+            }
+            std::ptr::read(self)
+        }
+    }
 }
 
 /// A list's elements (each possibly an unforced thunk).
