@@ -9,8 +9,13 @@
 //! a small `b` is *layered* over `a` instead: the new set keeps `b`'s entries and a pointer
 //! to `a`; lookups try the layer first. Layers are bounded in depth, and a layered set is
 //! flattened (once, cached) only when someone iterates over it.
+//!
+//! Big sets (package sets, `lib`) are searched constantly, and a binary search over
+//! thousands of entries touches a dozen cache lines; a set of that size that has been
+//! searched a few dozen times keeps a small hash index from symbol id to entry
+//! (`HashIndex`): one or two probes.
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::rc::Rc;
 
 use crate::diag::source_map::Pos;
@@ -38,6 +43,65 @@ pub struct Attrs {
     /// A layered set's entries merged with its base's, built on first iteration.
     flat: OnceCell<Vec<Attr>>,
     lexical: OnceCell<Box<[u32]>>,
+    /// For a set of at least `INDEX_MIN` own entries: their hash index, built once the
+    /// set has been searched `INDEX_AFTER` times.
+    index: OnceCell<Box<HashIndex>>,
+    /// Lookups so far by bisection in a set that could have an index.
+    searches: Cell<u32>,
+}
+
+/// Sets with fewer own entries are searched by bisection (a few probes in a few lines).
+const INDEX_MIN: usize = 64;
+/// Many big sets are intermediate results (each step of a `//` chain, `mapAttrs` over a
+/// package set) searched only a few times: indexing those would cost more than it saves.
+const INDEX_AFTER: u32 = 32;
+
+/// Open addressing over `entries` positions, keyed by symbol id (Fibonacci hashing,
+/// linear probing, at most half full).
+struct HashIndex {
+    shift: u32,
+    slots: Box<[u32]>,
+}
+
+const EMPTY: u32 = u32::MAX;
+
+impl HashIndex {
+    fn new(entries: &[Attr]) -> HashIndex {
+        let bits = (entries.len() * 2).next_power_of_two().trailing_zeros().max(1);
+        let mut slots = vec![EMPTY; 1 << bits].into_boxed_slice();
+        let index = HashIndex { shift: 32 - bits, slots: Box::default() };
+        let mask = slots.len() - 1;
+        for (i, a) in entries.iter().enumerate() {
+            let mut h = index.home(a.name);
+            while slots[h] != EMPTY {
+                h = (h + 1) & mask;
+            }
+            slots[h] = i as u32;
+        }
+        HashIndex { slots, ..index }
+    }
+
+    #[inline]
+    fn home(&self, name: Symbol) -> usize {
+        (name.0.wrapping_mul(0x9E37_79B9) >> self.shift) as usize
+    }
+
+    #[inline]
+    fn find<'a>(&self, entries: &'a [Attr], name: Symbol) -> Option<&'a Attr> {
+        let mask = self.slots.len() - 1;
+        let mut h = self.home(name);
+        loop {
+            let i = self.slots[h];
+            if i == EMPTY {
+                return None;
+            }
+            let a = &entries[i as usize];
+            if a.name == name {
+                return Some(a);
+            }
+            h = (h + 1) & mask;
+        }
+    }
 }
 
 impl Drop for Attrs {
@@ -63,7 +127,16 @@ impl Attrs {
     pub fn from_sorted(entries: Vec<Attr>) -> Attrs {
         debug_assert!(entries.windows(2).all(|w| w[0].name < w[1].name));
         let len = entries.len();
-        Attrs { entries, base: None, len, depth: 0, flat: OnceCell::new(), lexical: OnceCell::new() }
+        Attrs {
+            entries,
+            base: None,
+            len,
+            depth: 0,
+            flat: OnceCell::new(),
+            lexical: OnceCell::new(),
+            index: OnceCell::new(),
+            searches: Cell::new(0),
+        }
     }
 
     /// From entries in any order; for duplicate names the first one wins.
@@ -88,10 +161,29 @@ impl Attrs {
     pub fn get_attr(&self, name: Symbol) -> Option<&Attr> {
         let mut set = self;
         loop {
-            if let Ok(i) = set.entries.binary_search_by_key(&name, |a| a.name) {
-                return Some(&set.entries[i]);
+            if let Some(a) = set.get_own(name) {
+                return Some(a);
             }
             set = set.base.as_deref()?;
+        }
+    }
+
+    /// Looks `name` up among this set's own entries (not its base's).
+    #[inline]
+    fn get_own(&self, name: Symbol) -> Option<&Attr> {
+        if self.entries.len() >= INDEX_MIN {
+            if let Some(index) = self.index.get() {
+                return index.find(&self.entries, name);
+            }
+            let n = self.searches.get() + 1;
+            self.searches.set(n);
+            if n >= INDEX_AFTER {
+                return self.index.get_or_init(|| Box::new(HashIndex::new(&self.entries))).find(&self.entries, name);
+            }
+        }
+        match self.entries.binary_search_by_key(&name, |a| a.name) {
+            Ok(i) => Some(&self.entries[i]),
+            Err(_) => None,
         }
     }
 
@@ -172,6 +264,8 @@ impl Attrs {
                 depth: this.depth + 1,
                 flat: OnceCell::new(),
                 lexical: OnceCell::new(),
+                index: OnceCell::new(),
+                searches: Cell::new(0),
             };
         }
         if this.base.is_some() {
