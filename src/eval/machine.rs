@@ -290,18 +290,29 @@ impl Evaluator {
     }
 
     fn eval_call_multi(&self, f: Value, args: &'static [Ir], env: &Env, span: Span) -> EvalResult<Value> {
-        let mut argv: smallvec::SmallVec<[Value; 4]> = smallvec::SmallVec::with_capacity(args.len());
-        for arg in args.iter() {
-            argv.push(self.delay(arg, env));
+        // Two arguments is by far the most common case (`f a b`, `bitAnd x 1`): a plain
+        // array, without the small-vector bookkeeping.
+        if let [a, b] = args {
+            let (a, b) = (self.delay(a, env), self.delay(b, env));
+            if let Value::Lambda(_) = f {
+                return self.call2(&f, a, b, span);
+            }
+            return self.apply_args(f, &[a, b], span);
         }
+        let argv: smallvec::SmallVec<[Value; 4]> = args.iter().map(|arg| self.delay(arg, env)).collect();
+        self.apply_args(f, &argv, span)
+    }
+
+    #[inline]
+    fn apply_args(&self, f: Value, argv: &[Value], span: Span) -> EvalResult<Value> {
         // A builtin given exactly its arguments (`bitAnd x 1`, `elemAt l i`): call it
         // directly, without the partial-application loop.
         if let Value::PrimOp(op) = &f {
             if op.arity as usize == argv.len() {
-                return self.call_primop(op, &argv, span);
+                return self.call_primop(op, argv, span);
             }
         }
-        self.call_multi(f, &argv, span)
+        self.call_multi(f, argv, span)
     }
 
     #[inline(never)]
