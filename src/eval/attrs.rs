@@ -200,7 +200,8 @@ impl Attrs {
     }
 
     /// This set's entries with `top` put over them, as one sorted vector, copying the
-    /// bottom set once whatever the number of layers.
+    /// bottom set once whatever the number of layers: the layers (small, by construction)
+    /// are combined first, upper ones winning, and then merged with the bottom in one pass.
     fn flatten_with(&self, top: &[Attr]) -> Vec<Attr> {
         let mut layers: Vec<&[Attr]> = vec![top];
         let mut set = self;
@@ -209,31 +210,11 @@ impl Attrs {
             set = base;
         }
         let bottom = set.all();
-        let mut out: Vec<Attr> = Vec::with_capacity(self.len + top.len());
-        out.extend_from_slice(bottom);
-        let mut added: Vec<Attr> = Vec::new();
-        // Apply layers bottom-up, so upper layers win.
+        let mut over: Vec<Attr> = Vec::new();
         for layer in layers.iter().rev() {
-            for a in layer.iter() {
-                match out.binary_search_by_key(&a.name, |x| x.name) {
-                    Ok(i) => out[i] = a.clone(),
-                    Err(_) => added.push(a.clone()),
-                }
-            }
+            over = merge_iters(over.into_iter(), layer.iter().cloned());
         }
-        if added.is_empty() {
-            return out;
-        }
-        // Later additions of the same name win: stable sort, keep the last of each run.
-        added.sort_by_key(|a| a.name);
-        let mut fresh: Vec<Attr> = Vec::with_capacity(added.len());
-        for a in added {
-            match fresh.last_mut() {
-                Some(last) if last.name == a.name => *last = a,
-                _ => fresh.push(a),
-            }
-        }
-        merge_owned(out, fresh)
+        merge_iters(bottom.iter().cloned(), over.into_iter())
     }
 
     /// Entries in symbol-id order (fast, but not an order users may see).
@@ -319,18 +300,13 @@ fn merge(a: &[Attr], b: &[Attr]) -> Vec<Attr> {
     out
 }
 
-/// Like `merge`, consuming both lists: the entries move instead of being cloned and the
-/// inputs dropped (a flattened package set is thousands of entries).
-fn merge_owned(a: Vec<Attr>, b: Vec<Attr>) -> Vec<Attr> {
+/// Merges two symbol-sorted, duplicate-free entry sequences; `b` wins on equal names.
+fn merge_iters(a: impl ExactSizeIterator<Item = Attr>, b: impl ExactSizeIterator<Item = Attr>) -> Vec<Attr> {
     let mut out = Vec::with_capacity(a.len() + b.len());
-    let mut a = a.into_iter().peekable();
-    let mut b = b.into_iter().peekable();
-    loop {
-        let order = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) => x.name.cmp(&y.name),
-            _ => break,
-        };
-        match order {
+    let mut a = a.peekable();
+    let mut b = b.peekable();
+    while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+        match x.name.cmp(&y.name) {
             std::cmp::Ordering::Less => out.extend(a.next()),
             std::cmp::Ordering::Greater => out.extend(b.next()),
             std::cmp::Ordering::Equal => {
@@ -413,5 +389,23 @@ mod tests {
         assert_eq!(contents(&layered), expected);
         assert_eq!(layered.get(Symbol::intern("new99")).map(|v| matches!(v, Value::Int(99))), Some(true));
         assert!(layered.get(Symbol::intern("absent")).is_none());
+    }
+
+    #[test]
+    fn big_sets_answer_the_same_with_their_index() {
+        let names: Vec<String> = (0..300).map(|i| format!("big{i}")).collect();
+        let pairs: Vec<(&str, i64)> = names.iter().enumerate().map(|(i, n)| (n.as_str(), i as i64)).collect();
+        let big = set(&pairs);
+        // Enough rounds that the index is built partway through.
+        for _ in 0..3 {
+            for (i, n) in names.iter().enumerate() {
+                assert_eq!(
+                    big.get(Symbol::intern(n)).map(|v| matches!(v, Value::Int(x) if *x == i as i64)),
+                    Some(true)
+                );
+                assert!(big.get(Symbol::intern(&format!("{n}x"))).is_none());
+            }
+        }
+        assert!(big.index.get().is_some());
     }
 }
