@@ -154,10 +154,12 @@ impl Attrs {
         self.len == 0
     }
 
+    #[inline]
     pub fn get(&self, name: Symbol) -> Option<&Value> {
         self.get_attr(name).map(|a| &a.value)
     }
 
+    #[inline]
     pub fn get_attr(&self, name: Symbol) -> Option<&Attr> {
         let mut set = self;
         loop {
@@ -172,15 +174,28 @@ impl Attrs {
     #[inline]
     fn get_own(&self, name: Symbol) -> Option<&Attr> {
         if self.entries.len() >= INDEX_MIN {
-            if let Some(index) = self.index.get() {
-                return index.find(&self.entries, name);
-            }
-            let n = self.searches.get() + 1;
-            self.searches.set(n);
-            if n >= INDEX_AFTER {
-                return self.index.get_or_init(|| Box::new(HashIndex::new(&self.entries))).find(&self.entries, name);
-            }
+            return self.get_own_big(name);
         }
+        self.bisect(name)
+    }
+
+    /// `get_own` for a set big enough for an index (kept out of line, so that the small-set
+    /// path inlines into the machine's selection code).
+    #[inline(never)]
+    fn get_own_big(&self, name: Symbol) -> Option<&Attr> {
+        if let Some(index) = self.index.get() {
+            return index.find(&self.entries, name);
+        }
+        let n = self.searches.get() + 1;
+        self.searches.set(n);
+        if n >= INDEX_AFTER {
+            return self.index.get_or_init(|| Box::new(HashIndex::new(&self.entries))).find(&self.entries, name);
+        }
+        self.bisect(name)
+    }
+
+    #[inline]
+    fn bisect(&self, name: Symbol) -> Option<&Attr> {
         match self.entries.binary_search_by_key(&name, |a| a.name) {
             Ok(i) => Some(&self.entries[i]),
             Err(_) => None,
