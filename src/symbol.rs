@@ -12,14 +12,20 @@ use std::fmt;
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Symbol(pub u32);
 
-#[derive(Default)]
 struct Interner {
-    ids: HashMap<&'static [u8], Symbol>,
+    /// Hashed with foldhash, not SipHash: names are short and interned constantly (every
+    /// dynamic attribute name, `listToAttrs`, `removeAttrs`), and collision attacks are
+    /// not a concern for the names of a program being evaluated.
+    ids: HashMap<&'static [u8], Symbol, foldhash::fast::FixedState>,
     names: Vec<&'static [u8]>,
 }
 
 thread_local! {
-    static INTERNER: RefCell<Interner> = RefCell::new(Interner::default());
+    // Constant-initialised, so each access is a plain thread-local load without a lazy
+    // initialisation check.
+    static INTERNER: RefCell<Interner> = const {
+        RefCell::new(Interner { ids: HashMap::with_hasher(foldhash::fast::FixedState::with_seed(0)), names: Vec::new() })
+    };
 }
 
 impl Symbol {

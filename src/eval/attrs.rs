@@ -9,8 +9,13 @@
 //! a small `b` is *layered* over `a` instead: the new set keeps `b`'s entries and a pointer
 //! to `a`; lookups try the layer first. Layers are bounded in depth, and a layered set is
 //! flattened (once, cached) only when someone iterates over it.
+//!
+//! Big sets (package sets, `lib`) are searched constantly, and a binary search over
+//! thousands of entries touches a dozen cache lines; a set of that size that has been
+//! searched a few dozen times keeps a small hash index from symbol id to entry
+//! (`HashIndex`): one or two probes.
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::rc::Rc;
 
 use crate::diag::source_map::Pos;
@@ -38,6 +43,65 @@ pub struct Attrs {
     /// A layered set's entries merged with its base's, built on first iteration.
     flat: OnceCell<Vec<Attr>>,
     lexical: OnceCell<Box<[u32]>>,
+    /// For a set of at least `INDEX_MIN` own entries: their hash index, built once the
+    /// set has been searched `INDEX_AFTER` times.
+    index: OnceCell<Box<HashIndex>>,
+    /// Lookups so far by bisection in a set that could have an index.
+    searches: Cell<u32>,
+}
+
+/// Sets with fewer own entries are searched by bisection (a few probes in a few lines).
+const INDEX_MIN: usize = 64;
+/// Many big sets are intermediate results (each step of a `//` chain, `mapAttrs` over a
+/// package set) searched only a few times: indexing those would cost more than it saves.
+const INDEX_AFTER: u32 = 32;
+
+/// Open addressing over `entries` positions, keyed by symbol id (Fibonacci hashing,
+/// linear probing, at most half full).
+struct HashIndex {
+    shift: u32,
+    slots: Box<[u32]>,
+}
+
+const EMPTY: u32 = u32::MAX;
+
+impl HashIndex {
+    fn new(entries: &[Attr]) -> HashIndex {
+        let bits = (entries.len() * 2).next_power_of_two().trailing_zeros().max(1);
+        let mut slots = vec![EMPTY; 1 << bits].into_boxed_slice();
+        let index = HashIndex { shift: 32 - bits, slots: Box::default() };
+        let mask = slots.len() - 1;
+        for (i, a) in entries.iter().enumerate() {
+            let mut h = index.home(a.name);
+            while slots[h] != EMPTY {
+                h = (h + 1) & mask;
+            }
+            slots[h] = i as u32;
+        }
+        HashIndex { slots, ..index }
+    }
+
+    #[inline]
+    fn home(&self, name: Symbol) -> usize {
+        (name.0.wrapping_mul(0x9E37_79B9) >> self.shift) as usize
+    }
+
+    #[inline]
+    fn find<'a>(&self, entries: &'a [Attr], name: Symbol) -> Option<&'a Attr> {
+        let mask = self.slots.len() - 1;
+        let mut h = self.home(name);
+        loop {
+            let i = self.slots[h];
+            if i == EMPTY {
+                return None;
+            }
+            let a = &entries[i as usize];
+            if a.name == name {
+                return Some(a);
+            }
+            h = (h + 1) & mask;
+        }
+    }
 }
 
 impl Drop for Attrs {
@@ -63,7 +127,16 @@ impl Attrs {
     pub fn from_sorted(entries: Vec<Attr>) -> Attrs {
         debug_assert!(entries.windows(2).all(|w| w[0].name < w[1].name));
         let len = entries.len();
-        Attrs { entries, base: None, len, depth: 0, flat: OnceCell::new(), lexical: OnceCell::new() }
+        Attrs {
+            entries,
+            base: None,
+            len,
+            depth: 0,
+            flat: OnceCell::new(),
+            lexical: OnceCell::new(),
+            index: OnceCell::new(),
+            searches: Cell::new(0),
+        }
     }
 
     /// From entries in any order; for duplicate names the first one wins.
@@ -81,17 +154,51 @@ impl Attrs {
         self.len == 0
     }
 
+    #[inline]
     pub fn get(&self, name: Symbol) -> Option<&Value> {
         self.get_attr(name).map(|a| &a.value)
     }
 
+    #[inline]
     pub fn get_attr(&self, name: Symbol) -> Option<&Attr> {
         let mut set = self;
         loop {
-            if let Ok(i) = set.entries.binary_search_by_key(&name, |a| a.name) {
-                return Some(&set.entries[i]);
+            if let Some(a) = set.get_own(name) {
+                return Some(a);
             }
             set = set.base.as_deref()?;
+        }
+    }
+
+    /// Looks `name` up among this set's own entries (not its base's).
+    #[inline]
+    fn get_own(&self, name: Symbol) -> Option<&Attr> {
+        if self.entries.len() >= INDEX_MIN {
+            return self.get_own_big(name);
+        }
+        self.bisect(name)
+    }
+
+    /// `get_own` for a set big enough for an index (kept out of line, so that the small-set
+    /// path inlines into the machine's selection code).
+    #[inline(never)]
+    fn get_own_big(&self, name: Symbol) -> Option<&Attr> {
+        if let Some(index) = self.index.get() {
+            return index.find(&self.entries, name);
+        }
+        let n = self.searches.get() + 1;
+        self.searches.set(n);
+        if n >= INDEX_AFTER {
+            return self.index.get_or_init(|| Box::new(HashIndex::new(&self.entries))).find(&self.entries, name);
+        }
+        self.bisect(name)
+    }
+
+    #[inline]
+    fn bisect(&self, name: Symbol) -> Option<&Attr> {
+        match self.entries.binary_search_by_key(&name, |a| a.name) {
+            Ok(i) => Some(&self.entries[i]),
+            Err(_) => None,
         }
     }
 
@@ -108,7 +215,8 @@ impl Attrs {
     }
 
     /// This set's entries with `top` put over them, as one sorted vector, copying the
-    /// bottom set once whatever the number of layers.
+    /// bottom set once whatever the number of layers: the layers (small, by construction)
+    /// are combined first, upper ones winning, and then merged with the bottom in one pass.
     fn flatten_with(&self, top: &[Attr]) -> Vec<Attr> {
         let mut layers: Vec<&[Attr]> = vec![top];
         let mut set = self;
@@ -117,31 +225,11 @@ impl Attrs {
             set = base;
         }
         let bottom = set.all();
-        let mut out: Vec<Attr> = Vec::with_capacity(self.len + top.len());
-        out.extend_from_slice(bottom);
-        let mut added: Vec<Attr> = Vec::new();
-        // Apply layers bottom-up, so upper layers win.
+        let mut over: Vec<Attr> = Vec::new();
         for layer in layers.iter().rev() {
-            for a in layer.iter() {
-                match out.binary_search_by_key(&a.name, |x| x.name) {
-                    Ok(i) => out[i] = a.clone(),
-                    Err(_) => added.push(a.clone()),
-                }
-            }
+            over = merge_iters(over.into_iter(), layer.iter().cloned());
         }
-        if added.is_empty() {
-            return out;
-        }
-        // Later additions of the same name win: stable sort, keep the last of each run.
-        added.sort_by_key(|a| a.name);
-        let mut fresh: Vec<Attr> = Vec::with_capacity(added.len());
-        for a in added {
-            match fresh.last_mut() {
-                Some(last) if last.name == a.name => *last = a,
-                _ => fresh.push(a),
-            }
-        }
-        merge(&out, &fresh)
+        merge_iters(bottom.iter().cloned(), over.into_iter())
     }
 
     /// Entries in symbol-id order (fast, but not an order users may see).
@@ -172,6 +260,8 @@ impl Attrs {
                 depth: this.depth + 1,
                 flat: OnceCell::new(),
                 lexical: OnceCell::new(),
+                index: OnceCell::new(),
+                searches: Cell::new(0),
             };
         }
         if this.base.is_some() {
@@ -222,6 +312,26 @@ fn merge(a: &[Attr], b: &[Attr]) -> Vec<Attr> {
     }
     out.extend_from_slice(&a[i..]);
     out.extend_from_slice(&b[j..]);
+    out
+}
+
+/// Merges two symbol-sorted, duplicate-free entry sequences; `b` wins on equal names.
+fn merge_iters(a: impl ExactSizeIterator<Item = Attr>, b: impl ExactSizeIterator<Item = Attr>) -> Vec<Attr> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut a = a.peekable();
+    let mut b = b.peekable();
+    while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+        match x.name.cmp(&y.name) {
+            std::cmp::Ordering::Less => out.extend(a.next()),
+            std::cmp::Ordering::Greater => out.extend(b.next()),
+            std::cmp::Ordering::Equal => {
+                a.next();
+                out.extend(b.next());
+            }
+        }
+    }
+    out.extend(a);
+    out.extend(b);
     out
 }
 
@@ -294,5 +404,23 @@ mod tests {
         assert_eq!(contents(&layered), expected);
         assert_eq!(layered.get(Symbol::intern("new99")).map(|v| matches!(v, Value::Int(99))), Some(true));
         assert!(layered.get(Symbol::intern("absent")).is_none());
+    }
+
+    #[test]
+    fn big_sets_answer_the_same_with_their_index() {
+        let names: Vec<String> = (0..300).map(|i| format!("big{i}")).collect();
+        let pairs: Vec<(&str, i64)> = names.iter().enumerate().map(|(i, n)| (n.as_str(), i as i64)).collect();
+        let big = set(&pairs);
+        // Enough rounds that the index is built partway through.
+        for _ in 0..3 {
+            for (i, n) in names.iter().enumerate() {
+                assert_eq!(
+                    big.get(Symbol::intern(n)).map(|v| matches!(v, Value::Int(x) if *x == i as i64)),
+                    Some(true)
+                );
+                assert!(big.get(Symbol::intern(&format!("{n}x"))).is_none());
+            }
+        }
+        assert!(big.index.get().is_some());
     }
 }

@@ -34,6 +34,11 @@ fn lambda_name(lambda: &LambdaIr) -> String {
 }
 
 #[cold]
+fn too_deep(span: Span) -> EvalError {
+    EvalError::new(ErrorKind::StackOverflow, "stack overflow; max-call-depth exceeded", Some(span))
+}
+
+#[cold]
 fn calling_frame(e: EvalError, lambda: &LambdaIr, span: Span) -> EvalError {
     if e.kind() == ErrorKind::StackOverflow && e.0.frames.len() > 50 {
         return e;
@@ -46,8 +51,29 @@ impl Evaluator {
     #[inline]
     pub fn call(&self, f: &Value, arg: Value, span: Span) -> EvalResult<Value> {
         match f {
-            Value::Lambda(c) => self.enter_lambda(c, arg, &[], span).map(|(v, _)| v),
+            Value::Lambda(c) => self.call_lambda(c, arg, span),
+            // A one-argument builtin (`length`, `isAttrs`, `toString`, …): straight to it.
+            Value::PrimOp(op) if op.arity == 1 => self.call_primop(op, std::slice::from_ref(&arg), span),
             _ => self.call_multi(f.clone(), std::slice::from_ref(&arg), span),
+        }
+    }
+
+    /// Applies a function value to two arguments (`foldl'`'s operator, `sort`'s
+    /// comparator, `f a b` in code). The common curried lambda `a: b: body` gets its two
+    /// frames directly from the arguments, which are moved in rather than cloned.
+    pub fn call2(&self, f: &Value, a: Value, b: Value, span: Span) -> EvalResult<Value> {
+        match f {
+            Value::Lambda(c) => {
+                if let (ParamIr::Ident(_), Ir::Lambda(inner)) = (&c.lambda.param, &c.lambda.body) {
+                    if let ParamIr::Ident(_) = inner.param {
+                        let outer = Frame::single(Some(c.env.clone()), a);
+                        return self.run_body(inner, Frame::single(Some(outer), b), span);
+                    }
+                }
+                self.call_multi(f.clone(), &[a, b], span)
+            }
+            Value::PrimOp(op) if op.arity == 2 => self.call_primop(op, &[a, b], span),
+            _ => self.call_multi(f.clone(), &[a, b], span),
         }
     }
 
@@ -143,29 +169,32 @@ impl Evaluator {
             lambda = inner;
             used += 1;
         }
+        Ok((self.run_body(lambda, frame, span)?, used))
+    }
+
+    /// Runs a lambda's body in the frame holding its arguments: the call counts against
+    /// `max-call-depth`, is a point where Ctrl-C is noticed, and names the lambda in the
+    /// trace of an error.
+    #[inline]
+    fn run_body(&self, lambda: &'static LambdaIr, frame: Env, span: Span) -> EvalResult<Value> {
         let depth = self.call_depth.get() + 1;
         if depth > self.settings.max_call_depth {
-            return Err(EvalError::new(
-                ErrorKind::StackOverflow,
-                "stack overflow; max-call-depth exceeded",
-                Some(span),
-            ));
+            return Err(too_deep(span));
         }
         if self.interrupted.load(std::sync::atomic::Ordering::Relaxed) {
             return Err(EvalError::new(ErrorKind::Interrupted, "interrupted by the user", Some(span)));
         }
         self.call_depth.set(depth);
-        let result = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.eval(&lambda.body, &frame));
+        let result = crate::eval::stack::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.eval(&lambda.body, &frame));
         self.call_depth.set(depth - 1);
-        match result {
-            Ok(v) => Ok((v, used)),
-            Err(e) => Err(calling_frame(e, lambda, span)),
-        }
+        result.map_err(|e| calling_frame(e, lambda, span))
     }
 
     /// Applies a lambda to one argument (used where a single application is wanted).
+    #[inline]
     pub fn call_lambda(&self, c: &Rc<Closure>, arg: Value, span: Span) -> EvalResult<Value> {
-        self.enter_lambda(c, arg, &[], span).map(|(v, _)| v)
+        let frame = self.bind_arguments(c.lambda, c.env.clone(), arg, span)?;
+        self.run_body(c.lambda, frame, span)
     }
 
     /// Builds the frame a lambda's body runs in: the argument, or for a formal parameter

@@ -101,7 +101,10 @@ impl Drop for Frame {
     /// recursion's frames) cannot overflow the stack.
     fn drop(&mut self) {
         let slots = self.slots.get_mut();
-        if !matches!(slots.first, Value::Null | Value::Int(_) | Value::Bool(_)) || !slots.rest.is_empty() {
+        // Most frames are a call's single argument that the caller still holds (a list
+        // element, a variable): dropping it only decrements a count, which the plain field
+        // drop does. Only a last reference to nested values needs the deep-drop guard.
+        if !slots.rest.is_empty() || slots.first.owns_nested_alone() {
             let values = (std::mem::replace(&mut slots.first, Value::Null), std::mem::take(&mut slots.rest));
             super::value::drop_deep(values);
         }

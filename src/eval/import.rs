@@ -50,7 +50,7 @@ impl Evaluator {
         let ir =
             lowerer.lower_named(&ast, name).map_err(|e| EvalError::new(ErrorKind::Parse, e.message, Some(e.span)))?;
         // Drop the AST on a big stack: deeply nested input makes its destructor recurse.
-        stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, move || drop(ast));
+        crate::eval::stack::maybe_grow(64 * 1024, 4 * 1024 * 1024, move || drop(ast));
         Ok(Program { ir: Box::leak(Box::new(ir)) })
     }
 

@@ -108,14 +108,14 @@ impl<'g> Lowerer<'g> {
     }
 
     pub fn lower(&mut self, e: &Expr) -> Result<Ir, LowerError> {
-        stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || self.lower_expr(e))
+        crate::eval::stack::maybe_grow(64 * 1024, 4 * 1024 * 1024, || self.lower_expr(e))
     }
 
     /// Lowers a whole text; if it is a function, `name` names it (as a binding would).
     pub fn lower_named(&mut self, e: &Expr, name: Option<Symbol>) -> Result<Ir, LowerError> {
         match (e, name) {
             (Expr::Lambda(l), Some(_)) => {
-                let l = stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || self.lower_lambda(l, name))?;
+                let l = crate::eval::stack::maybe_grow(64 * 1024, 4 * 1024 * 1024, || self.lower_lambda(l, name))?;
                 Ok(Ir::Lambda(Box::new(l)))
             }
             _ => self.lower(e),

@@ -4,7 +4,7 @@
 //! of an expression (a thunk, or the value itself when that costs nothing: constants,
 //! variables, lambdas). Recursion depth is bounded twice: function calls count against
 //! `max-call-depth` (an error, as in CppNix), and deep forcing chains grow the stack on the
-//! heap through `stacker` instead of overflowing it.
+//! heap (`stack::maybe_grow`, over `stacker`) instead of overflowing it.
 
 use std::rc::Rc;
 
@@ -20,13 +20,13 @@ use super::thunk::{Delayed, Thunk, ThunkCell};
 use super::value::{Closure, Value};
 use super::Evaluator;
 
-/// Stack kept free before recursing; below it, stacker switches to a fresh heap segment.
+/// Stack kept free before recursing; below it, work continues on a fresh heap segment.
 const RED_ZONE: usize = 128 * 1024;
 const STACK_SEGMENT: usize = 8 * 1024 * 1024;
 
 #[inline]
 fn grow<R>(f: impl FnOnce() -> R) -> R {
-    stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, f)
+    crate::eval::stack::maybe_grow(RED_ZONE, STACK_SEGMENT, f)
 }
 
 /// Suggests names close to `name` (for "attribute 'x' missing" and friends).
@@ -104,10 +104,24 @@ impl Evaluator {
                 other => Some(other.clone()),
             }
         };
-        let operand = |ir: &'static Ir| -> Option<Value> {
-            match ir {
-                Ir::Const(v) => Some(v.clone()),
-                Ir::Var { depth, slot } => var(*depth, *slot),
+        // An operand that is an evaluated integer, read in place (no clone, no drop).
+        let int = |ir: &'static Ir| -> Option<i64> {
+            let v = match ir {
+                Ir::Const(v) => v,
+                Ir::Var { depth, slot } => {
+                    if *depth == 0 && *slot as usize >= filled {
+                        return None;
+                    }
+                    env.ancestor(*depth).get(*slot as usize)
+                }
+                _ => return None,
+            };
+            match v {
+                Value::Int(i) => Some(*i),
+                Value::Thunk(t) => match t.value() {
+                    Some(Value::Int(i)) => Some(*i),
+                    _ => None,
+                },
                 _ => None,
             }
         };
@@ -134,7 +148,7 @@ impl Evaluator {
                 Some(v)
             }
             Ir::BinOp { op, lhs, rhs, .. } => {
-                let (Value::Int(a), Value::Int(b)) = (operand(lhs)?, operand(rhs)?) else { return None };
+                let (a, b) = (int(lhs)?, int(rhs)?);
                 Some(match op {
                     BinOp::Add => Value::Int(a.checked_add(b)?),
                     BinOp::Sub => Value::Int(a.checked_sub(b)?),
@@ -188,49 +202,43 @@ impl Evaluator {
         }
     }
 
+    /// Forces a thunk: its value if already computed (inline at every call site), else
+    /// the delayed work, run once.
+    #[inline]
     pub fn force_thunk(&self, t: &Thunk) -> EvalResult<Value> {
-        if let Some(v) = t.value() {
-            return Ok(v.clone());
+        match t.value() {
+            Some(v) => Ok(v.clone()),
+            None => self.force_delayed(t),
         }
+    }
+
+    /// Runs a thunk's delayed work with the thunk blackholed; the result replaces the work,
+    /// a failure puts the work back (so a later forcing sees the same error).
+    fn force_delayed(&self, t: &Thunk) -> EvalResult<Value> {
         let Some(work) = t.begin() else {
-            let mut e = EvalError::new(ErrorKind::InfiniteRecursion, "infinite recursion encountered", None);
-            e.0.cycle = Some(Cycle { thunk: Rc::as_ptr(t) as usize, names: Vec::new(), closed: false });
-            return Err(e);
+            return Err(recursion_at(t));
         };
-        let result = grow(|| match &work {
-            Delayed::Code(ir, env) => self.eval(ir, env),
-            Delayed::Apply(app) => self.call(&app.0, app.1.clone(), app.2),
-            Delayed::ApplyShared(shared, arg) => self.call(&shared.f, arg.clone(), shared.span),
-            Delayed::Native(_) => Ok(Value::Null),
-        });
-        let result = match work {
-            Delayed::Native(f) => {
-                let r = f(self);
-                if r.is_err() {
-                    t.restore(Delayed::Native(f));
-                }
-                r
-            }
-            other => {
-                if result.is_err() {
-                    t.restore(other);
-                }
-                result
-            }
-        };
-        match result {
+        match grow(|| self.run_delayed(&work)) {
             Ok(v) => {
                 t.finish(v.clone());
                 Ok(v)
             }
-            Err(mut e) => {
-                if let Some(c) = &mut e.0.cycle {
-                    if c.thunk == Rc::as_ptr(t) as usize {
-                        c.closed = true;
-                    }
-                }
-                Err(e)
+            Err(e) => {
+                t.restore(work);
+                Err(leaving_thunk(e, t))
             }
+        }
+    }
+
+    fn run_delayed(&self, work: &Delayed) -> EvalResult<Value> {
+        match work {
+            Delayed::Code(ir, env) => self.eval(ir, env),
+            Delayed::ApplyShared(shared, arg) => match &shared.f {
+                Value::Lambda(c) => self.call_lambda(c, arg.clone(), shared.span),
+                f => self.call(f, arg.clone(), shared.span),
+            },
+            Delayed::Apply(app) => self.call(&app.0, app.1.clone(), app.2),
+            Delayed::Native(f) => f(self),
         }
     }
 
@@ -282,11 +290,29 @@ impl Evaluator {
     }
 
     fn eval_call_multi(&self, f: Value, args: &'static [Ir], env: &Env, span: Span) -> EvalResult<Value> {
-        let mut argv: smallvec::SmallVec<[Value; 4]> = smallvec::SmallVec::with_capacity(args.len());
-        for arg in args.iter() {
-            argv.push(self.delay(arg, env));
+        // Two arguments is by far the most common case (`f a b`, `bitAnd x 1`): a plain
+        // array, without the small-vector bookkeeping.
+        if let [a, b] = args {
+            let (a, b) = (self.delay(a, env), self.delay(b, env));
+            if let Value::Lambda(_) = f {
+                return self.call2(&f, a, b, span);
+            }
+            return self.apply_args(f, &[a, b], span);
         }
-        self.call_multi(f, &argv, span)
+        let argv: smallvec::SmallVec<[Value; 4]> = args.iter().map(|arg| self.delay(arg, env)).collect();
+        self.apply_args(f, &argv, span)
+    }
+
+    #[inline]
+    fn apply_args(&self, f: Value, argv: &[Value], span: Span) -> EvalResult<Value> {
+        // A builtin given exactly its arguments (`bitAnd x 1`, `elemAt l i`): call it
+        // directly, without the partial-application loop.
+        if let Value::PrimOp(op) = &f {
+            if op.arity as usize == argv.len() {
+                return self.call_primop(op, argv, span);
+            }
+        }
+        self.call_multi(f, argv, span)
     }
 
     #[inline(never)]
@@ -554,6 +580,26 @@ fn settled(v: &Value) -> Value {
         },
         other => other.clone(),
     }
+}
+
+/// Forcing a blackholed thunk: the start of an infinite-recursion report.
+#[cold]
+fn recursion_at(t: &Thunk) -> EvalError {
+    let mut e = EvalError::new(ErrorKind::InfiniteRecursion, "infinite recursion encountered", None);
+    e.0.cycle = Some(Cycle { thunk: Rc::as_ptr(t) as usize, names: Vec::new(), closed: false });
+    e
+}
+
+/// An error leaving the forcing of `t`: a recursion cycle detected at `t` itself is
+/// complete once it gets here (the bindings named so far form the cycle).
+#[cold]
+fn leaving_thunk(mut e: EvalError, t: &Thunk) -> EvalError {
+    if let Some(c) = &mut e.0.cycle {
+        if c.thunk == Rc::as_ptr(t) as usize {
+            c.closed = true;
+        }
+    }
+    e
 }
 
 #[cold]

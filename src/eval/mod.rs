@@ -4,7 +4,8 @@
 //! Module map: `lower` turns the AST into `ir`; `machine` evaluates IR (force, call,
 //! operators); `coerce` and `compare` hold Nix's string-coercion and equality/ordering
 //! rules; `print` renders values like `nix-instantiate --eval`, `pretty` like `nix repl`; `import` owns file loading
-//! and the search path; `builtins/` the primops, one file per family.
+//! and the search path; `stack` the cheap stack-growth checks every force, call and deep
+//! drop goes through; `builtins/` the primops, one file per family.
 
 pub mod attrs;
 pub mod builtins;
@@ -20,6 +21,7 @@ pub mod machine;
 pub mod operators;
 pub mod pretty;
 pub mod print;
+pub mod stack;
 pub mod string;
 pub mod thunk;
 pub mod value;

@@ -307,7 +307,7 @@ impl Printer<'_> {
             }
             self.push(" = ");
             let value = attr.value.clone();
-            stacker::maybe_grow(128 * 1024, 8 * 1024 * 1024, || self.print(&value, depth + 1))?;
+            crate::eval::stack::maybe_grow(128 * 1024, 8 * 1024 * 1024, || self.print(&value, depth + 1))?;
             self.push(";");
         }
         self.indent -= 2;
@@ -335,7 +335,7 @@ impl Printer<'_> {
         self.indent += 2;
         for item in l.iter() {
             self.space(pretty);
-            stacker::maybe_grow(128 * 1024, 8 * 1024 * 1024, || self.print(item, depth + 1))?;
+            crate::eval::stack::maybe_grow(128 * 1024, 8 * 1024 * 1024, || self.print(item, depth + 1))?;
         }
         self.indent -= 2;
         self.space(pretty);

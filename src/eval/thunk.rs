@@ -62,7 +62,9 @@ impl Drop for ThunkCell {
     fn drop(&mut self) {
         // A value or an environment can own arbitrarily deep data.
         match self.state.get_mut() {
-            ThunkState::Blackhole | ThunkState::Done(Value::Int(_) | Value::Bool(_) | Value::Null) => {}
+            ThunkState::Blackhole => {}
+            // A value others still hold only loses a reference: no deep drop can follow.
+            ThunkState::Done(v) if !v.owns_nested_alone() => {}
             state => super::value::drop_deep(std::mem::replace(state, ThunkState::Blackhole)),
         }
     }
@@ -90,7 +92,7 @@ impl ThunkCell {
     }
 
     /// The value if already computed.
-    #[inline]
+    #[inline(always)]
     pub fn value(&self) -> Option<&Value> {
         // SAFETY: the state is only replaced by `begin`/`finish`/`restore`, which the machine
         // calls while no reference obtained here is alive (it clones the value out).
@@ -116,6 +118,7 @@ impl ThunkCell {
 
     /// Takes the delayed work out and blackholes the thunk; `None` if it is already
     /// blackholed (infinite recursion) or done.
+    #[inline]
     pub fn begin(&self) -> Option<Delayed> {
         // SAFETY: no reference into the state is alive across this call (see `value`).
         let state = unsafe { &mut *self.state.get() };
@@ -128,9 +131,15 @@ impl ThunkCell {
         }
     }
 
+    /// Stores the value of a thunk that `begin` blackholed.
+    #[inline]
     pub fn finish(&self, value: Value) {
-        // SAFETY: as in `begin`.
-        unsafe { *self.state.get() = ThunkState::Done(value) }
+        // SAFETY: as in `begin`. The state is `Blackhole` (set by `begin`), which owns
+        // nothing, so overwriting it without dropping it leaks nothing.
+        unsafe {
+            debug_assert!(matches!(*self.state.get(), ThunkState::Blackhole));
+            std::ptr::write(self.state.get(), ThunkState::Done(value))
+        }
     }
 
     /// Puts the work back after a failure.

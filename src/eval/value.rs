@@ -18,7 +18,6 @@ use super::ir::LambdaIr;
 use super::string::NixString;
 use super::thunk::Thunk;
 
-#[derive(Clone)]
 pub enum Value {
     Null,
     Bool(bool),
@@ -33,6 +32,32 @@ pub enum Value {
     PrimOp(&'static PrimOp),
     PrimOpApp(Rc<PrimOpApp>),
     Thunk(Thunk),
+}
+
+impl Clone for Value {
+    /// Values are cloned at every variable read and force. The derived clone dispatches
+    /// through a jump table to copy each variant's payload separately; this one bumps the
+    /// reference count of the reference-counted variants (the same operation for all) and
+    /// copies the two words whole.
+    #[inline(always)]
+    fn clone(&self) -> Value {
+        // SAFETY: for every variant holding an `Rc` the count is incremented first, so the
+        // bitwise copy owns its own reference; the other variants hold plain data
+        // (`PrimOp` a `&'static`), for which a bitwise copy is a copy.
+        unsafe {
+            match self {
+                Value::String(x) => Rc::increment_strong_count(Rc::as_ptr(x)),
+                Value::Path(x) => Rc::increment_strong_count(Rc::as_ptr(x)),
+                Value::Attrs(x) => Rc::increment_strong_count(Rc::as_ptr(x)),
+                Value::List(x) => Rc::increment_strong_count(Rc::as_ptr(x)),
+                Value::Lambda(x) => Rc::increment_strong_count(Rc::as_ptr(x)),
+                Value::PrimOpApp(x) => Rc::increment_strong_count(Rc::as_ptr(x)),
+                Value::Thunk(x) => Rc::increment_strong_count(Rc::as_ptr(x)),
+                Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::PrimOp(_) => {}
+            }
+            std::ptr::read(self)
+        }
+    }
 }
 
 /// A list's elements (each possibly an unforced thunk).
@@ -61,7 +86,7 @@ const DROP_SEGMENT: usize = 1024 * 1024;
 /// of attrsets is ordinary Nix data) without overflowing the stack.
 #[inline]
 pub fn drop_deep<T>(value: T) {
-    stacker::maybe_grow(DROP_RED_ZONE, DROP_SEGMENT, move || drop(value));
+    crate::eval::stack::maybe_grow(DROP_RED_ZONE, DROP_SEGMENT, move || drop(value));
 }
 
 impl Drop for List {
@@ -132,6 +157,26 @@ impl Value {
             Value::PrimOp(_) => "a built-in function",
             Value::PrimOpApp(_) => "a partially applied built-in function",
             Value::Thunk(_) => "a thunk",
+        }
+    }
+
+    /// Whether dropping this value could free nested values, recursively: it is the last
+    /// reference to a container, closure or thunk. (Strings and paths hold no values.)
+    #[inline]
+    pub fn owns_nested_alone(&self) -> bool {
+        match self {
+            Value::Attrs(a) => Rc::strong_count(a) == 1,
+            Value::List(l) => Rc::strong_count(l) == 1,
+            Value::Lambda(c) => Rc::strong_count(c) == 1,
+            Value::PrimOpApp(p) => Rc::strong_count(p) == 1,
+            Value::Thunk(t) => Rc::strong_count(t) == 1,
+            Value::Null
+            | Value::Bool(_)
+            | Value::Int(_)
+            | Value::Float(_)
+            | Value::String(_)
+            | Value::Path(_)
+            | Value::PrimOp(_) => false,
         }
     }
 

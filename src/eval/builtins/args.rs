@@ -73,7 +73,21 @@ impl Evaluator {
         EvalError::msg(format!("{}: {shown}", e.message())).with_frame(None, frame(a.builtin, a.index))
     }
 
+    /// An integer argument. Already evaluated integers (the usual case for arithmetic on
+    /// loop variables) are read without the general forcing path.
+    #[inline]
     pub fn arg_int(&self, a: Arg<'_>) -> EvalResult<i64> {
+        match a.value {
+            Value::Int(i) => Ok(*i),
+            Value::Thunk(t) => match t.value() {
+                Some(Value::Int(i)) => Ok(*i),
+                _ => self.arg_int_forced(a),
+            },
+            _ => self.arg_int_forced(a),
+        }
+    }
+
+    fn arg_int_forced(&self, a: Arg<'_>) -> EvalResult<i64> {
         match self.force_arg(a)? {
             Value::Int(i) => Ok(i),
             other => Err(self.wrong_type(a, "an integer", &other)),

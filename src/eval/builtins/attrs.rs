@@ -107,7 +107,7 @@ fn map_attrs(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
         let f = f.clone();
         let name = Value::string(attr.name.bytes());
         let value = attr.value.clone();
-        ThunkCell::native(move |ev| ev.call_multi(f.clone(), &[name.clone(), value.clone()], span))
+        ThunkCell::native(move |ev| ev.call2(&f, name.clone(), value.clone(), span))
     })))
 }
 
@@ -179,9 +179,7 @@ fn zip_attrs_with(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Valu
         let f = f.clone();
         b.insert(
             name,
-            ThunkCell::native(move |ev| {
-                ev.call_multi(f.clone(), &[Value::string(name.bytes()), Value::list(values.clone())], span)
-            }),
+            ThunkCell::native(move |ev| ev.call2(&f, Value::string(name.bytes()), Value::list(values.clone()), span)),
         );
     }
     Ok(Value::attrs(b.finish()))

@@ -134,10 +134,12 @@ impl Evaluator {
                     return Ok(());
                 }
                 for attr in a.iter() {
-                    stacker::maybe_grow(128 * 1024, 8 * 1024 * 1024, || self.force_deep_rec(&attr.value, seen))
-                        .map_err(|e| {
-                            e.with_frame(attr.pos.span(), format!("while evaluating the attribute '{}'", attr.name))
-                        })?;
+                    crate::eval::stack::maybe_grow(128 * 1024, 8 * 1024 * 1024, || {
+                        self.force_deep_rec(&attr.value, seen)
+                    })
+                    .map_err(|e| {
+                        e.with_frame(attr.pos.span(), format!("while evaluating the attribute '{}'", attr.name))
+                    })?;
                 }
             }
             Value::List(l) => {
@@ -145,7 +147,7 @@ impl Evaluator {
                     return Ok(());
                 }
                 for item in l.iter() {
-                    stacker::maybe_grow(128 * 1024, 8 * 1024 * 1024, || self.force_deep_rec(item, seen))?;
+                    crate::eval::stack::maybe_grow(128 * 1024, 8 * 1024 * 1024, || self.force_deep_rec(item, seen))?;
                 }
             }
             _ => {}

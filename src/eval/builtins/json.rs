@@ -107,7 +107,7 @@ impl Evaluator {
                     }
                     write_json_string(out, attr.name.bytes());
                     out.push(b':');
-                    stacker::maybe_grow(128 * 1024, 8 * 1024 * 1024, || {
+                    crate::eval::stack::maybe_grow(128 * 1024, 8 * 1024 * 1024, || {
                         self.value_to_json_at(&attr.value, strict, ctx, out, depth + 1)
                     })
                     .map_err(|e| {
@@ -122,7 +122,7 @@ impl Evaluator {
                     if i > 0 {
                         out.push(b',');
                     }
-                    stacker::maybe_grow(128 * 1024, 8 * 1024 * 1024, || {
+                    crate::eval::stack::maybe_grow(128 * 1024, 8 * 1024 * 1024, || {
                         self.value_to_json_at(item, strict, ctx, out, depth + 1)
                     })
                     .map_err(|e| e.with_frame(None, format!("while evaluating list element at index {i}")))?;

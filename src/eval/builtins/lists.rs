@@ -94,7 +94,7 @@ fn foldl_strict(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value>
     let mut acc = args[1].clone();
     let f = ev.arg_function(arg("foldl'", args, 0))?;
     for x in l.iter() {
-        acc = ev.call_multi(f.clone(), &[acc, x.clone()], span)?;
+        acc = ev.call2(&f, acc, x.clone(), span)?;
     }
     Ok(acc)
 }
@@ -255,7 +255,7 @@ fn sort(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
         if is_less_than {
             return Ok(ev.compare(a, b)? == Ordering::Less);
         }
-        match ev.call_multi(f.clone(), &[a.clone(), b.clone()], span)? {
+        match ev.call2(&f, a.clone(), b.clone(), span)? {
             Value::Bool(r) => Ok(r),
             other => Err(EvalError::msg(format!(
                 "expected a Boolean but found {}: {}",

@@ -109,7 +109,7 @@ fn convert(ev: &Evaluator, v: Toml, timestamps: bool) -> EvalResult<Value> {
             let mut b = AttrsBuilder::with_capacity(table.len());
             for (k, v) in table {
                 no_nul(&k)?;
-                let v = stacker::maybe_grow(64 * 1024, 1024 * 1024, || convert(ev, v, timestamps))?;
+                let v = crate::eval::stack::maybe_grow(64 * 1024, 1024 * 1024, || convert(ev, v, timestamps))?;
                 b.insert(Symbol::intern(&k), v);
             }
             Value::attrs(b.finish())

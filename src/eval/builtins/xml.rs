@@ -138,7 +138,7 @@ impl Printer<'_> {
         if self.depth > self.ev.settings.max_call_depth {
             return Err(EvalError::new(ErrorKind::StackOverflow, "stack overflow; max-call-depth exceeded", None));
         }
-        let result = stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || self.print_value(v));
+        let result = crate::eval::stack::maybe_grow(64 * 1024, 4 * 1024 * 1024, || self.print_value(v));
         self.depth -= 1;
         result
     }
