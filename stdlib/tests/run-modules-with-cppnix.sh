@@ -17,6 +17,8 @@ failed=0
 cases=0
 
 tmp="$(mktemp -d)"
+# shellcheck source=stdlib/tests/_expect-error.sh
+. "$here/_expect-error.sh"
 trap 'rm -rf "$tmp"' EXIT
 
 for file in "$mod_dir"/*.nix; do
@@ -42,11 +44,7 @@ done
 check_error() {
   local name="$1" expr="$2"
   shift 2
-  if "$nix_instantiate" --eval --strict -E "$expr" >/dev/null 2>"$tmp/err"; then
-    echo "FAIL  $name: expected an evaluation error"
-    failed=$((failed + 1))
-    return
-  fi
+  expect_error "$name" "$expr" || return
   for needle in "$@"; do
     if ! grep -qF -- "$needle" "$tmp/err"; then
       echo "FAIL  $name: error message lacks '$needle':"

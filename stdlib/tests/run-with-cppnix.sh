@@ -32,6 +32,8 @@ run_file() {
 }
 
 tmp="$(mktemp -d)"
+# shellcheck source=stdlib/tests/_expect-error.sh
+. "$here/_expect-error.sh"
 trap 'rm -rf "$tmp"' EXIT
 
 for file in "$here"/lib/*.nix; do
@@ -46,11 +48,7 @@ done
 check_error() {
   local name="$1" expr="$2"
   shift 2
-  if "$nix_instantiate" --eval --strict -E "$expr" >/dev/null 2>"$tmp/err"; then
-    echo "FAIL  $name: expected an evaluation error"
-    failed=$((failed + 1))
-    return
-  fi
+  expect_error "$name" "$expr" || return
   for needle in "$@"; do
     if ! grep -qF -- "$needle" "$tmp/err"; then
       echo "FAIL  $name: error message lacks '$needle':"
@@ -104,11 +102,7 @@ check_error fixedWidthString-too-long \
 check_error_any() {
   local name="$1" expr="$2"
   shift 2
-  if "$nix_instantiate" --eval --strict -E "$expr" >/dev/null 2>"$tmp/err"; then
-    echo "FAIL  $name: expected an evaluation error"
-    failed=$((failed + 1))
-    return
-  fi
+  expect_error "$name" "$expr" || return
   for needle in "$@"; do
     if grep -qF -- "$needle" "$tmp/err"; then
       echo "ok    $name"
