@@ -352,12 +352,9 @@ fn run_builder(
 
     if let Runner::Qemu(q) = &job.runner {
         let shown = String::from_utf8_lossy(&benv.builder).into_owned();
-        let file = match StorePath::parse(&shown) {
-            Ok(p) => store.real_path(&p),
-            Err(_) => match crate::store::path::split_store_path(&shown) {
-                Ok((p, rest)) => store.real_path(&p).join(rest.trim_start_matches('/')),
-                Err(_) => PathBuf::from(&shown),
-            },
+        let file = match crate::store::path::split_store_path(&shown) {
+            Ok((p, rest)) => store.real_path(&p).join(rest.trim_start_matches('/')),
+            Err(_) => PathBuf::from(&shown),
         };
         if let Some(problem) =
             super::platform::emulated_builder_problem(&file, &shown, &String::from_utf8_lossy(&job.drv.platform), q)

@@ -141,35 +141,21 @@ pub fn qemu_arch(system: &str) -> Option<&'static str> {
     })
 }
 
-/// ELF machine numbers (`e_machine`) of a Linux system's CPU, and the name to show.
-fn elf_machine(system: &str) -> Option<(&'static [u16], &'static str)> {
-    let cpu = system.split_once('-')?.0;
-    Some(match cpu {
-        "x86_64" => (&[62], "x86-64"),
-        "i686" => (&[3], "i386"),
-        "aarch64" | "aarch64_be" => (&[183], "aarch64"),
-        "armv5tel" | "armv6l" | "armv7l" | "armv7a" | "arm" => (&[40], "arm"),
-        "riscv64" | "riscv32" => (&[243], "riscv"),
-        "powerpc64le" | "powerpc64" => (&[21], "powerpc64"),
-        "powerpc" => (&[20], "powerpc"),
-        "s390x" => (&[22], "s390x"),
-        "mips64el" | "mips64" | "mipsel" | "mips" => (&[8], "mips"),
-        "loongarch64" => (&[258], "loongarch64"),
-        "sparc64" => (&[43], "sparc64"),
-        "m68k" => (&[4], "m68k"),
-        _ => return None,
-    })
-}
-
-fn elf_machine_name(machine: u16) -> String {
-    let known = ["x86_64-linux", "i686-linux", "aarch64-linux", "armv7l-linux", "riscv64-linux", "powerpc64le-linux"];
-    known
-        .iter()
-        .filter_map(|s| elf_machine(s))
-        .find(|(m, _)| m.contains(&machine))
-        .map(|(_, name)| name.to_string())
-        .unwrap_or_else(|| format!("ELF machine {machine}"))
-}
+/// ELF machine numbers (`e_machine`), the name to show, and the Nix CPU names using them.
+const ELF_MACHINES: &[(u16, &str, &[&str])] = &[
+    (62, "x86-64", &["x86_64"]),
+    (3, "i386", &["i686"]),
+    (183, "aarch64", &["aarch64", "aarch64_be"]),
+    (40, "arm", &["armv5tel", "armv6l", "armv7l", "armv7a", "arm"]),
+    (243, "riscv", &["riscv64", "riscv32"]),
+    (21, "powerpc64", &["powerpc64le", "powerpc64"]),
+    (20, "powerpc", &["powerpc"]),
+    (22, "s390x", &["s390x"]),
+    (8, "mips", &["mips64el", "mips64", "mipsel", "mips"]),
+    (258, "loongarch64", &["loongarch64"]),
+    (43, "sparc64", &["sparc64"]),
+    (4, "m68k", &["m68k"]),
+];
 
 /// Why a builder cannot run under qemu-user for `system`, if it cannot: qemu-user runs
 /// only ELF programs of its own architecture, so a builder that is a script or a program
@@ -188,11 +174,16 @@ pub fn emulated_builder_problem(file: &Path, shown: &str, system: &str, qemu: &P
         } else {
             u16::from_le_bytes([head[18], head[19]])
         };
-        let (expected, arch) = elf_machine(system)?;
-        if expected.contains(&machine) {
+        let cpu = system.split_once('-')?.0;
+        let &(expected, arch, _) = ELF_MACHINES.iter().find(|(_, _, cpus)| cpus.contains(&cpu))?;
+        if machine == expected {
             return None;
         }
-        format!("is a program for {}, and {qemu} runs only {arch} programs", elf_machine_name(machine))
+        let found = ELF_MACHINES.iter().find(|(m, _, _)| *m == machine).map(|(_, name, _)| name.to_string());
+        format!(
+            "is a program for {}, and {qemu} runs only {arch} programs",
+            found.unwrap_or_else(|| format!("ELF machine {machine}"))
+        )
     } else {
         return None;
     };

@@ -233,11 +233,7 @@ impl Evaluator {
     fn run_delayed(&self, work: &Delayed) -> EvalResult<Value> {
         match work {
             Delayed::Code(ir, env) => self.eval(ir, env),
-            Delayed::ApplyShared(shared, arg) => match &shared.f {
-                Value::Lambda(c) => self.call_lambda(c, arg.clone(), shared.span),
-                f => self.call(f, arg.clone(), shared.span),
-            },
-            Delayed::Apply(app) => self.call(&app.0, app.1.clone(), app.2),
+            Delayed::ApplyShared(shared, arg) => self.call(&shared.f, arg.clone(), shared.span),
             Delayed::Native(f) => f(self),
         }
     }

@@ -26,9 +26,6 @@ pub type NativeWork = Box<dyn Fn(&super::Evaluator) -> super::error::EvalResult<
 pub enum Delayed {
     /// Evaluate `code` in `env`.
     Code(&'static Ir, Env),
-    /// Apply a function to an argument (`map f xs` creates these).
-    /// (Boxed: it is rare, and inline it would make every thunk two words larger.)
-    Apply(Box<(Value, Value, Span)>),
     /// Apply a function shared by many thunks to this thunk's own argument: `map f xs` and
     /// `genList f n` make one of these per element, all pointing at one `SharedApply`, so
     /// an element costs one small allocation and no frame until it is forced.
@@ -77,10 +74,6 @@ impl ThunkCell {
 
     pub fn code(code: &'static Ir, env: Env) -> Value {
         Value::Thunk(ThunkCell::new(Delayed::Code(code, env)))
-    }
-
-    pub fn apply(f: Value, arg: Value, span: Span) -> Value {
-        Value::Thunk(ThunkCell::new(Delayed::Apply(Box::new((f, arg, span)))))
     }
 
     pub fn apply_shared(shared: &Rc<SharedApply>, arg: Value) -> Value {

@@ -167,7 +167,7 @@ fn store_path_value(path: &StorePath) -> Value {
     Value::String(Rc::new(NixString::with_context(p.into_bytes(), ctx)))
 }
 
-fn io_error(what: &str, path: &Path, e: std::io::Error) -> EvalError {
+pub(super) fn io_error(what: &str, path: &Path, e: std::io::Error) -> EvalError {
     EvalError::new(ErrorKind::Io, format!("cannot {what} '{}': {e}", path.display()), None)
 }
 

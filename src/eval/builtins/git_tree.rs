@@ -8,6 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 use super::super::error::{ErrorKind, EvalError, EvalResult};
+use super::fetch::io_error;
 
 /// Runs `git -C repo ARGS…` and returns its standard output without surrounding whitespace.
 pub(super) fn git(repo: &Path, args: &[&str]) -> EvalResult<String> {
@@ -38,10 +39,6 @@ fn git_raw(repo: &Path, args: &[&str]) -> EvalResult<String> {
         ));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-fn io_error(what: &str, path: &Path, e: std::io::Error) -> EvalError {
-    EvalError::new(ErrorKind::Io, format!("cannot {what} '{}': {e}", path.display()), None)
 }
 
 /// An entry of the index or of a tree: its mode, object id and path.
