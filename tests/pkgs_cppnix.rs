@@ -1,8 +1,10 @@
 //! CppNix as a second opinion on the package set: `nix-instantiate` evaluating tern's own
 //! `stdlib/` must give the same `.drv` paths as tern does — for `hello` on every
 //! `pkgsCross` example, the native and variant sets, and the seed's gcc12 overlay — since
-//! both evaluate the same Nix code and must hash derivations identically. `.ci/run`
-//! installs CppNix (`nix-bin`).
+//! both evaluate the same Nix code and must hash derivations identically — and for every
+//! package built from upstream sources, native and for aarch64, armv7l and riscv64, and a
+//! cross NixOS system. Current CppNix (`shared/tools/nix-new`) must agree too. `.ci/run`
+//! installs CppNix 2.8 (`nix-bin`).
 
 use std::path::Path;
 use std::process::Command;
@@ -21,6 +23,19 @@ in {
   native = map drv [ p.hello p.greeter p.gentable p.libgreet p.stdenv p.stdenv.cc p.gcc12 ];
   variants = map drv [ p.pkgsi686Linux.hello p.pkgsStatic.hello p.pkgsMusl.hello p.pkgsCross.armv7l-hf-multiplatform.greeter ];
   seed = map drv [ gcc12.pkgsCross.riscv64.stdenv.cc p.pkgsCross.riscv64.stdenv.cc gcc12.hello ];
+  # The packages built from upstream sources, native and for three targets.
+  upstream = map (set: map (n: drv set.${n}) upstreamNames) [
+    p p.pkgsCross.aarch64-multiplatform p.pkgsCross.armv7l-hf-multiplatform gcc12.pkgsCross.riscv64
+  ];
+  system = drv (p.lib.nixosSystem {
+    system = "x86_64-linux";
+    modules = [ { nixpkgs.crossSystem.system = "aarch64-linux"; } ({ pkgs, ... }: { environment.systemPackages = [ pkgs.hello ]; }) ];
+  }).config.system.build.toplevel;
+  upstreamNames = [
+    "hello" "zlib" "xz" "bzip2" "gzip" "gnumake" "coreutils" "bash" "gnused" "gnugrep" "gawk" "findutils"
+    "diffutils" "gnupatch" "gnutar" "pkgconf" "pkg-config" "ncurses" "readline" "lua5_4" "tcl" "sqlite"
+    "pixman" "json-c" "gnu-config"
+  ];
 }
 "#;
 
@@ -30,11 +45,27 @@ fn eval(cmd: &mut Command) -> String {
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
 
+/// Current CppNix through `shared/tools/nix-new` (beside the checkout), if it is there.
+fn current_cppnix(root: &Path) -> Option<std::path::PathBuf> {
+    let tool = root.join("../shared/tools/nix-new");
+    if tool.exists() {
+        return Some(tool);
+    }
+    assert!(std::env::var("CI").as_deref() != Ok("true"), "CI=true but {} is missing", tool.display());
+    println!("skipped: current CppNix ({} is missing)", tool.display());
+    None
+}
+
 #[test]
 fn cppnix_gives_the_same_drv_paths_for_the_stdlib() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let store = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("pkgs-cppnix-{}", std::process::id()));
     let theirs = eval(Command::new("nix-instantiate").args(["--eval", "--strict", "-E", EXPR]).current_dir(root));
+    if let Some(nix_new) = current_cppnix(root) {
+        let current =
+            eval(Command::new(nix_new).args(["nix-instantiate", "--eval", "--strict", "-E", EXPR]).current_dir(root));
+        assert_eq!(current, theirs, "CppNix 2.8 and current CppNix disagree on the stdlib's derivations");
+    }
     let ours = eval(
         Command::new(env!("CARGO_BIN_EXE_tern"))
             .args(["eval", "--strict", "-E", EXPR])

@@ -4,7 +4,7 @@
 //!
 //! Settings: `extra-platforms` (systems to build under emulation),
 //! `system-features` (extra features this machine offers), `max-jobs`,
-//! `cores`, `keep-failed`. Command-line options win over the file. An
+//! `cores`, `keep-failed`, `mirrors` (`NAME=URL` words for `mirror://NAME/`). Command-line options win over the file. An
 //! unknown setting is a warning, not an error, so a file written for a
 //! newer tern still works.
 
@@ -18,6 +18,8 @@ pub struct Config {
     pub max_jobs: Option<usize>,
     pub cores: Option<usize>,
     pub keep_failed: Option<bool>,
+    /// `NAME=URL` words: base URLs for `mirror://NAME/…` (see `mirrors`).
+    pub mirrors: Vec<String>,
     /// Problems found while reading, to show as warnings.
     pub warnings: Vec<String>,
 }
@@ -70,6 +72,7 @@ impl Config {
             match name {
                 "extra-platforms" => c.extra_platforms.extend(words()),
                 "system-features" | "extra-system-features" => c.system_features.extend(words()),
+                "mirrors" => c.mirrors.extend(words()),
                 "max-jobs" => c.max_jobs = number(&mut c),
                 "cores" => c.cores = number(&mut c),
                 "keep-failed" => match value {

@@ -264,6 +264,9 @@ fn build(cx: &JobContext<'_>, job: &Job, outputs: &BTreeMap<String, StorePath>) 
     let store = cx.store;
     let attrs = DrvAttrs::new(&job.drv).map_err(|e| job.setup(e))?;
     let builder = String::from_utf8_lossy(&job.drv.builder).into_owned();
+    if builder == "builtin:fetchurl" {
+        return builtin_fetchurl(cx, job, &attrs, outputs);
+    }
     if builder.starts_with("builtin:") {
         return Err(job.setup(format!(
             "builtin builders ('{builder}') are not supported by tern; build this derivation with CppNix"
@@ -312,6 +315,49 @@ fn build(cx: &JobContext<'_>, job: &Job, outputs: &BTreeMap<String, StorePath>) 
             let _ = store.remove_invalid(p);
         }
     }
+    result
+}
+
+/// `builtin:fetchurl`, run in this process: download, check, register.
+/// With `--check` the file is fetched again into a scratch place and
+/// compared with the registered one.
+fn builtin_fetchurl(
+    cx: &JobContext<'_>,
+    job: &Job,
+    attrs: &DrvAttrs<'_>,
+    outputs: &BTreeMap<String, StorePath>,
+) -> Result<Outcome, BuildFailure> {
+    let out = super::fetchurl::single_output(outputs).map_err(|e| job.setup(e))?;
+    let name = job.drv.name.clone();
+    cx.progress.started(&name, &job.drv_path.to_string(), job.check);
+    let dest = if job.check {
+        let dir = cx.store.root().join(format!("var/check/{}-fetch", std::process::id()));
+        let _ = remove_tree(&dir);
+        fs::create_dir_all(&dir).map_err(|e| job.setup(e))?;
+        dir.join(out.base_name())
+    } else {
+        cx.store.real_path(out)
+    };
+    let fetched = super::fetchurl::fetch(&job.drv_path, &job.drv, &dest, cx.progress);
+    let result = match fetched {
+        Err(f) if f.hash_mismatch => Err(job.fail(FailureKind::HashMismatch, f.message)),
+        Err(f) => Err(job.fail(FailureKind::Failed, f.message)),
+        Ok(()) if job.check => {
+            let dir = dest.parent().map(Path::to_path_buf).unwrap_or_default();
+            let r = compare(cx, job, attrs, &BTreeSet::new(), outputs, &dir);
+            let _ = remove_tree(&dir);
+            r
+        }
+        Ok(()) => match outputs::register_outputs(cx.store, &job.drv_path, &job.drv, attrs, &BTreeSet::new()) {
+            Ok(_) => Ok(Outcome::Built),
+            Err(OutputError::HashMismatch(m)) => Err(job.fail(FailureKind::HashMismatch, m)),
+            Err(OutputError::Other(m)) => Err(job.fail(FailureKind::Failed, m)),
+        },
+    };
+    if result.is_err() && !job.check {
+        let _ = cx.store.remove_invalid(out);
+    }
+    cx.progress.finished(&name, result.is_ok());
     result
 }
 

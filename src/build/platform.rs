@@ -271,7 +271,8 @@ impl Platforms {
 
     /// How to run a builder for `system`, or `None` if this machine cannot.
     pub fn runner(&self, system: &str) -> Option<Runner> {
-        if self.native.iter().any(|s| s == system) {
+        // `builtin:` builders run inside tern on every machine.
+        if system == "builtin" || self.native.iter().any(|s| s == system) {
             return Some(Runner::Direct);
         }
         match self.extra.iter().find(|(s, _)| s == system).map(|(_, how)| how) {

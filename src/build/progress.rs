@@ -102,6 +102,21 @@ impl Progress {
         self.draw(&mut st, &mut err);
     }
 
+    /// A passing status (a download's byte count): shown in place of the
+    /// status line on a terminal until the next redraw, never in logs.
+    pub(crate) fn transient(&self, text: &str) {
+        if !self.tty {
+            return;
+        }
+        let mut st = self.lock();
+        let mut err = std::io::stderr().lock();
+        let width = terminal_width().saturating_sub(1).max(10);
+        let line: String = text.chars().take(width).collect();
+        let _ = write!(err, "\r\x1b[K{line}");
+        let _ = err.flush();
+        st.line_shown = true;
+    }
+
     /// Announces the derivations about to be built (plain mode).
     pub(crate) fn plan(&self, drvs: &[String], verb: &str) {
         if !self.plain || drvs.is_empty() {

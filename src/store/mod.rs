@@ -33,6 +33,7 @@ pub mod base32;
 pub mod content_address;
 mod db;
 pub mod derivation;
+pub mod download;
 pub mod error;
 mod fsutil;
 pub mod hash;

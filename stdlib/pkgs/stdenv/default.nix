@@ -15,6 +15,14 @@ lib.makeOverridable (
     hasCC ? cc != null,
     config,
     bootstrapTools,
+    # The tools on every builder's PATH and the shell that runs builders:
+    # the bootstrap tools in the bootstrap stages, the core tools built from
+    # source in the final one.
+    initialPath ? [ bootstrapTools ],
+    shell ? "${bootstrapTools}/bin/bash",
+    # config.sub/config.guess that know every target (unpacked sources get
+    # them in place of their own, often too old ones); null: keep theirs.
+    gnuConfig ? null,
     overrides ? (final: prev: { }),
     extraNativeBuildInputs ? [ ],
     extraBuildInputs ? [ ],
@@ -24,7 +32,6 @@ lib.makeOverridable (
   let
     # Wrapper environment variables are suffixed with the platform they serve.
     salt = platform: builtins.replaceStrings [ "-" "." ] [ "_" "_" ] platform.config;
-    shell = "${bootstrapTools}/bin/bash";
 
     drv = derivation (
       {
@@ -36,8 +43,7 @@ lib.makeOverridable (
           ./stdenv-builder.sh
         ];
         setup = ./setup.sh;
-        initialPath = [ bootstrapTools ];
-        inherit shell;
+        inherit initialPath shell;
         saltBuild = salt buildPlatform;
         saltHost = salt hostPlatform;
         saltTarget = salt targetPlatform;
@@ -46,6 +52,7 @@ lib.makeOverridable (
         crossCompiling = hostPlatform != buildPlatform;
       }
       // lib.optionalAttrs hasCC { inherit cc; }
+      // lib.optionalAttrs (gnuConfig != null) { inherit gnuConfig; }
       // lib.optionalAttrs (allowedRequisites != null) { inherit allowedRequisites; }
     );
 
@@ -62,11 +69,12 @@ lib.makeOverridable (
         shell
         config
         bootstrapTools
+        initialPath
+        gnuConfig
         extraNativeBuildInputs
         extraBuildInputs
         makeStatic
         ;
-      initialPath = [ bootstrapTools ];
       # The derivation attribute `system` (what Nix schedules on) is the build
       # platform's; the record's is the host's, as in nixpkgs.
       inherit (hostPlatform) system;

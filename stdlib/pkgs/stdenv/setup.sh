@@ -33,6 +33,12 @@ for p in $initialPath; do
 done
 export PATH
 export SHELL
+# Where patchShebangs looks for interpreters of the host platform: natively
+# the stdenv's own tools too; when cross-compiling only host dependencies.
+HOST_PATH=""
+if [ -z "${stdenvCrossCompiling-}" ]; then
+  HOST_PATH="$PATH"
+fi
 export NIX_BUILD_CORES="${NIX_BUILD_CORES:-1}"
 if [ "$NIX_BUILD_CORES" -le 0 ] 2>/dev/null; then
   NIX_BUILD_CORES=1
@@ -93,6 +99,14 @@ addDependency() {
   [ -e "$dep" ] || return 0
   if [ "$hostOffset" = -1 ] || [ -z "${strictDeps-}" ]; then
     addToSearchPath PATH "$dep/bin"
+  fi
+  if [ "$hostOffset" = 0 ]; then
+    addToSearchPath HOST_PATH "$dep/bin"
+  fi
+  if [ -d "$dep/lib/pkgconfig" ] || [ -d "$dep/share/pkgconfig" ]; then
+    salt="$(roleSalt "$hostOffset")"
+    addToSearchPath "PKG_CONFIG_PATH_$salt" "$dep/lib/pkgconfig"
+    addToSearchPath "PKG_CONFIG_PATH_$salt" "$dep/share/pkgconfig"
   fi
   salt="$(roleSalt "$hostOffset")"
   if [ -d "$dep/include" ]; then
@@ -195,7 +209,109 @@ unpackPhase() {
   fi
   cd "$sourceRoot"
   chmod -R u+w .
+  updateGnuConfigScripts
   runHook postUnpack
+}
+
+# Replaces every config.sub/config.guess of the source tree with the
+# stdenv's (gnu-config), which know targets the tarball predates.
+updateGnuConfigScripts() {
+  [ -n "${gnuConfig-}" ] && [ -z "${dontUpdateGnuConfig-}" ] || return 0
+  local f
+  while IFS= read -r f; do
+    cp -f "$gnuConfig/$(basename "$f")" "$f"
+  done < <(find . -type f \( -name config.sub -o -name config.guess \))
+}
+
+# hasOutput NAME: whether the package declares that output.
+hasOutput() {
+  [[ " $outputs " == *" $1 "* ]]
+}
+
+# configure flags that send each kind of file to its output: headers to
+# `dev`, programs to `bin`, manuals to `man`, libraries to `lib`.
+outputDirFlags() {
+  outputFlags=()
+  if hasOutput dev; then outputFlags+=("--includedir=$dev/include"); fi
+  if hasOutput bin; then outputFlags+=("--bindir=$bin/bin" "--sbindir=$bin/sbin"); fi
+  if hasOutput man; then outputFlags+=("--mandir=$man/share/man"); fi
+  if hasOutput lib; then outputFlags+=("--libdir=$lib/lib"); fi
+  return 0
+}
+
+# moveToOutput PATH OUTPUT-DIR: moves $out-relative PATH (from any other
+# output) into the output directory, merging directories.
+moveToOutput() {
+  local rel="$1" dest="$2" output dir
+  for output in $outputs; do
+    dir="${!output}"
+    [ "$dir" != "$dest" ] && [ -e "$dir/$rel" ] || continue
+    mkdir -p "$(dirname "$dest/$rel")"
+    if [ -d "$dest/$rel" ] && [ -d "$dir/$rel" ]; then
+      cp -a "$dir/$rel/." "$dest/$rel/"
+      rm -rf "${dir:?}/$rel"
+    else
+      mv "$dir/$rel" "$dest/$rel"
+    fi
+    rmdir --ignore-fail-on-non-empty "$(dirname "$dir/$rel")" 2>/dev/null || true
+  done
+}
+
+# What belongs to `dev` and `bin` whatever the build system did.
+splitOutputs() {
+  if hasOutput dev; then
+    moveToOutput include "$dev"
+    moveToOutput lib/pkgconfig "$dev"
+    moveToOutput share/pkgconfig "$dev"
+    moveToOutput share/aclocal "$dev"
+    moveToOutput lib/cmake "$dev"
+  fi
+  if hasOutput bin; then
+    moveToOutput bin "$bin"
+  fi
+  if hasOutput man; then
+    moveToOutput share/man "$man"
+  fi
+  local output
+  for output in $outputs; do
+    mkdir -p "${!output}"
+  done
+}
+
+# patchShebangs DIR…: rewrites `#!/bin/sh`, `#!/usr/bin/env perl` and the
+# like in executable files to the interpreter of that name on HOST_PATH
+# (the host platform's, so a cross-built script runs where it is installed).
+patchShebangs() {
+  local f line interp args name found
+  while IFS= read -r -d '' f; do
+    IFS= read -r line < "$f" 2>/dev/null || continue
+    [[ "$line" == '#!'* ]] || continue
+    line="${line#\#!}"
+    read -r interp args <<< "$line"
+    [ -n "$interp" ] || continue
+    case "$interp" in
+      /nix/store/*) continue ;;
+    esac
+    if [ "$(basename "$interp")" = env ] && [ -n "$args" ]; then
+      read -r name args <<< "$args"
+    else
+      name="$(basename "$interp")"
+    fi
+    found="$(PATH="$HOST_PATH" command -v "$name" 2>/dev/null || true)"
+    if [ -z "$found" ] || [[ "$found" != /* ]]; then
+      echo "patchShebangs: $f: no '$name' among the host platform's programs; left as it is" >&2
+      continue
+    fi
+    echo "patchShebangs: $f: $interp -> $found"
+    local mode
+    mode="$(stat -c %a "$f")"
+    {
+      printf '#!%s%s\n' "$found" "${args:+ $args}"
+      tail -n +2 "$f"
+    } > "$f.patched"
+    chmod "$mode" "$f.patched"
+    mv "$f.patched" "$f"
+  done < <(find "$@" -type f -perm -0100 -print0 2>/dev/null)
 }
 
 patchPhase() {
@@ -217,6 +333,13 @@ configurePhase() {
     local flags=()
     if [ -z "${dontAddPrefix-}" ]; then
       flags+=("${prefixKey:---prefix=}$prefix")
+    fi
+    if [ -z "${dontSetOutputFlags-}" ]; then
+      outputDirFlags
+      flags+=("${outputFlags[@]}")
+    fi
+    if [ -z "${dontDisableDependencyTracking-}" ] && grep -q dependency-tracking "$configureScript" 2>/dev/null; then
+      flags+=(--disable-dependency-tracking)
     fi
     # shellcheck disable=SC2206
     flags+=(${configureFlags-})
@@ -276,6 +399,7 @@ installCheckPhase() {
 # information from executables and libraries of the host platform.
 fixupPhase() {
   runHook preFixup
+  splitOutputs
   local output dir
   for output in $outputs; do
     dir="${!output}"
@@ -288,6 +412,11 @@ fixupPhase() {
       done
     fi
   done
+  if [ -z "${dontPatchShebangs-}" ]; then
+    for output in $outputs; do
+      patchShebangs "${!output}"
+    done
+  fi
   mkdir -p "$out/nix-support"
   [ -z "${propagatedBuildInputs-}" ] || echo "$propagatedBuildInputs" > "$out/nix-support/propagated-build-inputs"
   [ -z "${propagatedNativeBuildInputs-}" ] || echo "$propagatedNativeBuildInputs" > "$out/nix-support/propagated-native-build-inputs"

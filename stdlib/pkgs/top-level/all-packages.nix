@@ -45,6 +45,8 @@ let
   libcStandIn = pname: version: debianPackage: callPackage ../stdenv/libc.nix { inherit pname version debianPackage; };
 in
 {
+  fetchurl = import ../build-support/fetchurl.nix { inherit lib; };
+
   stdenvNoCC = final.stdenv.override {
     cc = null;
     hasCC = false;
@@ -176,25 +178,32 @@ in
 
   # --- build tools ----------------------------------------------------------
 
-  gnumake = hostProgram {
-    pname = "gnumake";
-    version = "4.3";
-    programs = [ "make" ];
-    debianPackage = "make";
-  };
-  meson = hostProgram {
+  # meson (with its Python), ninja and cmake stay this machine's Debian
+  # programs, wrapped with the setup hooks that drive them.
+  hostBuildTool = callPackage ../build-support/host-build-tool.nix { };
+  meson = final.hostBuildTool {
     pname = "meson";
     version = "1.0.1";
     programs = [ "meson" ];
     debianPackage = "meson";
-    passthru.setupHookNote = "meson projects need a mesonConfigurePhase; see stdenv/setup.sh";
+    setupHook = ../build-support/setup-hooks/meson.sh;
   };
-  ninja = hostProgram {
+  ninja = final.hostBuildTool {
     pname = "ninja";
     version = "1.11.1";
     programs = [ "ninja" ];
     debianPackage = "ninja-build";
   };
+  cmake = final.hostBuildTool {
+    pname = "cmake";
+    version = "3.25.1";
+    programs = [ "cmake" ];
+    debianPackage = "cmake";
+    setupHook = ../build-support/setup-hooks/cmake.sh;
+  };
+
+  pkg-config = callPackage ../build-support/pkg-config-wrapper.nix { };
+  pkgconfig = final.pkg-config;
 
   # The manual's hook for Meson projects that run host programs while
   # building: a cross file whose exe_wrapper is the emulator.  It belongs in

@@ -13,8 +13,11 @@
 #            linked into a store path) and a compiler-less stdenv;
 #   stage 1  a compiler-less stdenv in which `gcc` (a wrapper around this
 #            machine's GCC) is built; no package overrides here;
+#   stage 2  the bootstrap tools and stage 1's `gcc`: builds the core tools
+#            (coreutils, bash, sed, grep, gawk, make, …) from source;
 #   final    `stdenv-<kernel>`, whose cc is stage 1's `gcc` (so an overlay
-#            `gcc = self.gcc12` changes the native compiler too).
+#            `gcc = self.gcc12` changes the native compiler too) and whose
+#            PATH and shell are stage 2's core tools: store paths only.
 #
 # Cross chain L → C (the sliding window of cross.md §4.6):
 #   native stages except the last, then
@@ -39,6 +42,24 @@ let
   inherit (lib) assertMsg;
 
   mkStdenv = import ../stdenv { inherit lib; };
+
+  # What the final stdenv puts on every builder's PATH, built from source in
+  # bootstrap stage 2 with the bootstrap tools.
+  coreToolNames = [
+    "coreutils"
+    "findutils"
+    "diffutils"
+    "gnused"
+    "gnugrep"
+    "gawk"
+    "gnutar"
+    "gzip"
+    "bzip2"
+    "xz"
+    "gnumake"
+    "gnupatch"
+    "bash"
+  ];
 
   nativeStages =
     {
@@ -69,7 +90,24 @@ let
       })
       (stage1: {
         inherit config overlays;
-        stdenv = mkStdenv (common // { name = "stdenv-${kernel}"; cc = stage1.gcc; });
+        allowCustomOverrides = false;
+        stdenv = mkStdenv (common // { name = "bootstrap-stage2-stdenv-${kernel}"; cc = stage1.gcc; });
+      })
+      (stage2: {
+        inherit config overlays;
+        stdenv = mkStdenv (
+          common
+          // {
+            name = "stdenv-${kernel}";
+            inherit (stage2.stdenv) cc;
+            initialPath = map (name: lib.getBin stage2.${name}) coreToolNames;
+            shell = "${stage2.bash}/bin/bash";
+            gnuConfig = stage2.gnu-config;
+            # The final stage uses the core tools of its stdenv, not copies
+            # of them built again.
+            overrides = final: prev: lib.genAttrs (coreToolNames ++ [ "gnu-config" ]) (name: stage2.${name});
+          }
+        );
       })
     ];
 

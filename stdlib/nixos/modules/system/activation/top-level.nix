@@ -1,7 +1,8 @@
 # `system.build` and `system.build.toplevel`: the derivation standing for
 # the whole system.  Evaluating it checks `assertions` and prints `warnings`.
 # It is a plain `derivation` on the build platform (like a `stdenvNoCC`
-# build: no host-platform suffix in its name) that links the
+# build: no host-platform suffix in its name), run by the build platform's
+# bash and coreutils from the package set, that links the
 # `environment.systemPackages` into `$out/sw`.
 {
   config,
@@ -21,11 +22,14 @@ let
 
   packages = config.environment.systemPackages;
 
+  # The tools that assemble the system run on the build platform.
+  buildTools = pkgs.buildPackages;
+
   toplevel = derivation {
     name = "nixos-system-${config.system.name}-${config.system.nixos.label}";
     system = pkgs.stdenv.buildPlatform.system;
-    builder = "/bin/sh";
-    PATH = lib.makeBinPath (lib.optional (pkgs ? coreutils) pkgs.coreutils);
+    builder = "${buildTools.bash}/bin/bash";
+    PATH = lib.makeBinPath [ buildTools.coreutils ];
     inherit packages;
     systemName = config.system.name;
     nixosLabel = config.system.nixos.label;

@@ -1,20 +1,19 @@
-# GNU hello's role in nixpkgs, played by our own program: prints
-# "Hello, world!".  Autoconf-style: `configure --build=… --host=…` (the
-# cross flags come from mkDerivation), `make`, `make check` (which runs the
-# program, so checks run only where the build platform can execute the host's
-# programs), `make install`.
-{ lib, stdenv }:
+# GNU Hello: the GNU project's example program, which greets the world
+{ lib, stdenv, fetchurl }:
 stdenv.mkDerivation (finalAttrs: {
   pname = "hello";
-  version = "2.12.1";
-
-  src = ./src;
-
+  version = "2.10";
+  src = fetchurl {
+    url = "mirror://debian/pool/main/h/hello/hello_${finalAttrs.version}.orig.tar.gz";
+    hash = "sha256-MeBmE3qWJnbon2nRtlOC3pWn732RS4y5VvQepy4PUWs=";
+  };
+  configureFlags = [
+    "--disable-nls"
+  ];
   doCheck = true;
-
   meta = {
-    description = "A program that greets the world";
+    description = "GNU Hello: the GNU project's example program, which greets the world";
     mainProgram = "hello";
-    # No `platforms`: it is plain C and evaluates for every example platform.
+    platforms = lib.platforms.unix;
   };
 })

@@ -1,14 +1,25 @@
-# A stand-in for zlib (the name cross.md's tests use): a one-function static
-# library with a header, `zlibVersion()`.  It builds for any target the
-# toolchain supports.
-{ stdenv, lib }:
-stdenv.mkDerivation {
+# zlib.  Its configure script is its own (not autoconf): it takes no
+# --build/--host and learns the cross compiler from CHOST.
+{ lib, stdenv, fetchurl }:
+stdenv.mkDerivation (finalAttrs: {
   pname = "zlib";
-  version = "1.3";
-  src = ./src;
-  makeFlags = [ "PREFIX=${placeholder "out"}" ];
+  version = "1.2.13";
+  src = fetchurl {
+    url = "mirror://debian/pool/main/z/zlib/zlib_${finalAttrs.version}.dfsg.orig.tar.bz2";
+    hash = "sha256-cf63lH48AO8SX4O3mk5Sm94xFx5bq+SLOR8GdY0asKE=";
+  };
+  outputs = [
+    "out"
+    "dev"
+  ];
+  configurePlatforms = [ ];
+  configureFlags = lib.optional (stdenv.hostPlatform.isStatic or false) "--static";
+  preConfigure = lib.optionalString (stdenv.hostPlatform != stdenv.buildPlatform) ''
+    export CHOST=${stdenv.hostPlatform.config}
+  '';
+  doCheck = true;
   meta = {
-    description = "Stand-in for zlib: a tiny static library";
+    description = "zlib, the deflate compression library";
     platforms = lib.platforms.all;
   };
-}
+})

@@ -1,0 +1,231 @@
+//! Downloading one URL into a file: `http://`, `https://` and `file://`.
+//!
+//! Used by the builder's `builtin:fetchurl` (fixed-output sources of the
+//! package set). HTTPS checks certificates against the system's roots
+//! (rustls with the platform verifier), or against the PEM bundle named by
+//! `NIX_SSL_CERT_FILE`/`SSL_CERT_FILE` when set, as CppNix does. Transient
+//! failures (connection errors, 5xx, a body cut short) are retried with
+//! back-off; a 4xx answer is final for that URL. Errors name the URL and say
+//! what happened in plain words.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// How many times a transient failure is tried again.
+const RETRIES: u32 = 3;
+
+/// Why a download failed.
+#[derive(Debug)]
+pub struct DownloadError {
+    pub message: String,
+    /// Worth trying another mirror of the same file (not found, refused…).
+    pub try_next: bool,
+}
+
+impl DownloadError {
+    fn new(message: String, try_next: bool) -> DownloadError {
+        DownloadError { message, try_next }
+    }
+}
+
+/// Progress of one download: called with (bytes so far, total if known).
+pub type OnProgress<'a> = &'a mut dyn FnMut(u64, Option<u64>);
+
+/// Writes the content of `url` to `dest` (created or truncated). Returns
+/// the number of bytes written.
+pub fn download(url: &str, dest: &Path, on_progress: OnProgress<'_>) -> Result<u64, DownloadError> {
+    if let Some(path) = url.strip_prefix("file://") {
+        let path = percent_decode(path);
+        return std::fs::copy(&path, dest).map_err(|e| DownloadError::new(format!("cannot read '{url}': {e}"), true));
+    }
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(DownloadError::new(
+            format!("cannot download '{url}': tern fetches http(s):// and file:// URLs"),
+            true,
+        ));
+    }
+    let agent = agent().map_err(|e| DownloadError::new(e, false))?;
+    let mut attempt = 0;
+    loop {
+        match try_once(&agent, url, dest, on_progress) {
+            Ok(n) => return Ok(n),
+            Err(Attempt::Final(e)) => return Err(e),
+            Err(Attempt::Transient(msg)) if attempt < RETRIES => {
+                attempt += 1;
+                let wait = Duration::from_millis(250 << attempt);
+                eprintln!("warning: {msg}; retrying in {} ms", wait.as_millis());
+                std::thread::sleep(wait);
+            }
+            Err(Attempt::Transient(msg)) => return Err(DownloadError::new(msg, true)),
+        }
+    }
+}
+
+enum Attempt {
+    Transient(String),
+    Final(DownloadError),
+}
+
+fn try_once(agent: &ureq::Agent, url: &str, dest: &Path, on_progress: OnProgress<'_>) -> Result<u64, Attempt> {
+    let response = agent.get(url).call().map_err(|e| classify(url, e))?;
+    let status = response.status().as_u16();
+    if status >= 500 {
+        return Err(Attempt::Transient(format!("'{url}': the server answered HTTP {status}")));
+    }
+    if status >= 400 {
+        let what = if status == 404 { "not found (HTTP 404)".to_string() } else { format!("HTTP {status}") };
+        return Err(Attempt::Final(DownloadError::new(format!("cannot download '{url}': {what}"), true)));
+    }
+    let (_, mut body) = response.into_parts();
+    let total = body.content_length();
+    let mut reader = body.with_config().limit(u64::MAX).reader();
+    let mut file = std::fs::File::create(dest)
+        .map_err(|e| Attempt::Final(DownloadError::new(format!("cannot create '{}': {e}", dest.display()), false)))?;
+    let mut buf = vec![0u8; 1 << 16];
+    let mut done = 0u64;
+    let mut last_report = Instant::now();
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                return Err(Attempt::Transient(format!("'{url}': the download broke off after {done} bytes: {e}")))
+            }
+        };
+        file.write_all(&buf[..n]).map_err(|e| {
+            Attempt::Final(DownloadError::new(format!("cannot write '{}': {e}", dest.display()), false))
+        })?;
+        done += n as u64;
+        if last_report.elapsed() > Duration::from_millis(500) {
+            on_progress(done, total);
+            last_report = Instant::now();
+        }
+    }
+    if let Some(t) = total {
+        if done != t {
+            return Err(Attempt::Transient(format!("'{url}': the download ended after {done} of {t} bytes")));
+        }
+    }
+    file.sync_all()
+        .map_err(|e| Attempt::Final(DownloadError::new(format!("cannot write '{}': {e}", dest.display()), false)))?;
+    on_progress(done, total);
+    Ok(done)
+}
+
+fn classify(url: &str, e: ureq::Error) -> Attempt {
+    use ureq::Error as E;
+    match e {
+        E::HostNotFound => Attempt::Final(DownloadError::new(
+            format!("cannot download '{url}': the host name could not be resolved (offline?)"),
+            true,
+        )),
+        E::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+            Attempt::Final(DownloadError::new(format!("cannot download '{url}': connection refused"), true))
+        }
+        E::Io(io) => Attempt::Transient(format!("'{url}': {io}")),
+        E::Timeout(t) => Attempt::Transient(format!("'{url}': timed out ({t})")),
+        E::Tls(m) => Attempt::Final(DownloadError::new(format!("cannot download '{url}': TLS error: {m}"), true)),
+        E::Rustls(r) => Attempt::Final(DownloadError::new(format!("cannot download '{url}': TLS error: {r}"), true)),
+        other => Attempt::Final(DownloadError::new(format!("cannot download '{url}': {other}"), true)),
+    }
+}
+
+/// The HTTP agent: redirects followed, status codes returned (not errors),
+/// certificates from `NIX_SSL_CERT_FILE`/`SSL_CERT_FILE` or the system.
+fn agent() -> Result<ureq::Agent, String> {
+    use ureq::tls::{Certificate, RootCerts, TlsConfig};
+    let bundle =
+        ["NIX_SSL_CERT_FILE", "SSL_CERT_FILE"].iter().find_map(|v| std::env::var_os(v).filter(|s| !s.is_empty()));
+    let roots = match bundle {
+        Some(file) => {
+            let pem = std::fs::read(&file)
+                .map_err(|e| format!("cannot read the certificate file '{}': {e}", Path::new(&file).display()))?;
+            let certs: Vec<Certificate<'static>> = ureq::tls::parse_pem(&pem)
+                .filter_map(|item| match item {
+                    Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
+                    _ => None,
+                })
+                .collect();
+            if certs.is_empty() {
+                return Err(format!("the certificate file '{}' holds no certificate", Path::new(&file).display()));
+            }
+            RootCerts::new_with_certs(&certs)
+        }
+        None => RootCerts::PlatformVerifier,
+    };
+    let config = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(10)
+        .timeout_connect(Some(Duration::from_secs(30)))
+        .timeout_recv_response(Some(Duration::from_secs(60)))
+        .timeout_per_read(Some(Duration::from_secs(60)))
+        .user_agent(concat!("tern/", env!("CARGO_PKG_VERSION")))
+        .tls_config(TlsConfig::builder().root_certs(roots).build())
+        .build();
+    Ok(config.into())
+}
+
+/// `%20` and friends in a `file://` path.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_urls_are_copied_and_missing_ones_say_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("a b.txt");
+        std::fs::write(&src, "hello").unwrap();
+        let dest = dir.path().join("out");
+        let url = format!("file://{}", dir.path().join("a%20b.txt").display());
+        assert_eq!(download(&url, &dest, &mut |_, _| {}).unwrap(), 5);
+        assert_eq!(std::fs::read_to_string(&dest).unwrap(), "hello");
+        let err = download("file:///nonexistent/x", &dest, &mut |_, _| {}).unwrap_err();
+        assert!(err.message.contains("cannot read 'file:///nonexistent/x'") && err.try_next, "{}", err.message);
+    }
+
+    #[test]
+    fn http_answers_are_read_and_404_is_final() {
+        use std::net::TcpListener;
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = std::thread::spawn(move || {
+            for answer in [
+                "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc",
+                "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            ] {
+                let (mut s, _) = listener.accept().unwrap();
+                let mut req = [0u8; 1024];
+                let _ = s.read(&mut req);
+                s.write_all(answer.as_bytes()).unwrap();
+            }
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("out");
+        let url = format!("http://127.0.0.1:{port}/f");
+        assert_eq!(download(&url, &dest, &mut |_, _| {}).unwrap(), 3);
+        assert_eq!(std::fs::read(&dest).unwrap(), b"abc");
+        let err = download(&url, &dest, &mut |_, _| {}).unwrap_err();
+        assert!(err.message.contains("not found (HTTP 404)"), "{}", err.message);
+        server.join().unwrap();
+    }
+}
