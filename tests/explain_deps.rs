@@ -54,7 +54,7 @@ fn an_unspliced_host_package_in_native_build_inputs_is_flagged() {
     assert!(ok, "{err}");
     let (_, native) = out.split_once("\nnativeBuildInputs:").expect("a nativeBuildInputs section");
     let native = native.split("\nbuildInputs:").next().unwrap_or(native);
-    assert!(native.contains("zlib-aarch64-unknown-linux-gnu-1.3  from pkgsHostTarget"), "{out}");
+    assert!(native.contains("zlib-aarch64-unknown-linux-gnu-1.2.13  from pkgsHostTarget"), "{out}");
     assert!(native.contains("warning: nativeBuildInputs needs something that runs on the build platform"), "{out}");
     assert!(native.contains("take it from pkgsBuildHost (buildPackages)"), "{out}");
     assert!(out.contains("1 warning"), "{out}");
@@ -70,5 +70,23 @@ fn natively_everything_is_one_platform() {
         ),
         "{out}"
     );
+    assert!(!out.contains("warning"), "{out}");
+}
+
+#[test]
+fn the_stdenv_compiler_and_tools_are_listed_as_implicit_dependencies() {
+    let (ok, out, err) = explain(&["<nixpkgs>", "-A", "greeter", "--arg", "crossSystem", AARCH64]);
+    assert!(ok, "{err}");
+    let (_, compiler) = out.split_once("\nimplicit (the stdenv's compiler)").expect("a compiler section");
+    let (compiler, tools) = compiler.split_once("\nimplicit (the stdenv's tools on PATH)").expect("a tools section");
+    assert!(compiler.contains("aarch64-unknown-linux-gnu-gcc-wrapper-11.3.0  from pkgsBuildHost"), "{out}");
+    assert!(compiler.contains("aarch64-unknown-linux-gnu-binutils-wrapper-2.40  from pkgsBuildHost"), "{out}");
+    assert!(
+        tools.contains(
+            "coreutils-9.1  from pkgsBuildBuild  (built on x86_64-unknown-linux-gnu, runs on x86_64-unknown-linux-gnu"
+        ),
+        "{out}"
+    );
+    assert!(tools.contains("bash-5.2.15  from pkgsBuildBuild"), "{out}");
     assert!(!out.contains("warning"), "{out}");
 }

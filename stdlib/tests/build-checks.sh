@@ -100,6 +100,104 @@ q_s390="qemu-s390x -L /usr/s390x-linux-gnu"
 q_i386="qemu-i386"
 q_x86="qemu-x86_64"
 
+# check_run NAME ATTR PROGRAM RUNNER EXPECTED [ARGS…]: the built PROGRAM, run
+# through RUNNER with ARGS, prints a first line equal to EXPECTED.  The
+# package set has the test programs of build-check-programs.nix added.
+check_run() {
+  local name="$1" attr="$2" program="$3" runner="$4" expected="$5"
+  shift 5
+  build "$name" "$attr" "${programs[@]}" || return
+  local got
+  # shellcheck disable=SC2086
+  got="$("${run[@]}" $runner "$out/$name/bin/$program" "$@" 2>&1 | head -n1)"
+  if [ "$got" = "$expected" ]; then
+    ok "$name: '$program $*' prints '$expected'"
+  else
+    fail "$name: '$program $*' printed '$got', expected '$expected'"
+  fi
+}
+
+programs=(--arg overlays "[ (import $here/build-check-programs.nix) ]")
+
+# Every build below at once, so independent builds (and their serial
+# configure scripts) share the two cores; the checks then find them built.
+warm=(
+  hello coreutils lua5_4 sqlite zlibProgram pixmanProgram jsonProgram stdenv
+  pkgsCross.aarch64-multiplatform.hello pkgsCross.aarch64-multiplatform.lua5_4
+  pkgsCross.aarch64-multiplatform.sqlite pkgsCross.aarch64-multiplatform.zlibProgram
+  pkgsCross.aarch64-multiplatform.pixmanProgram pkgsCross.aarch64-multiplatform.jsonProgram
+  pkgsCross.aarch64-multiplatform.coreutils pkgsCross.aarch64-multiplatform.bash
+  pkgsCross.armv7l-hf-multiplatform.hello
+  pkgsCross.raspberryPi.hello pkgsCross.powernv.hello pkgsCross.s390x.hello pkgsCross.gnu32.hello
+  pkgsi686Linux.hello pkgsCross.musl64.hello pkgsStatic.hello pkgsCross.mingwW64.hello
+)
+warm_args=()
+for a in "${warm[@]}"; do warm_args+=(-A "$a"); done
+start=$(date +%s)
+if "${nix_build[@]}" "$stdlib" "${warm_args[@]}" --arg localSystem '"x86_64-linux"' --arg config '{}' \
+  "${programs[@]}" -j 3 -k --no-link >"$out/warm.log" 2>&1; then
+  echo "note  built the package set's checks in $(( $(date +%s) - start )) s"
+else
+  echo "note  some builds failed ($(( $(date +%s) - start )) s); the checks below say which"
+  grep -E '^error' "$out/warm.log" | head -10 | sed 's/^/      /'
+fi
+
+echo "-- upstream packages"
+# The final stdenv runs builders with store paths only on PATH, and its shell
+# is the bash built from source.
+if build stdenv stdenv; then
+  init="$(sed -n 's/^initialPath=//p' "$out/stdenv/setup")"
+  shell="$(sed -n 's/^SHELL=//p' "$out/stdenv/setup")"
+  bad="$(printf '%s\n' $init | grep -v '^/nix/store/' || true)"
+  if [ -n "$init" ] && [ -z "$bad" ] && [[ "$shell" == /nix/store/*-bash-5.2.15/bin/bash ]]; then
+    ok "stdenv: PATH holds only store paths ($(printf '%s\n' $init | wc -l) core tools), shell $shell"
+  else
+    fail "stdenv: initialPath '$init', shell '$shell'"
+  fi
+fi
+check_run native-hello-version hello hello "$q_x86" "hello (GNU Hello) 2.10" --version
+check_run native-ls coreutils ls "$q_x86" "ls (GNU coreutils) 9.1" --version
+check_run native-lua lua5_4 lua "$q_x86" "42" -e "print(6*7)"
+check_run native-sqlite sqlite.bin sqlite3 "$q_x86" "42" :memory: "select 40+2;"
+check_run native-zlib zlibProgram zlib-program "$q_x86" "zlib 1.2.13: inflate(deflate(text)) == text"
+check_run native-pixman pixmanProgram pixman-program "$q_x86" "pixman 0.42.2: filled 4x4 with 0xff336699"
+check_run native-json jsonProgram json-program "$q_x86" 'json-c 0.16: {"answer":42}'
+check_run aarch64-hello-version pkgsCross.aarch64-multiplatform.hello hello "$q_a64" "hello (GNU Hello) 2.10" --version
+check_run aarch64-ls pkgsCross.aarch64-multiplatform.coreutils ls "$q_a64" "ls (GNU coreutils) 9.1" --version
+check_run aarch64-lua pkgsCross.aarch64-multiplatform.lua5_4 lua "$q_a64" "42" -e "print(6*7)"
+check_run aarch64-sqlite pkgsCross.aarch64-multiplatform.sqlite.bin sqlite3 "$q_a64" "42" :memory: "select 40+2;"
+check_run aarch64-zlib pkgsCross.aarch64-multiplatform.zlibProgram zlib-program "$q_a64" "zlib 1.2.13: inflate(deflate(text)) == text"
+check_run aarch64-pixman pkgsCross.aarch64-multiplatform.pixmanProgram pixman-program "$q_a64" "pixman 0.42.2: filled 4x4 with 0xff336699"
+check_run aarch64-json pkgsCross.aarch64-multiplatform.jsonProgram json-program "$q_a64" 'json-c 0.16: {"answer":42}'
+
+# A NixOS system cross-built for aarch64 (the seeds' flake shape): its
+# profile holds the cross-built bash, coreutils and hello.
+system_expr="(import $stdlib { localSystem = \"x86_64-linux\"; }).lib.nixosSystem {
+  system = \"x86_64-linux\";
+  modules = [
+    { nixpkgs.crossSystem.system = \"aarch64-linux\"; }
+    ({ pkgs, ... }: { environment.systemPackages = [ pkgs.hello ]; })
+  ];
+}"
+if "${nix_build[@]}" -E "($system_expr).config.system.build.toplevel" -o "$out/system" >"$out/system.log" 2>&1; then
+  sw="$out/system/sw/bin"
+  missing=""
+  for prog in ls bash hello; do
+    if ! "${run[@]}" test -e "$sw/$prog" || ! "${run[@]}" readelf -h "$sw/$prog" 2>/dev/null | grep -q AArch64; then
+      missing="$missing $prog"
+    fi
+  done
+  greeting="$("${run[@]}" $q_a64 "$sw/hello" 2>&1)"
+  if [ -z "$missing" ] && [ "$greeting" = "Hello, world!" ]; then
+    ok "nixos-aarch64: sw/bin has aarch64 ls, bash and hello; hello prints '$greeting'"
+  else
+    fail "nixos-aarch64: missing or not aarch64:$missing; hello printed '$greeting'"
+  fi
+else
+  fail "nixos-aarch64: building the system failed"
+  grep -E '^error' "$out/system.log" | head -5 | sed 's/^/      /'
+fi
+
 echo "-- native"
 check_elf native-hello hello hello ELF64 "Advanced Micro Devices X86-64" "$q_x86" "Hello, world!"
 check_elf native-greeter greeter greeter ELF64 "Advanced Micro Devices X86-64" "$q_x86" "Hello, greeter!"
