@@ -151,3 +151,21 @@ fn file_urls_need_no_network() {
     let real = env.dir.path().join("store/store").join(path.trim_start_matches("/nix/store/"));
     assert_eq!(std::fs::read(real).unwrap(), BODY);
 }
+
+#[test]
+fn check_fetches_again_and_compares() {
+    let env = Env::new("debian=http://127.0.0.1:1/debian");
+    let src = env.dir.path().join("src.txt");
+    std::fs::write(&src, BODY).unwrap();
+    let url = format!("file://{}", src.display());
+    let expr = format!("import <nix/fetchurl.nix> {{ url = \"{url}\"; sha256 = \"{}\"; }}", sha256_hex(BODY));
+    assert!(env.tern(&["build", "--no-link", "-E", &expr]).status.success());
+    let same = env.tern(&["build", "--check", "--no-link", "-E", &expr]);
+    assert!(same.status.success(), "stderr:\n{}", text(&same.stderr));
+    std::fs::write(&src, b"changed upstream\n").unwrap();
+    let changed = env.tern(&["build", "--check", "--no-link", "-E", &expr]);
+    assert_eq!(changed.status.code(), Some(102), "stderr:\n{}", text(&changed.stderr));
+    let check_dir = env.dir.path().join("store/var/check");
+    let left: Vec<_> = std::fs::read_dir(&check_dir).map(|d| d.filter_map(|e| e.ok()).collect()).unwrap_or_default();
+    assert!(left.is_empty(), "--check left scratch files: {left:?}");
+}

@@ -18,6 +18,11 @@ let
     overlays = [ (self: super: { gcc = self.gcc12; }) ];
   };
   drv = x: let r = builtins.tryEval x.drvPath; in if r.success then r.value else "does not evaluate";
+  upstreamNames = [
+    "hello" "zlib" "xz" "bzip2" "gzip" "gnumake" "coreutils" "bash" "gnused" "gnugrep" "gawk" "findutils"
+    "diffutils" "gnupatch" "gnutar" "pkgconf" "pkg-config" "ncurses" "readline" "lua5_4" "tcl" "sqlite"
+    "pixman" "json-c" "gnu-config"
+  ];
 in {
   cross = builtins.mapAttrs (n: _: drv p.pkgsCross.${n}.hello) p.lib.systems.examples;
   native = map drv [ p.hello p.greeter p.gentable p.libgreet p.stdenv p.stdenv.cc p.gcc12 ];
@@ -31,11 +36,6 @@ in {
     system = "x86_64-linux";
     modules = [ { nixpkgs.crossSystem.system = "aarch64-linux"; } ({ pkgs, ... }: { environment.systemPackages = [ pkgs.hello ]; }) ];
   }).config.system.build.toplevel;
-  upstreamNames = [
-    "hello" "zlib" "xz" "bzip2" "gzip" "gnumake" "coreutils" "bash" "gnused" "gnugrep" "gawk" "findutils"
-    "diffutils" "gnupatch" "gnutar" "pkgconf" "pkg-config" "ncurses" "readline" "lua5_4" "tcl" "sqlite"
-    "pixman" "json-c" "gnu-config"
-  ];
 }
 "#;
 

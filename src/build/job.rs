@@ -330,30 +330,33 @@ fn builtin_fetchurl(
     let out = super::fetchurl::single_output(outputs).map_err(|e| job.setup(e))?;
     let name = job.drv.name.clone();
     cx.progress.started(&name, &job.drv_path.to_string(), job.check);
-    let dest = if job.check {
-        let dir = cx.store.root().join(format!("var/check/{}-fetch", std::process::id()));
+    let check_dir = if job.check {
+        let n = SCRATCH_COUNTER.fetch_add(1, Ordering::Relaxed);
+        let dir = cx.store.root().join(format!("var/check/{}-fetch-{n}", std::process::id()));
         let _ = remove_tree(&dir);
         fs::create_dir_all(&dir).map_err(|e| job.setup(e))?;
-        dir.join(out.base_name())
+        Some(dir)
     } else {
-        cx.store.real_path(out)
+        None
+    };
+    let dest = match &check_dir {
+        Some(dir) => dir.join(out.base_name()),
+        None => cx.store.real_path(out),
     };
     let fetched = super::fetchurl::fetch(&job.drv_path, &job.drv, &dest, cx.progress);
-    let result = match fetched {
-        Err(f) if f.hash_mismatch => Err(job.fail(FailureKind::HashMismatch, f.message)),
-        Err(f) => Err(job.fail(FailureKind::Failed, f.message)),
-        Ok(()) if job.check => {
-            let dir = dest.parent().map(Path::to_path_buf).unwrap_or_default();
-            let r = compare(cx, job, attrs, &BTreeSet::new(), outputs, &dir);
-            let _ = remove_tree(&dir);
-            r
-        }
-        Ok(()) => match outputs::register_outputs(cx.store, &job.drv_path, &job.drv, attrs, &BTreeSet::new()) {
+    let result = match (fetched, &check_dir) {
+        (Err(f), _) if f.hash_mismatch => Err(job.fail(FailureKind::HashMismatch, f.message)),
+        (Err(f), _) => Err(job.fail(FailureKind::Failed, f.message)),
+        (Ok(()), Some(dir)) => compare(cx, job, attrs, &BTreeSet::new(), outputs, dir),
+        (Ok(()), None) => match outputs::register_outputs(cx.store, &job.drv_path, &job.drv, attrs, &BTreeSet::new()) {
             Ok(_) => Ok(Outcome::Built),
             Err(OutputError::HashMismatch(m)) => Err(job.fail(FailureKind::HashMismatch, m)),
             Err(OutputError::Other(m)) => Err(job.fail(FailureKind::Failed, m)),
         },
     };
+    if let Some(dir) = &check_dir {
+        let _ = remove_tree(dir);
+    }
     if result.is_err() && !job.check {
         let _ = cx.store.remove_invalid(out);
     }

@@ -40,6 +40,22 @@ in
     library = final.pixman;
     module = "pixman-1";
   };
+  # The cookbook's case: a Meson build that runs a host program while
+  # building, with mesonEmulatorHook only where the build machine cannot
+  # run it natively.
+  mesonEmulatedProgram = final.callPackage (
+    { lib, stdenv, meson, ninja, mesonEmulatorHook }:
+    stdenv.mkDerivation {
+      pname = "meson-emulated";
+      version = "1";
+      src = ./programs/meson-emulated;
+      nativeBuildInputs = [
+        meson
+        ninja
+      ]
+      ++ lib.optionals (!stdenv.buildPlatform.canExecute stdenv.hostPlatform) [ mesonEmulatorHook ];
+    }
+  ) { };
   jsonProgram = program {
     name = "json-program";
     library = final.json-c;
