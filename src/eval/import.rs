@@ -144,6 +144,7 @@ impl Evaluator {
             } else {
                 continue;
             };
+            crate::stdlib::ensure_for(&candidate);
             if Path::new(&candidate).exists() {
                 return Ok(canonicalize(&candidate));
             }
