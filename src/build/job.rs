@@ -23,7 +23,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -34,7 +34,9 @@ use super::outputs::{self, OutputError};
 use super::platform::Runner;
 use super::progress::Progress;
 use super::sandbox::env::{prepare, EnvSettings};
+use super::sandbox::isolated::SandboxPath;
 use super::sandbox::{self, refgraph, Sandbox, SpawnSpec};
+use super::workdir::WorkDir;
 use super::{check, signals, BuildOptions};
 use crate::store::{remove_tree, Derivation, PathLock, Store, StorePath};
 
@@ -171,23 +173,6 @@ fn lock_all(cx: &JobContext<'_>, paths: &[StorePath]) -> Result<Option<Vec<PathL
     Ok(Some(locks))
 }
 
-/// Creates `<tmp>/nix-build-<drv name>-<n>` (0700) with the first free `n`.
-fn make_build_dir(drv_path: &StorePath) -> Result<PathBuf, String> {
-    let tmp = std::env::var_os("TMPDIR").filter(|s| !s.is_empty()).map(PathBuf::from).unwrap_or_else(|| "/tmp".into());
-    let tmp = fs::canonicalize(&tmp).unwrap_or(tmp);
-    for n in 0u32.. {
-        let dir = tmp.join(format!("nix-build-{}-{n}", drv_path.name()));
-        match fs::DirBuilder::new().mode(0o700).create(&dir) {
-            Ok(()) => return Ok(dir),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(format!("cannot create build directory '{}': {e}", dir.display())),
-        }
-    }
-    unreachable!("u32 range exhausted")
-}
-
-use std::os::unix::fs::DirBuilderExt;
-
 /// Reaps `child` after it exits, unregistering it first (so it is never
 /// killed after its pid could be reused).
 fn wait_child(cx: &JobContext<'_>, child: &mut std::process::Child) -> std::io::Result<std::process::ExitStatus> {
@@ -229,8 +214,6 @@ fn log_hint(store: &Store, drv_path: &StorePath) -> String {
     }
 }
 
-static SCRATCH_COUNTER: AtomicU64 = AtomicU64::new(0);
-
 /// Builds (or checks) one derivation.
 pub(crate) fn run(cx: &JobContext<'_>, job: &Job) -> Result<Outcome, BuildFailure> {
     let outputs = outputs::output_paths(&job.drv).map_err(|e| job.setup(e))?;
@@ -271,42 +254,13 @@ fn build(cx: &JobContext<'_>, job: &Job, outputs: &BTreeMap<String, StorePath>) 
     }
     let closure = cx.closures.closure(store, job.inputs.iter()).map_err(|e| job.setup(e))?;
 
-    // The store the builder sees: the real one, or a scratch one for --check.
-    let mut scratch = None;
-    let mut binds = Vec::new();
-    let store_dir = if job.check {
-        let n = SCRATCH_COUNTER.fetch_add(1, Ordering::Relaxed);
-        let dir = store.root().join(format!("var/check/{}-{n}", std::process::id()));
-        let _ = remove_tree(&dir);
-        scratch = Some(dir.clone());
-        binds = check::scratch_store(store, &dir, closure.iter().cloned()).map_err(|e| job.setup(e))?;
-        dir
-    } else {
-        store.root().join("store")
-    };
-    let cleanup_scratch = |s: &Option<PathBuf>| {
-        if let Some(d) = s {
-            let _ = remove_tree(d);
-        }
-    };
-
-    let build_dir = match make_build_dir(&job.drv_path) {
-        Ok(d) => d,
-        Err(e) => {
-            cleanup_scratch(&scratch);
-            return Err(job.setup(e));
-        }
-    };
-    let result = run_builder(cx, job, &attrs, &build_dir, store_dir, binds, &closure, outputs, scratch.as_deref());
-    cleanup_scratch(&scratch);
-    match &result {
-        Err(f) if cx.opts.keep_failed && f.kind != FailureKind::Cancelled => {
-            cx.progress.message(&format!("note: keeping build directory '{}'", build_dir.display()));
-        }
-        _ => {
-            let _ = remove_tree(&build_dir);
-        }
+    let work = WorkDir::create(store.root(), &job.drv_path).map_err(|e| job.setup(e))?;
+    let result = build_in(cx, job, &attrs, &work, &closure, outputs);
+    let keep = cx.opts.keep_failed && matches!(&result, Err(f) if f.kind != FailureKind::Cancelled);
+    if keep {
+        cx.progress.message(&format!("note: keeping build directory '{}'", work.build_dir.display()));
     }
+    work.finish(keep);
     if result.is_err() && !job.check {
         for p in outputs.values() {
             let _ = store.remove_invalid(p);
@@ -315,17 +269,77 @@ fn build(cx: &JobContext<'_>, job: &Job, outputs: &BTreeMap<String, StorePath>) 
     result
 }
 
+/// Where the builder creates its outputs and what it is shown.
+struct StoreSetup {
+    /// The physical directory shown at `/nix/store` (unsandboxed builds).
+    store_dir: PathBuf,
+    /// Bind mounts for an unsandboxed `--check`.
+    binds: Vec<(PathBuf, PathBuf)>,
+    /// Where the outputs appear, when not in the store itself.
+    staging: Option<PathBuf>,
+    isolation: Option<sandbox::Isolation>,
+}
+
+fn build_in(
+    cx: &JobContext<'_>,
+    job: &Job,
+    attrs: &DrvAttrs<'_>,
+    work: &WorkDir,
+    closure: &BTreeSet<StorePath>,
+    outputs: &BTreeMap<String, StorePath>,
+) -> Result<Outcome, BuildFailure> {
+    let store = cx.store;
+    let staging = work.staging();
+    let setup = if cx.sandbox.is_isolated() {
+        // Isolated: the builder's /nix/store is the staging directory with
+        // the input closure mounted in it; outputs move to the store after.
+        let inputs = check::scratch_store(store, &staging, closure.iter().cloned()).map_err(|e| job.setup(e))?;
+        hand_to_builder(&[&staging, &work.build_dir]).map_err(|e| job.setup(e))?;
+        let extra = match &job.runner {
+            Runner::Qemu(q) => vec![SandboxPath { target: q.clone(), source: q.clone(), optional: false }],
+            Runner::Direct => Vec::new(),
+        };
+        let isolation = sandbox::Isolation {
+            root: work.root_mount_point(),
+            staging: staging.clone(),
+            inputs,
+            host_network: job.drv.is_fixed_output(),
+            extra,
+        };
+        StoreSetup { store_dir: staging.clone(), binds: Vec::new(), staging: Some(staging), isolation: Some(isolation) }
+    } else if job.check {
+        let binds = check::scratch_store(store, &staging, closure.iter().cloned()).map_err(|e| job.setup(e))?;
+        StoreSetup { store_dir: staging.clone(), binds, staging: Some(staging), isolation: None }
+    } else {
+        StoreSetup { store_dir: store.root().join("store"), binds: Vec::new(), staging: None, isolation: None }
+    };
+    run_builder(cx, job, attrs, &work.build_dir, setup, closure, outputs)
+}
+
+/// Gives the sandbox's build user the directories it writes to (only
+/// root needs to: otherwise the build user is tern's own user).
+fn hand_to_builder(dirs: &[&Path]) -> Result<(), String> {
+    // SAFETY: no side effects.
+    if unsafe { libc::geteuid() } != 0 {
+        return Ok(());
+    }
+    let id = sandbox::isolated::HOST_BUILD_ID;
+    for d in dirs {
+        std::os::unix::fs::chown(d, Some(id), Some(id))
+            .map_err(|e| format!("cannot give '{}' to the build user: {e}", d.display()))?;
+    }
+    Ok(())
+}
+
 #[allow(clippy::too_many_arguments)]
 fn run_builder(
     cx: &JobContext<'_>,
     job: &Job,
     attrs: &DrvAttrs<'_>,
     build_dir: &Path,
-    store_dir: PathBuf,
-    binds: Vec<(PathBuf, PathBuf)>,
+    setup: StoreSetup,
     closure: &BTreeSet<StorePath>,
     outputs: &BTreeMap<String, StorePath>,
-    scratch: Option<&Path>,
 ) -> Result<Outcome, BuildFailure> {
     let store = cx.store;
     let caller_env = |name: &str| std::env::var_os(name).map(std::os::unix::ffi::OsStringExt::into_vec);
@@ -374,8 +388,9 @@ fn run_builder(
         env: benv.env.into_iter().collect(),
         cwd: build_dir.to_path_buf(),
         log,
-        store_dir,
-        binds,
+        store_dir: setup.store_dir,
+        binds: setup.binds,
+        isolation: setup.isolation,
     };
 
     cx.progress.started(&name, &job.drv_path.to_string(), job.check);
@@ -386,11 +401,15 @@ fn run_builder(
             sink.finish();
             cx.progress.finished(&name, false);
             let builder = String::from_utf8_lossy(&job.drv.builder).into_owned();
-            let msg = if e.kind() == std::io::ErrorKind::Unsupported {
+            let mut msg = if e.kind() == std::io::ErrorKind::Unsupported {
                 sandbox::no_namespace_message(store.root())
             } else {
                 format!("cannot start builder '{builder}': {e}")
             };
+            // The sandbox names the step that failed in the log.
+            for line in tail(&log_file, 3) {
+                msg.push_str(&format!("\n> {line}"));
+            }
             return Err(job.setup(msg));
         }
     };
@@ -433,17 +452,19 @@ fn run_builder(
         ));
     }
 
-    let result = match scratch {
-        None => match outputs::register_outputs(store, &job.drv_path, &job.drv, attrs, closure) {
-            Ok(infos) => {
-                for i in &infos {
-                    cx.closures.learn(&i.path, &i.references);
+    let result = match setup.staging.as_deref().filter(|_| job.check) {
+        None => {
+            match outputs::register_outputs(store, &job.drv_path, &job.drv, attrs, closure, setup.staging.as_deref()) {
+                Ok(infos) => {
+                    for i in &infos {
+                        cx.closures.learn(&i.path, &i.references);
+                    }
+                    Ok(Outcome::Built)
                 }
-                Ok(Outcome::Built)
+                Err(OutputError::HashMismatch(m)) => Err(job.fail(FailureKind::HashMismatch, m)),
+                Err(OutputError::Other(m)) => Err(job.fail(FailureKind::Failed, m)),
             }
-            Err(OutputError::HashMismatch(m)) => Err(job.fail(FailureKind::HashMismatch, m)),
-            Err(OutputError::Other(m)) => Err(job.fail(FailureKind::Failed, m)),
-        },
+        }
         Some(dir) => compare(cx, job, attrs, closure, outputs, dir),
     };
     finish(result.is_ok());

@@ -228,6 +228,33 @@ impl Store {
         remove_tree(&self.real_path(path))
     }
 
+    /// Moves a finished, canonical output from an isolated build's staging
+    /// directory to the real location of `path`, which must be free: the
+    /// caller holds the path's lock and removed any leftover. Nothing in
+    /// the store is ever replaced (`RENAME_NOREPLACE`); across file systems
+    /// the object is copied.
+    pub fn adopt_output(&self, path: &StorePath, from: &Path) -> Result<()> {
+        use std::os::unix::ffi::OsStrExt;
+        let real = self.real_path(path);
+        let c = |p: &Path| std::ffi::CString::new(p.as_os_str().as_bytes()).unwrap_or_default();
+        let (src, dst) = (c(from), c(&real));
+        // SAFETY: plain system call on NUL-terminated paths.
+        let r = unsafe {
+            libc::renameat2(libc::AT_FDCWD, src.as_ptr(), libc::AT_FDCWD, dst.as_ptr(), libc::RENAME_NOREPLACE)
+        };
+        if r == 0 {
+            return Ok(());
+        }
+        let e = std::io::Error::last_os_error();
+        if e.raw_os_error() != Some(libc::EXDEV) {
+            return Err(StoreError::io("move the output into place at", &real, e));
+        }
+        let tmp = self.temp_object(path);
+        copy_tree(from, tmp.path(), &HashSet::new())?;
+        canonicalise(tmp.path())?;
+        tmp.commit(&real)
+    }
+
     /// Copies an object from another store (CppNix's `/nix/store`) whose
     /// metadata is known: the copy must hash to `info.nar_hash`, and its
     /// references must be valid here already (copy a closure bottom-up).
