@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 
 use super::closure::Closures;
 use super::drvattrs::DrvAttrs;
-use super::log::{log_path, tail, LogSink};
+use super::log::{log_path, LogSink};
 use super::outputs::{self, OutputError};
 use super::platform::Runner;
 use super::progress::Progress;
@@ -294,7 +294,7 @@ fn build_in(
         // Isolated: the builder's /nix/store is the staging directory with
         // the input closure mounted in it; outputs move to the store after.
         let inputs = check::scratch_store(store, &staging, closure.iter().cloned()).map_err(|e| job.setup(e))?;
-        hand_to_builder(&[&staging, &work.build_dir]).map_err(|e| job.setup(e))?;
+        hand_to_builder(&staging, false).map_err(|e| job.setup(e))?;
         let extra = match &job.runner {
             Runner::Qemu(q) => vec![SandboxPath { target: q.clone(), source: q.clone(), optional: false }],
             Runner::Direct => Vec::new(),
@@ -316,17 +316,21 @@ fn build_in(
     run_builder(cx, job, attrs, &work.build_dir, setup, closure, outputs)
 }
 
-/// Gives the sandbox's build user the directories it writes to (only
-/// root needs to: otherwise the build user is tern's own user).
-fn hand_to_builder(dirs: &[&Path]) -> Result<(), String> {
+/// Gives the sandbox's build user `path`, and with `recursive` everything
+/// in it (only root needs to: otherwise the build user is tern's own
+/// user).
+fn hand_to_builder(path: &Path, recursive: bool) -> Result<(), String> {
     // SAFETY: no side effects.
     if unsafe { libc::geteuid() } != 0 {
         return Ok(());
     }
     let id = sandbox::isolated::HOST_BUILD_ID;
-    for d in dirs {
-        std::os::unix::fs::chown(d, Some(id), Some(id))
-            .map_err(|e| format!("cannot give '{}' to the build user: {e}", d.display()))?;
+    std::os::unix::fs::lchown(path, Some(id), Some(id))
+        .map_err(|e| format!("cannot give '{}' to the build user: {e}", path.display()))?;
+    if recursive && fs::symlink_metadata(path).map_err(|e| e.to_string())?.is_dir() {
+        for e in fs::read_dir(path).map_err(|e| e.to_string())? {
+            hand_to_builder(&e.map_err(|e| e.to_string())?.path(), true)?;
+        }
     }
     Ok(())
 }
@@ -352,6 +356,9 @@ fn run_builder(
         }
     }
 
+    if setup.isolation.is_some() {
+        hand_to_builder(build_dir, true).map_err(|e| job.setup(e))?;
+    }
     let name = job.drv.name.clone();
     let log_file = log_path(store.root(), &job.drv_path);
     let echo: Option<super::log::LineEcho> = if cx.opts.print_build_logs {
@@ -361,7 +368,20 @@ fn run_builder(
     } else {
         None
     };
-    let mut sink = LogSink::open(&log_file, echo)
+    // The copier stops the builder when its log is too big or cannot be
+    // written; the pid is known once it is started.
+    let builder_pid = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let stop: super::log::StopBuilder = {
+        let pid = builder_pid.clone();
+        let gently = cx.sandbox.pid_namespaces();
+        Box::new(move || {
+            let pid = pid.load(Ordering::SeqCst);
+            if pid != 0 {
+                sandbox::kill_builder(pid, gently);
+            }
+        })
+    };
+    let mut sink = LogSink::open(&log_file, echo, cx.opts.max_build_log_size, stop)
         .map_err(|e| job.setup(format!("cannot open log file '{}': {e}", log_file.display())))?;
 
     if let Runner::Qemu(q) = &job.runner {
@@ -398,7 +418,7 @@ fn run_builder(
     let mut child = match spawned {
         Ok(c) => c,
         Err(e) => {
-            sink.finish();
+            let summary = sink.finish();
             cx.progress.finished(&name, false);
             let builder = String::from_utf8_lossy(&job.drv.builder).into_owned();
             let mut msg = if e.kind() == std::io::ErrorKind::Unsupported {
@@ -407,15 +427,17 @@ fn run_builder(
                 format!("cannot start builder '{builder}': {e}")
             };
             // The sandbox names the step that failed in the log.
-            for line in tail(&log_file, 3) {
+            for line in summary.last_lines(3) {
                 msg.push_str(&format!("\n> {line}"));
             }
             return Err(job.setup(msg));
         }
     };
     cx.running.add(child.id());
+    builder_pid.store(child.id(), Ordering::SeqCst);
     let status = wait_child(cx, &mut child);
-    sink.finish();
+    builder_pid.store(0, Ordering::SeqCst);
+    let summary = sink.finish();
 
     let finish = |ok: bool| cx.progress.finished(&name, ok);
     let status = match status {
@@ -429,10 +451,24 @@ fn run_builder(
         finish(false);
         return Err(job.fail(FailureKind::Cancelled, "interrupted"));
     }
+    if let Some(limit) = summary.exceeded {
+        finish(false);
+        return Err(job.fail(
+            FailureKind::Failed,
+            format!("builder for '{}' killed after writing more than {limit} bytes of log output", job.drv_path),
+        ));
+    }
+    if let Some(e) = &summary.write_error {
+        finish(false);
+        return Err(job.fail(
+            FailureKind::Failed,
+            format!("build of '{}' stopped: cannot write its log '{}': {}", job.drv_path, log_file.display(), e),
+        ));
+    }
     if !status.success() {
         finish(false);
         let mut msg = format!("builder for '{}' failed with {}", job.drv_path, describe_status(status));
-        let lines = tail(&log_file, 10);
+        let lines = summary.last_lines(10);
         if !lines.is_empty() {
             msg.push_str(&format!(";\nlast {} log lines:", lines.len()));
             for l in &lines {

@@ -90,7 +90,10 @@ impl Store {
         }
         // Absolute physical paths: the builder changes directories.
         let root = fs::canonicalize(root).map_err(|e| StoreError::io("resolve", root, e))?;
-        let db = Db::open(&root.join("var/db.sqlite"))?;
+        refuse_foreign_store(&root)?;
+        let db_file = root.join("var/db.sqlite");
+        check_database_present(&root.join("store"), &db_file)?;
+        let db = Db::open(&db_file)?;
         Ok(Store {
             objects: root.join("store"),
             locks: root.join("var/locks"),
@@ -559,6 +562,60 @@ impl Store {
         })?;
         Ok(path)
     }
+}
+
+/// Refuses a root whose store CppNix manages (its database beside it,
+/// `<root>/var/nix/db/db.sqlite`, as under `/nix`): tern keeps its own
+/// database, so it would take CppNix's paths for unregistered leftovers
+/// and delete or overwrite them.
+fn refuse_foreign_store(root: &Path) -> Result<()> {
+    let cppnix_db = root.join("var/nix/db/db.sqlite");
+    if cppnix_db.exists() {
+        return Err(StoreError::Other(format!(
+            "'{}' is CppNix's store (its database is '{}'); tern keeps its own database and would treat CppNix's \
+             paths as garbage, so it does not use that store. Use another store root (--store DIR, TERN_STORE); \
+             tern copies what it needs from CppNix's store by itself",
+            root.join("store").display(),
+            cppnix_db.display()
+        )));
+    }
+    Ok(())
+}
+
+/// A store with objects must have its database: a missing, empty or
+/// unreadable one would otherwise be taken for a new, empty store, and
+/// every object for garbage. (An empty main file whose write-ahead log
+/// has the data is a database in use.)
+fn check_database_present(objects: &Path, db_file: &Path) -> Result<()> {
+    let has_objects = match fs::read_dir(objects) {
+        Ok(mut entries) => entries.any(|e| e.is_ok_and(|e| !e.file_name().as_encoded_bytes().starts_with(b"."))),
+        Err(_) => false,
+    };
+    if !has_objects {
+        return Ok(());
+    }
+    let problem = match fs::metadata(db_file) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => "is missing".to_string(),
+        Err(e) => format!("cannot be read ({e})"),
+        Ok(m) if m.len() == 0 => {
+            let wal = db_file.with_extension("sqlite-wal");
+            if fs::metadata(&wal).is_ok_and(|w| w.len() > 0) {
+                return Ok(());
+            }
+            "is empty".to_string()
+        }
+        Ok(_) => match fs::File::open(db_file) {
+            Ok(_) => return Ok(()),
+            Err(e) => format!("cannot be read ({e})"),
+        },
+    };
+    Err(StoreError::Other(format!(
+        "the store database '{}' {problem}, but the store '{}' has objects; tern will not take it for a new, empty \
+         store (that would make every object garbage). Restore the database from a backup, or move the store \
+         away to start afresh",
+        db_file.display(),
+        objects.display()
+    )))
 }
 
 fn changed_while_adding(src: &Path) -> StoreError {
