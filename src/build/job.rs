@@ -8,7 +8,10 @@
 //! 2. **Clean**: whatever sits at an output's real path is not valid (a
 //!    crashed or killed build's leftover) and is removed.
 //! 3. **Prepare** a fresh build directory `$TMPDIR/nix-build-<name>.drv-<n>`
-//!    with the passAsFile/structured files, the environment, the log file.
+//!    with the passAsFile/structured files, the environment, the log file
+//!    (`workdir`, which also removes what killed runs left). An isolated
+//!    builder creates its outputs in a staging store holding its input
+//!    closure; they move into the store once accepted.
 //! 4. **Run** the builder (see `sandbox`), registered in [`Running`] so an
 //!    interrupt or another job's failure can kill it.
 //! 5. **Finish**: on exit 0, `outputs` checks and registers the outputs;

@@ -5,6 +5,9 @@
 //! `.drv` is under `/nix/store` ([`STORE_DIR`]); the bytes live under
 //! `<root>/store/<hash>-<name>`, metadata in `<root>/var/db.sqlite`, lock
 //! files in `<root>/var/locks`. Nothing here ever writes to `/nix/store`.
+//! A root whose store CppNix manages (`<root>/var/nix/db/db.sqlite`) is
+//! refused, and so is a store with objects whose database is missing,
+//! empty or unreadable: tern would take every object for garbage.
 //!
 //! Adding an object: compute its path from the content first (so adding an
 //! already-valid path is a hash plus one query), then, under a per-path

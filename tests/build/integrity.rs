@@ -16,14 +16,15 @@ use crate::support::*;
 #[test]
 fn hard_links_into_outputs_leave_the_linked_file_alone() {
     let ts = TestStore::new();
-    let cwd = tempfile::tempdir_in(ts.root()).unwrap();
-    let host_file = cwd.path().join("host-file");
+    let cwd = tempfile::tempdir().unwrap();
+    // A file that is no part of the build, on the mount the builder writes
+    // its outputs to (unsandboxed, the whole store directory).
+    let host_file = ts.root().join("store/host-file");
     fs::write(&host_file, "host\n").unwrap();
     fs::set_permissions(&host_file, fs::Permissions::from_mode(0o640)).unwrap();
     let before = fs::metadata(&host_file).unwrap();
-    // Unsandboxed, a builder can link a host file of the store's file system.
     without_sandbox(cwd.path());
-    let d = Drv::sh("linker", &format!("/bin/mkdir $out; /bin/ln {} $out/linked", host_file.display())).add(&ts.store);
+    let d = Drv::sh("linker", "/bin/mkdir $out; /bin/ln /nix/store/host-file $out/linked").add(&ts.store);
     let o = run(tern(ts.root(), cwd.path(), &["build", "--no-link", &d.to_string()]));
     assert!(o.status.success(), "{}", stderr(&o));
     let after = fs::metadata(&host_file).unwrap();

@@ -77,7 +77,6 @@ fn a_hostile_builder_escapes_nowhere() {
     // A valid path the probe gets as an input, and one it does not.
     let victim = ts.store.add_text("victim", b"victim\n", &BTreeSet::new()).unwrap();
     let outside = ts.store.add_text("outside", b"outside\n", &BTreeSet::new()).unwrap();
-    let valid_before = ts.store.list().unwrap();
     // A host process with a secret in its environment.
     let (secret_a, secret_b) = ("s3cr3t", format!("{}", std::process::id()));
     let mut host_process = Command::new("sleep")
@@ -102,6 +101,7 @@ fn a_hostile_builder_escapes_nowhere() {
     probe.builder = "/bin/bash".into();
     probe.srcs = vec![victim.clone()];
     let d = probe.add(&ts.store);
+    let valid_before = ts.store.list().unwrap();
     let o = run(tern(ts.root(), cwd.path(), &["build", "--no-link", &d.to_string()]));
     let _ = host_process.kill();
     let _ = host_process.wait();

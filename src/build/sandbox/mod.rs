@@ -1,6 +1,13 @@
 //! Starting a builder process: its environment (`env`, `structured`), its
 //! view of `/nix/store`, and making sure it dies with tern.
 //!
+//! By default (`sandbox = true`) builders are **isolated**: see
+//! [`isolated`] for the namespaces, the unprivileged build user and the
+//! root file system that holds only the input closure. What follows
+//! describes the unsandboxed mode (`sandbox = false` in `tern.conf`, the
+//! explicit way out), where a builder sees the host and only the store is
+//! mapped; the waiter and the dying-with-tern rules hold for both.
+//!
 //! # Physical vs logical store paths
 //!
 //! Derivations name `/nix/store/…`, but tern's store lives at
