@@ -80,13 +80,14 @@ impl SandboxPath {
 }
 
 /// The default `sandbox-paths`: `/bin/sh` (as nixpkgs' sandbox gives it)
-/// and, read-only, the host's `/usr`, `/bin`, `/lib` and `/lib64` with the
-/// dynamic linker's cache and Debian's alternatives symlinks — what
+/// and, read-only, the host's `/usr`, `/bin`, `/lib` and `/lib64` (and the
+/// multilib `/lib32` and `/libx32`, which are links into `/usr` on Debian)
+/// with the dynamic linker's cache and Debian's alternatives symlinks — what
 /// today's package set needs, since it wraps this machine's own Debian
 /// toolchain (its store paths are scripts and symlinks into `/usr/bin`).
 /// Nothing else of the host: no other `/etc`, `/root`, `/home`, `/var`.
 pub const DEFAULT_SANDBOX_PATHS: &[&str] =
-    &["/bin/sh", "/usr", "/bin", "/lib", "/lib64?", "/etc/ld.so.cache?", "/etc/alternatives?"];
+    &["/bin/sh", "/usr", "/bin", "/lib", "/lib64?", "/lib32?", "/libx32?", "/etc/ld.so.cache?", "/etc/alternatives?"];
 
 /// One step of building the new root, prepared in the parent; paths are
 /// absolute host paths below the new root's mount point.
