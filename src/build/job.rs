@@ -240,6 +240,7 @@ pub(crate) fn run(cx: &JobContext<'_>, job: &Job) -> Result<Outcome, BuildFailur
         for p in &out_list {
             cx.store.remove_invalid(p).map_err(|e| job.setup(e))?;
         }
+        cx.store.mark_pending(&out_list).map_err(|e| job.setup(e))?;
     }
     let result = build(cx, job, &outputs);
     drop(locks);

@@ -226,12 +226,31 @@ impl Store {
 
     /// Removes whatever sits at the real location of `path` if `path` is not
     /// valid: the leftover of a crashed or failed build. The caller must
-    /// hold the path's lock. Removing a valid path is refused.
+    /// hold the path's lock. Removing a valid path is refused, and so is
+    /// removing something tern did not make: only a path recorded as being
+    /// built ([`Store::mark_pending`]) is tern's garbage.
     pub fn remove_invalid(&self, path: &StorePath) -> Result<()> {
         if self.is_valid(path)? {
             return Err(StoreError::Other(format!("refusing to remove '{path}': it is valid")));
         }
-        remove_tree(&self.real_path(path))
+        let real = self.real_path(path);
+        if fs::symlink_metadata(&real).is_err() {
+            return Ok(());
+        }
+        if !self.db().is_pending(path)? {
+            return Err(StoreError::Other(format!(
+                "'{}' exists but tern neither registered it nor was building it, so tern will not delete or \
+                 overwrite it; if it is garbage, remove it yourself",
+                real.display()
+            )));
+        }
+        remove_tree(&real)
+    }
+
+    /// Records that tern is about to create `paths` at their real places:
+    /// until they are registered, what sits there is tern's to remove.
+    pub fn mark_pending(&self, paths: &[StorePath]) -> Result<()> {
+        self.db().mark_pending(paths)
     }
 
     /// Moves a finished, canonical output from an isolated build's staging
@@ -304,13 +323,31 @@ impl Store {
             return Ok(());
         }
         let real = self.real_path(path);
-        // Whatever sits at the final name is unregistered: a leftover of a
-        // crash or a failed build. We hold the lock, so nobody is using it.
-        remove_tree(&real)?;
         let tmp = self.temp_object(path);
         let info = create(tmp.path())?;
         canonicalise(tmp.path())?;
-        tmp.commit(&real)?;
+        // Something unregistered at the final name (we hold the lock, so
+        // nobody is writing it): the same object, left by a crash between
+        // the rename and the registration, is kept and registered; anything
+        // else is not tern's to replace.
+        if fs::symlink_metadata(&real).is_ok() {
+            let same = nar::hash_path(info.nar_hash.algo(), &real).is_ok_and(|(h, _)| h == info.nar_hash);
+            if !same && !self.db().is_pending(path)? {
+                return Err(StoreError::Other(format!(
+                    "'{}' exists with other contents and tern did not register it; tern will not overwrite it",
+                    real.display()
+                ))
+                .into());
+            }
+            if same {
+                canonicalise(&real)?;
+            } else {
+                remove_tree(&real)?;
+            }
+        }
+        if fs::symlink_metadata(&real).is_err() {
+            tmp.commit(&real)?;
+        }
         self.db().register(std::slice::from_ref(&info))?;
         Ok(())
     }

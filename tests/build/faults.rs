@@ -176,7 +176,9 @@ fn leftover_of_a_crash_is_replaced() {
     let ts = TestStore::new();
     let d = Drv::sh("leftover", "/bin/mkdir $out; echo fresh > $out/f").add(&ts.store);
     let o = out(&ts.store, &d);
-    // Garbage at the output's place, read-only like a canonicalised tree.
+    // Garbage at the output's place, read-only like a canonicalised tree,
+    // of a build that tern recorded before it was killed.
+    ts.store.mark_pending(std::slice::from_ref(&o)).unwrap();
     let real = ts.store.real_path(&o);
     fs::create_dir_all(real.join("junk")).unwrap();
     fs::write(real.join("junk/x"), "old").unwrap();
@@ -184,4 +186,30 @@ fn leftover_of_a_crash_is_replaced() {
     tern::build::realise(&ts.store, std::slice::from_ref(&d), &opts()).unwrap();
     assert!(!real.join("junk").exists());
     assert_eq!(fs::read_to_string(real.join("f")).unwrap(), "fresh\n");
+}
+
+#[test]
+fn a_path_tern_did_not_make_is_never_replaced() {
+    let ts = TestStore::new();
+    let d = Drv::sh("theirs", "echo ours > $out").add(&ts.store);
+    let o = out(&ts.store, &d);
+    // Put there by someone else (CppNix, a user): tern never recorded it.
+    let real = ts.store.real_path(&o);
+    fs::write(&real, "theirs\n").unwrap();
+    let e = tern::build::realise(&ts.store, std::slice::from_ref(&d), &opts()).unwrap_err();
+    assert!(e.to_string().contains("tern neither registered it nor was building it"), "{e}");
+    assert_eq!(fs::read_to_string(&real).unwrap(), "theirs\n");
+    assert!(!ts.valid(&o));
+    // Nor is an added object put over something else at its name; the same
+    // object there (left by a crash before registration) is taken as is.
+    let elsewhere = TestStore::new();
+    let note = elsewhere.store.add_text("note", b"mine\n", &Default::default()).unwrap();
+    let real = ts.store.real_path(&note);
+    fs::write(&real, "other\n").unwrap();
+    let e = ts.store.add_text("note", b"mine\n", &Default::default()).unwrap_err();
+    assert!(e.to_string().contains("tern did not register it; tern will not overwrite it"), "{e}");
+    assert_eq!(fs::read_to_string(&real).unwrap(), "other\n");
+    fs::write(&real, "mine\n").unwrap();
+    assert_eq!(ts.store.add_text("note", b"mine\n", &Default::default()).unwrap(), note);
+    assert!(ts.valid(&note));
 }
