@@ -165,7 +165,9 @@ fn check_fetches_again_and_compares() {
     std::fs::write(&src, b"changed upstream\n").unwrap();
     let changed = env.tern(&["build", "--check", "--no-link", "-E", &expr]);
     assert_eq!(changed.status.code(), Some(102), "stderr:\n{}", text(&changed.stderr));
-    let check_dir = env.dir.path().join("store/var/check");
-    let left: Vec<_> = std::fs::read_dir(&check_dir).map(|d| d.filter_map(|e| e.ok()).collect()).unwrap_or_default();
-    assert!(left.is_empty(), "--check left scratch files: {left:?}");
+    for scratch in ["store/var/check", "store/var/builds"] {
+        let dir = env.dir.path().join(scratch);
+        let left: Vec<_> = std::fs::read_dir(&dir).map(|d| d.filter_map(|e| e.ok()).collect()).unwrap_or_default();
+        assert!(left.is_empty(), "--check left scratch files in {scratch}: {left:?}");
+    }
 }

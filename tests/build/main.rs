@@ -6,6 +6,8 @@
 mod cppnix;
 mod faults;
 mod features;
+mod integrity;
+mod isolation;
 mod platform;
 mod support;
 mod vectors;

@@ -145,25 +145,35 @@ fn unprivileged_user_builds_through_a_user_namespace() {
         eprintln!("skipped: user 65534 cannot run {}", tern_bin());
         return;
     }
-    for view in ["bind", "newroot"] {
+    // Unsandboxed, with each store view: the builder runs as the user; isolated
+    // (None): as the sandbox's uid 1000, seeing only its closure at /nix/store.
+    for view in [Some("bind"), Some("newroot"), None] {
         let ts = TestStore::new();
         let d = Drv::sh("as-nobody", "/bin/id -u > $out; /bin/ls /nix/store >> $out").add(&ts.store);
+        let cfg = ts.root().join("cfg/tern");
+        fs::create_dir_all(&cfg).unwrap();
+        fs::write(cfg.join("tern.conf"), if view.is_some() { "sandbox = false\n" } else { "" }).unwrap();
         let chown = Command::new("chown").args(["-R", "65534:65534"]).arg(ts.root()).status().unwrap();
         assert!(chown.success());
-        let o = Command::new("setpriv")
-            .args(["--reuid", "65534", "--regid", "65534", "--clear-groups"])
+        let mut cmd = Command::new("setpriv");
+        cmd.args(["--reuid", "65534", "--regid", "65534", "--clear-groups"])
             .arg(tern_bin())
             .args(["build", "--no-link", "--store"])
             .arg(ts.root())
             .arg(d.to_string())
             .env("HOME", ts.root())
-            .env("TERN_BUILD_STORE_VIEW", view)
             .env("XDG_CONFIG_HOME", ts.root().join("cfg"))
-            .current_dir(ts.root())
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{view}: {}", stderr(&o));
+            .current_dir(ts.root());
+        if let Some(view) = view {
+            cmd.env("TERN_BUILD_STORE_VIEW", view);
+        }
+        let o = cmd.output().unwrap();
+        assert!(o.status.success(), "{view:?}: {}", stderr(&o));
         let text = fs::read_to_string(ts.store.real_path(&out(&ts.store, &d))).unwrap();
-        assert!(text.starts_with("65534\n") && text.contains(d.base_name()), "{view}: {text}");
+        if view.is_some() {
+            assert!(text.starts_with("65534\n") && text.contains(d.base_name()), "{view:?}: {text}");
+        } else {
+            assert!(text.starts_with("1000\n") && !text.contains(d.base_name()), "isolated: {text}");
+        }
     }
 }

@@ -178,6 +178,19 @@ pub fn tern(root: &Path, cwd: &Path, args: &[&str]) -> Command {
     c
 }
 
+/// Makes `tern(…)` in `cwd` build with `sandbox = false`, for tests that
+/// watch a builder from outside (its files, its host PIDs).
+pub fn without_sandbox(cwd: &Path) {
+    let dir = cwd.join(".no-config/tern");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("tern.conf"), "sandbox = false\n").unwrap();
+}
+
+/// Library options for the same tests.
+pub fn opts_without_sandbox() -> BuildOptions {
+    BuildOptions { sandbox: false, ..opts() }
+}
+
 pub fn run(mut cmd: impl std::borrow::BorrowMut<Command>) -> Output {
     cmd.borrow_mut().output().expect("run tern")
 }
