@@ -14,6 +14,7 @@
 use std::cmp::Ordering;
 
 use super::error::{EvalError, EvalResult};
+use super::print::show_short_value;
 use super::value::Value;
 use super::Evaluator;
 
@@ -115,7 +116,16 @@ impl Evaluator {
                 }
                 Ok(x.len().cmp(&y.len()))
             }
-            _ => Err(EvalError::msg(format!("cannot compare {} with {}", a.type_description(), b.type_description()))),
+            _ => {
+                let (ta, tb) = (a.type_description(), b.type_description());
+                let (va, vb) = (show_short_value(&a), show_short_value(&b));
+                // Values of one type that has no order (sets, functions, …) are worded apart.
+                Err(EvalError::msg(if a.type_of() == b.type_of() {
+                    format!("cannot compare {ta} with {tb}; values of that type are incomparable (values are {va} and {vb})")
+                } else {
+                    format!("cannot compare {ta} with {tb}; values are {va} and {vb}")
+                }))
+            }
         }
     }
 }

@@ -70,6 +70,30 @@ pub struct Lowerer<'g> {
     scopes: Vec<Scope>,
 }
 
+/// An operator whose builtin is rebound, lowered the way CppNix's parser desugars it:
+/// `a - b` is `__sub a b` (`*` `__mul`, `/` `__div`), `a < b` is `__lessThan a b`,
+/// `a > b` is `__lessThan b a`, `a <= b` is `!(__lessThan b a)`, `a >= b` is
+/// `!(__lessThan a b)`.
+struct OverriddenOperator {
+    op: ast::BinOp,
+    span: Span,
+    func: Ir,
+}
+
+impl OverriddenOperator {
+    fn lower(self, lowerer: &mut Lowerer<'_>, lhs: &Expr, rhs: &Expr) -> Result<Ir, LowerError> {
+        use ast::BinOp;
+        let (lhs, rhs) = (lowerer.lower(lhs)?, lowerer.lower(rhs)?);
+        let swapped = matches!(self.op, BinOp::Gt | BinOp::Leq);
+        let args = if swapped { [rhs, lhs] } else { [lhs, rhs] };
+        let call = Ir::Call { span: self.span, func: Box::new(self.func), args: Box::new(args) };
+        Ok(match self.op {
+            BinOp::Leq | BinOp::Geq => Ir::Not { span: self.span, expr: Box::new(call) },
+            _ => call,
+        })
+    }
+}
+
 /// Makes a path absolute and canonical without touching the file system
 /// (`.` and `..` components removed, repeated slashes collapsed).
 pub fn canonicalize(path: &str) -> String {
@@ -152,6 +176,30 @@ impl<'g> Lowerer<'g> {
             return Err(LowerError { span, message: format!("undefined variable '{name}'") });
         }
         Ok(Ir::WithVar { span, name, withs: withs.into_boxed_slice() })
+    }
+
+    /// The binding of an operator's builtin name (`__sub`, …) when a lexical scope (a `let`,
+    /// `rec` set, function argument or `scopedImport` scope) rebinds it. CppNix parses the
+    /// operator as a call of that name, so the rebinding takes over; `with` never does, as
+    /// the builtin binds the name lexically.
+    fn lexical_operator(&self, name: &str, span: Span) -> Result<Option<Ir>, LowerError> {
+        match self.resolve(Symbol::intern(name), span, 0)? {
+            var @ Ir::Var { .. } => Ok(Some(var)),
+            _ => Ok(None),
+        }
+    }
+
+    /// A binary operator that lowers to a call because its builtin name is rebound.
+    fn overridden_operator(&self, op: ast::BinOp, span: Span) -> Result<Option<OverriddenOperator>, LowerError> {
+        use ast::BinOp;
+        let name = match op {
+            BinOp::Sub => "__sub",
+            BinOp::Mul => "__mul",
+            BinOp::Div => "__div",
+            BinOp::Lt | BinOp::Gt | BinOp::Leq | BinOp::Geq => "__lessThan",
+            _ => return Ok(None),
+        };
+        Ok(self.lexical_operator(name, span)?.map(|func| OverriddenOperator { op, span, func }))
     }
 
     /// Reports a linted literal: a warning on standard error, or an error.
@@ -293,11 +341,22 @@ impl<'g> Lowerer<'g> {
                 self.pop();
                 Ir::With { scope: Box::new(scope), body: Box::new(body?) }
             }
-            Expr::BinOp { span, op, lhs, rhs } => {
-                Ir::BinOp { span: *span, op: *op, lhs: Box::new(self.lower(lhs)?), rhs: Box::new(self.lower(rhs)?) }
-            }
+            Expr::BinOp { span, op, lhs, rhs } => match self.overridden_operator(*op, *span)? {
+                Some(overridden) => overridden.lower(self, lhs, rhs)?,
+                None => {
+                    Ir::BinOp { span: *span, op: *op, lhs: Box::new(self.lower(lhs)?), rhs: Box::new(self.lower(rhs)?) }
+                }
+            },
             Expr::Not { span, expr } => Ir::Not { span: *span, expr: Box::new(self.lower(expr)?) },
-            Expr::Neg { span, expr } => Ir::Neg { span: *span, expr: Box::new(self.lower(expr)?) },
+            Expr::Neg { span, expr } => match self.lexical_operator("__sub", *span)? {
+                // CppNix reads `-e` as `__sub 0 e`.
+                Some(sub) => Ir::Call {
+                    span: *span,
+                    func: Box::new(sub),
+                    args: Box::new([Ir::Const(Value::Int(0)), self.lower(expr)?]),
+                },
+                None => Ir::Neg { span: *span, expr: Box::new(self.lower(expr)?) },
+            },
         })
     }
 
@@ -316,7 +375,8 @@ impl<'g> Lowerer<'g> {
         match &l.param {
             Param::Ident(arg) => {
                 self.push(ScopeKind::Lexical, [*arg]);
-                let body = self.lower(&l.body);
+                // A curried function's inner lambdas carry its name, as CppNix names them.
+                let body = self.lower_named(&l.body, name);
                 self.pop();
                 Ok(LambdaIr { span: l.span, name, param: ParamIr::Ident(*arg), frame_size: 1, body: body? })
             }
@@ -341,7 +401,7 @@ impl<'g> Lowerer<'g> {
                             })
                         })
                         .collect::<Result<Box<[_]>, LowerError>>()?;
-                    let body = self.lower(&l.body)?;
+                    let body = self.lower_named(&l.body, name)?;
                     Ok((formals_ir, body))
                 })();
                 self.pop();
