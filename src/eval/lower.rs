@@ -68,6 +68,9 @@ pub struct Lowerer<'g> {
     base_dir: String,
     home: Option<String>,
     scopes: Vec<Scope>,
+    /// For each `let`/`rec` frame being lowered, its bindings that are aliases: `c = a;` with
+    /// `a` an earlier slot of the same frame, which the machine makes share `a`'s thunk.
+    alias_frames: Vec<Vec<Symbol>>,
 }
 
 /// An operator whose builtin is rebound, lowered the way CppNix's parser desugars it:
@@ -92,6 +95,23 @@ impl OverriddenOperator {
             _ => call,
         })
     }
+}
+
+/// The bindings of a frame (in slot order) that are aliases: plain `c = a;` with `a` bound
+/// at an earlier slot of the same frame. Those the machine fills by sharing `a`'s value
+/// (see `delay_in_new_frame`).
+fn aliases<'a>(bindings: impl Iterator<Item = (Symbol, &'a ast::AttrDef)>) -> Vec<Symbol> {
+    let bindings: Vec<(Symbol, &ast::AttrDef)> = bindings.collect();
+    let slot_of = |name: Symbol| bindings.iter().position(|(n, _)| *n == name);
+    bindings
+        .iter()
+        .enumerate()
+        .filter(|(slot, (_, def))| match (&def.kind, &def.value) {
+            (AttrKind::Plain, Expr::Var { name, .. }) => slot_of(*name).is_some_and(|target| target < *slot),
+            _ => false,
+        })
+        .map(|(_, (name, _))| *name)
+        .collect()
 }
 
 /// Makes a path absolute and canonical without touching the file system
@@ -128,7 +148,7 @@ impl<'g> Lowerer<'g> {
                 names: s.names.into_iter().enumerate().map(|(i, n)| (n, i as u32)).collect(),
             })
             .collect();
-        Lowerer { globals, lints: Lints::default(), base_dir, home, scopes }
+        Lowerer { globals, lints: Lints::default(), base_dir, home, scopes, alias_frames: Vec::new() }
     }
 
     pub fn lower(&mut self, e: &Expr) -> Result<Ir, LowerError> {
@@ -437,6 +457,14 @@ impl<'g> Lowerer<'g> {
     ) -> Result<Ir, LowerError> {
         match def.kind {
             AttrKind::Plain => {
+                // `b = c;` with `c` an alias: a cycle through `c` passes through another
+                // binding's thunk, so the binding names `c` for the cycle report.
+                let via = match &def.value {
+                    Expr::Var { name: var, .. } if in_new_frame => {
+                        self.alias_frames.last().filter(|aliases| aliases.contains(var)).map(|_| *var)
+                    }
+                    _ => None,
+                };
                 let value = match &def.value {
                     Expr::Lambda(l) => Ir::Lambda(Box::new(self.lower_lambda(l, Some(name))?)),
                     other => self.lower(other)?,
@@ -446,7 +474,7 @@ impl<'g> Lowerer<'g> {
                     // not written yet), and gets a name for recursion reports.
                     v @ (Ir::Const(_) | Ir::Lambda(_)) => v,
                     v @ Ir::Var { depth, .. } if depth > 0 || !in_new_frame => v,
-                    body => Ir::Binding { name, span: def.span, body: Box::new(body) },
+                    body => Ir::Binding { name, span: def.span, body: Box::new(body), via },
                 })
             }
             AttrKind::Inherited => self.resolve(name, def.span, inherit_skip),
@@ -462,6 +490,7 @@ impl<'g> Lowerer<'g> {
     fn lower_let(&mut self, binds: &Binds, body: &Expr) -> Result<Ir, LowerError> {
         let names: Vec<Symbol> = binds.attrs.keys().copied().collect();
         let count = names.len() as u32;
+        self.alias_frames.push(aliases(binds.attrs.iter().map(|(name, def)| (*name, def))));
         self.push(ScopeKind::Lexical, names);
         let result = (|| {
             let mut slots = Vec::with_capacity(binds.attrs.len() + binds.inherit_from.len());
@@ -475,6 +504,7 @@ impl<'g> Lowerer<'g> {
             Ok(Ir::Let { bindings: slots.into_boxed_slice(), body: Box::new(body) })
         })();
         self.pop();
+        self.alias_frames.pop();
         result
     }
 
@@ -499,6 +529,7 @@ impl<'g> Lowerer<'g> {
             }
         }
         let source_base = if rec { order.len() as u32 } else { 0 };
+        self.alias_frames.push(if rec { aliases(order.iter().map(|(name, def)| (**name, *def))) } else { Vec::new() });
         let result = (|| {
             let mut statics = Vec::with_capacity(order.len());
             for (name, def) in &order {
@@ -516,6 +547,7 @@ impl<'g> Lowerer<'g> {
             }
             Ok((statics, dynamics))
         })();
+        self.alias_frames.pop();
         if needs_frame {
             self.pop();
         }
