@@ -40,7 +40,8 @@ impl Evaluator {
         name: Option<crate::symbol::Symbol>,
     ) -> EvalResult<Program> {
         let file = add_source_bytes(origin, text);
-        let ast = syntax::parse_with(file, text, self.settings.syntax_features()).map_err(|e| EvalError::new(ErrorKind::Parse, e.message, Some(e.span)))?;
+        let ast = syntax::parse_with(file, text, self.settings.syntax_features())
+            .map_err(|e| EvalError::new(ErrorKind::Parse, e.message, Some(e.span)))?;
         let mut lowerer = Lowerer::new(&self.globals, base_dir.to_string(), outer);
         lowerer.lints = super::lower::Lints {
             url: self.settings.lint_url_literals,
