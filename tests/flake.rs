@@ -533,9 +533,11 @@ fn installables_try_packages_and_legacy_packages() {
     // A leading dot: exactly that path.
     let err = fails(&d.path, &["eval", ".#.l"]);
     assert!(err.contains("does not provide attribute 'l'"), "{err}");
-    // Files still work as before.
+    // Files still work as before: like `nix-instantiate --eval`, a function is called only
+    // when given automatic arguments.
     write(&d.path.join("default.nix"), "{ x ? 1 }: x + 1\n");
-    assert_eq!(ok(&d.path, &["eval", "default.nix"]), "2");
+    assert_eq!(ok(&d.path, &["eval", "default.nix"]), "<LAMBDA>");
+    assert_eq!(ok(&d.path, &["eval", "default.nix", "--arg", "x", "2"]), "3");
     assert_eq!(ok(&d.path, &["eval", "-E", "1 + 1"]), "2");
 }
 

@@ -122,20 +122,10 @@ impl Evaluator {
                         let pair = [f.clone(), rest[0].clone()];
                         (self.call_multi(functor, &pair, span)?, 1)
                     }
-                    None => {
-                        return Err(EvalError::eval(
-                            "attempt to call something which is not a function but a set",
-                            span,
-                        ))
-                    }
+                    None => return Err(not_a_function(&f, span)),
                 },
                 Value::Thunk(t) => (self.force_thunk(t)?, 0),
-                other => {
-                    return Err(EvalError::eval(
-                        format!("attempt to call something which is not a function but {}", other.type_description()),
-                        span,
-                    ))
-                }
+                other => return Err(not_a_function(other, span)),
             };
             f = result;
             i += used;
@@ -263,4 +253,17 @@ impl Evaluator {
         }
         Ok(frame)
     }
+}
+
+/// Applying something that is not a function, in CppNix's words (the value shown).
+#[cold]
+fn not_a_function(value: &Value, span: Span) -> EvalError {
+    EvalError::eval(
+        format!(
+            "attempt to call something which is not a function but {}: {}",
+            value.type_description(),
+            super::print::show_short_value(value)
+        ),
+        span,
+    )
 }

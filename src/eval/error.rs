@@ -148,8 +148,13 @@ impl fmt::Display for EvalError {
     }
 }
 
-/// Shorthand for a type error in Nix's words: "expected a list but found a set: { … }".
+/// Shorthand for a type error in Nix's words: "expected a list but found a set: { … }" (the
+/// value, shortened, as current CppNix shows it).
 #[cold]
 pub fn type_error(expected: &str, found: &super::value::Value) -> EvalError {
-    EvalError::msg(format!("expected {expected} but found {}", found.type_description()))
+    EvalError::msg(format!(
+        "expected {expected} but found {}: {}",
+        found.type_description(),
+        super::print::show_short_value(found)
+    ))
 }

@@ -269,6 +269,20 @@ fn check_finds_non_determinism() {
 }
 
 #[test]
+fn check_of_an_unbuilt_path_is_refused() {
+    let ts = TestStore::new();
+    let marker = ts.dir.path().join("ran");
+    let d = Drv::sh("unbuilt", &format!("echo > {}; echo x > $out", marker.display())).add(&ts.store);
+    let o = tern::build::BuildOptions { check: true, ..opts() };
+    let e = realise(&ts.store, std::slice::from_ref(&d), &o).unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.contains(&format!("some outputs of '{d}' are not valid, so checking is not possible")), "{msg}");
+    // Nothing was built: the builder never ran and the output is not valid.
+    assert!(!marker.exists());
+    assert!(!ts.valid(&out(&ts.store, &d)));
+}
+
+#[test]
 fn new_root_view() {
     // The store view used when the host has no /nix/store to mount over.
     let ts = TestStore::new();

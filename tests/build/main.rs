@@ -3,7 +3,6 @@
 //! compare with CppNix 2.8's results (`tests/vectors/build.tsv`, and a live
 //! `nix-build` where installed).
 
-mod cppnix;
 mod faults;
 mod features;
 mod integrity;

@@ -202,27 +202,3 @@ pub fn stderr(o: &Output) -> String {
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
-
-/// Is `cmd` on PATH?
-pub fn have(cmd: &str) -> bool {
-    std::env::var_os("PATH").map(|p| std::env::split_paths(&p).any(|d| d.join(cmd).is_file())).unwrap_or(false)
-}
-
-/// Skips a test whose tools are missing — except in CI, where `.ci/run`
-/// installs them and their absence is a failure.
-pub fn require(tools: &[&str]) -> bool {
-    let missing: Vec<&&str> = tools.iter().filter(|t| !have(t)).collect();
-    if missing.is_empty() {
-        return true;
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("CI must provide {missing:?} (see .ci/run)");
-    }
-    eprintln!("skipped: {missing:?} not installed");
-    false
-}
-
-pub fn is_root() -> bool {
-    // SAFETY: no side effects.
-    unsafe { libc::geteuid() == 0 }
-}

@@ -9,7 +9,7 @@ use std::fmt::Write;
 use std::rc::Rc;
 
 use crate::diag::source_map::Span;
-use crate::numfmt::format_g;
+use crate::numfmt::format_json_float;
 use crate::symbol::Symbol;
 
 use super::super::attrs::AttrsBuilder;
@@ -74,7 +74,7 @@ impl Evaluator {
             Value::Null => out.extend_from_slice(b"null"),
             Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
             Value::Int(i) => out.extend_from_slice(i.to_string().as_bytes()),
-            Value::Float(f) => out.extend_from_slice(format_g(*f).as_bytes()),
+            Value::Float(f) => out.extend_from_slice(format_json_float(*f).as_bytes()),
             Value::String(s) => {
                 if let Err(e) = std::str::from_utf8(s.as_bytes()) {
                     let at = e.valid_up_to();
@@ -147,13 +147,16 @@ impl Evaluator {
                 // integer 0), as in CppNix.
                 let text = n.to_string();
                 if text.contains(['.', 'e', 'E']) {
-                    Value::Float(text.parse().unwrap_or(f64::NAN))
+                    json_float(&text)?
                 } else if let Ok(i) = text.parse::<i64>() {
                     Value::Int(i)
-                } else if text.starts_with('-') {
-                    return Err(EvalError::msg(format!("json number {text} outside of Nix integer range")));
-                } else {
+                } else if !text.starts_with('-') && text.parse::<u64>().is_ok() {
+                    // CppNix's JSON parser reads these as unsigned 64-bit integers, which
+                    // Nix integers cannot hold.
                     return Err(EvalError::msg(format!("unsigned json number {text} outside of Nix integer range")));
+                } else {
+                    // An integer beyond both 64-bit ranges is read as a float, as CppNix does.
+                    json_float(&text)?
                 }
             }
             serde_json::Value::String(s) => Value::string(no_null_bytes(s)?),
@@ -169,6 +172,19 @@ impl Evaluator {
             }
         })
     }
+}
+
+/// CppNix's (nlohmann::json's) words for a number too large for a double.
+const OVERFLOW: &str = "[json.exception.out_of_range.406] number overflow parsing";
+
+/// A JSON number read as a float; one too large for a double is an error (CppNix's parser
+/// refuses it) while one too small becomes zero.
+fn json_float(text: &str) -> EvalResult<Value> {
+    let x: f64 = text.parse().map_err(|_| EvalError::msg(format!("invalid JSON number '{text}'")))?;
+    if x.is_infinite() {
+        return Err(EvalError::msg(format!("{OVERFLOW} '{text}'")));
+    }
+    Ok(Value::Float(x))
 }
 
 /// Nix strings cannot hold NUL bytes (CppNix's strings are C strings).
@@ -194,7 +210,39 @@ fn from_json(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     let s = ev.arg_string(arg("fromJSON", args, 0))?;
     let parsed: serde_json::Value = serde_json::from_slice(s.as_bytes())
         .map_err(|e| EvalError::msg(format!("parse error while parsing JSON: {e}")))?;
-    ev.json_to_value(&parsed)
+    ev.json_to_value(&parsed).map_err(|e| match first_overflowing_number(s.as_bytes()) {
+        // The parsed number's text is normalised (`1e+400`); CppNix quotes it as written.
+        Some(text) if e.message().contains(OVERFLOW) => EvalError::msg(format!("{OVERFLOW} '{text}'")),
+        _ => e,
+    })
+}
+
+/// The first number in a JSON text that is too large for a double, as written.
+fn first_overflowing_number(json: &[u8]) -> Option<String> {
+    let mut i = 0;
+    while i < json.len() {
+        match json[i] {
+            b'"' => {
+                i += 1;
+                while i < json.len() && json[i] != b'"' {
+                    i += if json[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while i < json.len() && matches!(json[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+                    i += 1;
+                }
+                let text = std::str::from_utf8(&json[start..i]).ok()?;
+                if text.parse::<f64>().is_ok_and(f64::is_infinite) {
+                    return Some(text.to_string());
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 pub const PRIMOPS: &[PrimOp] = &[
