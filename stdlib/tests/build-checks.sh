@@ -107,9 +107,11 @@ check_run() {
   local name="$1" attr="$2" program="$3" runner="$4" expected="$5"
   shift 5
   build "$name" "$attr" "${programs[@]}" || return
-  local got
+  # An output other than `out` gets its name appended to the link (result-bin).
+  local dir="$out/$name" got
+  [ -e "$dir" ] || dir="$(ls -d "$out/$name"-* 2>/dev/null | grep -v '\.log$' | head -n1)"
   # shellcheck disable=SC2086
-  got="$("${run[@]}" $runner "$out/$name/bin/$program" "$@" 2>&1 | head -n1)"
+  got="$("${run[@]}" $runner "$dir/bin/$program" "$@" 2>&1 | head -n1)"
   if [ "$got" = "$expected" ]; then
     ok "$name: '$program $*' prints '$expected'"
   else
