@@ -331,16 +331,16 @@ impl Binds {
         path: &[(AttrName, Span)],
         sym: Symbol,
         span: Span,
-        value: Expr,
+        mut value: Expr,
     ) -> Result<(), SyntaxError> {
         let Some(existing) = self.attrs.get_mut(&sym) else {
             self.attrs.insert(sym, AttrDef { span, kind: AttrKind::Plain, value });
             return Ok(());
         };
         let prev_span = existing.span;
-        match (&mut existing.value, value) {
+        match (&mut existing.value, &mut value) {
             (Expr::Attrs { binds: into, .. }, Expr::Attrs { binds: from, .. }) if existing.kind == AttrKind::Plain => {
-                let from = *from;
+                let from = *std::mem::take(from);
                 let offset = into.inherit_from.len();
                 into.inherit_from.extend(from.inherit_from);
                 for (name, mut def) in from.attrs {
@@ -512,9 +512,9 @@ pub fn make_string(span: Span, mut parts: Vec<(Expr, bool)>) -> Expr {
 /// Turns the parts of a quoted attribute name into a static name when it has no
 /// interpolation (`"a b" = 1;` is as static as `a = 1;`).
 pub fn string_attr_name(e: Expr) -> AttrName {
-    match e {
-        Expr::Str(bytes) => AttrName::Static(Symbol::intern_bytes(&bytes)),
-        other => AttrName::Dynamic(Box::new(other)),
+    match &e {
+        Expr::Str(bytes) => AttrName::Static(Symbol::intern_bytes(bytes)),
+        _ => AttrName::Dynamic(Box::new(e)),
     }
 }
 

@@ -98,18 +98,32 @@ fn write_binds(out: &mut String, binds: &Binds) {
     }
 }
 
-fn flatten_apply<'e>(e: &'e Expr, args: &mut Vec<&'e Expr>) -> &'e Expr {
-    match e {
-        Expr::Apply { func, arg, .. } => {
-            let head = flatten_apply(func, args);
-            args.push(arg);
-            head
-        }
-        other => other,
+fn flatten_apply<'e>(mut e: &'e Expr, args: &mut Vec<&'e Expr>) -> &'e Expr {
+    let first = args.len();
+    while let Expr::Apply { func, arg, .. } = e {
+        args.push(arg);
+        e = func;
     }
+    args[first..].reverse();
+    e
 }
 
+/// Past this length the text is cut short ("…"): an assertion's message quotes its
+/// condition, and a hostile condition can be megabytes of nesting.
+pub const MAX_SHOWN: usize = 64 * 1024;
+
 fn write_expr(out: &mut String, e: &Expr) {
+    if out.len() > MAX_SHOWN {
+        if !out.ends_with('…') {
+            out.push('…');
+        }
+        return;
+    }
+    // As deep as the source nests (bounded by `nesting::MAX_NESTING`): grow the stack.
+    crate::eval::stack::maybe_grow(64 * 1024, 4 * 1024 * 1024, || write_node(out, e))
+}
+
+fn write_node(out: &mut String, e: &Expr) {
     match e {
         Expr::Int(n) => {
             let _ = write!(out, "{n}");
