@@ -112,6 +112,10 @@ fn deeply_nested_lists_and_sets_are_refused_with_a_stack_overflow_error() {
     // A syntax error after a too-deep tree: the parser drops the tree it built.
     let broken = eval_file(&(repeat("[", 1_000_000) + &repeat("]", 1_000_000) + ")"));
     assert_located_error("10^6 nested lists, then a syntax error", &broken, "syntax error");
+    // An interpolated attribute name is moved into the set being built, never copied.
+    let deep = repeat("[", 1_000_000) + &repeat("]", 1_000_000);
+    let named = eval_file(&format!("{{ a.${{{deep}}}.b = 1; a.c = 2; }}"));
+    assert_located_error("10^6 nested lists as an attribute name", &named, "stack overflow");
 }
 
 #[test]
