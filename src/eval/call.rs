@@ -180,6 +180,21 @@ impl Evaluator {
         result.map_err(|e| calling_frame(e, lambda, span))
     }
 
+    /// Runs one recursive step of an operation over values (a list element of `toString`,
+    /// the result of `__toString`, a nested set compared by `==`). It counts against
+    /// `max-call-depth` like a call, so a cyclic value (`let x = [ x ]; in toString x`)
+    /// ends in CppNix's "stack overflow" error instead of overflowing the native stack.
+    pub(crate) fn nested<R>(&self, span: Option<Span>, f: impl FnOnce() -> EvalResult<R>) -> EvalResult<R> {
+        let depth = self.call_depth.get() + 1;
+        if depth > self.settings.max_call_depth {
+            return Err(EvalError::new(ErrorKind::StackOverflow, "stack overflow; max-call-depth exceeded", span));
+        }
+        self.call_depth.set(depth);
+        let result = crate::eval::stack::maybe_grow(RED_ZONE, STACK_SEGMENT, f);
+        self.call_depth.set(depth - 1);
+        result
+    }
+
     /// Applies a lambda to one argument (used where a single application is wanted).
     #[inline]
     pub fn call_lambda(&self, c: &Rc<Closure>, arg: Value, span: Span) -> EvalResult<Value> {

@@ -44,7 +44,7 @@ impl Evaluator {
                     return Ok(false);
                 }
                 for (p, q) in x.iter().zip(y.iter()) {
-                    if !self.equal(p, q, false)? {
+                    if !self.nested(None, || self.equal(p, q, false))? {
                         return Ok(false);
                     }
                 }
@@ -53,7 +53,7 @@ impl Evaluator {
             (Value::Attrs(x), Value::Attrs(y)) => {
                 if self.is_derivation(x)? && self.is_derivation(y)? {
                     if let (Some(p), Some(q)) = (x.get(self.syms.out_path), y.get(self.syms.out_path)) {
-                        return self.equal(p, q, false);
+                        return self.nested(None, || self.equal(p, q, false));
                     }
                 }
                 if std::rc::Rc::ptr_eq(x, y) {
@@ -63,7 +63,7 @@ impl Evaluator {
                     return Ok(false);
                 }
                 for (p, q) in x.iter().zip(y.iter()) {
-                    if p.name != q.name || !self.equal(&p.value, &q.value, false)? {
+                    if p.name != q.name || !self.nested(None, || self.equal(&p.value, &q.value, false))? {
                         return Ok(false);
                     }
                 }
@@ -112,7 +112,7 @@ impl Evaluator {
                     if self.equal(p, q, false)? {
                         continue;
                     }
-                    return self.compare(p, q);
+                    return self.nested(None, || self.compare(p, q));
                 }
                 Ok(x.len().cmp(&y.len()))
             }

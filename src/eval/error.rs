@@ -108,7 +108,8 @@ impl EvalError {
     /// Gives the error a position if it has none yet.
     #[cold]
     pub fn at(mut self, span: Span) -> EvalError {
-        if self.0.span.is_none() {
+        // Coercion's calls (`__toString`) carry a placeholder span in no file: replace it too.
+        if self.0.span.is_none_or(|s| s.file.0 == u32::MAX) {
             self.0.span = Some(span);
         }
         self

@@ -71,6 +71,9 @@ pub struct Lowerer<'g> {
     /// For each `let`/`rec` frame being lowered, its bindings that are aliases: `c = a;` with
     /// `a` an earlier slot of the same frame, which the machine makes share `a`'s thunk.
     alias_frames: Vec<Vec<Symbol>>,
+    /// Bytes of assertion text (the quoted conditions) this file may still keep; see
+    /// `assertion_text`.
+    assertion_text_left: usize,
 }
 
 /// An operator whose builtin is rebound, lowered the way CppNix's parser desugars it:
@@ -114,6 +117,12 @@ fn aliases<'a>(bindings: impl Iterator<Item = (Symbol, &'a ast::AttrDef)>) -> Ve
         .collect()
 }
 
+/// The longest quoted condition of one assertion, and of all of a file's together: every
+/// `assert` keeps its condition's text for its message, and nested assertions would
+/// otherwise keep quadratically much.
+const MAX_ASSERTION_TEXT: usize = 16 * 1024;
+const MAX_ASSERTION_TEXT_PER_FILE: usize = 16 * 1024 * 1024;
+
 /// Makes a path absolute and canonical without touching the file system
 /// (`.` and `..` components removed, repeated slashes collapsed).
 pub fn canonicalize(path: &str) -> String {
@@ -148,7 +157,15 @@ impl<'g> Lowerer<'g> {
                 names: s.names.into_iter().enumerate().map(|(i, n)| (n, i as u32)).collect(),
             })
             .collect();
-        Lowerer { globals, lints: Lints::default(), base_dir, home, scopes, alias_frames: Vec::new() }
+        Lowerer {
+            globals,
+            lints: Lints::default(),
+            base_dir,
+            home,
+            scopes,
+            alias_frames: Vec::new(),
+            assertion_text_left: MAX_ASSERTION_TEXT_PER_FILE,
+        }
     }
 
     pub fn lower(&mut self, e: &Expr) -> Result<Ir, LowerError> {
@@ -352,7 +369,7 @@ impl<'g> Lowerer<'g> {
                 span: cond.span().unwrap_or(*span),
                 cond: Box::new(self.lower(cond)?),
                 body: Box::new(self.lower(body)?),
-                text: show::show(cond).into_boxed_str(),
+                text: self.assertion_text(cond),
             },
             Expr::With { scope, body, .. } => {
                 let scope = self.lower(scope)?;
@@ -389,6 +406,14 @@ impl<'g> Lowerer<'g> {
                 })
             })
             .collect()
+    }
+
+    /// The condition of an assertion as its failure message quotes it, cut short past the
+    /// limits above.
+    fn assertion_text(&mut self, cond: &Expr) -> Box<str> {
+        let text = show::show_at_most(cond, MAX_ASSERTION_TEXT.min(self.assertion_text_left));
+        self.assertion_text_left = self.assertion_text_left.saturating_sub(text.len());
+        text.into_boxed_str()
     }
 
     fn lower_lambda(&mut self, l: &ast::Lambda, name: Option<Symbol>) -> Result<LambdaIr, LowerError> {

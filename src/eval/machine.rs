@@ -259,7 +259,15 @@ impl Evaluator {
 
     /// The frequent compound nodes. Rare ones and error paths live in other functions so
     /// that this one keeps a small stack frame.
+    ///
+    /// Nodes nest as deep as the source does (a chain of 100,000 `if`s or `+`s), and each
+    /// level recurses here: the stack grows on the heap rather than overflowing.
     fn eval_node(&self, ir: &'static Ir, env: &Env) -> EvalResult<Value> {
+        grow(|| self.eval_compound(ir, env))
+    }
+
+    #[inline(always)]
+    fn eval_compound(&self, ir: &'static Ir, env: &Env) -> EvalResult<Value> {
         match ir {
             Ir::Select { span, expr, path, default } => {
                 let v = self.eval(expr, env)?;

@@ -2,6 +2,7 @@
 
 pub mod ast;
 pub mod lexer;
+pub mod nesting;
 pub mod show;
 pub mod token;
 
@@ -42,8 +43,11 @@ pub fn parse_with(file: FileId, src: &[u8], features: Features) -> Result<Expr, 
         r.map_err(|e: LexError| SyntaxError { span: Span::new(file, e.start, e.end), message: e.message })
     });
     let parser = grammar::ExprParser::new();
-    // Deeply nested input recurses in lowering, not here: lalrpop keeps its own stack.
-    parser.parse(file, tokens).map_err(|e| convert_error(file, src, e))
+    // lalrpop keeps its own stack, so parsing itself never recurses; the passes after it
+    // do, which is why the tree's depth is bounded here.
+    let expr = parser.parse(file, tokens).map_err(|e| convert_error(file, src, e))?;
+    nesting::check_depth(&expr, Span::new(file, 0, 0))?;
+    Ok(expr)
 }
 
 /// A token of experimental syntax that is not turned on becomes an error at its place.

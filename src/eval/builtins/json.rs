@@ -161,12 +161,12 @@ impl Evaluator {
             }
             serde_json::Value::String(s) => Value::string(no_null_bytes(s)?),
             serde_json::Value::Array(items) => {
-                Value::list(items.iter().map(|i| self.json_to_value(i)).collect::<EvalResult<_>>()?)
+                Value::list(items.iter().map(|i| grow_for_json(|| self.json_to_value(i))).collect::<EvalResult<_>>()?)
             }
             serde_json::Value::Object(map) => {
                 let mut b = AttrsBuilder::with_capacity(map.len());
                 for (k, v) in map {
-                    b.insert(Symbol::intern(no_null_bytes(k)?), self.json_to_value(v)?);
+                    b.insert(Symbol::intern(no_null_bytes(k)?), grow_for_json(|| self.json_to_value(v))?);
                 }
                 Value::attrs(b.finish())
             }
@@ -206,14 +206,69 @@ fn to_json(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     Ok(Value::String(Rc::new(NixString::with_context(out, ctx))))
 }
 
+/// The deepest JSON `fromJSON` accepts: as deep as Nix code may nest (CppNix's parser has
+/// no limit of its own; this keeps the stack, grown on the heap, bounded).
+const MAX_JSON_DEPTH: usize = crate::syntax::nesting::MAX_NESTING;
+
+/// Stack kept per level of JSON nesting while serde_json parses (and drops) recursively.
+const JSON_STACK_PER_LEVEL: usize = 1024;
+
+fn grow_for_json<R>(f: impl FnOnce() -> R) -> R {
+    crate::eval::stack::maybe_grow(64 * 1024, 4 * 1024 * 1024, f)
+}
+
+/// How deep arrays and objects nest in `text` (strings skipped), stopping past `limit`.
+fn json_depth(text: &[u8], limit: usize) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &c in text {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+                if deepest > limit {
+                    break;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
 fn from_json(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     let s = ev.arg_string(arg("fromJSON", args, 0))?;
-    let parsed: serde_json::Value = serde_json::from_slice(s.as_bytes())
-        .map_err(|e| EvalError::msg(format!("parse error while parsing JSON: {e}")))?;
-    ev.json_to_value(&parsed).map_err(|e| match first_overflowing_number(s.as_bytes()) {
-        // The parsed number's text is normalised (`1e+400`); CppNix quotes it as written.
-        Some(text) if e.message().contains(OVERFLOW) => EvalError::msg(format!("{OVERFLOW} '{text}'")),
-        _ => e,
+    let depth = json_depth(s.as_bytes(), MAX_JSON_DEPTH);
+    if depth > MAX_JSON_DEPTH {
+        return Err(EvalError::new(
+            crate::eval::error::ErrorKind::StackOverflow,
+            format!("stack overflow; the JSON is nested more than {MAX_JSON_DEPTH} levels deep"),
+            None,
+        ));
+    }
+    // serde_json parses and drops recursively: run both on a stack big enough for the depth.
+    let needed = 256 * 1024 + depth * JSON_STACK_PER_LEVEL;
+    crate::eval::stack::maybe_grow(needed, needed, || {
+        let mut reader = serde_json::Deserializer::from_slice(s.as_bytes());
+        reader.disable_recursion_limit();
+        let parsed = serde::Deserialize::deserialize(&mut reader)
+            .and_then(|v: serde_json::Value| reader.end().map(|()| v))
+            .map_err(|e| EvalError::msg(format!("parse error while parsing JSON: {e}")))?;
+        ev.json_to_value(&parsed).map_err(|e| match first_overflowing_number(s.as_bytes()) {
+            // The parsed number's text is normalised (`1e+400`); CppNix quotes it as written.
+            Some(text) if e.message().contains(OVERFLOW) => EvalError::msg(format!("{OVERFLOW} '{text}'")),
+            _ => e,
+        })
     })
 }
 

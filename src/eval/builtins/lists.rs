@@ -115,7 +115,12 @@ fn gen_list(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
         return Ok(Value::list(Vec::new()));
     }
     let apply = ev.lazy_applications(&f, span);
-    let mut items = Vec::with_capacity(n as usize);
+    let mut items = Vec::new();
+    // The program chose the size: refuse one that cannot be had, with a location, before
+    // spending any time on it (CppNix runs out of memory too, only later).
+    if crate::allocator::try_reserve(&mut items, n as usize).is_err() {
+        return Err(EvalError::eval(format!("out of memory: cannot allocate a list of {n} elements"), span));
+    }
     for i in 0..n {
         // Building a huge list makes no calls: look for Ctrl-C here too.
         if i & 0xffff == 0 {
