@@ -202,3 +202,9 @@ pub fn stderr(o: &Output) -> String {
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
+
+/// Whether the tests run as root.
+pub fn is_root() -> bool {
+    // SAFETY: no side effects.
+    unsafe { libc::geteuid() == 0 }
+}
