@@ -79,7 +79,7 @@ fn the_stdenv_compiler_and_tools_are_listed_as_implicit_dependencies() {
     assert!(ok, "{err}");
     let (_, compiler) = out.split_once("\nimplicit (the stdenv's compiler)").expect("a compiler section");
     let (compiler, tools) = compiler.split_once("\nimplicit (the stdenv's tools on PATH)").expect("a tools section");
-    assert!(compiler.contains("aarch64-unknown-linux-gnu-gcc-wrapper-11.3.0  from pkgsBuildHost"), "{out}");
+    assert!(compiler.contains("aarch64-unknown-linux-gnu-stage-final-gcc-wrapper-11.3.0  from pkgsBuildHost"), "{out}");
     assert!(compiler.contains("aarch64-unknown-linux-gnu-binutils-wrapper-2.40  from pkgsBuildHost"), "{out}");
     assert!(
         tools.contains(
