@@ -102,7 +102,7 @@ fn request(ev: &Evaluator, builtin: &'static str, v: &Value, allowed: &[&str]) -
 /// Where a URL's bytes are on this machine; a refusal for anything needing the network.
 fn local_source(url: &str) -> EvalResult<PathBuf> {
     if let Some(rest) = url.strip_prefix("file://") {
-        return Ok(PathBuf::from(percent_decode(rest)));
+        return Ok(PathBuf::from(crate::store::download::percent_decode(rest)));
     }
     if let Some(rest) = url.strip_prefix("path:") {
         return Ok(PathBuf::from(rest));
@@ -120,23 +120,6 @@ fn local_source(url: &str) -> EvalResult<PathBuf> {
     ))
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
 
 /// The base name of a URL's path (query and fragment removed).
 fn url_base_name(url: &str) -> String {
