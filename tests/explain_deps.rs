@@ -2,9 +2,13 @@
 //! warning for an unspliced one.
 
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 fn explain(args: &[&str]) -> (bool, String, String) {
-    let store = std::env::temp_dir().join(format!("tern-explain-{}", std::process::id()));
+    // One store per call: the tests run in parallel threads of one process.
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, Ordering::Relaxed);
+    let store = std::env::temp_dir().join(format!("tern-explain-{}-{n}", std::process::id()));
     let out = Command::new(env!("CARGO_BIN_EXE_tern"))
         .arg("explain-deps")
         .args(args)
