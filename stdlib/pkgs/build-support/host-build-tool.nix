@@ -1,8 +1,9 @@
-# A build tool that stays this machine's Debian program (meson with its
-# Python, ninja, cmake: building them and Python from source is beyond a
-# 2-core CI run), wrapped as a store path with the setup hook that teaches
-# the stdenv to drive it.  Building the wrapper fails naming the Debian
-# package to install when the program is missing.
+# A program that stays this machine's Debian program, wrapped as a store
+# path: the build tools meson (with its Python), ninja and cmake (building
+# them and Python from source is beyond a 2-core CI run) with the setup
+# hooks that teach the stdenv to drive them, and the runners the package
+# set only names (wine, node, wasmtime).  Building the wrapper fails naming
+# the Debian package to install when the program is missing.
 { lib, stdenvNoCC }:
 {
   pname,
@@ -10,13 +11,16 @@
   programs,
   debianPackage,
   setupHook ? null,
+  stdenv ? stdenvNoCC,
+  passthru ? { },
 }:
-stdenvNoCC.mkDerivation (
+stdenv.mkDerivation (
   {
-    inherit pname version;
+    inherit pname version passthru;
     dontUnpack = true;
     dontConfigure = true;
     dontBuild = true;
+    dontFixup = true;
     programs = lib.concatStringsSep " " programs;
     installPhase = ''
       mkdir -p "$out/bin"

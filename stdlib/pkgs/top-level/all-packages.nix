@@ -13,34 +13,7 @@ let
 
   # A package that only records which of this machine's programs it stands
   # for; building it links them, or fails naming the Debian package.
-  hostProgram =
-    {
-      pname,
-      version,
-      programs,
-      debianPackage,
-      stdenv ? final.stdenvNoCC,
-      passthru ? { },
-    }:
-    stdenv.mkDerivation {
-      inherit pname version passthru;
-      dontUnpack = true;
-      dontConfigure = true;
-      dontBuild = true;
-      dontFixup = true;
-      programs = lib.concatStringsSep " " programs;
-      installPhase = ''
-        mkdir -p "$out/bin"
-        for program in $programs; do
-          if [ ! -x "/usr/bin/$program" ]; then
-            echo "error: ${pname} needs /usr/bin/$program; install it with: apt-get install -y ${debianPackage}" >&2
-            exit 1
-          fi
-          ln -s "/usr/bin/$program" "$out/bin/$program"
-        done
-      '';
-      meta.description = "${pname} from this machine's Debian package ${debianPackage}";
-    };
+  hostProgram = callPackage ../build-support/host-build-tool.nix { };
 
   libcStandIn = pname: version: debianPackage: callPackage ../stdenv/libc.nix { inherit pname version debianPackage; };
 in
@@ -180,21 +153,20 @@ in
 
   # meson (with its Python), ninja and cmake stay this machine's Debian
   # programs, wrapped with the setup hooks that drive them.
-  hostBuildTool = callPackage ../build-support/host-build-tool.nix { };
-  meson = final.hostBuildTool {
+  meson = hostProgram {
     pname = "meson";
     version = "1.0.1";
     programs = [ "meson" ];
     debianPackage = "meson";
     setupHook = ../build-support/setup-hooks/meson.sh;
   };
-  ninja = final.hostBuildTool {
+  ninja = hostProgram {
     pname = "ninja";
     version = "1.11.1";
     programs = [ "ninja" ];
     debianPackage = "ninja-build";
   };
-  cmake = final.hostBuildTool {
+  cmake = hostProgram {
     pname = "cmake";
     version = "3.25.1";
     programs = [ "cmake" ];
