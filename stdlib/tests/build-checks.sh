@@ -327,7 +327,9 @@ role_expr="
       echo '#include <greet.h>' > greet.c
       echo '#include <zlib.h>' > zlib.c
       # Does this compiler resolve the header to the dependency's store path?
-      r() { if \"\$@\" 2>/dev/null | grep -q '^# 1 \"/nix/store/'; then echo yes; else echo no; fi; }
+      # (Through a file: with the builder's pipefail, grep -q leaving early
+      # would fail the pipeline by SIGPIPE once the output is long.)
+      r() { \"\$@\" > pre.i 2>/dev/null || true; if grep -q '^# 1 \"/nix/store/' pre.i; then echo yes; else echo no; fi; }
       echo \"host-greet=\$(r \$CC -E greet.c) host-zlib=\$(r \$CC -E zlib.c) build-greet=\$(r cc -E greet.c) build-zlib=\$(r cc -E zlib.c)\" > \$out/result
     '';
   }) {}"
