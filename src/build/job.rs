@@ -264,8 +264,8 @@ fn build(cx: &JobContext<'_>, job: &Job, outputs: &BTreeMap<String, StorePath>) 
     let store = cx.store;
     let attrs = DrvAttrs::new(&job.drv).map_err(|e| job.setup(e))?;
     let builder = String::from_utf8_lossy(&job.drv.builder).into_owned();
-    if builder == "builtin:fetchurl" {
-        return builtin_fetchurl(cx, job, &attrs, outputs);
+    if builder == "builtin:fetchurl" || builder == "builtin:unpack-debs" {
+        return run_builtin(cx, job, &attrs, outputs, &builder);
     }
     if builder.starts_with("builtin:") {
         return Err(job.setup(format!(
@@ -318,14 +318,16 @@ fn build(cx: &JobContext<'_>, job: &Job, outputs: &BTreeMap<String, StorePath>) 
     result
 }
 
-/// `builtin:fetchurl`, run in this process: download, check, register.
-/// With `--check` the file is fetched again into a scratch place and
-/// compared with the registered one.
-fn builtin_fetchurl(
+/// A builtin builder, run in this process: `builtin:fetchurl` (download)
+/// or `builtin:unpack-debs` (see `debroot`); then the output is checked
+/// and registered. With `--check` the output is made again in a scratch
+/// place and compared with the registered one.
+fn run_builtin(
     cx: &JobContext<'_>,
     job: &Job,
     attrs: &DrvAttrs<'_>,
     outputs: &BTreeMap<String, StorePath>,
+    builder: &str,
 ) -> Result<Outcome, BuildFailure> {
     let out = super::fetchurl::single_output(outputs).map_err(|e| job.setup(e))?;
     let name = job.drv.name.clone();
@@ -338,8 +340,12 @@ fn builtin_fetchurl(
     } else {
         cx.store.real_path(out)
     };
-    let fetched = super::fetchurl::fetch(&job.drv_path, &job.drv, &dest, cx.progress);
-    let result = match fetched {
+    let made = if builder == "builtin:unpack-debs" {
+        unpack_debs(cx, job, &dest).map_err(|message| super::fetchurl::FetchFailure { message, hash_mismatch: false })
+    } else {
+        super::fetchurl::fetch(&job.drv_path, &job.drv, &dest, cx.progress)
+    };
+    let result = match made {
         Err(f) if f.hash_mismatch => Err(job.fail(FailureKind::HashMismatch, f.message)),
         Err(f) => Err(job.fail(FailureKind::Failed, f.message)),
         Ok(()) if job.check => {
@@ -348,7 +354,7 @@ fn builtin_fetchurl(
             let _ = remove_tree(&dir);
             r
         }
-        Ok(()) => match outputs::register_outputs(cx.store, &job.drv_path, &job.drv, attrs, &BTreeSet::new()) {
+        Ok(()) => match outputs::register_outputs(cx.store, &job.drv_path, &job.drv, attrs, &job.inputs) {
             Ok(_) => Ok(Outcome::Built),
             Err(OutputError::HashMismatch(m)) => Err(job.fail(FailureKind::HashMismatch, m)),
             Err(OutputError::Other(m)) => Err(job.fail(FailureKind::Failed, m)),
@@ -359,6 +365,24 @@ fn builtin_fetchurl(
     }
     cx.progress.finished(&name, result.is_ok());
     result
+}
+
+/// `builtin:unpack-debs`: the `.deb` store paths of the `debs` attribute, unpacked into `dest`.
+fn unpack_debs(cx: &JobContext<'_>, job: &Job, dest: &Path) -> Result<(), String> {
+    let debs = job.drv.env_get("debs").map(|v| String::from_utf8_lossy(v).into_owned()).unwrap_or_default();
+    let mut files = Vec::new();
+    for deb in debs.split_whitespace() {
+        let (path, rest) = crate::store::path::split_store_path(deb)
+            .map_err(|e| format!("builtin:unpack-debs: '{deb}' is not a store path: {e}"))?;
+        if !job.inputs.contains(&path) {
+            return Err(format!("builtin:unpack-debs: '{deb}' is not an input of the derivation"));
+        }
+        files.push(cx.store.real_path(&path).join(rest.trim_start_matches('/')));
+    }
+    if files.is_empty() {
+        return Err("builtin:unpack-debs: the derivation names no packages in 'debs'".into());
+    }
+    super::debroot::unpack_debs(&files, dest)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -396,20 +420,29 @@ fn run_builder(
     let mut sink = LogSink::open(&log_file, echo)
         .map_err(|e| job.setup(format!("cannot open log file '{}': {e}", log_file.display())))?;
 
-    if let Runner::Qemu(q) = &job.runner {
+    // Under qemu the builder must be a program of the emulated machine. With
+    // binfmt_misc a script is fine too (the kernel runs its interpreter).
+    if let Runner::Qemu(q) | Runner::PrivateBinfmt(q) = &job.runner {
+        let scripts_run = matches!(job.runner, Runner::PrivateBinfmt(_));
         let shown = String::from_utf8_lossy(&benv.builder).into_owned();
         let file = match crate::store::path::split_store_path(&shown) {
             Ok((p, rest)) => store.real_path(&p).join(rest.trim_start_matches('/')),
             Err(_) => PathBuf::from(&shown),
         };
-        if let Some(problem) =
-            super::platform::emulated_builder_problem(&file, &shown, &String::from_utf8_lossy(&job.drv.platform), q)
-        {
+        let system = String::from_utf8_lossy(&job.drv.platform);
+        if let Some(problem) = super::platform::emulated_builder_problem(&file, &shown, &system, q, scripts_run) {
             return Err(job.fail(FailureKind::Setup, problem));
         }
     }
+    let mut binfmt = None;
+    if let Runner::PrivateBinfmt(q) = &job.runner {
+        let system = String::from_utf8_lossy(&job.drv.platform).into_owned();
+        binfmt = Some(super::binfmt::registration(&system, q).ok_or_else(|| {
+            job.setup(format!("cannot register '{}' for '{system}' in binfmt_misc", q.display()))
+        })?);
+    }
     let (program, mut args) = match &job.runner {
-        Runner::Direct => (benv.builder.clone(), Vec::new()),
+        Runner::Direct | Runner::PrivateBinfmt(_) => (benv.builder.clone(), Vec::new()),
         Runner::Qemu(q) => (q.as_os_str().as_encoded_bytes().to_vec(), vec![benv.builder.clone()]),
     };
     args.extend(benv.args);
@@ -422,6 +455,7 @@ fn run_builder(
         log,
         store_dir,
         binds,
+        binfmt,
     };
 
     cx.progress.started(&name, &job.drv_path.to_string(), job.check);

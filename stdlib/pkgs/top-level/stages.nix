@@ -68,14 +68,26 @@ let
       overlays,
     }:
     let
-      bootstrapTools = import ../stdenv/bootstrap-tools.nix { inherit (localSystem) system; };
+      # Emulated bootstrap (debian-bootstrap.nix): the host tools are x86
+      # programs, so any other machine starts from Debian's packages of its
+      # own architecture, every builder running under qemu-user.
+      debianBootstrap = import ../stdenv/debian-bootstrap.nix { inherit lib localSystem; };
+      emulated = !(localSystem.isx86_64 || localSystem.isx86_32) && debianBootstrap.available;
+      stageOverlays = lib.optional emulated debianBootstrap.overlay ++ overlays;
+
+      bootstrapTools =
+        if emulated then
+          debianBootstrap.tools
+        else
+          import ../stdenv/bootstrap-tools.nix { inherit (localSystem) system; };
       kernel = localSystem.parsed.kernel.name;
       common = {
         buildPlatform = localSystem;
         hostPlatform = localSystem;
         targetPlatform = localSystem;
         inherit config bootstrapTools;
-      };
+      }
+      // lib.optionalAttrs emulated { inherit (debianBootstrap) builderEnv; };
     in
     [
       (_: {
@@ -84,17 +96,20 @@ let
         stdenv = mkStdenv (common // { name = "bootstrap-stage0-stdenv-${kernel}"; cc = null; });
       })
       (_stage0: {
-        inherit config overlays;
+        inherit config;
+        overlays = stageOverlays;
         allowCustomOverrides = false;
         stdenv = mkStdenv (common // { name = "bootstrap-stage1-stdenv-${kernel}"; cc = null; });
       })
       (stage1: {
-        inherit config overlays;
+        inherit config;
+        overlays = stageOverlays;
         allowCustomOverrides = false;
         stdenv = mkStdenv (common // { name = "bootstrap-stage2-stdenv-${kernel}"; cc = stage1.gcc; });
       })
       (stage2: {
-        inherit config overlays;
+        inherit config;
+        overlays = stageOverlays;
         stdenv = mkStdenv (
           common
           // {
