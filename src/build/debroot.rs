@@ -81,8 +81,10 @@ fn extract_data_member(deb: &Path, to: &Path) -> Result<String, String> {
             return Err(bad("no data.tar member"));
         }
         let name = String::from_utf8_lossy(&header[..16]).trim_end().trim_end_matches('/').to_string();
-        let size: u64 =
-            String::from_utf8_lossy(&header[48..58]).trim().parse().map_err(|_| bad("a member size is not a number"))?;
+        let size: u64 = String::from_utf8_lossy(&header[48..58])
+            .trim()
+            .parse()
+            .map_err(|_| bad("a member size is not a number"))?;
         if size > MAX_MEMBER {
             return Err(bad("a member is too large"));
         }

@@ -377,7 +377,8 @@ fn unpack_debs(cx: &JobContext<'_>, job: &Job, dest: &Path) -> Result<(), String
         if !job.inputs.contains(&path) {
             return Err(format!("builtin:unpack-debs: '{deb}' is not an input of the derivation"));
         }
-        files.push(cx.store.real_path(&path).join(rest.trim_start_matches('/')));
+        let real = cx.store.real_path(&path);
+        files.push(if rest.is_empty() { real } else { real.join(rest.trim_start_matches('/')) });
     }
     if files.is_empty() {
         return Err("builtin:unpack-debs: the derivation names no packages in 'debs'".into());
@@ -437,9 +438,10 @@ fn run_builder(
     let mut binfmt = None;
     if let Runner::PrivateBinfmt(q) = &job.runner {
         let system = String::from_utf8_lossy(&job.drv.platform).into_owned();
-        binfmt = Some(super::binfmt::registration(&system, q).ok_or_else(|| {
-            job.setup(format!("cannot register '{}' for '{system}' in binfmt_misc", q.display()))
-        })?);
+        binfmt =
+            Some(super::binfmt::registration(&system, q).ok_or_else(|| {
+                job.setup(format!("cannot register '{}' for '{system}' in binfmt_misc", q.display()))
+            })?);
     }
     let (program, mut args) = match &job.runner {
         Runner::Direct | Runner::PrivateBinfmt(_) => (benv.builder.clone(), Vec::new()),

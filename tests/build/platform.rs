@@ -237,7 +237,8 @@ fn private_binfmt_runs_every_foreign_program() {
     d2.args = vec![prog.to_string()];
     d2.srcs = vec![prog.clone()];
     let d2 = d2.add(&ts.store);
-    let mut cmd = tern(ts.root(), cwd.path(), &["build", "--no-link", "--extra-platforms", "aarch64-linux", &d2.to_string()]);
+    let mut cmd =
+        tern(ts.root(), cwd.path(), &["build", "--no-link", "--extra-platforms", "aarch64-linux", &d2.to_string()]);
     cmd.env("TERN_BUILD_NO_PRIVATE_BINFMT", "1");
     let o = run(cmd);
     if fs::metadata("/proc/sys/fs/binfmt_misc/qemu-aarch64").is_err() {
