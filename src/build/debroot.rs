@@ -62,7 +62,7 @@ pub(crate) fn unpack_debs(debs: &[PathBuf], dest: &Path) -> Result<(), String> {
             return Err(format!("tar could not unpack {member} of '{}'", deb.display()));
         }
     }
-    fix_tree(dest, dest, 0)?;
+    fix_tree(dest, 0)?;
     add_default_links(&dest.join("usr/bin"))
 }
 
@@ -103,9 +103,9 @@ fn extract_data_member(deb: &Path, to: &Path) -> Result<String, String> {
     }
 }
 
-/// Makes absolute symlinks under `dir` relative to `root` and drops
-/// setuid/setgid bits; `depth` is how many directories `dir` lies below `root`.
-fn fix_tree(root: &Path, dir: &Path, depth: usize) -> Result<(), String> {
+/// Makes absolute symlinks under `dir` relative to the root and drops
+/// setuid/setgid bits; `depth` is how many directories `dir` lies below the root.
+fn fix_tree(dir: &Path, depth: usize) -> Result<(), String> {
     let entries = fs::read_dir(dir).map_err(|e| format!("cannot read '{}': {e}", dir.display()))?;
     for entry in entries {
         let entry = entry.map_err(|e| e.to_string())?;
@@ -127,7 +127,7 @@ fn fix_tree(root: &Path, dir: &Path, depth: usize) -> Result<(), String> {
                 .map_err(|e| format!("cannot change '{}': {e}", path.display()))?;
         }
         if meta.is_dir() {
-            fix_tree(root, &path, depth + 1)?;
+            fix_tree(&path, depth + 1)?;
         }
     }
     Ok(())
@@ -200,7 +200,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let deb = tmp.path().join("x.deb");
         fs::write(&deb, "just text").unwrap();
-        let e = unpack_debs(&[deb.clone()], &tmp.path().join("root")).unwrap_err();
+        let e = unpack_debs(std::slice::from_ref(&deb), &tmp.path().join("root")).unwrap_err();
         assert!(e.contains("is not a Debian package"), "{e}");
         fs::write(&deb, ar(&[("debian-binary", b"2.0\n")])).unwrap();
         let e = unpack_debs(&[deb], &tmp.path().join("root2")).unwrap_err();
