@@ -5,7 +5,12 @@
 # tools/debian-bootstrap-table.py from the suite's Packages index) names each
 # `.deb` by pool file and SHA-256.  Each is a fixed-output `builtin:fetchurl`
 # of `mirror://debian/<pool file>`, so the mirror is this machine's apt
-# archive and no host name is written down.  `builtin:unpack-debs` (run
+# archive and no host name is written down.  (Pinned fixed outputs rather
+# than a private apt configuration resolving at build time: the store paths
+# then depend on nothing of this machine, nothing runs apt or dpkg, and the
+# same root comes back on every machine until the table is regenerated.)
+# arm64 and armhf come from bookworm; riscv64 from trixie, the first Debian
+# release with a riscv64 port.  `builtin:unpack-debs` (run
 # inside tern, like the fetches) unpacks them into one merged-/usr root:
 # bin, lib and sbin are links into usr/, absolute symlinks are made
 # relative, and the links Debian's maintainer scripts would have made
