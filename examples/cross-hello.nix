@@ -1,8 +1,8 @@
 # One package for three targets (and the build machine itself).
 #
-#   nix-build examples/cross-hello.nix --option sandbox false          # builds all four
-#   nix-build examples/cross-hello.nix -A aarch64 --option sandbox false
-#   qemu-aarch64 -L /usr/aarch64-linux-gnu result/bin/hello           # Hello, world!
+#   tern build examples/cross-hello.nix                                # builds all four
+#   tern build examples/cross-hello.nix -A aarch64
+#   tern with-store qemu-aarch64 -L /usr/aarch64-linux-gnu result/bin/hello   # Hello, world!
 #
 # Needs gcc-11, gcc-11-aarch64-linux-gnu, gcc-11-arm-linux-gnueabihf,
 # gcc-11-s390x-linux-gnu and the matching libc6-dev-*-cross packages.

@@ -4,8 +4,8 @@
 # host's (`${stdenv.cc.targetPrefix}cc`).  Here a generator writes a header
 # that the cross-compiled program includes.
 #
-#   nix-build examples/depsBuildBuild.nix --option sandbox false
-#   qemu-aarch64 -L /usr/aarch64-linux-gnu result/bin/powers
+#   tern build examples/depsBuildBuild.nix
+#   tern with-store qemu-aarch64 -L /usr/aarch64-linux-gnu result/bin/powers
 #   # powers of two: 1 2 4 8 16 32 64 128 256 512 (generated on the build machine)
 let
   pkgs = import ../stdlib {

@@ -2,11 +2,11 @@
 # and for a cross set.  Overlays reach every stage, so the cross compiler
 # (`buildPackages.gcc`) changes too:
 #
-#   nix-instantiate --eval examples/toolchain-overlay.nix -A names --strict
+#   tern eval examples/toolchain-overlay.nix -A names --strict
 #   { cross = "riscv64-unknown-linux-gnu-stage-final-gcc-wrapper-12.2.0";
 #     crossDefault = "riscv64-unknown-linux-gnu-stage-final-gcc-wrapper-11.3.0";
 #     native = "gcc-wrapper-12.2.0"; }
-#   nix-build examples/toolchain-overlay.nix -A riscv64Hello --option sandbox false
+#   tern build examples/toolchain-overlay.nix -A riscv64Hello
 #   readelf -p .comment result/bin/hello      # GCC: (Debian 12.2.0-13) 12.2.0
 #
 # Without the overlay a riscv64 build fails, saying that Debian 12 has no

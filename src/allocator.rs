@@ -6,12 +6,87 @@
 //! generic path even for ordinary alignments; every block from `mi_malloc` is already
 //! 8-byte aligned, and 16-byte aligned when at least 16 bytes long.
 
+//!
+//! It also decides what running out of memory looks like. Rust's default on a failed
+//! allocation is an abort with a raw message (and the hook to change that is unstable), so
+//! the allocator itself reports "error: out of memory" and exits with status 1, as CppNix
+//! does, unless the allocation was made through `try_reserve` (a request sized by the
+//! evaluated program, which then becomes an ordinary evaluation error with a location).
+//! A single request larger than the machine's physical memory is refused outright rather
+//! than left to overcommit.
+
 use std::alloc::{GlobalAlloc, Layout};
+use std::cell::Cell;
+use std::collections::TryReserveError;
 use std::ffi::c_void;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use libmimalloc_sys as mi;
 
 pub struct Mimalloc;
+
+thread_local! {
+    /// Set while `try_reserve` runs: a failure is then the caller's to report.
+    static FALLIBLE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Requests up to this size are never checked against physical memory.
+const SURELY_FINE: usize = 1 << 30;
+
+/// Bytes of physical memory (0 until first needed).
+static PHYSICAL_MEMORY: AtomicUsize = AtomicUsize::new(0);
+
+fn physical_memory() -> usize {
+    let known = PHYSICAL_MEMORY.load(Ordering::Relaxed);
+    if known != 0 {
+        return known;
+    }
+    // SAFETY: sysconf only reads system configuration (and allocates nothing).
+    let (pages, page_size) = unsafe { (libc::sysconf(libc::_SC_PHYS_PAGES), libc::sysconf(libc::_SC_PAGESIZE)) };
+    let bytes =
+        if pages > 0 && page_size > 0 { (pages as usize).saturating_mul(page_size as usize) } else { usize::MAX };
+    PHYSICAL_MEMORY.store(bytes, Ordering::Relaxed);
+    bytes
+}
+
+/// Whether a request is larger than the machine could ever hold.
+#[inline]
+fn impossibly_large(size: usize) -> bool {
+    size > SURELY_FINE && size > physical_memory()
+}
+
+/// Reserves room for `additional` more elements of `v`, returning an error instead of
+/// exiting when memory is short. For sizes an evaluated program chose (`genList`).
+pub fn try_reserve<T>(v: &mut Vec<T>, additional: usize) -> Result<(), TryReserveError> {
+    FALLIBLE.with(|f| f.set(true));
+    let result = v.try_reserve_exact(additional);
+    FALLIBLE.with(|f| f.set(false));
+    result
+}
+
+/// Called with the result of every allocation: a null one ends the process with CppNix's
+/// message, unless `try_reserve` asked for it.
+#[inline(always)]
+fn checked(ptr: *mut u8) -> *mut u8 {
+    if ptr.is_null() {
+        out_of_memory();
+    }
+    ptr
+}
+
+#[cold]
+#[inline(never)]
+fn out_of_memory() {
+    if FALLIBLE.with(Cell::get) {
+        return;
+    }
+    const MESSAGE: &[u8] = b"error: out of memory\n";
+    // SAFETY: write(2) and _exit(2) need no memory; nothing else is safe to call here.
+    unsafe {
+        libc::write(2, MESSAGE.as_ptr().cast(), MESSAGE.len());
+        libc::_exit(1);
+    }
+}
 
 #[inline]
 fn plain_alignment_suffices(layout: &Layout) -> bool {
@@ -21,20 +96,26 @@ fn plain_alignment_suffices(layout: &Layout) -> bool {
 unsafe impl GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if plain_alignment_suffices(&layout) {
+        if impossibly_large(layout.size()) {
+            return checked(std::ptr::null_mut());
+        }
+        checked(if plain_alignment_suffices(&layout) {
             mi::mi_malloc(layout.size()) as *mut u8
         } else {
             mi::mi_malloc_aligned(layout.size(), layout.align()) as *mut u8
-        }
+        })
     }
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        if plain_alignment_suffices(&layout) {
+        if impossibly_large(layout.size()) {
+            return checked(std::ptr::null_mut());
+        }
+        checked(if plain_alignment_suffices(&layout) {
             mi::mi_zalloc(layout.size()) as *mut u8
         } else {
             mi::mi_zalloc_aligned(layout.size(), layout.align()) as *mut u8
-        }
+        })
     }
 
     #[inline]
@@ -45,10 +126,13 @@ unsafe impl GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         let new = Layout::from_size_align_unchecked(new_size, layout.align());
-        if plain_alignment_suffices(&layout) && plain_alignment_suffices(&new) {
+        if impossibly_large(new_size) {
+            return checked(std::ptr::null_mut());
+        }
+        checked(if plain_alignment_suffices(&layout) && plain_alignment_suffices(&new) {
             mi::mi_realloc(ptr as *mut c_void, new_size) as *mut u8
         } else {
             mi::mi_realloc_aligned(ptr as *mut c_void, new_size, layout.align()) as *mut u8
-        }
+        })
     }
 }

@@ -6,6 +6,8 @@
 //! evaluator then reads it like any other Nix code, so `import ./x.nix`, `readDir` and
 //! store imports inside the stdlib behave as usual. Errors inside it are shown with the
 //! `stdlib/…` name. `TERN_STDLIB=DIR` uses a source tree instead (for stdlib development).
+//! The tree is written out only when an evaluation first looks something up in it, so
+//! `tern eval -E '1 + 1'` in a fresh `HOME` writes nothing.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -20,15 +22,23 @@ fn data_dir() -> PathBuf {
     if let Some(d) = std::env::var_os("XDG_DATA_HOME").filter(|d| !d.is_empty()) {
         return PathBuf::from(d).join("tern");
     }
-    if let Some(h) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+    // A HOME that does not exist is not created (as CppNix leaves it alone).
+    if let Some(h) = std::env::var_os("HOME").filter(|h| !h.is_empty() && Path::new(h).is_dir()) {
         return PathBuf::from(h).join(".local/share/tern");
     }
-    std::env::temp_dir().join("tern")
+    // SAFETY: getuid has no preconditions.
+    let uid = unsafe { libc::getuid() };
+    std::env::temp_dir().join(format!("tern-{uid}"))
+}
+
+/// Where the embedded tree is (or will be) written out.
+fn extraction_root() -> PathBuf {
+    data_dir().join(format!("stdlib-{}", embedded::TAG))
 }
 
 fn extract() -> Result<PathBuf, String> {
     let tag = embedded::TAG;
-    let root = data_dir().join(format!("stdlib-{tag}"));
+    let root = extraction_root();
     if root.join(".complete").exists() {
         return Ok(root);
     }
@@ -80,10 +90,29 @@ pub fn root() -> Option<&'static Path> {
     .as_deref()
 }
 
+/// Where the stdlib is or will be, without writing it out: `TERN_STDLIB`, else the
+/// extraction directory. Evaluations that never look up `<nixpkgs>` never pay for the
+/// extraction; [`ensure_for`] writes the tree out the first time a lookup needs it.
+fn planned_root() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("TERN_STDLIB").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
+    (!embedded::FILES.is_empty()).then(extraction_root)
+}
+
+/// Writes the stdlib out if `path` lies in its (not yet extracted) tree.
+pub fn ensure_for(path: &str) {
+    if let Some(planned) = planned_root() {
+        if Path::new(path).starts_with(&planned) {
+            let _ = root();
+        }
+    }
+}
+
 /// The search-path entries the stdlib answers to, after the user's entries: `<nixpkgs>`,
 /// `<tern>`, and `<nix/…>` for the files CppNix builds in (`<nix/fetchurl.nix>`).
 pub fn search_path_entries() -> Vec<SearchPathEntry> {
-    match root() {
+    match planned_root() {
         Some(root) => {
             let path = root.to_string_lossy().into_owned();
             crate::diag::source_map::set_stdlib_root(&path);

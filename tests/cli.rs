@@ -70,3 +70,30 @@ fn guix_style_build_flags() {
         "{out}"
     );
 }
+
+/// An infinite recursion names the cycle of bindings it went through, aliases included
+/// (`y = x;` shares `x`'s thunk, yet the cycle is `x → y → x`), like the README's example.
+#[test]
+fn infinite_recursion_names_the_whole_cycle() {
+    let cases = [
+        ("let x = y; y = x; in x", "the cycle goes through: x → y → x"),
+        ("rec { a = b; b = c; c = a; }.a", "the cycle goes through: a → b → c → a"),
+        ("let a = b; b = c; c = d; d = a; in a", "the cycle goes through: a → b → c → d → a"),
+        ("let a = b; b = a + 1; in b", "the cycle goes through: b → a → b"),
+        ("let x = x; in x", "the cycle goes through: x → x"),
+    ];
+    for (expr, chain) in cases {
+        let (code, _, err) = tern(&["eval", "-E", expr]);
+        assert_eq!(code, 1, "{expr}: {err}");
+        assert!(err.contains("infinite recursion encountered"), "{expr}: {err}");
+        assert!(err.contains(chain), "{expr}: wanted {chain:?}\n{err}");
+    }
+}
+
+/// `--no-show-trace` is accepted (CppNix's negated flag), and undoes an earlier
+/// `--show-trace`.
+#[test]
+fn no_show_trace_is_accepted() {
+    let (code, out, err) = tern(&["eval", "--show-trace", "--no-show-trace", "-E", "1 + 1"]);
+    assert_eq!((code, out.as_str()), (0, "2\n"), "{err}");
+}

@@ -2,9 +2,13 @@
 //! warning for an unspliced one.
 
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 fn explain(args: &[&str]) -> (bool, String, String) {
-    let store = std::env::temp_dir().join(format!("tern-explain-{}", std::process::id()));
+    // One store per call: the tests run in parallel threads of one process.
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, Ordering::Relaxed);
+    let store = std::env::temp_dir().join(format!("tern-explain-{}-{n}", std::process::id()));
     let out = Command::new(env!("CARGO_BIN_EXE_tern"))
         .arg("explain-deps")
         .args(args)
@@ -54,7 +58,7 @@ fn an_unspliced_host_package_in_native_build_inputs_is_flagged() {
     assert!(ok, "{err}");
     let (_, native) = out.split_once("\nnativeBuildInputs:").expect("a nativeBuildInputs section");
     let native = native.split("\nbuildInputs:").next().unwrap_or(native);
-    assert!(native.contains("zlib-aarch64-unknown-linux-gnu-1.3  from pkgsHostTarget"), "{out}");
+    assert!(native.contains("zlib-aarch64-unknown-linux-gnu-1.2.13  from pkgsHostTarget"), "{out}");
     assert!(native.contains("warning: nativeBuildInputs needs something that runs on the build platform"), "{out}");
     assert!(native.contains("take it from pkgsBuildHost (buildPackages)"), "{out}");
     assert!(out.contains("1 warning"), "{out}");
@@ -70,5 +74,23 @@ fn natively_everything_is_one_platform() {
         ),
         "{out}"
     );
+    assert!(!out.contains("warning"), "{out}");
+}
+
+#[test]
+fn the_stdenv_compiler_and_tools_are_listed_as_implicit_dependencies() {
+    let (ok, out, err) = explain(&["<nixpkgs>", "-A", "greeter", "--arg", "crossSystem", AARCH64]);
+    assert!(ok, "{err}");
+    let (_, compiler) = out.split_once("\nimplicit (the stdenv's compiler)").expect("a compiler section");
+    let (compiler, tools) = compiler.split_once("\nimplicit (the stdenv's tools on PATH)").expect("a tools section");
+    assert!(compiler.contains("aarch64-unknown-linux-gnu-stage-final-gcc-wrapper-11.3.0  from pkgsBuildHost"), "{out}");
+    assert!(compiler.contains("aarch64-unknown-linux-gnu-binutils-wrapper-2.40  from pkgsBuildHost"), "{out}");
+    assert!(
+        tools.contains(
+            "coreutils-9.1  from pkgsBuildBuild  (built on x86_64-unknown-linux-gnu, runs on x86_64-unknown-linux-gnu"
+        ),
+        "{out}"
+    );
+    assert!(tools.contains("bash-5.2.15  from pkgsBuildBuild"), "{out}");
     assert!(!out.contains("warning"), "{out}");
 }

@@ -133,6 +133,60 @@ fn fetch_tarball_unpacks_a_single_top_level_directory() {
     );
 }
 
+/// Makes `<dir>/<archive>` from `names` exactly as given (`-P` keeps `/` and `..`).
+fn tar_verbatim(dir: &Path, archive: &str, names: &[&str]) {
+    let status = Command::new("tar").arg("-cPf").arg(archive).args(names).current_dir(dir).status().expect("tar");
+    assert!(status.success());
+}
+
+#[test]
+fn archives_with_absolute_entry_names_are_refused() {
+    let f = Fixture::new("tarball-absolute");
+    let planted = f.dir.join("planted.txt");
+    write(&planted, "written through an absolute name\n");
+    tar_verbatim(&f.dir, "abs.tar", &[planted.to_str().unwrap()]);
+    std::fs::remove_file(&planted).unwrap();
+    let (ok, _, err) = f.eval(&format!("builtins.fetchTarball \"file://{}/abs.tar\"", f.dir.display()));
+    assert!(!ok, "an absolute entry name must be refused");
+    assert!(err.contains("is outside the archive's directory"), "{err}");
+    assert!(!planted.exists(), "nothing may be written at the absolute name");
+}
+
+#[test]
+fn archives_with_dot_dot_entry_names_are_refused() {
+    let f = Fixture::new("tarball-dotdot");
+    write(&f.dir.join("escaped.txt"), "escaped\n");
+    write(&f.dir.join("inner/ok.txt"), "ok\n");
+    tar_verbatim(&f.dir.join("inner"), "../dotdot.tar", &["ok.txt", "../escaped.txt"]);
+    let (ok, _, err) = f.eval(&format!("builtins.fetchTarball \"file://{}/dotdot.tar\"", f.dir.display()));
+    assert!(!ok, "an entry through '..' must be refused");
+    assert!(err.contains("archive entry '../escaped.txt' is outside"), "{err}");
+    let (ok, _, err) = f.eval(&format!(
+        "builtins.fetchTree {{ type = \"tarball\"; url = \"file://{}/dotdot.tar\"; }}",
+        f.dir.display()
+    ));
+    assert!(!ok && err.contains("is outside the archive's directory"), "{err}");
+}
+
+#[test]
+fn unpacking_leaves_nothing_in_the_temporary_directory() {
+    let f = Fixture::new("tarball-tmp");
+    write(&f.dir.join("src/a.txt"), "a\n");
+    let tmp = f.dir.join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let status =
+        Command::new("tar").arg("-czf").arg("src.tar.gz").arg("src").current_dir(&f.dir).status().expect("tar");
+    assert!(status.success());
+    let out = Command::new(env!("CARGO_BIN_EXE_tern"))
+        .args(["eval", "-E", &format!("builtins.fetchTarball \"file://{}/src.tar.gz\"", f.dir.display())])
+        .env("TERN_STORE", f.dir.join("store"))
+        .env("TMPDIR", &tmp)
+        .output()
+        .expect("tern runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0, "the unpacking directory is removed");
+}
+
 #[test]
 fn fetch_git_of_a_local_repository() {
     let f = Fixture::new("git");

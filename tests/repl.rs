@@ -233,6 +233,7 @@ fn completion_latency() -> Result<(), Failed> {
     std::thread::sleep(Duration::from_millis(200));
     while s.try_read().is_some() {}
     let t = Instant::now();
+    // One Tab lists (and, with this many candidates, asks first; a second Tab answers yes).
     s.send("\t\t").map_err(|e| e.to_string())?;
     s.flush().map_err(|e| e.to_string())?;
     let mut seen = String::new();

@@ -4,7 +4,11 @@
 //!
 //! Settings: `extra-platforms` (systems to build under emulation),
 //! `system-features` (extra features this machine offers), `max-jobs`,
-//! `cores`, `keep-failed`, `mirrors` (`NAME=URL` words for `mirror://NAME/`). Command-line options win over the file. An
+//! `cores`, `keep-failed`, `sandbox` (isolate builders; `false` is the
+//! explicit way out), `sandbox-paths` / `extra-sandbox-paths` (host paths
+//! isolated builders see, `target[=source][?]` as in nix.conf),
+//! `max-build-log-size` (bytes; a builder logging more is killed), `mirrors`
+//! (`NAME=URL` words for `mirror://NAME/`). Command-line options win over the file. An
 //! unknown setting is a warning, not an error, so a file written for a
 //! newer tern still works.
 
@@ -20,6 +24,14 @@ pub struct Config {
     pub keep_failed: Option<bool>,
     /// `NAME=URL` words: base URLs for `mirror://NAME/…` (see `mirrors`).
     pub mirrors: Vec<String>,
+    /// `sandbox = true|false`.
+    pub sandbox: Option<bool>,
+    /// `sandbox-paths` (replaces the default list).
+    pub sandbox_paths: Option<Vec<String>>,
+    /// `extra-sandbox-paths` (added to it).
+    pub extra_sandbox_paths: Vec<String>,
+    /// `max-build-log-size` in bytes (0: no limit).
+    pub max_build_log_size: Option<u64>,
     /// Problems found while reading, to show as warnings.
     pub warnings: Vec<String>,
 }
@@ -69,17 +81,25 @@ impl Config {
                     None
                 }
             };
+            let boolean = |c: &mut Config| match value {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => {
+                    c.warnings.push(format!("{}: '{value}' is not 'true' or 'false'", at()));
+                    None
+                }
+            };
             match name {
                 "extra-platforms" => c.extra_platforms.extend(words()),
                 "system-features" | "extra-system-features" => c.system_features.extend(words()),
                 "mirrors" => c.mirrors.extend(words()),
                 "max-jobs" => c.max_jobs = number(&mut c),
                 "cores" => c.cores = number(&mut c),
-                "keep-failed" => match value {
-                    "true" => c.keep_failed = Some(true),
-                    "false" => c.keep_failed = Some(false),
-                    _ => c.warnings.push(format!("{}: '{value}' is not 'true' or 'false'", at())),
-                },
+                "keep-failed" => c.keep_failed = boolean(&mut c),
+                "sandbox" => c.sandbox = boolean(&mut c),
+                "sandbox-paths" => c.sandbox_paths = Some(words()),
+                "extra-sandbox-paths" => c.extra_sandbox_paths.extend(words()),
+                "max-build-log-size" => c.max_build_log_size = number(&mut c).map(|n| n as u64),
                 other => c.warnings.push(format!("{}: unknown setting '{other}'", at())),
             }
         }
@@ -102,5 +122,15 @@ mod tests {
         assert_eq!(c.cores, None);
         assert_eq!(c.warnings.len(), 2, "{:?}", c.warnings);
         assert!(c.warnings[1].contains("unknown setting 'foo'"));
+        let c = Config::parse(
+            "sandbox = false\nsandbox-paths = /bin/sh=/bin/busybox /usr?\nextra-sandbox-paths = /opt\n\
+             max-build-log-size = 1024\n",
+            "t.conf",
+        );
+        assert_eq!(c.sandbox, Some(false));
+        assert_eq!(c.sandbox_paths, Some(vec!["/bin/sh=/bin/busybox".to_string(), "/usr?".to_string()]));
+        assert_eq!(c.extra_sandbox_paths, vec!["/opt"]);
+        assert_eq!(c.max_build_log_size, Some(1024));
+        assert!(c.warnings.is_empty(), "{:?}", c.warnings);
     }
 }

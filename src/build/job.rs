@@ -8,7 +8,10 @@
 //! 2. **Clean**: whatever sits at an output's real path is not valid (a
 //!    crashed or killed build's leftover) and is removed.
 //! 3. **Prepare** a fresh build directory `$TMPDIR/nix-build-<name>.drv-<n>`
-//!    with the passAsFile/structured files, the environment, the log file.
+//!    with the passAsFile/structured files, the environment, the log file
+//!    (`workdir`, which also removes what killed runs left). An isolated
+//!    builder creates its outputs in a staging store holding its input
+//!    closure; they move into the store once accepted.
 //! 4. **Run** the builder (see `sandbox`), registered in [`Running`] so an
 //!    interrupt or another job's failure can kill it.
 //! 5. **Finish**: on exit 0, `outputs` checks and registers the outputs;
@@ -23,18 +26,20 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::closure::Closures;
 use super::drvattrs::DrvAttrs;
-use super::log::{log_path, tail, LogSink};
+use super::log::{log_path, LogSink};
 use super::outputs::{self, OutputError};
 use super::platform::Runner;
 use super::progress::Progress;
 use super::sandbox::env::{prepare, EnvSettings};
+use super::sandbox::isolated::SandboxPath;
 use super::sandbox::{self, refgraph, Sandbox, SpawnSpec};
+use super::workdir::WorkDir;
 use super::{check, signals, BuildOptions};
 use crate::store::{remove_tree, Derivation, PathLock, Store, StorePath};
 
@@ -171,23 +176,6 @@ fn lock_all(cx: &JobContext<'_>, paths: &[StorePath]) -> Result<Option<Vec<PathL
     Ok(Some(locks))
 }
 
-/// Creates `<tmp>/nix-build-<drv name>-<n>` (0700) with the first free `n`.
-fn make_build_dir(drv_path: &StorePath) -> Result<PathBuf, String> {
-    let tmp = std::env::var_os("TMPDIR").filter(|s| !s.is_empty()).map(PathBuf::from).unwrap_or_else(|| "/tmp".into());
-    let tmp = fs::canonicalize(&tmp).unwrap_or(tmp);
-    for n in 0u32.. {
-        let dir = tmp.join(format!("nix-build-{}-{n}", drv_path.name()));
-        match fs::DirBuilder::new().mode(0o700).create(&dir) {
-            Ok(()) => return Ok(dir),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(format!("cannot create build directory '{}': {e}", dir.display())),
-        }
-    }
-    unreachable!("u32 range exhausted")
-}
-
-use std::os::unix::fs::DirBuilderExt;
-
 /// Reaps `child` after it exits, unregistering it first (so it is never
 /// killed after its pid could be reused).
 fn wait_child(cx: &JobContext<'_>, child: &mut std::process::Child) -> std::io::Result<std::process::ExitStatus> {
@@ -229,8 +217,6 @@ fn log_hint(store: &Store, drv_path: &StorePath) -> String {
     }
 }
 
-static SCRATCH_COUNTER: AtomicU64 = AtomicU64::new(0);
-
 /// Builds (or checks) one derivation.
 pub(crate) fn run(cx: &JobContext<'_>, job: &Job) -> Result<Outcome, BuildFailure> {
     let outputs = outputs::output_paths(&job.drv).map_err(|e| job.setup(e))?;
@@ -254,6 +240,7 @@ pub(crate) fn run(cx: &JobContext<'_>, job: &Job) -> Result<Outcome, BuildFailur
         for p in &out_list {
             cx.store.remove_invalid(p).map_err(|e| job.setup(e))?;
         }
+        cx.store.mark_pending(&out_list).map_err(|e| job.setup(e))?;
     }
     let result = build(cx, job, &outputs);
     drop(locks);
@@ -274,42 +261,13 @@ fn build(cx: &JobContext<'_>, job: &Job, outputs: &BTreeMap<String, StorePath>) 
     }
     let closure = cx.closures.closure(store, job.inputs.iter()).map_err(|e| job.setup(e))?;
 
-    // The store the builder sees: the real one, or a scratch one for --check.
-    let mut scratch = None;
-    let mut binds = Vec::new();
-    let store_dir = if job.check {
-        let n = SCRATCH_COUNTER.fetch_add(1, Ordering::Relaxed);
-        let dir = store.root().join(format!("var/check/{}-{n}", std::process::id()));
-        let _ = remove_tree(&dir);
-        scratch = Some(dir.clone());
-        binds = check::scratch_store(store, &dir, closure.iter().cloned()).map_err(|e| job.setup(e))?;
-        dir
-    } else {
-        store.root().join("store")
-    };
-    let cleanup_scratch = |s: &Option<PathBuf>| {
-        if let Some(d) = s {
-            let _ = remove_tree(d);
-        }
-    };
-
-    let build_dir = match make_build_dir(&job.drv_path) {
-        Ok(d) => d,
-        Err(e) => {
-            cleanup_scratch(&scratch);
-            return Err(job.setup(e));
-        }
-    };
-    let result = run_builder(cx, job, &attrs, &build_dir, store_dir, binds, &closure, outputs, scratch.as_deref());
-    cleanup_scratch(&scratch);
-    match &result {
-        Err(f) if cx.opts.keep_failed && f.kind != FailureKind::Cancelled => {
-            cx.progress.message(&format!("note: keeping build directory '{}'", build_dir.display()));
-        }
-        _ => {
-            let _ = remove_tree(&build_dir);
-        }
+    let work = WorkDir::create(store.root(), &job.drv_path).map_err(|e| job.setup(e))?;
+    let result = build_in(cx, job, &attrs, &work, &closure, outputs);
+    let keep = cx.opts.keep_failed && matches!(&result, Err(f) if f.kind != FailureKind::Cancelled);
+    if keep {
+        cx.progress.message(&format!("note: keeping build directory '{}'", work.build_dir.display()));
     }
+    work.finish(keep);
     if result.is_err() && !job.check {
         for p in outputs.values() {
             let _ = store.remove_invalid(p);
@@ -319,9 +277,10 @@ fn build(cx: &JobContext<'_>, job: &Job, outputs: &BTreeMap<String, StorePath>) 
 }
 
 /// A builtin builder, run in this process: `builtin:fetchurl` (download)
-/// or `builtin:unpack-debs` (see `debroot`); then the output is checked
-/// and registered. With `--check` the output is made again in a scratch
-/// place and compared with the registered one.
+/// or `builtin:unpack-debs` (see `debroot`), into the build's staging
+/// directory; then the output is checked and moved into the store like any
+/// other. With `--check` it is made again and compared with the registered
+/// one.
 fn run_builtin(
     cx: &JobContext<'_>,
     job: &Job,
@@ -330,36 +289,29 @@ fn run_builtin(
     builder: &str,
 ) -> Result<Outcome, BuildFailure> {
     let out = super::fetchurl::single_output(outputs).map_err(|e| job.setup(e))?;
+    let work = WorkDir::create(cx.store.root(), &job.drv_path).map_err(|e| job.setup(e))?;
+    let staging = work.staging();
     let name = job.drv.name.clone();
     cx.progress.started(&name, &job.drv_path.to_string(), job.check);
-    let dest = if job.check {
-        let dir = cx.store.root().join(format!("var/check/{}-fetch", std::process::id()));
-        let _ = remove_tree(&dir);
-        fs::create_dir_all(&dir).map_err(|e| job.setup(e))?;
-        dir.join(out.base_name())
-    } else {
-        cx.store.real_path(out)
-    };
+    let dest = staging.join(out.base_name());
     let made = if builder == "builtin:unpack-debs" {
         unpack_debs(cx, job, &dest).map_err(|message| super::fetchurl::FetchFailure { message, hash_mismatch: false })
     } else {
         super::fetchurl::fetch(&job.drv_path, &job.drv, &dest, cx.progress)
     };
+    let no_inputs = BTreeSet::new();
     let result = match made {
         Err(f) if f.hash_mismatch => Err(job.fail(FailureKind::HashMismatch, f.message)),
         Err(f) => Err(job.fail(FailureKind::Failed, f.message)),
-        Ok(()) if job.check => {
-            let dir = dest.parent().map(Path::to_path_buf).unwrap_or_default();
-            let r = compare(cx, job, attrs, &BTreeSet::new(), outputs, &dir);
-            let _ = remove_tree(&dir);
-            r
-        }
-        Ok(()) => match outputs::register_outputs(cx.store, &job.drv_path, &job.drv, attrs, &job.inputs) {
+        Ok(()) if job.check => compare(cx, job, attrs, &no_inputs, outputs, &staging),
+        Ok(()) => match outputs::register_outputs(cx.store, &job.drv_path, &job.drv, attrs, &no_inputs, Some(&staging))
+        {
             Ok(_) => Ok(Outcome::Built),
             Err(OutputError::HashMismatch(m)) => Err(job.fail(FailureKind::HashMismatch, m)),
             Err(OutputError::Other(m)) => Err(job.fail(FailureKind::Failed, m)),
         },
     };
+    work.finish(false);
     if result.is_err() && !job.check {
         let _ = cx.store.remove_invalid(out);
     }
@@ -386,17 +338,83 @@ fn unpack_debs(cx: &JobContext<'_>, job: &Job, dest: &Path) -> Result<(), String
     super::debroot::unpack_debs(&files, dest)
 }
 
+/// Where the builder creates its outputs and what it is shown.
+struct StoreSetup {
+    /// The physical directory shown at `/nix/store` (unsandboxed builds).
+    store_dir: PathBuf,
+    /// Bind mounts for an unsandboxed `--check`.
+    binds: Vec<(PathBuf, PathBuf)>,
+    /// Where the outputs appear, when not in the store itself.
+    staging: Option<PathBuf>,
+    isolation: Option<sandbox::Isolation>,
+}
+
+fn build_in(
+    cx: &JobContext<'_>,
+    job: &Job,
+    attrs: &DrvAttrs<'_>,
+    work: &WorkDir,
+    closure: &BTreeSet<StorePath>,
+    outputs: &BTreeMap<String, StorePath>,
+) -> Result<Outcome, BuildFailure> {
+    let store = cx.store;
+    let staging = work.staging();
+    let setup = if cx.sandbox.is_isolated() {
+        // Isolated: the builder's /nix/store is the staging directory with
+        // the input closure mounted in it; outputs move to the store after.
+        let inputs = check::scratch_store(store, &staging, closure.iter().cloned()).map_err(|e| job.setup(e))?;
+        hand_to_builder(&staging, false).map_err(|e| job.setup(e))?;
+        let extra = match &job.runner {
+            Runner::Qemu(q) | Runner::PrivateBinfmt(q) => {
+                vec![SandboxPath { target: q.clone(), source: q.clone(), optional: false }]
+            }
+            Runner::Direct => Vec::new(),
+        };
+        let isolation = sandbox::Isolation {
+            root: work.root_mount_point(),
+            staging: staging.clone(),
+            inputs,
+            host_network: job.drv.is_fixed_output(),
+            extra,
+        };
+        StoreSetup { store_dir: staging.clone(), binds: Vec::new(), staging: Some(staging), isolation: Some(isolation) }
+    } else if job.check {
+        let binds = check::scratch_store(store, &staging, closure.iter().cloned()).map_err(|e| job.setup(e))?;
+        StoreSetup { store_dir: staging.clone(), binds, staging: Some(staging), isolation: None }
+    } else {
+        StoreSetup { store_dir: store.root().join("store"), binds: Vec::new(), staging: None, isolation: None }
+    };
+    run_builder(cx, job, attrs, &work.build_dir, setup, closure, outputs)
+}
+
+/// Gives the sandbox's build user `path`, and with `recursive` everything
+/// in it (only root needs to: otherwise the build user is tern's own
+/// user).
+fn hand_to_builder(path: &Path, recursive: bool) -> Result<(), String> {
+    // SAFETY: no side effects.
+    if unsafe { libc::geteuid() } != 0 {
+        return Ok(());
+    }
+    let id = sandbox::isolated::HOST_BUILD_ID;
+    std::os::unix::fs::lchown(path, Some(id), Some(id))
+        .map_err(|e| format!("cannot give '{}' to the build user: {e}", path.display()))?;
+    if recursive && fs::symlink_metadata(path).map_err(|e| e.to_string())?.is_dir() {
+        for e in fs::read_dir(path).map_err(|e| e.to_string())? {
+            hand_to_builder(&e.map_err(|e| e.to_string())?.path(), true)?;
+        }
+    }
+    Ok(())
+}
+
 #[allow(clippy::too_many_arguments)]
 fn run_builder(
     cx: &JobContext<'_>,
     job: &Job,
     attrs: &DrvAttrs<'_>,
     build_dir: &Path,
-    store_dir: PathBuf,
-    binds: Vec<(PathBuf, PathBuf)>,
+    setup: StoreSetup,
     closure: &BTreeSet<StorePath>,
     outputs: &BTreeMap<String, StorePath>,
-    scratch: Option<&Path>,
 ) -> Result<Outcome, BuildFailure> {
     let store = cx.store;
     let caller_env = |name: &str| std::env::var_os(name).map(std::os::unix::ffi::OsStringExt::into_vec);
@@ -409,6 +427,9 @@ fn run_builder(
         }
     }
 
+    if setup.isolation.is_some() {
+        hand_to_builder(build_dir, true).map_err(|e| job.setup(e))?;
+    }
     let name = job.drv.name.clone();
     let log_file = log_path(store.root(), &job.drv_path);
     let echo: Option<super::log::LineEcho> = if cx.opts.print_build_logs {
@@ -418,7 +439,20 @@ fn run_builder(
     } else {
         None
     };
-    let mut sink = LogSink::open(&log_file, echo)
+    // The copier stops the builder when its log is too big or cannot be
+    // written; the pid is known once it is started.
+    let builder_pid = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let stop: super::log::StopBuilder = {
+        let pid = builder_pid.clone();
+        let gently = cx.sandbox.pid_namespaces();
+        Box::new(move || {
+            let pid = pid.load(Ordering::SeqCst);
+            if pid != 0 {
+                sandbox::kill_builder(pid, gently);
+            }
+        })
+    };
+    let mut sink = LogSink::open(&log_file, echo, cx.opts.max_build_log_size, stop)
         .map_err(|e| job.setup(format!("cannot open log file '{}': {e}", log_file.display())))?;
 
     // Under qemu the builder must be a program of the emulated machine. With
@@ -455,9 +489,10 @@ fn run_builder(
         env: benv.env.into_iter().collect(),
         cwd: build_dir.to_path_buf(),
         log,
-        store_dir,
-        binds,
+        store_dir: setup.store_dir,
+        binds: setup.binds,
         binfmt,
+        isolation: setup.isolation,
     };
 
     cx.progress.started(&name, &job.drv_path.to_string(), job.check);
@@ -465,20 +500,26 @@ fn run_builder(
     let mut child = match spawned {
         Ok(c) => c,
         Err(e) => {
-            sink.finish();
+            let summary = sink.finish();
             cx.progress.finished(&name, false);
             let builder = String::from_utf8_lossy(&job.drv.builder).into_owned();
-            let msg = if e.kind() == std::io::ErrorKind::Unsupported {
+            let mut msg = if e.kind() == std::io::ErrorKind::Unsupported {
                 sandbox::no_namespace_message(store.root())
             } else {
                 format!("cannot start builder '{builder}': {e}")
             };
+            // The sandbox names the step that failed in the log.
+            for line in summary.last_lines(3) {
+                msg.push_str(&format!("\n> {line}"));
+            }
             return Err(job.setup(msg));
         }
     };
     cx.running.add(child.id());
+    builder_pid.store(child.id(), Ordering::SeqCst);
     let status = wait_child(cx, &mut child);
-    sink.finish();
+    builder_pid.store(0, Ordering::SeqCst);
+    let summary = sink.finish();
 
     let finish = |ok: bool| cx.progress.finished(&name, ok);
     let status = match status {
@@ -492,10 +533,24 @@ fn run_builder(
         finish(false);
         return Err(job.fail(FailureKind::Cancelled, "interrupted"));
     }
+    if let Some(limit) = summary.exceeded {
+        finish(false);
+        return Err(job.fail(
+            FailureKind::Failed,
+            format!("builder for '{}' killed after writing more than {limit} bytes of log output", job.drv_path),
+        ));
+    }
+    if let Some(e) = &summary.write_error {
+        finish(false);
+        return Err(job.fail(
+            FailureKind::Failed,
+            format!("build of '{}' stopped: cannot write its log '{}': {}", job.drv_path, log_file.display(), e),
+        ));
+    }
     if !status.success() {
         finish(false);
         let mut msg = format!("builder for '{}' failed with {}", job.drv_path, describe_status(status));
-        let lines = tail(&log_file, 10);
+        let lines = summary.last_lines(10);
         if !lines.is_empty() {
             msg.push_str(&format!(";\nlast {} log lines:", lines.len()));
             for l in &lines {
@@ -515,17 +570,19 @@ fn run_builder(
         ));
     }
 
-    let result = match scratch {
-        None => match outputs::register_outputs(store, &job.drv_path, &job.drv, attrs, closure) {
-            Ok(infos) => {
-                for i in &infos {
-                    cx.closures.learn(&i.path, &i.references);
+    let result = match setup.staging.as_deref().filter(|_| job.check) {
+        None => {
+            match outputs::register_outputs(store, &job.drv_path, &job.drv, attrs, closure, setup.staging.as_deref()) {
+                Ok(infos) => {
+                    for i in &infos {
+                        cx.closures.learn(&i.path, &i.references);
+                    }
+                    Ok(Outcome::Built)
                 }
-                Ok(Outcome::Built)
+                Err(OutputError::HashMismatch(m)) => Err(job.fail(FailureKind::HashMismatch, m)),
+                Err(OutputError::Other(m)) => Err(job.fail(FailureKind::Failed, m)),
             }
-            Err(OutputError::HashMismatch(m)) => Err(job.fail(FailureKind::HashMismatch, m)),
-            Err(OutputError::Other(m)) => Err(job.fail(FailureKind::Failed, m)),
-        },
+        }
         Some(dir) => compare(cx, job, attrs, closure, outputs, dir),
     };
     finish(result.is_ok());

@@ -47,6 +47,7 @@ pub mod refscan;
 pub mod sandbox;
 mod scheduler;
 pub mod signals;
+mod workdir;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -113,6 +114,12 @@ pub struct BuildOptions {
     pub store_view: StoreView,
     /// CppNix's store root to copy missing derivations from (`/nix`).
     pub import_from: Option<PathBuf>,
+    /// Isolate builders (`sandbox` in tern.conf; see `sandbox::isolated`).
+    pub sandbox: bool,
+    /// Host paths isolated builders see (`sandbox-paths`).
+    pub sandbox_paths: Vec<String>,
+    /// Kill a builder whose log exceeds this many bytes (`max-build-log-size`).
+    pub max_build_log_size: Option<u64>,
 }
 
 /// The number of CPUs available to this process.
@@ -135,6 +142,9 @@ impl Default for BuildOptions {
             system_features: Vec::new(),
             store_view: StoreView::Auto,
             import_from: Some(PathBuf::from("/nix")),
+            sandbox: true,
+            sandbox_paths: sandbox::isolated::DEFAULT_SANDBOX_PATHS.iter().map(|s| s.to_string()).collect(),
+            max_build_log_size: None,
         }
     }
 }
@@ -256,7 +266,13 @@ pub fn realise_requests(
     }
 
     if !plan.jobs().is_empty() {
-        let sandbox = sandbox::Sandbox::new(store.root(), opts.store_view).map_err(BuildError::Other)?;
+        workdir::clean_stale(store.root());
+        let sandbox = if opts.sandbox {
+            sandbox::Sandbox::isolated(&opts.sandbox_paths)
+        } else {
+            sandbox::Sandbox::new(store.root(), opts.store_view)
+        }
+        .map_err(BuildError::Other)?;
         let root_is_nix = store.root() == std::path::Path::new("/nix");
         if !root_is_nix && !sandbox.can_map() {
             return Err(BuildError::Other(sandbox::no_namespace_message(store.root())));

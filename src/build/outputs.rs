@@ -17,8 +17,8 @@ use super::drvattrs::DrvAttrs;
 use super::refscan::{RefScanner, Tee};
 use crate::store::hash::{hash_file, Hasher};
 use crate::store::{
-    canonicalise, nar, ContentAddress, Derivation, FileIngestionMethod, FixedOutputHash, Hash, HashAlgo, PathInfo,
-    Store, StorePath,
+    canonicalise, nar, unshare_hard_links, ContentAddress, Derivation, FileIngestionMethod, FixedOutputHash, Hash,
+    HashAlgo, PathInfo, Store, StorePath,
 };
 
 /// Why the outputs were not accepted.
@@ -80,19 +80,31 @@ pub(crate) fn mismatch_message(drv_path: &StorePath, wanted: &Hash, got: &Hash) 
 }
 
 /// Checks, canonicalises, scans and registers the outputs of `drv`, which
-/// the builder left at `store.real_path(output)`. `input_closure` is the
-/// closure of the derivation's inputs (the reference candidates besides
-/// the outputs themselves).
+/// the builder left at `store.real_path(output)`, or in `staging` (an
+/// isolated build's `/nix/store`), from where they are moved into the
+/// store once accepted. `input_closure` is the closure of the
+/// derivation's inputs (the reference candidates besides the outputs
+/// themselves).
 pub(crate) fn register_outputs(
     store: &Store,
     drv_path: &StorePath,
     drv: &Derivation,
     attrs: &DrvAttrs<'_>,
     input_closure: &BTreeSet<StorePath>,
+    staging: Option<&Path>,
 ) -> Result<Vec<PathInfo>, OutputError> {
     let other = |e: String| OutputError::Other(e);
     let outputs = output_paths(drv).map_err(other)?;
-    let infos = process_outputs(store, drv_path, drv, attrs, input_closure, &outputs, |p| store.real_path(p))?;
+    let physical = |p: &StorePath| match staging {
+        Some(dir) => dir.join(p.base_name()),
+        None => store.real_path(p),
+    };
+    let infos = process_outputs(store, drv_path, drv, attrs, input_closure, &outputs, physical)?;
+    if staging.is_some() {
+        for path in outputs.values() {
+            store.adopt_output(path, &physical(path)).map_err(|e| other(e.to_string()))?;
+        }
+    }
     store.register_valid_paths(&infos).map_err(|e| other(e.to_string()))?;
     Ok(infos)
 }
@@ -114,12 +126,19 @@ pub(crate) fn process_outputs(
 ) -> Result<Vec<PathInfo>, OutputError> {
     let other = |e: String| OutputError::Other(e);
     for (name, path) in outputs {
-        let real = physical(path);
-        if std::fs::symlink_metadata(&real).is_err() {
+        if std::fs::symlink_metadata(physical(path)).is_err() {
             return Err(other(format!(
                 "builder for '{drv_path}' failed to produce output path for output '{name}' at '{path}'"
             )));
         }
+    }
+    // Before any metadata changes: a file also linked from outside the
+    // outputs (a host file a builder hard-linked in) gets its own copy, so
+    // canonicalising never touches the outside file.
+    let roots: Vec<_> = outputs.values().map(&physical).collect();
+    unshare_hard_links(&roots).map_err(|e| other(format!("while checking the outputs of '{drv_path}': {e}")))?;
+    for path in outputs.values() {
+        let real = physical(path);
         canonicalise(&real).map_err(|e| other(format!("while canonicalising output '{path}': {e}")))?;
     }
     let mut candidates: Vec<StorePath> = input_closure.iter().cloned().collect();

@@ -12,7 +12,9 @@
 //! so deep chains cannot overflow the stack.
 //!
 //! With `--check`, requested derivations whose outputs are all valid are
-//! rebuilt for comparison instead (their inputs must be valid).
+//! rebuilt for comparison instead (their inputs must be valid); one with an
+//! output not yet valid is refused, as CppNix does, since nothing is there to
+//! compare with.
 //!
 //! A requested `.drv` that tern's store lacks but CppNix's `/nix/store`
 //! has (e.g. from `nix-instantiate`) is copied over with its closure first
@@ -150,6 +152,15 @@ impl Planner<'_> {
                     self.nodes[i].state = NodeState::Check;
                 }
                 continue;
+            }
+            if self.nodes[i].check {
+                // As in CppNix: there is nothing to compare a first build with.
+                return Err(BuildError::Other(format!(
+                    "some outputs of '{path}' are not valid, so checking is not possible\n\
+                     Hint: --rebuild and --check error if the derivation was not previously built and cannot be \
+                     substituted.\n      Remove it to perform a fresh build, or use --repair to rewrite missing or \
+                     corrupted builds in the store."
+                )));
             }
             self.nodes[i].state = NodeState::Build;
             for (input, used) in self.nodes[i].drv.input_drvs.iter().rev() {

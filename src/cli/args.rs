@@ -92,6 +92,7 @@ pub fn parse(args: &[String], spec: &Spec) -> Result<CommonArgs, String> {
                 i += 1;
             }
             "--show-trace" => out.show_trace = true,
+            "--no-show-trace" => out.show_trace = false,
             "--max-call-depth" => {
                 need(i, 1, a)?;
                 out.settings_overrides.push(("max-call-depth".into(), args[i + 1].clone()));

@@ -43,7 +43,7 @@ const SPEC: Spec = Spec {
         "--list-targets",
         "--no-progress",
     ],
-    valued: &["-j", "--max-jobs", "--cores", "-o", "--out-link", "--extra-platforms"],
+    valued: &["-j", "--max-jobs", "--cores", "-o", "--out-link", "--extra-platforms", "--max-build-log-size"],
 };
 
 /// What one command-line installable asks for.
@@ -266,6 +266,15 @@ pub fn run(argv: &[String]) -> i32 {
     opts.progress = if a.has_flag("--no-progress") { ProgressMode::Plain } else { ProgressMode::Auto };
     opts.extra_platforms = extra_platforms;
     opts.system_features = config.system_features.clone();
+    opts.sandbox = config.sandbox.unwrap_or(true);
+    if let Some(paths) = &config.sandbox_paths {
+        opts.sandbox_paths = paths.clone();
+    }
+    opts.sandbox_paths.extend(config.extra_sandbox_paths.iter().cloned());
+    match number(a, &["--max-build-log-size"]) {
+        Ok(n) => opts.max_build_log_size = n.map(|n| n as u64).or(config.max_build_log_size).filter(|n| *n > 0),
+        Err(e) => return usage_error(&e),
+    }
 
     // Valid plain paths need no building; derivations go to the builder.
     let mut requests = Vec::new();

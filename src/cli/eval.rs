@@ -40,7 +40,8 @@ pub fn run(argv: &[String]) -> i32 {
 }
 
 fn eval_and_print(ev: &Evaluator, a: &super::args::CommonArgs) -> EvalResult<()> {
-    let values = resolve_installables(ev, a)?;
+    // `nix-instantiate --eval` auto-calls the result only when given automatic arguments.
+    let values = resolve_installables(ev, a, !a.auto_args.is_empty())?;
     let stdout = std::io::stdout();
     for v in values {
         let v = match a.value("--apply") {
@@ -115,7 +116,7 @@ fn parse_and_print(ev: &Evaluator, a: &super::args::CommonArgs) -> i32 {
     for (origin, text) in inputs {
         let file = add_source_bytes(origin, &text);
         let cwd = std::env::current_dir().map(|d| d.to_string_lossy().into_owned()).unwrap_or_else(|_| "/".into());
-        match crate::syntax::parse(file, &text) {
+        match crate::syntax::parse_with(file, &text, ev.settings.syntax_features()) {
             // Names are resolved too: an undefined variable is a parse-time error, as in CppNix.
             Ok(ast) => match crate::eval::lower::Lowerer::new(&ev.globals, cwd, Vec::new()).lower(&ast) {
                 Ok(_) => println!("{}", crate::syntax::show::show(&ast)),

@@ -14,7 +14,9 @@
 //! | `buildInputs`       | host               | target      | `pkgsHostTarget`  |
 //! | `depsTargetTarget`  | target             | target      | `pkgsTargetTarget`|
 //!
-//! and each list's propagated twin the same. Platforms are compared by their `config`.
+//! and each list's propagated twin the same, plus what the stdenv brings to every build:
+//! its compiler and binutils (as `nativeBuildInputs`) and its tools on `PATH` (as
+//! `depsBuildBuild`). Platforms are compared by their `config`.
 
 use std::fmt::Write;
 
@@ -173,11 +175,50 @@ fn explain(ev: &Evaluator, pkg: &Value, out: &mut String) -> EvalResult<()> {
             }
         }
     }
+    warnings += explain_implicit(ev, pkg, &me, out)?;
     if warnings > 0 {
         let _ = writeln!(out, "\n{warnings} warning{} (see above)", if warnings == 1 { "" } else { "s" });
     }
     let _ = writeln!(out);
     Ok(())
+}
+
+/// What every build gets from its stdenv without naming it: the C compiler and its
+/// binutils (build → host, as if in `nativeBuildInputs`) and the tools on `PATH`
+/// (`initialPath`: build → build).
+fn explain_implicit(ev: &Evaluator, pkg: &Value, me: &Platforms, out: &mut String) -> EvalResult<usize> {
+    let Some(stdenv) = attr(ev, pkg, "stdenv")? else { return Ok(0) };
+    let mut warnings = 0;
+    let cc = match attr(ev, &stdenv, "cc")? {
+        Some(cc @ Value::Attrs(_)) => Some(cc),
+        _ => None,
+    };
+    if let Some(cc) = cc {
+        let _ = writeln!(
+            out,
+            "\nimplicit (the stdenv's compiler): runs on the build platform, targets the host platform (pkgsBuildHost)"
+        );
+        warnings += explain_dep(ev, &cc, me, Role::Build, Role::Host, "pkgsBuildHost", "stdenv.cc", out)?;
+        if let Some(bintools) = attr(ev, &cc, "bintools")? {
+            warnings +=
+                explain_dep(ev, &bintools, me, Role::Build, Role::Host, "pkgsBuildHost", "stdenv.cc.bintools", out)?;
+        }
+    }
+    if let Some(Value::List(tools)) = attr(ev, &stdenv, "initialPath")? {
+        if !tools.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nimplicit (the stdenv's tools on PATH): runs on the build platform, targets the build platform \
+                 (pkgsBuildBuild)"
+            );
+            for tool in tools.iter() {
+                let tool = ev.force(tool)?;
+                warnings +=
+                    explain_dep(ev, &tool, me, Role::Build, Role::Build, "pkgsBuildBuild", "stdenv.initialPath", out)?;
+            }
+        }
+    }
+    Ok(warnings)
 }
 
 /// The package set whose (host, target) the dependency has, relative to `me`. Where

@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 
 use super::args::CommonArgs;
-use super::{auto_args, load_roots, select_attr_path, split_attr_path};
+use super::{auto_args, load_roots, select_attr_path, split_attr_path, walk_attr_path};
 use crate::eval::error::{EvalError, EvalResult};
 use crate::eval::value::Value;
 use crate::eval::Evaluator;
@@ -175,9 +175,18 @@ pub fn apply(ev: &Evaluator, expr: &str, v: Value) -> EvalResult<Value> {
 }
 
 /// The values the arguments denote: each file, expression or flake installable, then
-/// each `-A` path inside it (auto-calling as `nix-instantiate` does).
-pub fn resolve_installables(ev: &Evaluator, a: &CommonArgs) -> EvalResult<Vec<Value>> {
+/// each `-A` path inside it (auto-calling as `nix-instantiate` does). The value a path ends at
+/// is auto-called only when `call_result` is true: `nix-instantiate --eval` calls it only when
+/// `--arg`/`--argstr` gave automatic arguments, and prints a function as `<LAMBDA>` otherwise.
+pub fn resolve_installables(ev: &Evaluator, a: &CommonArgs, call_result: bool) -> EvalResult<Vec<Value>> {
     let auto = auto_args(ev, a)?;
+    let select = |root: Value, path: &str| {
+        if call_result {
+            select_attr_path(ev, root, path, &auto)
+        } else {
+            walk_attr_path(ev, root, path, &auto)
+        }
+    };
     let paths: Vec<String> = if a.attr_paths.is_empty() { vec![String::new()] } else { a.attr_paths.clone() };
     let has_flakes = !a.expr_mode && a.files.iter().any(|f| is_flake_installable(f));
     if !has_flakes {
@@ -185,7 +194,7 @@ pub fn resolve_installables(ev: &Evaluator, a: &CommonArgs) -> EvalResult<Vec<Va
         let mut out = Vec::new();
         for root in roots {
             for path in &paths {
-                out.push(select_attr_path(ev, root.clone(), path, &auto)?);
+                out.push(select(root.clone(), path)?);
             }
         }
         return Ok(out);
@@ -209,7 +218,7 @@ pub fn resolve_installables(ev: &Evaluator, a: &CommonArgs) -> EvalResult<Vec<Va
             load_roots(ev, &single)?.remove(0)
         };
         for path in &paths {
-            out.push(select_attr_path(ev, root.clone(), path, &auto)?);
+            out.push(select(root.clone(), path)?);
         }
     }
     Ok(out)

@@ -70,7 +70,7 @@ pub fn run(argv: &[String]) -> i32 {
 /// Evaluates the file/expression arguments (with `-A` paths and auto-arguments) and
 /// collects the derivations in them.
 pub fn instantiate(ev: &Evaluator, a: &CommonArgs) -> EvalResult<Vec<FoundDrv>> {
-    let values = super::installable::resolve_installables(ev, a)?;
+    let values = super::installable::resolve_installables(ev, a, true)?;
     let auto = auto_args(ev, a)?;
     let mut c = Collector { ev, auto: &auto, found: Vec::new(), done: HashSet::new(), kept: Vec::new() };
     for v in values {

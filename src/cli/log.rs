@@ -9,7 +9,7 @@ use std::path::Path;
 
 use super::args::{parse, Spec};
 use super::usage_error;
-use crate::build::log::log_path;
+use crate::build::log::read_log;
 use crate::store::{resolve_root, Store, StorePath, STORE_DIR};
 
 const SPEC: Spec = Spec { flags: &[], valued: &[] };
@@ -65,13 +65,17 @@ pub fn run(argv: &[String]) -> i32 {
             }
         }
     };
-    match std::fs::read(log_path(store.root(), &drv)) {
-        Ok(bytes) => {
+    match read_log(store.root(), &drv) {
+        Ok(Some(bytes)) => {
             let _ = std::io::stdout().write_all(&bytes);
             0
         }
-        Err(_) => {
+        Ok(None) => {
             eprintln!("error: build log of '{drv}' is not available");
+            1
+        }
+        Err(e) => {
+            eprintln!("error: cannot read the build log of '{drv}': {e}");
             1
         }
     }

@@ -254,8 +254,15 @@ pub fn split_attr_path(path: &str) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
-/// Follows an `-A` path from `root`, auto-calling functions at each step.
+/// Follows an `-A` path from `root`, auto-calling functions at each step and the result.
 pub fn select_attr_path(ev: &Evaluator, root: Value, path: &str, auto: &[(Symbol, Value)]) -> EvalResult<Value> {
+    let v = walk_attr_path(ev, root, path, auto)?;
+    auto_call(ev, v, auto)
+}
+
+/// Follows an `-A` path from `root`, auto-calling the function at each step before selecting
+/// from it (as CppNix's `findAlongAttrPath` does) but not the value the path ends at.
+pub fn walk_attr_path(ev: &Evaluator, root: Value, path: &str, auto: &[(Symbol, Value)]) -> EvalResult<Value> {
     let parts = split_attr_path(path).map_err(EvalError::msg)?;
     let mut v = root;
     for part in parts {
@@ -300,5 +307,5 @@ pub fn select_attr_path(ev: &Evaluator, root: Value, path: &str, auto: &[(Symbol
             }
         };
     }
-    auto_call(ev, v, auto)
+    Ok(v)
 }

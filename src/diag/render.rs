@@ -110,6 +110,57 @@ fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
+/// Lines longer than this are shown as a window around the error, not whole.
+const LONG_LINE: usize = 400;
+
+/// The message, CppNix-style (continuation lines indented, so scripts can match them);
+/// miette draws the source snippet and the help below it.
+fn render_message(message: &str) -> String {
+    let mut out = String::from("error: ");
+    let message = for_stderr(message).into_owned();
+    for (i, line) in message.lines().enumerate() {
+        if i > 0 {
+            out.push_str("       ");
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    if message.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
+/// A snippet for an error on a very long line, drawn like miette's: about 60 characters of
+/// the line before the error and 60 after it, elided with `…`, and the caret under the error.
+fn long_line_snippet(
+    file: &crate::diag::source_map::SourceFile,
+    line: usize,
+    column: usize,
+    len: usize,
+    label: Option<&str>,
+) -> String {
+    const CONTEXT: usize = 60;
+    let text = file.line_text(line);
+    let at = column - 1;
+    let from = floor_char_boundary(text, at.saturating_sub(CONTEXT));
+    let to = ceil_char_boundary(text, at + len.min(CONTEXT) + CONTEXT);
+    let before = if from > 0 { "…" } else { "" };
+    let after = if to < text.len() { "…" } else { "" };
+    let caret_offset = before.chars().count() + text[from..at.max(from)].chars().count();
+    let caret_len = text[at.min(text.len())..ceil_char_boundary(text, at + len.min(CONTEXT))].chars().count().max(1);
+    let gutter = line.to_string().len();
+    let pad = " ".repeat(gutter);
+    let mut out = format!("{pad} ╭─[{}:{line}:{column}]\n", file.name());
+    out.push_str(&format!("{line} │ {before}{}{after}\n", &text[from..to]));
+    out.push_str(&format!("{pad} · {}{}", " ".repeat(caret_offset), "─".repeat(caret_len)));
+    if let Some(label) = label {
+        out.push_str(&format!(" {label}"));
+    }
+    out.push_str(&format!("\n{pad} ╰────\n"));
+    out
+}
+
 /// The main diagnostic for a message at an optional span.
 pub fn render_snippet(message: &str, span: Option<Span>, label: Option<&str>, help: Option<String>) -> String {
     let mut report = Report { message: message.to_string(), source: None, label: None, help };
@@ -122,25 +173,22 @@ pub fn render_snippet(message: &str, span: Option<Span>, label: Option<&str>, he
             // A whole multi-line expression makes a poor caret: point at its first line.
             let first_line_end = file.text[start..end].find('\n').map(|i| start + i).unwrap_or(end);
             let len = first_line_end - start;
+            let (line, column) = file.line_col(start as u32);
+            if file.line_text(line).len() > LONG_LINE {
+                // miette pads to the column with a width argument, which must stay below
+                // 65,536 (a minified file's columns do not): show a window of the line.
+                return format!(
+                    "{}{}",
+                    render_message(message),
+                    long_line_snippet(&file, line, column, len.max(1), label)
+                );
+            }
             report.source = Some(NamedSource::new(file.name(), file.text.to_string()));
             report.label =
                 Some(LabeledSpan::new_with_span(label.map(str::to_string), SourceSpan::new(start.into(), len)));
         }
     }
-    // The message is written here, CppNix-style (continuation lines indented, so scripts can
-    // match them); miette draws the source snippet and the help below it.
-    let mut out = String::from("error: ");
-    let message = for_stderr(&report.message).into_owned();
-    for (i, line) in message.lines().enumerate() {
-        if i > 0 {
-            out.push_str("       ");
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    if report.message.is_empty() {
-        out.push('\n');
-    }
+    let mut out = render_message(message);
     report.message.clear();
     let mut rendered = String::new();
     let _ = handler().render_report(&mut rendered, &report);

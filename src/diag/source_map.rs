@@ -139,12 +139,28 @@ pub fn add_source_bytes(origin: Origin, bytes: &[u8]) -> FileId {
 }
 
 pub fn add_source(origin: Origin, text: Rc<str>) -> FileId {
+    // Lines end at `\n`, `\r\n` or a lone `\r`, as CppNix counts them for positions.
     let mut line_starts = vec![0u32];
-    for (i, b) in text.bytes().enumerate() {
-        if b == b'\n' {
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        let ends_line = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        if ends_line {
             line_starts.push(i as u32 + 1);
         }
     }
+    // The snippet renderer knows only `\n` and `\r\n`: show a lone `\r` as `\n` (one byte for
+    // one, so every offset stays valid).
+    let text: Rc<str> = if bytes.contains(&b'\r') {
+        let mut shown = text.to_string().into_bytes();
+        for i in 0..shown.len() {
+            if shown[i] == b'\r' && shown.get(i + 1) != Some(&b'\n') {
+                shown[i] = b'\n';
+            }
+        }
+        Rc::from(String::from_utf8(shown).expect("replacing an ASCII byte keeps UTF-8 valid"))
+    } else {
+        text
+    };
     SOURCES.with(|s| {
         let mut s = s.borrow_mut();
         s.push(Rc::new(SourceFile { origin, text, line_starts }));

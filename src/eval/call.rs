@@ -122,20 +122,10 @@ impl Evaluator {
                         let pair = [f.clone(), rest[0].clone()];
                         (self.call_multi(functor, &pair, span)?, 1)
                     }
-                    None => {
-                        return Err(EvalError::eval(
-                            "attempt to call something which is not a function but a set",
-                            span,
-                        ))
-                    }
+                    None => return Err(not_a_function(&f, span)),
                 },
                 Value::Thunk(t) => (self.force_thunk(t)?, 0),
-                other => {
-                    return Err(EvalError::eval(
-                        format!("attempt to call something which is not a function but {}", other.type_description()),
-                        span,
-                    ))
-                }
+                other => return Err(not_a_function(other, span)),
             };
             f = result;
             i += used;
@@ -188,6 +178,21 @@ impl Evaluator {
         let result = crate::eval::stack::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.eval(&lambda.body, &frame));
         self.call_depth.set(depth - 1);
         result.map_err(|e| calling_frame(e, lambda, span))
+    }
+
+    /// Runs one recursive step of an operation over values (a list element of `toString`,
+    /// the result of `__toString`, a nested set compared by `==`). It counts against
+    /// `max-call-depth` like a call, so a cyclic value (`let x = [ x ]; in toString x`)
+    /// ends in CppNix's "stack overflow" error instead of overflowing the native stack.
+    pub(crate) fn nested<R>(&self, span: Option<Span>, f: impl FnOnce() -> EvalResult<R>) -> EvalResult<R> {
+        let depth = self.call_depth.get() + 1;
+        if depth > self.settings.max_call_depth {
+            return Err(EvalError::new(ErrorKind::StackOverflow, "stack overflow; max-call-depth exceeded", span));
+        }
+        self.call_depth.set(depth);
+        let result = crate::eval::stack::maybe_grow(RED_ZONE, STACK_SEGMENT, f);
+        self.call_depth.set(depth - 1);
+        result
     }
 
     /// Applies a lambda to one argument (used where a single application is wanted).
@@ -263,4 +268,17 @@ impl Evaluator {
         }
         Ok(frame)
     }
+}
+
+/// Applying something that is not a function, in CppNix's words (the value shown).
+#[cold]
+fn not_a_function(value: &Value, span: Span) -> EvalError {
+    EvalError::eval(
+        format!(
+            "attempt to call something which is not a function but {}: {}",
+            value.type_description(),
+            super::print::show_short_value(value)
+        ),
+        span,
+    )
 }

@@ -57,10 +57,10 @@ impl Evaluator {
                 if let Some(f) = a.get(self.syms.to_string) {
                     let f = self.force(f)?;
                     let r = self.call(&f, v.clone(), dummy_span())?;
-                    return self.coerce_to_string(&r, ctx, mode);
+                    return self.nested(None, || self.coerce_to_string(&r, ctx, mode));
                 }
                 if let Some(out) = a.get(self.syms.out_path) {
-                    return self.coerce_to_string(out, ctx, mode);
+                    return self.nested(None, || self.coerce_to_string(out, ctx, mode));
                 }
                 Err(EvalError::msg(format!("cannot coerce a set to a string: {}", self.show_short(&v))))
             }
@@ -73,7 +73,7 @@ impl Evaluator {
                 for (i, item) in items.iter().enumerate() {
                     let item = self.force(item)?;
                     out.extend(
-                        self.coerce_to_string(&item, ctx, mode)
+                        self.nested(None, || self.coerce_to_string(&item, ctx, mode))
                             .map_err(|e| e.with_frame(None, "while evaluating one element of the list"))?,
                     );
                     let empty_list = matches!(&item, Value::List(l) if l.is_empty());

@@ -1,25 +1,32 @@
 //! Equality and ordering: Nix's `==` and `<`.
 //!
-//! Equality is deep and forces as it goes. Functions are never equal, except that a value
-//! compared with *the same object* is equal without looking inside (CppNix compares the
-//! element pointers of lists and attrsets; at the top level the operands are copies, so
-//! there the shortcut does not apply to functions). Derivations compare by `outPath`.
-//! Ordering covers numbers, strings (bytewise), paths and lists (lexicographic).
+//! Equality is deep and forces as it goes. CppNix forces both operands and then takes the
+//! very same value slot as equal without looking inside; that slot is an element of a list or
+//! attrset (at the top level the operands are copies). tern mirrors it: a value compared
+//! with the same thunk, closure or container is equal once both are forced, and two
+//! containers that are the same object are equal once each element is forced (their
+//! elements are then the same slots in CppNix, so NaNs and functions inside compare equal).
+//! Builtins are values, not slots: `[ builtins.add ] == [ builtins.add ]` selects twice and
+//! CppNix finds two different thunks, so they are unequal like any functions.
+//! Derivations compare by `outPath`. Ordering covers numbers, strings (bytewise), paths and
+//! lists (lexicographic).
 
 use std::cmp::Ordering;
 
 use super::error::{EvalError, EvalResult};
+use super::print::show_short_value;
 use super::value::Value;
 use super::Evaluator;
 
 impl Evaluator {
     /// `a == b`. `top` is true for the operands of the operator itself.
     pub fn equal(&self, a: &Value, b: &Value, top: bool) -> EvalResult<bool> {
-        if !top && a.same_object(b) {
+        let forced_a = self.force(a)?;
+        let forced_b = self.force(b)?;
+        if !top && a.same_object(b) && !matches!(a, Value::PrimOp(_)) {
             return Ok(true);
         }
-        let a = self.force(a)?;
-        let b = self.force(b)?;
+        let (a, b) = (forced_a, forced_b);
         Ok(match (&a, &b) {
             (Value::Int(x), Value::Int(y)) => x == y,
             (Value::Int(x), Value::Float(y)) => (*x as f64) == *y,
@@ -31,32 +38,32 @@ impl Evaluator {
             (Value::Path(x), Value::Path(y)) => x == y,
             (Value::List(x), Value::List(y)) => {
                 if std::rc::Rc::ptr_eq(x, y) {
-                    return Ok(true);
+                    return self.force_each(x.iter());
                 }
                 if x.len() != y.len() {
                     return Ok(false);
                 }
                 for (p, q) in x.iter().zip(y.iter()) {
-                    if !self.equal(p, q, false)? {
+                    if !self.nested(None, || self.equal(p, q, false))? {
                         return Ok(false);
                     }
                 }
                 true
             }
             (Value::Attrs(x), Value::Attrs(y)) => {
-                if std::rc::Rc::ptr_eq(x, y) && !top {
-                    return Ok(true);
-                }
                 if self.is_derivation(x)? && self.is_derivation(y)? {
                     if let (Some(p), Some(q)) = (x.get(self.syms.out_path), y.get(self.syms.out_path)) {
-                        return self.equal(p, q, false);
+                        return self.nested(None, || self.equal(p, q, false));
                     }
+                }
+                if std::rc::Rc::ptr_eq(x, y) {
+                    return self.force_each(x.iter().map(|attr| &attr.value));
                 }
                 if x.len() != y.len() {
                     return Ok(false);
                 }
                 for (p, q) in x.iter().zip(y.iter()) {
-                    if p.name != q.name || !self.equal(&p.value, &q.value, false)? {
+                    if p.name != q.name || !self.nested(None, || self.equal(&p.value, &q.value, false))? {
                         return Ok(false);
                     }
                 }
@@ -64,6 +71,14 @@ impl Evaluator {
             }
             _ => false,
         })
+    }
+
+    /// A container compared with itself: equal once every element is forced.
+    fn force_each<'v>(&self, elements: impl Iterator<Item = &'v Value>) -> EvalResult<bool> {
+        for element in elements {
+            self.force(element)?;
+        }
+        Ok(true)
     }
 
     /// Whether an attrset is a derivation (`type = "derivation"`).
@@ -97,11 +112,20 @@ impl Evaluator {
                     if self.equal(p, q, false)? {
                         continue;
                     }
-                    return self.compare(p, q);
+                    return self.nested(None, || self.compare(p, q));
                 }
                 Ok(x.len().cmp(&y.len()))
             }
-            _ => Err(EvalError::msg(format!("cannot compare {} with {}", a.type_description(), b.type_description()))),
+            _ => {
+                let (ta, tb) = (a.type_description(), b.type_description());
+                let (va, vb) = (show_short_value(&a), show_short_value(&b));
+                // Values of one type that has no order (sets, functions, …) are worded apart.
+                Err(EvalError::msg(if a.type_of() == b.type_of() {
+                    format!("cannot compare {ta} with {tb}; values of that type are incomparable (values are {va} and {vb})")
+                } else {
+                    format!("cannot compare {ta} with {tb}; values are {va} and {vb}")
+                }))
+            }
         }
     }
 }

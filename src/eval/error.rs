@@ -108,7 +108,8 @@ impl EvalError {
     /// Gives the error a position if it has none yet.
     #[cold]
     pub fn at(mut self, span: Span) -> EvalError {
-        if self.0.span.is_none() {
+        // Coercion's calls (`__toString`) carry a placeholder span in no file: replace it too.
+        if self.0.span.is_none_or(|s| s.file.0 == u32::MAX) {
             self.0.span = Some(span);
         }
         self
@@ -148,8 +149,13 @@ impl fmt::Display for EvalError {
     }
 }
 
-/// Shorthand for a type error in Nix's words: "expected a list but found a set: { … }".
+/// Shorthand for a type error in Nix's words: "expected a list but found a set: { … }" (the
+/// value, shortened, as current CppNix shows it).
 #[cold]
 pub fn type_error(expected: &str, found: &super::value::Value) -> EvalError {
-    EvalError::msg(format!("expected {expected} but found {}", found.type_description()))
+    EvalError::msg(format!(
+        "expected {expected} but found {}: {}",
+        found.type_description(),
+        super::print::show_short_value(found)
+    ))
 }

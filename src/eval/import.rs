@@ -40,7 +40,8 @@ impl Evaluator {
         name: Option<crate::symbol::Symbol>,
     ) -> EvalResult<Program> {
         let file = add_source_bytes(origin, text);
-        let ast = syntax::parse(file, text).map_err(|e| EvalError::new(ErrorKind::Parse, e.message, Some(e.span)))?;
+        let ast = syntax::parse_with(file, text, self.settings.syntax_features())
+            .map_err(|e| EvalError::new(ErrorKind::Parse, e.message, Some(e.span)))?;
         let mut lowerer = Lowerer::new(&self.globals, base_dir.to_string(), outer);
         lowerer.lints = super::lower::Lints {
             url: self.settings.lint_url_literals,
@@ -84,8 +85,12 @@ impl Evaluator {
         self.eval(program.ir, &env)
     }
 
-    /// Resolves what `import p` reads: a file, or `default.nix` in a directory.
+    /// Resolves what `import p` reads: a file, or `default.nix` in a directory. A symlink
+    /// at the end of the path is followed first (relative to the link's directory), as
+    /// CppNix does, so the file's relative paths resolve against the target and the import
+    /// cache sees one file under one name.
     pub fn resolve_import_path(&self, path: &str) -> EvalResult<String> {
+        let path = &self.follow_final_symlinks(path)?;
         // Store paths (an `import` of a `toFile` result) live under the store root.
         let p = self.physical_path(path)?;
         match std::fs::metadata(&p) {
@@ -95,6 +100,37 @@ impl Evaluator {
                 Err(EvalError::new(ErrorKind::Io, format!("path '{path}' does not exist{}", io_detail(&e)), None))
             }
         }
+    }
+
+    /// Follows the last component of `path` while it is a symlink (at most 1023 links, like
+    /// CppNix's `resolveExprPath`). Directories above it are left as written.
+    fn follow_final_symlinks(&self, path: &str) -> EvalResult<String> {
+        // CppNix gives up when its 1024th step would start, after 1023 links followed.
+        const MAX_FOLLOW: usize = 1023;
+        let mut path = path.to_string();
+        for _ in 0..MAX_FOLLOW {
+            if path == "/" {
+                return Ok(path);
+            }
+            let physical = self.physical_path(&path)?;
+            let is_link = std::fs::symlink_metadata(&physical).is_ok_and(|m| m.file_type().is_symlink());
+            if !is_link {
+                return Ok(path);
+            }
+            let Ok(target) = std::fs::read_link(&physical) else { return Ok(path) };
+            let target = target.to_string_lossy();
+            path = if target.starts_with('/') {
+                canonicalize(&target)
+            } else {
+                let parent = Path::new(&path).parent().map(|d| d.to_string_lossy().into_owned()).unwrap_or_default();
+                canonicalize(&format!("{parent}/{target}"))
+            };
+        }
+        Err(EvalError::new(
+            ErrorKind::Io,
+            format!("too many symbolic links encountered while traversing the path '{path}'"),
+            None,
+        ))
     }
 
     /// `import path`: evaluates a file once per process.
@@ -144,6 +180,7 @@ impl Evaluator {
             } else {
                 continue;
             };
+            crate::stdlib::ensure_for(&candidate);
             if Path::new(&candidate).exists() {
                 return Ok(canonicalize(&candidate));
             }

@@ -96,6 +96,10 @@ pub enum Ir {
         name: Symbol,
         span: Span,
         body: Box<Ir>,
+        /// The variable the body is, when it is just one (`b` in `a = b;`). That variable
+        /// may share this binding's thunk (an alias of an earlier slot), so a cycle through
+        /// it would otherwise go unnamed.
+        via: Option<Symbol>,
     },
 }
 

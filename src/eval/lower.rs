@@ -68,7 +68,60 @@ pub struct Lowerer<'g> {
     base_dir: String,
     home: Option<String>,
     scopes: Vec<Scope>,
+    /// For each `let`/`rec` frame being lowered, its bindings that are aliases: `c = a;` with
+    /// `a` an earlier slot of the same frame, which the machine makes share `a`'s thunk.
+    alias_frames: Vec<Vec<Symbol>>,
+    /// Bytes of assertion text (the quoted conditions) this file may still keep; see
+    /// `assertion_text`.
+    assertion_text_left: usize,
 }
+
+/// An operator whose builtin is rebound, lowered the way CppNix's parser desugars it:
+/// `a - b` is `__sub a b` (`*` `__mul`, `/` `__div`), `a < b` is `__lessThan a b`,
+/// `a > b` is `__lessThan b a`, `a <= b` is `!(__lessThan b a)`, `a >= b` is
+/// `!(__lessThan a b)`.
+struct OverriddenOperator {
+    op: ast::BinOp,
+    span: Span,
+    func: Ir,
+}
+
+impl OverriddenOperator {
+    fn lower(self, lowerer: &mut Lowerer<'_>, lhs: &Expr, rhs: &Expr) -> Result<Ir, LowerError> {
+        use ast::BinOp;
+        let (lhs, rhs) = (lowerer.lower(lhs)?, lowerer.lower(rhs)?);
+        let swapped = matches!(self.op, BinOp::Gt | BinOp::Leq);
+        let args = if swapped { [rhs, lhs] } else { [lhs, rhs] };
+        let call = Ir::Call { span: self.span, func: Box::new(self.func), args: Box::new(args) };
+        Ok(match self.op {
+            BinOp::Leq | BinOp::Geq => Ir::Not { span: self.span, expr: Box::new(call) },
+            _ => call,
+        })
+    }
+}
+
+/// The bindings of a frame (in slot order) that are aliases: plain `c = a;` with `a` bound
+/// at an earlier slot of the same frame. Those the machine fills by sharing `a`'s value
+/// (see `delay_in_new_frame`).
+fn aliases<'a>(bindings: impl Iterator<Item = (Symbol, &'a ast::AttrDef)>) -> Vec<Symbol> {
+    let bindings: Vec<(Symbol, &ast::AttrDef)> = bindings.collect();
+    let slot_of = |name: Symbol| bindings.iter().position(|(n, _)| *n == name);
+    bindings
+        .iter()
+        .enumerate()
+        .filter(|(slot, (_, def))| match (&def.kind, &def.value) {
+            (AttrKind::Plain, Expr::Var { name, .. }) => slot_of(*name).is_some_and(|target| target < *slot),
+            _ => false,
+        })
+        .map(|(_, (name, _))| *name)
+        .collect()
+}
+
+/// The longest quoted condition of one assertion, and of all of a file's together: every
+/// `assert` keeps its condition's text for its message, and nested assertions would
+/// otherwise keep quadratically much.
+const MAX_ASSERTION_TEXT: usize = 16 * 1024;
+const MAX_ASSERTION_TEXT_PER_FILE: usize = 16 * 1024 * 1024;
 
 /// Makes a path absolute and canonical without touching the file system
 /// (`.` and `..` components removed, repeated slashes collapsed).
@@ -104,7 +157,15 @@ impl<'g> Lowerer<'g> {
                 names: s.names.into_iter().enumerate().map(|(i, n)| (n, i as u32)).collect(),
             })
             .collect();
-        Lowerer { globals, lints: Lints::default(), base_dir, home, scopes }
+        Lowerer {
+            globals,
+            lints: Lints::default(),
+            base_dir,
+            home,
+            scopes,
+            alias_frames: Vec::new(),
+            assertion_text_left: MAX_ASSERTION_TEXT_PER_FILE,
+        }
     }
 
     pub fn lower(&mut self, e: &Expr) -> Result<Ir, LowerError> {
@@ -152,6 +213,30 @@ impl<'g> Lowerer<'g> {
             return Err(LowerError { span, message: format!("undefined variable '{name}'") });
         }
         Ok(Ir::WithVar { span, name, withs: withs.into_boxed_slice() })
+    }
+
+    /// The binding of an operator's builtin name (`__sub`, …) when a lexical scope (a `let`,
+    /// `rec` set, function argument or `scopedImport` scope) rebinds it. CppNix parses the
+    /// operator as a call of that name, so the rebinding takes over; `with` never does, as
+    /// the builtin binds the name lexically.
+    fn lexical_operator(&self, name: &str, span: Span) -> Result<Option<Ir>, LowerError> {
+        match self.resolve(Symbol::intern(name), span, 0)? {
+            var @ Ir::Var { .. } => Ok(Some(var)),
+            _ => Ok(None),
+        }
+    }
+
+    /// A binary operator that lowers to a call because its builtin name is rebound.
+    fn overridden_operator(&self, op: ast::BinOp, span: Span) -> Result<Option<OverriddenOperator>, LowerError> {
+        use ast::BinOp;
+        let name = match op {
+            BinOp::Sub => "__sub",
+            BinOp::Mul => "__mul",
+            BinOp::Div => "__div",
+            BinOp::Lt | BinOp::Gt | BinOp::Leq | BinOp::Geq => "__lessThan",
+            _ => return Ok(None),
+        };
+        Ok(self.lexical_operator(name, span)?.map(|func| OverriddenOperator { op, span, func }))
     }
 
     /// Reports a linted literal: a warning on standard error, or an error.
@@ -284,7 +369,7 @@ impl<'g> Lowerer<'g> {
                 span: cond.span().unwrap_or(*span),
                 cond: Box::new(self.lower(cond)?),
                 body: Box::new(self.lower(body)?),
-                text: show::show(cond).into_boxed_str(),
+                text: self.assertion_text(cond),
             },
             Expr::With { scope, body, .. } => {
                 let scope = self.lower(scope)?;
@@ -293,11 +378,22 @@ impl<'g> Lowerer<'g> {
                 self.pop();
                 Ir::With { scope: Box::new(scope), body: Box::new(body?) }
             }
-            Expr::BinOp { span, op, lhs, rhs } => {
-                Ir::BinOp { span: *span, op: *op, lhs: Box::new(self.lower(lhs)?), rhs: Box::new(self.lower(rhs)?) }
-            }
+            Expr::BinOp { span, op, lhs, rhs } => match self.overridden_operator(*op, *span)? {
+                Some(overridden) => overridden.lower(self, lhs, rhs)?,
+                None => {
+                    Ir::BinOp { span: *span, op: *op, lhs: Box::new(self.lower(lhs)?), rhs: Box::new(self.lower(rhs)?) }
+                }
+            },
             Expr::Not { span, expr } => Ir::Not { span: *span, expr: Box::new(self.lower(expr)?) },
-            Expr::Neg { span, expr } => Ir::Neg { span: *span, expr: Box::new(self.lower(expr)?) },
+            Expr::Neg { span, expr } => match self.lexical_operator("__sub", *span)? {
+                // CppNix reads `-e` as `__sub 0 e`.
+                Some(sub) => Ir::Call {
+                    span: *span,
+                    func: Box::new(sub),
+                    args: Box::new([Ir::Const(Value::Int(0)), self.lower(expr)?]),
+                },
+                None => Ir::Neg { span: *span, expr: Box::new(self.lower(expr)?) },
+            },
         })
     }
 
@@ -312,11 +408,20 @@ impl<'g> Lowerer<'g> {
             .collect()
     }
 
+    /// The condition of an assertion as its failure message quotes it, cut short past the
+    /// limits above.
+    fn assertion_text(&mut self, cond: &Expr) -> Box<str> {
+        let text = show::show_at_most(cond, MAX_ASSERTION_TEXT.min(self.assertion_text_left));
+        self.assertion_text_left = self.assertion_text_left.saturating_sub(text.len());
+        text.into_boxed_str()
+    }
+
     fn lower_lambda(&mut self, l: &ast::Lambda, name: Option<Symbol>) -> Result<LambdaIr, LowerError> {
         match &l.param {
             Param::Ident(arg) => {
                 self.push(ScopeKind::Lexical, [*arg]);
-                let body = self.lower(&l.body);
+                // A curried function's inner lambdas carry its name, as CppNix names them.
+                let body = self.lower_named(&l.body, name);
                 self.pop();
                 Ok(LambdaIr { span: l.span, name, param: ParamIr::Ident(*arg), frame_size: 1, body: body? })
             }
@@ -341,7 +446,7 @@ impl<'g> Lowerer<'g> {
                             })
                         })
                         .collect::<Result<Box<[_]>, LowerError>>()?;
-                    let body = self.lower(&l.body)?;
+                    let body = self.lower_named(&l.body, name)?;
                     Ok((formals_ir, body))
                 })();
                 self.pop();
@@ -377,6 +482,14 @@ impl<'g> Lowerer<'g> {
     ) -> Result<Ir, LowerError> {
         match def.kind {
             AttrKind::Plain => {
+                // `b = c;` with `c` an alias: a cycle through `c` passes through another
+                // binding's thunk, so the binding names `c` for the cycle report.
+                let via = match &def.value {
+                    Expr::Var { name: var, .. } if in_new_frame => {
+                        self.alias_frames.last().filter(|aliases| aliases.contains(var)).map(|_| *var)
+                    }
+                    _ => None,
+                };
                 let value = match &def.value {
                     Expr::Lambda(l) => Ir::Lambda(Box::new(self.lower_lambda(l, Some(name))?)),
                     other => self.lower(other)?,
@@ -386,7 +499,7 @@ impl<'g> Lowerer<'g> {
                     // not written yet), and gets a name for recursion reports.
                     v @ (Ir::Const(_) | Ir::Lambda(_)) => v,
                     v @ Ir::Var { depth, .. } if depth > 0 || !in_new_frame => v,
-                    body => Ir::Binding { name, span: def.span, body: Box::new(body) },
+                    body => Ir::Binding { name, span: def.span, body: Box::new(body), via },
                 })
             }
             AttrKind::Inherited => self.resolve(name, def.span, inherit_skip),
@@ -402,6 +515,7 @@ impl<'g> Lowerer<'g> {
     fn lower_let(&mut self, binds: &Binds, body: &Expr) -> Result<Ir, LowerError> {
         let names: Vec<Symbol> = binds.attrs.keys().copied().collect();
         let count = names.len() as u32;
+        self.alias_frames.push(aliases(binds.attrs.iter().map(|(name, def)| (*name, def))));
         self.push(ScopeKind::Lexical, names);
         let result = (|| {
             let mut slots = Vec::with_capacity(binds.attrs.len() + binds.inherit_from.len());
@@ -415,6 +529,7 @@ impl<'g> Lowerer<'g> {
             Ok(Ir::Let { bindings: slots.into_boxed_slice(), body: Box::new(body) })
         })();
         self.pop();
+        self.alias_frames.pop();
         result
     }
 
@@ -439,6 +554,7 @@ impl<'g> Lowerer<'g> {
             }
         }
         let source_base = if rec { order.len() as u32 } else { 0 };
+        self.alias_frames.push(if rec { aliases(order.iter().map(|(name, def)| (**name, *def))) } else { Vec::new() });
         let result = (|| {
             let mut statics = Vec::with_capacity(order.len());
             for (name, def) in &order {
@@ -456,6 +572,7 @@ impl<'g> Lowerer<'g> {
             }
             Ok((statics, dynamics))
         })();
+        self.alias_frames.pop();
         if needs_frame {
             self.pop();
         }

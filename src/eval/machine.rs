@@ -259,7 +259,15 @@ impl Evaluator {
 
     /// The frequent compound nodes. Rare ones and error paths live in other functions so
     /// that this one keeps a small stack frame.
+    ///
+    /// Nodes nest as deep as the source does (a chain of 100,000 `if`s or `+`s), and each
+    /// level recurses here: the stack grows on the heap rather than overflowing.
     fn eval_node(&self, ir: &'static Ir, env: &Env) -> EvalResult<Value> {
+        grow(|| self.eval_compound(ir, env))
+    }
+
+    #[inline(always)]
+    fn eval_compound(&self, ir: &'static Ir, env: &Env) -> EvalResult<Value> {
         match ir {
             Ir::Select { span, expr, path, default } => {
                 let v = self.eval(expr, env)?;
@@ -280,7 +288,9 @@ impl Evaluator {
                 other => Err(not_a_condition(other, cond, *span)),
             },
             Ir::BinOp { span, op, lhs, rhs } => self.eval_binop(*span, *op, lhs, rhs, env),
-            Ir::Binding { name, span, body } => self.eval(body, env).map_err(|e| binding_error(e, *name, *span)),
+            Ir::Binding { name, span, body, via } => {
+                self.eval(body, env).map_err(|e| binding_error(e, *name, *via, *span))
+            }
             _ => self.eval_other(ir, env),
         }
     }
@@ -606,11 +616,24 @@ fn not_a_condition(found: Value, cond: &Ir, span: Span) -> EvalError {
 }
 
 /// Names the binding being evaluated in an error: the span if the error has none, and the
-/// binding's name in an infinite-recursion cycle report.
+/// binding's name in an infinite-recursion cycle report. The names are collected innermost
+/// first. A binding that is just an alias variable (`b = c;` with `c = a;`, `via`) names it
+/// before itself: `c` shares `a`'s thunk, so the forcing never passes through a `c` of its own.
 #[cold]
-fn binding_error(mut e: EvalError, name: crate::symbol::Symbol, span: Span) -> EvalError {
+fn binding_error(
+    mut e: EvalError,
+    name: crate::symbol::Symbol,
+    via: Option<crate::symbol::Symbol>,
+    span: Span,
+) -> EvalError {
     if let Some(c) = &mut e.0.cycle {
         if !c.closed {
+            if let Some(via) = via.filter(|v| *v != name) {
+                let via = via.as_str().into_owned();
+                if c.names.last() != Some(&via) {
+                    c.names.push(via);
+                }
+            }
             c.names.push(name.as_str().into_owned());
         }
     }

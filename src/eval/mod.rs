@@ -55,8 +55,9 @@ pub struct Settings {
     pub pure: bool,
     pub max_call_depth: u32,
     pub show_trace: bool,
-    /// Experimental features turned on (`pipe-operators`, `flakes`, …); accepted for CLI
-    /// compatibility.
+    /// Experimental features turned on (`pipe-operators`, `flakes`, …): `pipe-operators`
+    /// enables `|>`/`<|` and `parse-toml-timestamps` changes `fromTOML`; the others are
+    /// accepted for CLI compatibility.
     pub experimental_features: Vec<String>,
     /// What to do about URL, absolute-path and short-path literals: none, warn, fatal.
     pub lint_url_literals: Lint,
@@ -99,6 +100,13 @@ impl Default for Settings {
             store_root: None,
             read_only_store: false,
         }
+    }
+}
+
+impl Settings {
+    /// The experimental syntax the parser accepts under these settings.
+    pub fn syntax_features(&self) -> crate::syntax::Features {
+        crate::syntax::Features { pipe_operators: self.experimental_features.iter().any(|f| f == "pipe-operators") }
     }
 }
 

@@ -131,10 +131,16 @@ impl Evaluator {
     /// A short rendering of a value for error messages (bounded depth and size; nothing is
     /// forced).
     pub fn show_short(&self, v: &Value) -> String {
-        let mut out = String::new();
-        short_rec(&mut out, v, 0);
-        out
+        show_short_value(v)
     }
+}
+
+/// A short rendering of a value for error messages (bounded depth and size; nothing is
+/// forced).
+pub fn show_short_value(v: &Value) -> String {
+    let mut out = String::new();
+    short_rec(&mut out, v, 0);
+    out
 }
 
 fn short_rec(out: &mut String, v: &Value, depth: usize) {

@@ -117,6 +117,8 @@ pub fn greeting() -> String {
 pub fn run(repl: Rc<Repl>) -> i32 {
     let config = Config::builder()
         .completion_type(CompletionType::List)
+        // List the candidates on the first Tab, as `nix repl` does, not only on a second.
+        .completion_show_all_if_ambiguous(true)
         .auto_add_history(false)
         .max_history_size(10_000)
         .and_then(|b| b.history_ignore_dups(true))

@@ -70,6 +70,11 @@ CREATE TABLE IF NOT EXISTS DerivationOutputs (
     FOREIGN KEY (drv) REFERENCES ValidPaths(id) ON DELETE CASCADE
 );
 CREATE INDEX IF NOT EXISTS IndexDerivationOutputs ON DerivationOutputs(path);
+-- Paths tern is about to create at their final place (build outputs): what
+-- sits there unregistered is then tern's garbage, which it may remove.
+CREATE TABLE IF NOT EXISTS Pending (
+    path TEXT PRIMARY KEY NOT NULL
+);
 ";
 
 const SCHEMA_VERSION: i64 = 1;
@@ -295,7 +300,31 @@ impl Db {
                 .map_err(|e| StoreError::db(format!("registering references of '{}'", info.path), e))?;
             }
         }
+        for info in infos {
+            tx.execute("DELETE FROM Pending WHERE path = ?1", [info.path.to_absolute()])
+                .map_err(|e| StoreError::db(ctx, e))?;
+        }
         tx.commit().map_err(|e| StoreError::db(ctx, e))
+    }
+
+    /// Records that tern is about to create `paths` (see `Pending`).
+    pub(crate) fn mark_pending(&mut self, paths: &[StorePath]) -> Result<()> {
+        let ctx = "recording the paths being built";
+        let tx =
+            self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| StoreError::db(ctx, e))?;
+        for p in paths {
+            tx.execute("INSERT OR IGNORE INTO Pending (path) VALUES (?1)", [p.to_absolute()])
+                .map_err(|e| StoreError::db(ctx, e))?;
+        }
+        tx.commit().map_err(|e| StoreError::db(ctx, e))
+    }
+
+    pub(crate) fn is_pending(&self, path: &StorePath) -> Result<bool> {
+        self.conn
+            .query_row("SELECT 1 FROM Pending WHERE path = ?1", [path.to_absolute()], |_| Ok(()))
+            .optional()
+            .map(|r| r.is_some())
+            .map_err(|e| StoreError::db(format!("looking up '{path}'"), e))
     }
 
     /// Records the output paths of a valid `.drv`.

@@ -11,6 +11,7 @@
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
 use std::io;
+use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -49,10 +50,23 @@ pub(crate) fn copy_tree(src: &Path, dest: &Path, excluded: &HashSet<PathBuf>) ->
 
 /// Puts the tree at `path` into canonical form, children first (setting a
 /// directory read-only or its mtime must come after its entries are done).
+/// When tern runs as root, everything is also given to root (an isolated
+/// builder's files belong to its unprivileged build user). Files are
+/// changed through descriptors opened without following symlinks, so a
+/// symlink swapped in meanwhile is refused rather than followed.
 pub fn canonicalise(path: &Path) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: no side effects.
+    let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
     let meta = fs::symlink_metadata(path).map_err(|e| StoreError::io("get status of", path, e))?;
     let mode = match EntryType::of(&meta.file_type()) {
-        EntryType::Symlink => return Ok(()),
+        EntryType::Symlink => {
+            if uid == 0 && (meta.uid() != uid || meta.gid() != gid) {
+                std::os::unix::fs::lchown(path, Some(uid), Some(gid))
+                    .map_err(|e| StoreError::io("change the owner of", path, e))?;
+            }
+            return Ok(());
+        }
         EntryType::Directory => {
             for name in sorted_entries(path)? {
                 canonicalise(&path.join(name))?;
@@ -65,11 +79,67 @@ pub fn canonicalise(path: &Path) -> Result<()> {
     };
     // The mtime goes first: opening needs read permission, which both modes
     // grant, and the chmod does not touch the mtime.
-    let file = File::open(path).map_err(|e| StoreError::io("open", path, e))?;
+    let file = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+        .map_err(|e| StoreError::io("open", path, e))?;
+    let now = file.metadata().map_err(|e| StoreError::io("get status of", path, e))?;
+    if now.ino() != meta.ino() || now.dev() != meta.dev() {
+        return Err(StoreError::Other(format!("'{}' changed while it was being canonicalised", path.display())));
+    }
+    if uid == 0 && (meta.uid() != uid || meta.gid() != gid) {
+        std::os::unix::fs::fchown(&file, Some(uid), Some(gid))
+            .map_err(|e| StoreError::io("change the owner of", path, e))?;
+    }
     file.set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(1))
         .map_err(|e| StoreError::io("set the modification time of", path, e))?;
-    fs::set_permissions(path, fs::Permissions::from_mode(mode))
+    file.set_permissions(fs::Permissions::from_mode(mode))
         .map_err(|e| StoreError::io("set the permissions of", path, e))
+}
+
+/// Gives every regular file under `roots` that is also linked from
+/// somewhere else (its link count exceeds the links found under `roots`)
+/// its own copy, leaving the other file untouched: a builder may not make
+/// tern change the mode, owner or time of a file outside its outputs by
+/// hard-linking it in. Returns how many files were copied.
+pub fn unshare_hard_links(roots: &[PathBuf]) -> Result<usize> {
+    use std::collections::HashMap;
+    use std::os::unix::fs::MetadataExt;
+    let mut seen: HashMap<(u64, u64), (u64, Vec<PathBuf>)> = HashMap::new();
+    fn walk(path: &Path, seen: &mut HashMap<(u64, u64), (u64, Vec<PathBuf>)>) -> Result<()> {
+        let meta = fs::symlink_metadata(path).map_err(|e| StoreError::io("get status of", path, e))?;
+        if meta.is_dir() {
+            for name in sorted_entries(path)? {
+                walk(&path.join(name), seen)?;
+            }
+        } else if meta.is_file() && meta.nlink() > 1 {
+            seen.entry((meta.dev(), meta.ino())).or_insert_with(|| (meta.nlink(), Vec::new())).1.push(path.into());
+        }
+        Ok(())
+    }
+    for root in roots {
+        walk(root, &mut seen)?;
+    }
+    let mut copied = 0;
+    for (links, paths) in seen.into_values() {
+        if paths.len() as u64 >= links {
+            continue;
+        }
+        for path in paths {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            let tmp = dir.join(format!(".tern-unlink-{}", std::process::id()));
+            let _ = fs::remove_file(&tmp);
+            // A directory made read-only by the builder must take the copy.
+            let dir_mode = fs::symlink_metadata(dir).map_err(|e| StoreError::io("get status of", dir, e))?.mode();
+            fs::set_permissions(dir, fs::Permissions::from_mode(dir_mode | 0o700))
+                .map_err(|e| StoreError::io("make writable", dir, e))?;
+            fs::copy(&path, &tmp).map_err(|e| StoreError::io("copy", &path, e))?;
+            fs::rename(&tmp, &path).map_err(|e| StoreError::io("replace", &path, e))?;
+            copied += 1;
+        }
+    }
+    Ok(copied)
 }
 
 /// Removes a file system object, making read-only directories writable

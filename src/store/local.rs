@@ -5,6 +5,9 @@
 //! `.drv` is under `/nix/store` ([`STORE_DIR`]); the bytes live under
 //! `<root>/store/<hash>-<name>`, metadata in `<root>/var/db.sqlite`, lock
 //! files in `<root>/var/locks`. Nothing here ever writes to `/nix/store`.
+//! A root whose store CppNix manages (`<root>/var/nix/db/db.sqlite`) is
+//! refused, and so is a store with objects whose database is missing,
+//! empty or unreadable: tern would take every object for garbage.
 //!
 //! Adding an object: compute its path from the content first (so adding an
 //! already-valid path is a hash plus one query), then, under a per-path
@@ -90,7 +93,10 @@ impl Store {
         }
         // Absolute physical paths: the builder changes directories.
         let root = fs::canonicalize(root).map_err(|e| StoreError::io("resolve", root, e))?;
-        let db = Db::open(&root.join("var/db.sqlite"))?;
+        refuse_foreign_store(&root)?;
+        let db_file = root.join("var/db.sqlite");
+        check_database_present(&root.join("store"), &db_file)?;
+        let db = Db::open(&db_file)?;
         Ok(Store {
             objects: root.join("store"),
             locks: root.join("var/locks"),
@@ -220,12 +226,58 @@ impl Store {
 
     /// Removes whatever sits at the real location of `path` if `path` is not
     /// valid: the leftover of a crashed or failed build. The caller must
-    /// hold the path's lock. Removing a valid path is refused.
+    /// hold the path's lock. Removing a valid path is refused, and so is
+    /// removing something tern did not make: only a path recorded as being
+    /// built ([`Store::mark_pending`]) is tern's garbage.
     pub fn remove_invalid(&self, path: &StorePath) -> Result<()> {
         if self.is_valid(path)? {
             return Err(StoreError::Other(format!("refusing to remove '{path}': it is valid")));
         }
-        remove_tree(&self.real_path(path))
+        let real = self.real_path(path);
+        if fs::symlink_metadata(&real).is_err() {
+            return Ok(());
+        }
+        if !self.db().is_pending(path)? {
+            return Err(StoreError::Other(format!(
+                "'{}' exists but tern neither registered it nor was building it, so tern will not delete or \
+                 overwrite it; if it is garbage, remove it yourself",
+                real.display()
+            )));
+        }
+        remove_tree(&real)
+    }
+
+    /// Records that tern is about to create `paths` at their real places:
+    /// until they are registered, what sits there is tern's to remove.
+    pub fn mark_pending(&self, paths: &[StorePath]) -> Result<()> {
+        self.db().mark_pending(paths)
+    }
+
+    /// Moves a finished, canonical output from an isolated build's staging
+    /// directory to the real location of `path`, which must be free: the
+    /// caller holds the path's lock and removed any leftover. Nothing in
+    /// the store is ever replaced (`RENAME_NOREPLACE`); across file systems
+    /// the object is copied.
+    pub fn adopt_output(&self, path: &StorePath, from: &Path) -> Result<()> {
+        use std::os::unix::ffi::OsStrExt;
+        let real = self.real_path(path);
+        let c = |p: &Path| std::ffi::CString::new(p.as_os_str().as_bytes()).unwrap_or_default();
+        let (src, dst) = (c(from), c(&real));
+        // SAFETY: plain system call on NUL-terminated paths.
+        let r = unsafe {
+            libc::renameat2(libc::AT_FDCWD, src.as_ptr(), libc::AT_FDCWD, dst.as_ptr(), libc::RENAME_NOREPLACE)
+        };
+        if r == 0 {
+            return Ok(());
+        }
+        let e = std::io::Error::last_os_error();
+        if e.raw_os_error() != Some(libc::EXDEV) {
+            return Err(StoreError::io("move the output into place at", &real, e));
+        }
+        let tmp = self.temp_object(path);
+        copy_tree(from, tmp.path(), &HashSet::new())?;
+        canonicalise(tmp.path())?;
+        tmp.commit(&real)
     }
 
     /// Copies an object from another store (CppNix's `/nix/store`) whose
@@ -271,13 +323,31 @@ impl Store {
             return Ok(());
         }
         let real = self.real_path(path);
-        // Whatever sits at the final name is unregistered: a leftover of a
-        // crash or a failed build. We hold the lock, so nobody is using it.
-        remove_tree(&real)?;
         let tmp = self.temp_object(path);
         let info = create(tmp.path())?;
         canonicalise(tmp.path())?;
-        tmp.commit(&real)?;
+        // Something unregistered at the final name (we hold the lock, so
+        // nobody is writing it): the same object, left by a crash between
+        // the rename and the registration, is kept and registered; anything
+        // else is not tern's to replace.
+        if fs::symlink_metadata(&real).is_ok() {
+            let same = nar::hash_path(info.nar_hash.algo(), &real).is_ok_and(|(h, _)| h == info.nar_hash);
+            if !same && !self.db().is_pending(path)? {
+                return Err(StoreError::Other(format!(
+                    "'{}' exists with other contents and tern did not register it; tern will not overwrite it",
+                    real.display()
+                ))
+                .into());
+            }
+            if same {
+                canonicalise(&real)?;
+            } else {
+                remove_tree(&real)?;
+            }
+        }
+        if fs::symlink_metadata(&real).is_err() {
+            tmp.commit(&real)?;
+        }
         self.db().register(std::slice::from_ref(&info))?;
         Ok(())
     }
@@ -532,6 +602,60 @@ impl Store {
         })?;
         Ok(path)
     }
+}
+
+/// Refuses a root whose store CppNix manages (its database beside it,
+/// `<root>/var/nix/db/db.sqlite`, as under `/nix`): tern keeps its own
+/// database, so it would take CppNix's paths for unregistered leftovers
+/// and delete or overwrite them.
+fn refuse_foreign_store(root: &Path) -> Result<()> {
+    let cppnix_db = root.join("var/nix/db/db.sqlite");
+    if cppnix_db.exists() {
+        return Err(StoreError::Other(format!(
+            "'{}' is CppNix's store (its database is '{}'); tern keeps its own database and would treat CppNix's \
+             paths as garbage, so it does not use that store. Use another store root (--store DIR, TERN_STORE); \
+             tern copies what it needs from CppNix's store by itself",
+            root.join("store").display(),
+            cppnix_db.display()
+        )));
+    }
+    Ok(())
+}
+
+/// A store with objects must have its database: a missing, empty or
+/// unreadable one would otherwise be taken for a new, empty store, and
+/// every object for garbage. (An empty main file whose write-ahead log
+/// has the data is a database in use.)
+fn check_database_present(objects: &Path, db_file: &Path) -> Result<()> {
+    let has_objects = match fs::read_dir(objects) {
+        Ok(mut entries) => entries.any(|e| e.is_ok_and(|e| !e.file_name().as_encoded_bytes().starts_with(b"."))),
+        Err(_) => false,
+    };
+    if !has_objects {
+        return Ok(());
+    }
+    let problem = match fs::metadata(db_file) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => "is missing".to_string(),
+        Err(e) => format!("cannot be read ({e})"),
+        Ok(m) if m.len() == 0 => {
+            let wal = db_file.with_extension("sqlite-wal");
+            if fs::metadata(&wal).is_ok_and(|w| w.len() > 0) {
+                return Ok(());
+            }
+            "is empty".to_string()
+        }
+        Ok(_) => match fs::File::open(db_file) {
+            Ok(_) => return Ok(()),
+            Err(e) => format!("cannot be read ({e})"),
+        },
+    };
+    Err(StoreError::Other(format!(
+        "the store database '{}' {problem}, but the store '{}' has objects; tern will not take it for a new, empty \
+         store (that would make every object garbage). Restore the database from a backup, or move the store \
+         away to start afresh",
+        db_file.display(),
+        objects.display()
+    )))
 }
 
 fn changed_while_adding(src: &Path) -> StoreError {

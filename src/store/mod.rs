@@ -46,7 +46,7 @@ pub use content_address::{ContentAddress, FileIngestionMethod, FixedOutputHash};
 pub use db::PathInfo;
 pub use derivation::{Derivation, DerivationLoader, DerivationOutput, HashModuloMemo};
 pub use error::StoreError;
-pub use fsutil::{canonicalise, remove_tree, PathLock};
+pub use fsutil::{canonicalise, remove_tree, unshare_hard_links, PathLock};
 pub use hash::{Hash, HashAlgo, HashFormat};
 pub use local::{default_root, resolve_root, Store};
 pub use nar::EntryType;

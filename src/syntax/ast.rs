@@ -218,11 +218,25 @@ pub struct SyntaxError {
     pub message: String,
 }
 
-fn show_path(path: &[(AttrName, Span)]) -> String {
+/// An attribute path as its "already defined" errors name it: the static names, and
+/// `None` for an interpolated one (shown as `"${...}"`). Kept apart from the path itself
+/// so that building a set never has to copy an interpolated name's expression.
+type PathNames = [Option<Symbol>];
+
+fn path_names(path: &[(AttrName, Span)]) -> Vec<Option<Symbol>> {
     path.iter()
         .map(|(n, _)| match n {
-            AttrName::Static(s) => s.as_str().into_owned(),
-            AttrName::Dynamic(_) => "\"${...}\"".to_string(),
+            AttrName::Static(s) => Some(*s),
+            AttrName::Dynamic(_) => None,
+        })
+        .collect()
+}
+
+fn show_path(path: &PathNames) -> String {
+    path.iter()
+        .map(|n| match n {
+            Some(s) => s.as_str().into_owned(),
+            None => "\"${...}\"".to_string(),
         })
         .collect::<Vec<_>>()
         .join(".")
@@ -278,15 +292,17 @@ impl Binds {
     /// Adds `a.b.c = value`, creating or entering nested attrsets as CppNix does.
     fn add_path(&mut self, path: Vec<(AttrName, Span)>, value: Expr) -> Result<(), SyntaxError> {
         let full_span = path[0].1.to(path[path.len() - 1].1);
+        let names = path_names(&path);
         let mut target: &mut Binds = self;
         let last = path.len() - 1;
-        for (i, (name, _)) in path.iter().enumerate().take(last) {
-            match name {
+        let mut components = path.into_iter().map(|(name, _)| name);
+        for i in 0..last {
+            match components.next().expect("a component before the last") {
                 AttrName::Static(sym) => {
-                    let exists = target.attrs.contains_key(sym);
+                    let exists = target.attrs.contains_key(&sym);
                     if !exists {
                         target.attrs.insert(
-                            *sym,
+                            sym,
                             AttrDef {
                                 span: full_span,
                                 kind: AttrKind::Plain,
@@ -294,16 +310,16 @@ impl Binds {
                             },
                         );
                     }
-                    let def = target.attrs.get_mut(sym).expect("just inserted");
+                    let def = target.attrs.get_mut(&sym).expect("just inserted");
                     match &mut def.value {
                         Expr::Attrs { binds, .. } if def.kind == AttrKind::Plain => target = binds,
-                        _ => return Err(already_defined(show_path(&path[..=i]), full_span, def.span)),
+                        _ => return Err(already_defined(show_path(&names[..=i]), full_span, def.span)),
                     }
                 }
                 AttrName::Dynamic(e) => {
                     let nested = DynamicAttr {
                         span: full_span,
-                        name: (**e).clone(),
+                        name: *e,
                         value: Expr::Attrs { span: full_span, rec: false, binds: Box::default() },
                     };
                     target.dynamic.push(nested);
@@ -314,11 +330,10 @@ impl Binds {
                 }
             }
         }
-        let (name, _) = &path[last];
-        match name {
-            AttrName::Static(sym) => target.insert_value(&path, *sym, full_span, value),
+        match components.next().expect("the last component") {
+            AttrName::Static(sym) => target.insert_value(&names, sym, full_span, value),
             AttrName::Dynamic(e) => {
-                target.dynamic.push(DynamicAttr { span: full_span, name: (**e).clone(), value });
+                target.dynamic.push(DynamicAttr { span: full_span, name: *e, value });
                 Ok(())
             }
         }
@@ -326,29 +341,23 @@ impl Binds {
 
     /// Defines `sym = value`, merging two attrset literals as CppNix does
     /// (`a = { x = 1; }; a = { y = 2; };` is one attrset).
-    fn insert_value(
-        &mut self,
-        path: &[(AttrName, Span)],
-        sym: Symbol,
-        span: Span,
-        value: Expr,
-    ) -> Result<(), SyntaxError> {
+    fn insert_value(&mut self, path: &PathNames, sym: Symbol, span: Span, mut value: Expr) -> Result<(), SyntaxError> {
         let Some(existing) = self.attrs.get_mut(&sym) else {
             self.attrs.insert(sym, AttrDef { span, kind: AttrKind::Plain, value });
             return Ok(());
         };
         let prev_span = existing.span;
-        match (&mut existing.value, value) {
+        match (&mut existing.value, &mut value) {
             (Expr::Attrs { binds: into, .. }, Expr::Attrs { binds: from, .. }) if existing.kind == AttrKind::Plain => {
-                let from = *from;
+                let from = *std::mem::take(from);
                 let offset = into.inherit_from.len();
                 into.inherit_from.extend(from.inherit_from);
                 for (name, mut def) in from.attrs {
                     if let AttrKind::InheritedFrom { from } = &mut def.kind {
                         *from += offset;
                     }
-                    let mut sub_path: Vec<(AttrName, Span)> = path.iter().map(|(n, s)| (clone_name(n), *s)).collect();
-                    sub_path.push((AttrName::Static(name), def.span));
+                    let mut sub_path = path.to_vec();
+                    sub_path.push(Some(name));
                     if def.kind == AttrKind::Plain {
                         into.insert_value(&sub_path, name, def.span, def.value)?;
                     } else if let Some(prev) = into.attrs.get(&name) {
@@ -362,13 +371,6 @@ impl Binds {
             }
             _ => Err(already_defined(show_path(path), span, prev_span)),
         }
-    }
-}
-
-fn clone_name(n: &AttrName) -> AttrName {
-    match n {
-        AttrName::Static(s) => AttrName::Static(*s),
-        AttrName::Dynamic(e) => AttrName::Dynamic(e.clone()),
     }
 }
 
@@ -512,9 +514,9 @@ pub fn make_string(span: Span, mut parts: Vec<(Expr, bool)>) -> Expr {
 /// Turns the parts of a quoted attribute name into a static name when it has no
 /// interpolation (`"a b" = 1;` is as static as `a = 1;`).
 pub fn string_attr_name(e: Expr) -> AttrName {
-    match e {
-        Expr::Str(bytes) => AttrName::Static(Symbol::intern_bytes(&bytes)),
-        other => AttrName::Dynamic(Box::new(other)),
+    match &e {
+        Expr::Str(bytes) => AttrName::Static(Symbol::intern_bytes(bytes)),
+        _ => AttrName::Dynamic(Box::new(e)),
     }
 }
 

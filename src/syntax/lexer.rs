@@ -139,7 +139,7 @@ impl<'a> Lexer<'a> {
                 Err(_) => return Some(Err(self.error(start, end, format!("invalid integer '{text}'")))),
             },
             RawTok::Float => match text.parse::<f64>() {
-                Ok(f) if f.is_finite() => Tok::Float(f),
+                Ok(f) if f.is_finite() && !underflows(text, f) => Tok::Float(f),
                 _ => return Some(Err(self.error(start, end, format!("invalid float '{text}'")))),
             },
             RawTok::Path | RawTok::HPath => {
@@ -397,6 +397,14 @@ impl<'a> Lexer<'a> {
 }
 
 /// The character a backslash escape stands for in `"…"` and after `''\` in `''…''`.
+/// Whether a float literal underflows: CppNix reads literals with `strtod`, which reports a
+/// range error when a non-zero number comes out as zero or subnormal, and refuses them.
+fn underflows(text: &str, value: f64) -> bool {
+    let mantissa = text.split(['e', 'E']).next().unwrap_or(text);
+    let written_non_zero = mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b));
+    written_non_zero && (value == 0.0 || value.is_subnormal())
+}
+
 fn unescape(c: u8) -> u8 {
     match c {
         b'n' => b'\n',

@@ -2,6 +2,7 @@
 
 pub mod ast;
 pub mod lexer;
+pub mod nesting;
 pub mod show;
 pub mod token;
 
@@ -18,13 +19,50 @@ lalrpop_mod!(
     "/nix.rs"
 );
 
-/// Parses a whole source file (registered under `file`) into an expression.
+/// Experimental syntax a parse accepts (CppNix's `--extra-experimental-features`).
+#[derive(Clone, Copy, Debug)]
+pub struct Features {
+    /// `|>` and `<|` (`pipe-operators`).
+    pub pipe_operators: bool,
+}
+
+impl Features {
+    pub const ALL: Features = Features { pipe_operators: true };
+}
+
+/// Parses a whole source file (registered under `file`) into an expression, accepting all
+/// experimental syntax.
 pub fn parse(file: FileId, src: &[u8]) -> Result<Expr, SyntaxError> {
-    let tokens = Lexer::new(src)
-        .map(|r| r.map_err(|e: LexError| SyntaxError { span: Span::new(file, e.start, e.end), message: e.message }));
+    parse_with(file, src, Features::ALL)
+}
+
+/// Parses a whole source file, refusing experimental syntax `features` leaves off.
+pub fn parse_with(file: FileId, src: &[u8], features: Features) -> Result<Expr, SyntaxError> {
+    let tokens = Lexer::new(src).map(|r| {
+        let r = r.and_then(|spanned| refuse_disabled(spanned, features));
+        r.map_err(|e: LexError| SyntaxError { span: Span::new(file, e.start, e.end), message: e.message })
+    });
     let parser = grammar::ExprParser::new();
-    // Deeply nested input recurses in lowering, not here: lalrpop keeps its own stack.
-    parser.parse(file, tokens).map_err(|e| convert_error(file, src, e))
+    // lalrpop keeps its own stack, so parsing itself never recurses; the passes after it
+    // do, which is why the tree's depth is bounded here.
+    let expr = parser.parse(file, tokens).map_err(|e| convert_error(file, src, e))?;
+    nesting::check_depth(&expr, Span::new(file, 0, 0))?;
+    Ok(expr)
+}
+
+/// A token of experimental syntax that is not turned on becomes an error at its place.
+fn refuse_disabled(spanned: lexer::Spanned<'_>, features: Features) -> Result<lexer::Spanned<'_>, LexError> {
+    let (start, tok, end) = &spanned;
+    if matches!(tok, Tok::PipeInto | Tok::PipeFrom) && !features.pipe_operators {
+        return Err(LexError {
+            start: *start,
+            end: *end,
+            message: "experimental Nix feature 'pipe-operators' is disabled; add '--extra-experimental-features \
+                      pipe-operators' to enable it"
+                .into(),
+        });
+    }
+    Ok(spanned)
 }
 
 fn describe_expected(expected: &[String]) -> String {

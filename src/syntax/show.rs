@@ -8,9 +8,34 @@ use super::ast::{AttrKind, AttrName, BinOp, Binds, Expr, Param};
 use crate::numfmt::format_g;
 
 pub fn show(e: &Expr) -> String {
-    let mut out = String::new();
+    show_at_most(e, usize::MAX)
+}
+
+/// Like `show`, but stops (with "…") once the text is longer than `limit` bytes: an
+/// assertion's message quotes its condition, and a hostile condition can be megabytes.
+pub fn show_at_most(e: &Expr, limit: usize) -> String {
+    let mut out = Out { text: String::new(), limit };
     write_expr(&mut out, e);
-    out
+    out.text
+}
+
+/// The text being written, and where to stop.
+struct Out {
+    text: String,
+    limit: usize,
+}
+
+impl std::ops::Deref for Out {
+    type Target = String;
+    fn deref(&self) -> &String {
+        &self.text
+    }
+}
+
+impl std::ops::DerefMut for Out {
+    fn deref_mut(&mut self) -> &mut String {
+        &mut self.text
+    }
 }
 
 /// A string literal as Nix prints it (escaping `"`, `\`, newline, CR, tab and `${`).
@@ -32,7 +57,7 @@ pub fn quote_string(out: &mut String, bytes: &[u8]) {
     out.push('"');
 }
 
-fn attr_path(out: &mut String, path: &[AttrName]) {
+fn attr_path(out: &mut Out, path: &[AttrName]) {
     for (i, name) in path.iter().enumerate() {
         if i > 0 {
             out.push('.');
@@ -48,7 +73,7 @@ fn attr_path(out: &mut String, path: &[AttrName]) {
     }
 }
 
-fn call(out: &mut String, f: &str, args: &[&Expr]) {
+fn call(out: &mut Out, f: &str, args: &[&Expr]) {
     out.push('(');
     out.push_str(f);
     for a in args {
@@ -58,7 +83,7 @@ fn call(out: &mut String, f: &str, args: &[&Expr]) {
     out.push(')');
 }
 
-fn write_binds(out: &mut String, binds: &Binds) {
+fn write_binds(out: &mut Out, binds: &Binds) {
     let mut sorted: Vec<_> = binds.attrs.iter().collect();
     sorted.sort_by(|a, b| a.0.bytes().cmp(b.0.bytes()));
     let inherits: Vec<_> = sorted.iter().filter(|(_, d)| d.kind == AttrKind::Inherited).collect();
@@ -98,18 +123,28 @@ fn write_binds(out: &mut String, binds: &Binds) {
     }
 }
 
-fn flatten_apply<'e>(e: &'e Expr, args: &mut Vec<&'e Expr>) -> &'e Expr {
-    match e {
-        Expr::Apply { func, arg, .. } => {
-            let head = flatten_apply(func, args);
-            args.push(arg);
-            head
-        }
-        other => other,
+fn flatten_apply<'e>(mut e: &'e Expr, args: &mut Vec<&'e Expr>) -> &'e Expr {
+    let first = args.len();
+    while let Expr::Apply { func, arg, .. } = e {
+        args.push(arg);
+        e = func;
     }
+    args[first..].reverse();
+    e
 }
 
-fn write_expr(out: &mut String, e: &Expr) {
+fn write_expr(out: &mut Out, e: &Expr) {
+    if out.len() > out.limit {
+        if !out.ends_with('…') {
+            out.push('…');
+        }
+        return;
+    }
+    // As deep as the source nests (bounded by `nesting::MAX_NESTING`): grow the stack.
+    crate::eval::stack::maybe_grow(64 * 1024, 4 * 1024 * 1024, || write_node(out, e))
+}
+
+fn write_node(out: &mut Out, e: &Expr) {
     match e {
         Expr::Int(n) => {
             let _ = write!(out, "{n}");

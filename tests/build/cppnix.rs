@@ -1,5 +1,5 @@
-//! Cross-check with CppNix (where `nix-build` is installed; CI installs
-//! `nix-bin`): the same expressions are instantiated and built by CppNix
+//! Cross-check with CppNix (where `nix-build` is installed, else reported as
+//! skipped; CI installs `nix-bin`): the same expressions are instantiated and built by CppNix
 //! in the real `/nix/store`, and tern builds the very same `.drv` paths
 //! (copying them from CppNix's store) into its own store. Output paths,
 //! NAR hashes, sizes and references must agree.
@@ -11,9 +11,11 @@
 
 use std::process::Command;
 
+use libtest_mimic::{Completion, Failed};
 use tern::build::realise;
 use tern::store::{HashFormat, StorePath};
 
+use crate::gate;
 use crate::support::*;
 
 const EXPRS: &[&str] = &[
@@ -32,15 +34,17 @@ fn nix(args: &[&str]) -> String {
     String::from_utf8(o.stdout).unwrap()
 }
 
-#[test]
-fn same_outputs_as_nix_build() {
-    if !require(&["nix-build", "nix-instantiate", "nix-store"]) {
-        return;
+pub fn same_outputs_as_nix_build() -> Result<Completion, Failed> {
+    if let Some(skipped) = gate::require(&["nix-build", "nix-instantiate", "nix-store"]) {
+        return skipped;
     }
-    if !std::path::Path::new("/nix/var/nix/db/db.sqlite").exists() && !is_root() {
-        eprintln!("skipped: CppNix's store is not usable here");
-        return;
+    if !std::path::Path::new("/nix/var/nix/db/db.sqlite").exists() && !gate::is_root() {
+        return gate::missing("a usable CppNix store (/nix/var/nix/db)");
     }
+    gate::run_body(compare_with_nix_build)
+}
+
+fn compare_with_nix_build() {
     let ts = TestStore::new();
     let opts = tern::build::BuildOptions { import_from: Some("/nix".into()), ..opts() };
     for expr in EXPRS {

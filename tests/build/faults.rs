@@ -59,10 +59,9 @@ fn failing_build_keeps_log_and_nothing_else() {
 #[test]
 fn build_directory_is_removed() {
     let ts = TestStore::new();
-    let side = ts.dir.path().join("where");
-    let d = Drv::sh("where", &format!("echo $PWD > {}; echo > $out", side.display())).add(&ts.store);
+    let d = Drv::sh("where", "echo $PWD > $out").add(&ts.store);
     tern::build::realise(&ts.store, std::slice::from_ref(&d), &opts()).unwrap();
-    let dir = fs::read_to_string(&side).unwrap();
+    let dir = String::from_utf8(ts.read(&out(&ts.store, &d))).unwrap();
     assert!(dir.trim().contains("/nix-build-where.drv-"), "{dir}");
     assert!(!Path::new(dir.trim()).exists());
 }
@@ -95,7 +94,10 @@ fn pids_with(needle: &str) -> Vec<i32> {
     v
 }
 
+/// `tern build` unsandboxed: these tests watch the builder's files and
+/// host PIDs from outside.
 fn spawn_build(ts: &TestStore, cwd: &Path, drv: &tern::store::StorePath) -> Child {
+    without_sandbox(cwd);
     tern(ts.root(), cwd, &["build", "--no-link", &drv.to_string()])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -119,14 +121,14 @@ fn sigkill_of_tern_kills_builders_and_next_build_succeeds() {
     // The half-built output is garbage: present, not valid.
     assert!(!ts.valid(&o));
     assert_eq!(fs::read_to_string(ts.store.real_path(&o)).unwrap(), "partial\n");
-    // A SIGKILLed tern leaves its build directory behind (as CppNix does).
+    // A SIGKILLed tern leaves its build directory behind…
     let dir = fs::read_to_string(ctl.join("pwd")).unwrap();
     assert!(Path::new(dir.trim()).is_dir());
-    fs::remove_dir_all(dir.trim()).unwrap();
-    // The next build replaces it and succeeds.
+    // …which the next run removes; that build replaces the garbage and succeeds.
     fs::write(ctl.join("done"), "").unwrap();
     let r = run(tern(ts.root(), ts.dir.path(), &["build", "--no-link", &d.to_string()]));
     assert!(r.status.success(), "{}", stderr(&r));
+    assert!(!Path::new(dir.trim()).exists(), "the killed build's directory was cleaned up");
     assert_eq!(stdout(&r), format!("{o}\n"));
     assert!(ts.valid(&o));
     assert_eq!(fs::read_to_string(ts.store.real_path(&o)).unwrap(), "partial\ncomplete\n");
@@ -174,7 +176,9 @@ fn leftover_of_a_crash_is_replaced() {
     let ts = TestStore::new();
     let d = Drv::sh("leftover", "/bin/mkdir $out; echo fresh > $out/f").add(&ts.store);
     let o = out(&ts.store, &d);
-    // Garbage at the output's place, read-only like a canonicalised tree.
+    // Garbage at the output's place, read-only like a canonicalised tree,
+    // of a build that tern recorded before it was killed.
+    ts.store.mark_pending(std::slice::from_ref(&o)).unwrap();
     let real = ts.store.real_path(&o);
     fs::create_dir_all(real.join("junk")).unwrap();
     fs::write(real.join("junk/x"), "old").unwrap();
@@ -182,4 +186,30 @@ fn leftover_of_a_crash_is_replaced() {
     tern::build::realise(&ts.store, std::slice::from_ref(&d), &opts()).unwrap();
     assert!(!real.join("junk").exists());
     assert_eq!(fs::read_to_string(real.join("f")).unwrap(), "fresh\n");
+}
+
+#[test]
+fn a_path_tern_did_not_make_is_never_replaced() {
+    let ts = TestStore::new();
+    let d = Drv::sh("theirs", "echo ours > $out").add(&ts.store);
+    let o = out(&ts.store, &d);
+    // Put there by someone else (CppNix, a user): tern never recorded it.
+    let real = ts.store.real_path(&o);
+    fs::write(&real, "theirs\n").unwrap();
+    let e = tern::build::realise(&ts.store, std::slice::from_ref(&d), &opts()).unwrap_err();
+    assert!(e.to_string().contains("tern neither registered it nor was building it"), "{e}");
+    assert_eq!(fs::read_to_string(&real).unwrap(), "theirs\n");
+    assert!(!ts.valid(&o));
+    // Nor is an added object put over something else at its name; the same
+    // object there (left by a crash before registration) is taken as is.
+    let elsewhere = TestStore::new();
+    let note = elsewhere.store.add_text("note", b"mine\n", &Default::default()).unwrap();
+    let real = ts.store.real_path(&note);
+    fs::write(&real, "other\n").unwrap();
+    let e = ts.store.add_text("note", b"mine\n", &Default::default()).unwrap_err();
+    assert!(e.to_string().contains("tern did not register it; tern will not overwrite it"), "{e}");
+    assert_eq!(fs::read_to_string(&real).unwrap(), "other\n");
+    fs::write(&real, "mine\n").unwrap();
+    assert_eq!(ts.store.add_text("note", b"mine\n", &Default::default()).unwrap(), note);
+    assert!(ts.valid(&note));
 }

@@ -153,15 +153,15 @@ fn fixed_output_from_printf() {
 #[test]
 fn fixed_output_environment() {
     let ts = TestStore::new();
-    // NIX_OUTPUT_CHECKED and the impure variable reach the builder (which
-    // writes them to a file outside the store before producing the output).
-    let side = ts.dir.path().join("side");
+    // NIX_OUTPUT_CHECKED and the impure variable reach the builder, which
+    // fails (saying what it saw) unless they are as expected.
+    let user = std::env::var("USER").unwrap_or_else(|_| "unset".into());
     let hash = "a948904f2f0f479b8f8197694b30184b0d2ed1c1cd2a1ec0fb85d299a192a447";
     let d = fod(
         "impure",
         &format!(
-            "echo $NIX_OUTPUT_CHECKED ${{HOME}} ${{USER-unset}} > {}; printf 'hello world\\n' > $out",
-            side.display()
+            "seen=\"$NIX_OUTPUT_CHECKED ${{HOME}} ${{USER-unset}}\"; echo \"saw: $seen\"; \
+             [ \"$seen\" = '1 /homeless-shelter {user}' ] || exit 1; printf 'hello world\\n' > $out"
         ),
         "flat",
         hash,
@@ -169,8 +169,6 @@ fn fixed_output_environment() {
     .attr("impureEnvVars", "USER")
     .add(&ts.store);
     realise(&ts.store, std::slice::from_ref(&d), &opts()).unwrap();
-    let user = std::env::var("USER").unwrap_or_else(|_| "unset".into());
-    assert_eq!(fs::read_to_string(&side).unwrap(), format!("1 /homeless-shelter {user}\n"));
 }
 
 #[test]
@@ -244,13 +242,9 @@ fn check_finds_non_determinism() {
     let ts = TestStore::new();
     let s = &ts.store;
     let same = Drv::sh("same", "/bin/mkdir $out; echo x > $out/f").add(s);
-    let pwd = ts.dir.path().join("pwd");
     let rand = Drv::sh(
         "rand",
-        &format!(
-            "/bin/mkdir $out; echo x > $out/a; /bin/cat /proc/sys/kernel/random/uuid > $out/b; echo $PWD > {}",
-            pwd.display()
-        ),
+        "/bin/mkdir $out; echo x > $out/a; /bin/cat /proc/sys/kernel/random/uuid > $out/b; echo $PWD > $out/pwd",
     )
     .add(s);
     realise(s, &[same.clone(), rand.clone()], &opts()).unwrap();
@@ -269,9 +263,23 @@ fn check_finds_non_determinism() {
     let (h, _) = tern::store::nar::hash_path(tern::store::HashAlgo::Sha256, &s.real_path(&rout)).unwrap();
     assert_eq!(h, s.query_info(&rout).unwrap().unwrap().nar_hash);
     // -K kept the build directory of the failed check too.
-    let dir = fs::read_to_string(&pwd).unwrap();
+    let dir = fs::read_to_string(kept.join("pwd")).unwrap();
     assert!(std::path::Path::new(dir.trim()).is_dir());
     fs::remove_dir_all(dir.trim()).unwrap();
+}
+
+#[test]
+fn check_of_an_unbuilt_path_is_refused() {
+    let ts = TestStore::new();
+    let marker = ts.dir.path().join("ran");
+    let d = Drv::sh("unbuilt", &format!("echo > {}; echo x > $out", marker.display())).add(&ts.store);
+    let o = tern::build::BuildOptions { check: true, ..opts() };
+    let e = realise(&ts.store, std::slice::from_ref(&d), &o).unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.contains(&format!("some outputs of '{d}' are not valid, so checking is not possible")), "{msg}");
+    // Nothing was built: the builder never ran and the output is not valid.
+    assert!(!marker.exists());
+    assert!(!ts.valid(&out(&ts.store, &d)));
 }
 
 #[test]
@@ -279,7 +287,7 @@ fn new_root_view() {
     // The store view used when the host has no /nix/store to mount over.
     let ts = TestStore::new();
     let d = Drv::sh("nr", "/bin/ls /nix/store > $out").add(&ts.store);
-    let o = tern::build::BuildOptions { store_view: StoreView::NewRoot, ..opts() };
+    let o = tern::build::BuildOptions { store_view: StoreView::NewRoot, ..opts_without_sandbox() };
     realise(&ts.store, std::slice::from_ref(&d), &o).unwrap();
     let text = String::from_utf8(ts.read(&out(&ts.store, &d))).unwrap();
     // The builder saw tern's store (its own .drv) at /nix/store.
@@ -290,11 +298,11 @@ fn new_root_view() {
 fn builtin_builders_are_refused_plainly() {
     let ts = TestStore::new();
     let mut d = Drv::sh("fetch", "");
-    d.builder = "builtin:fetchurl".into();
+    d.builder = "builtin:buildenv".into();
     d.args = vec![];
     let d = d.add(&ts.store);
     let e = realise(&ts.store, std::slice::from_ref(&d), &opts()).unwrap_err();
-    assert!(e.to_string().contains("builtin builders ('builtin:fetchurl') are not supported"), "{e}");
+    assert!(e.to_string().contains("builtin builders ('builtin:buildenv') are not supported"), "{e}");
     assert_eq!(e.exit_code(), 1);
 }
 

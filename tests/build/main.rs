@@ -3,9 +3,10 @@
 //! compare with CppNix 2.8's results (`tests/vectors/build.tsv`, and a live
 //! `nix-build` where installed).
 
-mod cppnix;
 mod faults;
 mod features;
+mod integrity;
+mod isolation;
 mod platform;
 mod support;
 mod vectors;

@@ -178,6 +178,19 @@ pub fn tern(root: &Path, cwd: &Path, args: &[&str]) -> Command {
     c
 }
 
+/// Makes `tern(…)` in `cwd` build with `sandbox = false`, for tests that
+/// watch a builder from outside (its files, its host PIDs).
+pub fn without_sandbox(cwd: &Path) {
+    let dir = cwd.join(".no-config/tern");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("tern.conf"), "sandbox = false\n").unwrap();
+}
+
+/// Library options for the same tests.
+pub fn opts_without_sandbox() -> BuildOptions {
+    BuildOptions { sandbox: false, ..opts() }
+}
+
 pub fn run(mut cmd: impl std::borrow::BorrowMut<Command>) -> Output {
     cmd.borrow_mut().output().expect("run tern")
 }
@@ -190,25 +203,7 @@ pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-/// Is `cmd` on PATH?
-pub fn have(cmd: &str) -> bool {
-    std::env::var_os("PATH").map(|p| std::env::split_paths(&p).any(|d| d.join(cmd).is_file())).unwrap_or(false)
-}
-
-/// Skips a test whose tools are missing — except in CI, where `.ci/run`
-/// installs them and their absence is a failure.
-pub fn require(tools: &[&str]) -> bool {
-    let missing: Vec<&&str> = tools.iter().filter(|t| !have(t)).collect();
-    if missing.is_empty() {
-        return true;
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("CI must provide {missing:?} (see .ci/run)");
-    }
-    eprintln!("skipped: {missing:?} not installed");
-    false
-}
-
+/// Whether the tests run as root.
 pub fn is_root() -> bool {
     // SAFETY: no side effects.
     unsafe { libc::geteuid() == 0 }

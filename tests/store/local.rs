@@ -137,12 +137,18 @@ fn add_path_errors() {
 }
 
 #[test]
-fn unregistered_leftover_is_replaced() {
+fn unregistered_leftover_is_replaced_only_when_tern_made_it() {
     let (_tmp, store) = new_store();
     let p = store_path_for_text("a", b"hello", &[]);
     let real = store.real_path(&p);
     fs::create_dir_all(real.join("junk")).unwrap();
     fs::set_permissions(&real, std::os::unix::fs::PermissionsExt::from_mode(0o555)).unwrap();
+    // Not tern's (never recorded): refused and left alone.
+    let e = store.add_text("a", b"hello", &BTreeSet::new()).unwrap_err().to_string();
+    assert!(e.contains("tern will not overwrite it"), "{e}");
+    assert!(real.join("junk").is_dir());
+    // tern's own garbage (recorded before a build that died): replaced.
+    store.mark_pending(std::slice::from_ref(&p)).unwrap();
     assert_eq!(store.add_text("a", b"hello", &BTreeSet::new()).unwrap(), p);
     assert_eq!(fs::read(&real).unwrap(), b"hello");
 }

@@ -1,6 +1,13 @@
 //! Starting a builder process: its environment (`env`, `structured`), its
 //! view of `/nix/store`, and making sure it dies with tern.
 //!
+//! By default (`sandbox = true`) builders are **isolated**: see
+//! [`isolated`] for the namespaces, the unprivileged build user and the
+//! root file system that holds only the input closure. What follows
+//! describes the unsandboxed mode (`sandbox = false` in `tern.conf`, the
+//! explicit way out), where a builder sees the host and only the store is
+//! mapped; the waiter and the dying-with-tern rules hold for both.
+//!
 //! # Physical vs logical store paths
 //!
 //! Derivations name `/nix/store/…`, but tern's store lives at
@@ -57,6 +64,7 @@
 //! after `fork` in a multi-threaded process.
 
 pub(crate) mod env;
+pub(crate) mod isolated;
 pub(crate) mod refgraph;
 pub(crate) mod structured;
 
@@ -348,6 +356,17 @@ struct ChildPlan {
     cwd: CString,
     /// A binfmt_misc registration for a private instance (emulated builds).
     binfmt: Option<CString>,
+    /// The isolated sandbox, which replaces everything above but `parent`.
+    isolated: Option<isolated::IsolatedPlan>,
+}
+
+/// Makes the waiter turn SIGTERM into SIGKILL for the builder (set before
+/// the builder's process exists, so no request is lost).
+unsafe fn waiter_handles_term() {
+    let mut sa: libc::sigaction = std::mem::zeroed();
+    sa.sa_sigaction = on_term_in_waiter as *const () as libc::sighandler_t;
+    libc::sigemptyset(&mut sa.sa_mask);
+    libc::sigaction(libc::SIGTERM, &sa, std::ptr::null_mut());
 }
 
 impl ChildPlan {
@@ -358,6 +377,18 @@ impl ChildPlan {
         libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0);
         if libc::getppid() != self.parent {
             libc::_exit(137);
+        }
+        if let Some(plan) = &self.isolated {
+            waiter_handles_term();
+            let pid = plan.clone_builder()?;
+            if pid > 0 {
+                WAITER_CHILD.store(pid, Ordering::SeqCst);
+                if WAITER_TERM_PENDING.load(Ordering::SeqCst) {
+                    libc::kill(pid, libc::SIGKILL);
+                }
+                self.wait_and_exit(pid);
+            }
+            return Ok(());
         }
         if let Some(caps) = self.caps {
             enter_namespaces(caps, &self.maps)?;
@@ -377,10 +408,7 @@ impl ChildPlan {
             // The waiter turns SIGTERM from tern into SIGKILL for the
             // namespace's init, then reaps it: the kernel kills the rest of
             // the namespace before that reap completes.
-            let mut sa: libc::sigaction = std::mem::zeroed();
-            sa.sa_sigaction = on_term_in_waiter as *const () as libc::sighandler_t;
-            libc::sigemptyset(&mut sa.sa_mask);
-            libc::sigaction(libc::SIGTERM, &sa, std::ptr::null_mut());
+            waiter_handles_term();
             let pid = libc::fork();
             if pid < 0 {
                 return Err(io::Error::last_os_error());
@@ -440,10 +468,29 @@ pub(crate) struct SpawnSpec {
     /// A binfmt_misc `register` line: the builder gets a private instance
     /// (and so a user namespace, even for root) with this registration.
     pub binfmt: Option<Vec<u8>>,
+    /// What an isolated build shows; required when the sandbox is on.
+    pub isolation: Option<Isolation>,
+}
+
+/// The per-build parts of an isolated sandbox.
+pub(crate) struct Isolation {
+    /// An empty directory to mount the new root on.
+    pub root: PathBuf,
+    /// Shown as `/nix/store`; the outputs are created there.
+    pub staging: PathBuf,
+    /// `(physical input path, mount point in staging)`.
+    pub inputs: Vec<(PathBuf, PathBuf)>,
+    /// A fixed-output derivation: keeps the host's network.
+    pub host_network: bool,
+    /// Host files the builder needs besides `sandbox-paths` (qemu).
+    pub extra: Vec<isolated::SandboxPath>,
 }
 
 /// Starts builders with the store view chosen for a store root.
 pub(crate) struct Sandbox {
+    /// `sandbox = true`: builders are isolated ([`isolated`]).
+    isolate: bool,
+    paths: Vec<isolated::SandboxPath>,
     view: StoreView,
     caps: Option<NsCaps>,
     newroot: PathBuf,
@@ -457,13 +504,36 @@ pub(crate) fn no_namespace_message(root: &Path) -> String {
          '/nix/store', and this system does not let tern create the private mount namespace that maps one onto the \
          other (unshare(2) is refused). Either run tern as root, or enable unprivileged user namespaces \
          (sysctl kernel.unprivileged_userns_clone=1 and user.max_user_namespaces > 0), or use a store rooted at \
-         /nix itself ('--store /nix', which needs write access to /nix/store)",
+         /nix itself ('--store /nix', which needs write access to /nix/store, and which tern refuses when CppNix \
+         manages that store)",
         root.display()
     )
 }
 
 impl Sandbox {
-    /// Prepares to start builders for the store rooted at `root`.
+    /// Prepares to start isolated builders (see [`isolated`]) showing the
+    /// host paths of `sandbox-paths`.
+    pub(crate) fn isolated(paths: &[String]) -> Result<Sandbox, String> {
+        if !isolated::available() {
+            return Err(isolated::unavailable_message());
+        }
+        Ok(Sandbox {
+            isolate: true,
+            paths: isolated::parse_all(paths),
+            view: StoreView::Auto,
+            caps: None,
+            newroot: PathBuf::new(),
+            root_ops: std::sync::Arc::new(Vec::new()),
+        })
+    }
+
+    /// Whether builders run isolated.
+    pub(crate) fn is_isolated(&self) -> bool {
+        self.isolate
+    }
+
+    /// Prepares to start builders for the store rooted at `root`, with
+    /// only the store mapped (`sandbox = false`).
     pub(crate) fn new(root: &Path, view: StoreView) -> Result<Sandbox, String> {
         let caps = namespaces();
         let view = match std::env::var("TERN_BUILD_STORE_VIEW").as_deref() {
@@ -482,16 +552,31 @@ impl Sandbox {
             std::fs::create_dir_all(&newroot).map_err(|e| format!("cannot create '{}': {e}", newroot.display()))?;
             root_ops = new_root_ops(&newroot).map_err(|e| format!("cannot list '/': {e}"))?;
         }
-        Ok(Sandbox { view, caps, newroot, root_ops: std::sync::Arc::new(root_ops) })
+        Ok(Sandbox { isolate: false, paths: Vec::new(), view, caps, newroot, root_ops: std::sync::Arc::new(root_ops) })
     }
 
     /// Whether builders can be given a store at another physical place.
     pub(crate) fn can_map(&self) -> bool {
-        self.caps.is_some()
+        self.isolate || self.caps.is_some()
     }
 
     /// Starts the builder described by `spec`.
     pub(crate) fn spawn(&self, spec: SpawnSpec) -> io::Result<Child> {
+        let isolated = match (&spec.isolation, self.isolate) {
+            (Some(iso), true) => {
+                let spec = isolated::IsolatedSpec {
+                    staging: &iso.staging,
+                    inputs: &iso.inputs,
+                    build_dir: &spec.cwd,
+                    extra: iso.extra.clone(),
+                    host_network: iso.host_network,
+                    binfmt: spec.binfmt.clone(),
+                };
+                Some(isolated::IsolatedPlan::new(&iso.root, &self.paths, spec).map_err(io::Error::other)?)
+            }
+            (None, true) => return Err(io::Error::other("an isolated build needs its sandbox's directories")),
+            _ => None,
+        };
         let is_nix_store = spec.store_dir == Path::new(crate::store::STORE_DIR);
         let mapping = if is_nix_store {
             Mapping::None
@@ -505,7 +590,7 @@ impl Sandbox {
                 _ => Mapping::Bind { src: cpath(&spec.store_dir) },
             }
         };
-        if (!matches!(mapping, Mapping::None) || spec.binfmt.is_some()) && self.caps.is_none() {
+        if isolated.is_none() && (!matches!(mapping, Mapping::None) || spec.binfmt.is_some()) && self.caps.is_none() {
             return Err(io::Error::new(io::ErrorKind::Unsupported, "no mount namespace"));
         }
         // A private binfmt_misc belongs to a user namespace: never register in the host's.
@@ -520,6 +605,7 @@ impl Sandbox {
             root_ops: self.root_ops.clone(),
             cwd: cpath(&spec.cwd),
             binfmt: spec.binfmt.as_deref().map(cstr),
+            isolated,
         };
         let mut cmd = Command::new(std::ffi::OsStr::from_bytes(&spec.program));
         cmd.args(spec.args.iter().map(|a| std::ffi::OsStr::from_bytes(a)));
@@ -573,7 +659,7 @@ pub(crate) fn enter_store_view(store_dir: &Path) -> Result<(), String> {
 impl Sandbox {
     /// Whether builders run in their own PID namespace.
     pub(crate) fn pid_namespaces(&self) -> bool {
-        self.caps.is_some_and(|c| c.pid)
+        self.isolate || self.caps.is_some_and(|c| c.pid)
     }
 }
 

@@ -68,9 +68,7 @@ impl Evaluator {
 
     #[cold]
     fn wrong_type(&self, a: Arg<'_>, expected: &str, found: &Value) -> EvalError {
-        let e = type_error(expected, found);
-        let shown = self.show_short(found);
-        EvalError::msg(format!("{}: {shown}", e.message())).with_frame(None, frame(a.builtin, a.index))
+        type_error(expected, found).with_frame(None, frame(a.builtin, a.index))
     }
 
     /// An integer argument. Already evaluated integers (the usual case for arithmetic on
@@ -191,8 +189,7 @@ impl Evaluator {
 
     #[cold]
     fn wrong_type_plain(&self, expected: &str, found: &Value) -> EvalError {
-        let e = type_error(expected, found);
-        EvalError::msg(format!("{}: {}", e.message(), self.show_short(found)))
+        type_error(expected, found)
     }
 
     /// A string argument without context (names, keys): a string-like set is not enough.

@@ -64,20 +64,43 @@ bit_op!(bit_and, "bitAnd", &);
 bit_op!(bit_or, "bitOr", |);
 bit_op!(bit_xor, "bitXor", ^);
 
+/// `ceil`/`floor`, as current CppNix computes them: the argument as a double, rounded, must
+/// fit a Nix integer; an integer argument the double cannot hold exactly is an error rather
+/// than a silently different result (NixOS/nix#12899).
 fn round(ev: &Evaluator, name: &'static str, args: &[Value], f: fn(f64) -> f64) -> EvalResult<Value> {
-    match number_named(ev, name, args, 0, "a float")? {
-        Value::Int(i) => Ok(Value::Int(i)),
-        Value::Float(x) => {
-            let r = f(x);
-            // Out-of-range results saturate in CppNix's conversion; NaN gives 0.
-            if r.is_nan() {
-                Ok(Value::Int(0))
-            } else {
-                Ok(Value::Int(r as i64))
-            }
-        }
-        _ => unreachable!("number() only returns numbers"),
+    let v = number_named(ev, name, args, 0, "a float")?;
+    let x = match v {
+        Value::Int(i) => i as f64,
+        Value::Float(x) => x,
+        _ => unreachable!("number_named() only returns numbers"),
+    };
+    let rounded = f(x);
+    // -2^63 is exact as a double, so this range test involves no rounding; NaN fails it.
+    const INT_MIN: f64 = i64::MIN as f64;
+    if !(INT_MIN..-INT_MIN).contains(&rounded) {
+        return Err(match v {
+            Value::Int(i) => EvalError::msg(format!(
+                "Due to a bug (see https://github.com/NixOS/nix/issues/12899) the NixInt argument {i} caused \
+                 undefined behavior in previous Nix versions.\n\tFuture Nix versions might implement the correct \
+                 behavior."
+            )),
+            _ => EvalError::msg(format!(
+                "NixFloat argument {} is not in the range of NixInt",
+                crate::numfmt::format_g(x)
+            )),
+        });
     }
+    let result = rounded as i64;
+    if let Value::Int(i) = v {
+        if i != result {
+            return Err(EvalError::msg(format!(
+                "Due to a bug (see https://github.com/NixOS/nix/issues/12899) a loss of precision occurred in \
+                 previous Nix versions because the NixInt argument {i} was rounded to {result}.\n\tFuture Nix \
+                 versions might implement the correct behavior."
+            )));
+        }
+    }
+    Ok(Value::Int(result))
 }
 
 fn ceil(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {

@@ -151,8 +151,8 @@ fn cat_attrs(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
 }
 
 fn zip_attrs_with(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
+    let f = ev.arg_function(arg("zipAttrsWith", args, 0))?;
     let l = ev.arg_list(arg("zipAttrsWith", args, 1))?;
-    let f = args[0].clone();
     let mut groups: HashMap<Symbol, Vec<Value>> = HashMap::new();
     for x in l.iter() {
         match ev.force(x)? {

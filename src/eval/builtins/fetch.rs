@@ -102,7 +102,7 @@ fn request(ev: &Evaluator, builtin: &'static str, v: &Value, allowed: &[&str]) -
 /// Where a URL's bytes are on this machine; a refusal for anything needing the network.
 fn local_source(url: &str) -> EvalResult<PathBuf> {
     if let Some(rest) = url.strip_prefix("file://") {
-        return Ok(PathBuf::from(percent_decode(rest)));
+        return Ok(PathBuf::from(crate::store::download::percent_decode(rest)));
     }
     if let Some(rest) = url.strip_prefix("path:") {
         return Ok(PathBuf::from(rest));
@@ -118,24 +118,6 @@ fn local_source(url: &str) -> EvalResult<PathBuf> {
         ),
         None,
     ))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The base name of a URL's path (query and fragment removed).
@@ -215,17 +197,37 @@ fn fetchurl(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
 }
 
 /// Unpacks an archive with the system `tar` (which recognises gzip, bzip2, xz and zstd)
-/// and returns its root: the single top-level directory if there is one.
+/// and returns its root: the single top-level directory if there is one. An archive with
+/// an entry named by an absolute path or through `..` is refused before anything is
+/// unpacked, as CppNix refuses it.
 fn unpack(archive: &Path, dest: &Path) -> EvalResult<PathBuf> {
-    let out = Command::new("tar").arg("-xf").arg(archive).arg("-C").arg(dest).arg("--no-same-owner").output().map_err(
-        |e| EvalError::new(ErrorKind::Io, format!("cannot run 'tar' to unpack '{}': {e}", archive.display()), None),
-    )?;
-    if !out.status.success() {
+    let tar_failed = |what: &str, out: &std::process::Output| {
+        EvalError::new(
+            ErrorKind::Io,
+            format!("cannot {what} '{}': {}", archive.display(), String::from_utf8_lossy(&out.stderr).trim()),
+            None,
+        )
+    };
+    let run = |args: &[&std::ffi::OsStr]| {
+        Command::new("tar").args(args).output().map_err(|e| {
+            EvalError::new(ErrorKind::Io, format!("cannot run 'tar' to unpack '{}': {e}", archive.display()), None)
+        })
+    };
+    // `escape` quoting puts every name on one line, whatever it contains.
+    let listing = run(&["--list".as_ref(), "--quoting-style=escape".as_ref(), "-f".as_ref(), archive.as_os_str()])?;
+    if !listing.status.success() {
+        return Err(tar_failed("list", &listing));
+    }
+    if let Some(bad) = String::from_utf8_lossy(&listing.stdout).lines().find(|name| unsafe_entry_name(name)) {
         return Err(EvalError::new(
             ErrorKind::Io,
-            format!("cannot unpack '{}': {}", archive.display(), String::from_utf8_lossy(&out.stderr).trim()),
+            format!("cannot unpack '{}': archive entry '{bad}' is outside the archive's directory", archive.display()),
             None,
         ));
+    }
+    let out = run(&["-xf".as_ref(), archive.as_os_str(), "-C".as_ref(), dest.as_os_str(), "--no-same-owner".as_ref()])?;
+    if !out.status.success() {
+        return Err(tar_failed("unpack", &out));
     }
     let entries: Vec<_> = std::fs::read_dir(dest).map_err(|e| io_error("read", dest, e))?.flatten().collect();
     if entries.len() == 1 && entries[0].file_type().map(|t| t.is_dir()).unwrap_or(false) {
@@ -234,16 +236,25 @@ fn unpack(archive: &Path, dest: &Path) -> EvalResult<PathBuf> {
     Ok(dest.to_path_buf())
 }
 
-fn scratch_dir(tag: &str) -> EvalResult<PathBuf> {
-    let dir = std::env::temp_dir().join(format!("tern-fetch-{tag}-{}-{}", std::process::id(), next_id()));
-    std::fs::create_dir_all(&dir).map_err(|e| io_error("create", &dir, e))?;
-    Ok(dir)
+/// An archive entry name that would land outside the directory it is unpacked in.
+fn unsafe_entry_name(name: &str) -> bool {
+    name.starts_with('/') || name.split('/').any(|c| c == "..")
 }
 
-fn next_id() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static N: AtomicU64 = AtomicU64::new(0);
-    N.fetch_add(1, Ordering::Relaxed)
+/// A fresh directory for unpacking, created exclusively with an unpredictable name
+/// (`mkdtemp`), so nothing planted in the temporary directory beforehand is used.
+fn scratch_dir(tag: &str) -> EvalResult<PathBuf> {
+    use std::os::unix::ffi::OsStrExt;
+    let template = std::env::temp_dir().join(format!("tern-fetch-{tag}-XXXXXX"));
+    let mut bytes = template.as_os_str().as_bytes().to_vec();
+    bytes.push(0);
+    // SAFETY: `bytes` is a NUL-terminated template that mkdtemp rewrites in place.
+    let made = unsafe { libc::mkdtemp(bytes.as_mut_ptr().cast()) };
+    if made.is_null() {
+        return Err(io_error("create a directory like", &template, std::io::Error::last_os_error()));
+    }
+    bytes.pop();
+    Ok(PathBuf::from(std::ffi::OsStr::from_bytes(&bytes)))
 }
 
 fn fetch_tarball_path(ev: &Evaluator, r: &Request) -> EvalResult<(StorePath, Hash)> {
@@ -572,3 +583,34 @@ pub const PRIMOPS: &[PrimOp] = &[
     PrimOp { name: "fetchTree", arity: 1, func: fetch_tree, args: &["input"], doc: "Fetches a local `path`, `git`, `tarball` or `file` input into the store; returns `{ outPath; narHash; … }`." },
     PrimOp { name: "fetchMercurial", arity: 1, func: fetch_mercurial, args: &["args"], doc: "Not supported by tern: check the revision out yourself and use its path." },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scratch_directories_are_fresh_private_and_unpredictable() {
+        use std::os::unix::fs::PermissionsExt;
+        let a = scratch_dir("t").unwrap();
+        let b = scratch_dir("t").unwrap();
+        assert_ne!(a, b);
+        for d in [&a, &b] {
+            let meta = std::fs::symlink_metadata(d).unwrap();
+            assert!(meta.is_dir());
+            assert_eq!(meta.permissions().mode() & 0o777, 0o700);
+            let name = d.file_name().unwrap().to_str().unwrap();
+            assert!(!name.contains(&std::process::id().to_string()), "{name}");
+            std::fs::remove_dir(d).unwrap();
+        }
+    }
+
+    #[test]
+    fn entry_names_outside_the_archive() {
+        for bad in ["/etc/passwd", "../x", "a/../../x", "a/.."] {
+            assert!(unsafe_entry_name(bad), "{bad}");
+        }
+        for good in ["a/b", "a..b/c", "./a", "..a"] {
+            assert!(!unsafe_entry_name(good), "{good}");
+        }
+    }
+}

@@ -70,7 +70,11 @@ fn predicate(ev: &Evaluator, f: &Value, x: &Value, span: Span, builtin: &str) ->
 }
 
 fn filter(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
+    // As in CppNix, an empty list is returned before the predicate is looked at.
     let l = ev.arg_list(arg("filter", args, 1))?;
+    if l.is_empty() {
+        return Ok(Value::List(l));
+    }
     let f = ev.arg_function(arg("filter", args, 0))?;
     let mut out = Vec::new();
     let mut all = true;
@@ -85,6 +89,8 @@ fn filter(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
 }
 
 fn foldl_strict(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
+    // The operator is checked first, then the list (CppNix's order).
+    let f = ev.arg_function(arg("foldl'", args, 0))?;
     let l = ev.arg_list(arg("foldl'", args, 2))?;
     // The initial accumulator is not forced: each step's result is, so it is forced only if
     // the operator uses it (and for an empty list, when the caller uses the result).
@@ -92,7 +98,6 @@ fn foldl_strict(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value>
         return ev.force(&args[1]);
     }
     let mut acc = args[1].clone();
-    let f = ev.arg_function(arg("foldl'", args, 0))?;
     for x in l.iter() {
         acc = ev.call2(&f, acc, x.clone(), span)?;
     }
@@ -104,12 +109,18 @@ fn gen_list(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
     if n < 0 {
         return Err(EvalError::msg(format!("cannot create list of size {n}")));
     }
+    // Current CppNix checks the generator even for an empty list.
+    let f = ev.arg_function(arg("genList", args, 0))?;
     if n == 0 {
         return Ok(Value::list(Vec::new()));
     }
-    let f = ev.arg_function(arg("genList", args, 0))?;
     let apply = ev.lazy_applications(&f, span);
-    let mut items = Vec::with_capacity(n as usize);
+    let mut items = Vec::new();
+    // The program chose the size: refuse one that cannot be had, with a location, before
+    // spending any time on it (CppNix runs out of memory too, only later).
+    if crate::allocator::try_reserve(&mut items, n as usize).is_err() {
+        return Err(EvalError::eval(format!("out of memory: cannot allocate a list of {n} elements"), span));
+    }
     for i in 0..n {
         // Building a huge list makes no calls: look for Ctrl-C here too.
         if i & 0xffff == 0 {
@@ -140,8 +151,8 @@ fn concat_lists(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
 }
 
 fn concat_map(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
-    let l = ev.arg_list(arg("concatMap", args, 1))?;
     let f = ev.arg_function(arg("concatMap", args, 0))?;
+    let l = ev.arg_list(arg("concatMap", args, 1))?;
     let mut out = Vec::new();
     for x in l.iter() {
         match ev.call(&f, x.clone(), span)? {
@@ -170,8 +181,8 @@ fn elem(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
 }
 
 fn any(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
-    let l = ev.arg_list(arg("any", args, 1))?;
     let f = ev.arg_function(arg("any", args, 0))?;
+    let l = ev.arg_list(arg("any", args, 1))?;
     for x in l.iter() {
         if predicate(ev, &f, x, span, "any")? {
             return Ok(Value::Bool(true));
@@ -181,8 +192,8 @@ fn any(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
 }
 
 fn all(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
-    let l = ev.arg_list(arg("all", args, 1))?;
     let f = ev.arg_function(arg("all", args, 0))?;
+    let l = ev.arg_list(arg("all", args, 1))?;
     for x in l.iter() {
         if !predicate(ev, &f, x, span, "all")? {
             return Ok(Value::Bool(false));
@@ -270,8 +281,8 @@ fn sort(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
 }
 
 fn partition(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
-    let l = ev.arg_list(arg("partition", args, 1))?;
     let f = ev.arg_function(arg("partition", args, 0))?;
+    let l = ev.arg_list(arg("partition", args, 1))?;
     let (mut right, mut wrong) = (Vec::new(), Vec::new());
     for x in l.iter() {
         if predicate(ev, &f, x, span, "partition")? {
@@ -287,8 +298,8 @@ fn partition(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
 }
 
 fn group_by(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
-    let l = ev.arg_list(arg("groupBy", args, 1))?;
     let f = ev.arg_function(arg("groupBy", args, 0))?;
+    let l = ev.arg_list(arg("groupBy", args, 1))?;
     let mut groups: HashMap<Symbol, Vec<Value>> = HashMap::new();
     let mut order: Vec<Symbol> = Vec::new();
     for x in l.iter() {

@@ -104,7 +104,8 @@ fn replace_strings(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value>
 }
 
 fn concat_strings_sep(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
-    let sep = ev.arg_coerced(arg("concatStringsSep", args, 0), Coerce::INTERPOLATE)?;
+    // The separator must be a string (CppNix forces, it does not coerce).
+    let sep = ev.arg_string(arg("concatStringsSep", args, 0))?;
     let l = ev.arg_list(arg("concatStringsSep", args, 1))?;
     let mut ctx: Context = sep.context().cloned().unwrap_or_default();
     let mut out = Vec::new();

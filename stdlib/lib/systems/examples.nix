@@ -39,6 +39,8 @@ rec {
   };
 
   armv5tel-multiplatform = cfg "armv5tel-unknown-linux-gnueabi";
+  sheevaplug = cfg "armv5tel-unknown-linux-gnueabi" // presets.sheevaplug;
+  pogoplug4 = cfg "armv5tel-unknown-linux-gnueabi" // presets.pogoplug4;
   raspberryPi = cfg "armv6l-unknown-linux-gnueabihf" // presets.raspberrypi;
   muslpi = raspberryPi // cfg "armv6l-unknown-linux-musleabihf";
   bluefield2 = cfg "aarch64-unknown-linux-gnu" // presets.bluefield2;
@@ -147,6 +149,19 @@ rec {
     // {
       xcodePlatform = "iPhoneOS";
     };
+  iphone32 =
+    cfg "armv7a-apple-ios"
+    // darwinSdk
+    // {
+      xcodePlatform = "iPhoneOS";
+    };
+  iphone32-simulator =
+    cfg "i686-apple-ios"
+    // darwinSdk
+    // {
+      xcodePlatform = "iPhoneSimulator";
+      darwinPlatform = "ios-simulator";
+    };
   iphone64-simulator =
     cfg "x86_64-apple-ios"
     // darwinSdk
@@ -161,6 +176,12 @@ rec {
   x86_64-darwin = cfg "x86_64-apple-darwin" // {
     xcodePlatform = "MacOSX";
     platform = { };
+  };
+
+  # --- Redox -------------------------------------------------------------
+
+  x86_64-unknown-redox = cfg "x86_64-unknown-redox" // {
+    libc = "relibc";
   };
 
   # --- UEFI --------------------------------------------------------------

@@ -10,6 +10,13 @@ let
       arch = "armv5te";
     };
 
+    # Marvell Kirkwood plug computers (ARMv5TE, soft float).
+    sheevaplug.gcc = {
+      arch = "armv5te";
+      float = "soft";
+    };
+    pogoplug4 = sheevaplug;
+
     raspberrypi.gcc = {
       arch = "armv6kz";
       fpu = "vfpv2";

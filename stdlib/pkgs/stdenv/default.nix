@@ -49,7 +49,6 @@ lib.makeOverridable (
         inherit initialPath shell;
         saltBuild = salt buildPlatform;
         saltHost = salt hostPlatform;
-        saltTarget = salt targetPlatform;
         defaultNativeBuildInputs = extraNativeBuildInputs;
         defaultBuildInputs = extraBuildInputs;
         crossCompiling = hostPlatform != buildPlatform;
@@ -101,6 +100,11 @@ lib.makeOverridable (
         isMips
         isBigEndian
         ;
+      # Not part of the stdenv's derivation: the same stdenv serves any
+      # target, so packages of a cross compiler's stage that do not care
+      # about the target are the very derivations of the native stage.
+      # mkDerivation passes it to the few builds with target dependencies.
+      saltTarget = salt targetPlatform;
       inherit (makeDerivation) mkDerivation dependencyClosure mapOffset;
     };
   in

@@ -119,7 +119,14 @@ let
     if t.isLinux && t.isGnu && t.isx86_64 then
       nativeX86 [ ] [ ]
     else if t.isLinux && t.isGnu && t.isx86_32 then
-      nativeX86 [ "-m32" ] [ "gcc-${major}-multilib" ]
+      # Debian's kernel headers for x86 (asm/) serve both widths but live
+      # only under the x86_64 directory (gcc-multilib would link them to
+      # /usr/include/asm, and it conflicts with the cross compilers).
+      nativeX86 [
+        "-m32"
+        "-idirafter"
+        "/usr/include/x86_64-linux-gnu"
+      ] [ "gcc-${major}-multilib" ]
     else if t.isLinux && t.isMusl && t.isx86_64 then
       nativeX86 [
         "-specs"

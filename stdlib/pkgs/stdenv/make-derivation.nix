@@ -259,7 +259,8 @@ let
           system = buildPlatform.system;
           __ignoreNulls = true;
         }
-        // lib.mapAttrs' (k: v: lib.nameValuePair closureEnvName.${k} v) closure;
+        // lib.mapAttrs' (k: v: lib.nameValuePair closureEnvName.${k} v) closure
+        // lib.optionalAttrs (closure.targetTarget or [ ] != [ ]) { NIX_SALT_TARGET = stdenv.saltTarget; };
 
       meta = attrs.meta or { };
       available = lib.availableOn hostPlatform { inherit meta; };

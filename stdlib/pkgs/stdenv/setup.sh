@@ -1,8 +1,9 @@
 # tern's stdenv setup: the shell library every mkDerivation builder sources.
 #
 # The stdenv builder prepended the stdenv's own settings: SHELL, initialPath,
-# NIX_CC (the C compiler wrapper, empty without one), NIX_SALT_BUILD/HOST/
-# TARGET (the platform configs as variable suffixes), defaultNativeBuildInputs,
+# NIX_CC (the C compiler wrapper, empty without one), NIX_SALT_BUILD/HOST
+# (the platform configs as variable suffixes; mkDerivation passes
+# NIX_SALT_TARGET to builds with target dependencies), defaultNativeBuildInputs,
 # defaultBuildInputs.
 #
 # Dependencies.  mkDerivation computed the full dependency closure in Nix
@@ -87,7 +88,7 @@ roleSalt() {
   case "$1" in
     -1) echo "$NIX_SALT_BUILD" ;;
     0) echo "$NIX_SALT_HOST" ;;
-    1) echo "$NIX_SALT_TARGET" ;;
+    1) echo "${NIX_SALT_TARGET-}" ;;
   esac
 }
 

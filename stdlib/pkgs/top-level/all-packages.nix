@@ -214,7 +214,7 @@ in
         name = "meson-emulator-hook";
         substitutions.crossFile = final.writeText "cross-file.conf" ''
           [binaries]
-          exe_wrapper = ${lib.escapeShellArg (final.stdenv.targetPlatform.emulator final.pkgs)}
+          exe_wrapper = '${final.stdenv.targetPlatform.emulator final.pkgs}'
         '';
       } ../build-support/meson-emulator-hook.sh
     else

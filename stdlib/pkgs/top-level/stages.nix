@@ -12,12 +12,13 @@
 #   stage 0  raw: the bootstrap tools (this machine's coreutils, bash, make …
 #            linked into a store path) and a compiler-less stdenv;
 #   stage 1  a compiler-less stdenv in which `gcc` (a wrapper around this
-#            machine's GCC) is built; no package overrides here;
+#            machine's default GCC) is built; no overlays, no overrides;
 #   stage 2  the bootstrap tools and stage 1's `gcc`: builds the core tools
 #            (coreutils, bash, sed, grep, gawk, make, …) from source;
-#   final    `stdenv-<kernel>`, whose cc is stage 1's `gcc` (so an overlay
-#            `gcc = self.gcc12` changes the native compiler too) and whose
-#            PATH and shell are stage 2's core tools: store paths only.
+#   final    `stdenv-<kernel>`, whose cc is stage 2's `gcc` (where overlays
+#            apply, so `gcc = self.gcc12` changes the native compiler without
+#            rebuilding the core tools) and whose PATH and shell are stage 2's
+#            core tools: store paths only.
 #
 # Cross chain L → C (the sliding window of cross.md §4.6):
 #   native stages except the last, then
@@ -73,7 +74,8 @@ let
       # own architecture, every builder running under qemu-user.
       debianBootstrap = import ../stdenv/debian-bootstrap.nix { inherit lib localSystem; };
       emulated = !(localSystem.isx86_64 || localSystem.isx86_32) && debianBootstrap.available;
-      stageOverlays = lib.optional emulated debianBootstrap.overlay ++ overlays;
+      bootstrapOverlays = lib.optional emulated debianBootstrap.overlay;
+      stageOverlays = bootstrapOverlays ++ overlays;
 
       bootstrapTools =
         if emulated then
@@ -95,9 +97,12 @@ let
         inherit bootstrapTools;
         stdenv = mkStdenv (common // { name = "bootstrap-stage0-stdenv-${kernel}"; cc = null; });
       })
+      # No user overlays here: the compiler that builds the core tools is
+      # always the default one, so an overlay choosing another `gcc` does
+      # not rebuild the core tools.
       (_stage0: {
         inherit config;
-        overlays = stageOverlays;
+        overlays = bootstrapOverlays;
         allowCustomOverrides = false;
         stdenv = mkStdenv (common // { name = "bootstrap-stage1-stdenv-${kernel}"; cc = null; });
       })
@@ -114,10 +119,16 @@ let
           common
           // {
             name = "stdenv-${kernel}";
-            inherit (stage2.stdenv) cc;
+            # Stage 2's `gcc`, where the user's overlays apply.
+            cc = stage2.gcc;
+            gnuConfig = stage2.gnu-config;
+          }
+          # Emulated, the final stdenv keeps the Debian root's tools (store
+          # paths too): building the 13 core tools again under qemu-user
+          # would cost hours of emulated configure scripts on every machine.
+          // lib.optionalAttrs (!emulated) {
             initialPath = map (name: lib.getBin stage2.${name}) coreToolNames;
             shell = "${stage2.bash}/bin/bash";
-            gnuConfig = stage2.gnu-config;
             # The final stage uses the core tools of its stdenv, not copies
             # of them built again.
             overrides = final: prev: lib.genAttrs (coreToolNames ++ [ "gnu-config" ]) (name: stage2.${name});

@@ -68,7 +68,8 @@ let
 
   Xp = X;
   closure = X.dependencyClosure;
-  names = map (d: d.pname);
+  # A multiple-output dependency is named with its output (zlib has `dev`, which brings `out`).
+  names = map (d: d.pname + lib.optionalString ((d.outputs or [ "out" ]) != [ "out" ]) ".${d.outputName}");
   hosts = map (d: d.stdenv.hostPlatform.config);
 in
 h.runTests {
@@ -88,7 +89,8 @@ h.runTests {
     expr = lib.unique (map (l: probeIn N.deps-probe l.name) lists);
     expected = [ [ x x x ] ];
   };
-  testProbeNativeIsZlib = { expr = head N.deps-probe.nativeBuildInputs == N.zlib; expected = true; };
+  # The selected output of a dependency with headers is its `dev`.
+  testProbeNativeIsZlib = { expr = head N.deps-probe.nativeBuildInputs == N.zlib.dev; expected = true; };
 
   # The twelve lists follow their offsets, and the nine dependency types
   # hold, on five cross targets (and in each target's S1).
@@ -120,7 +122,7 @@ h.runTests {
     expected = x;
   };
   testGetDev = { expr = (head X.greeter.buildInputs).outputName; expected = "dev"; };
-  testGetDevNoDev = { expr = (head X.deps-probe.buildInputs).outputName; expected = "out"; };
+  testGetDevNoDev = { expr = (head (cpq (z: { buildInputs = [ X.__splicedPackages.libfoo ]; })).buildInputs).outputName; expected = "out"; };
 
   # Cookbook: depsBuildBuild = [ buildPackages.stdenv.cc ].
   testCookbookBuildCc = {
@@ -143,12 +145,12 @@ h.runTests {
   # Propagation (cross.md §7.3).
   testClosureBarHostTarget = {
     expr = let c = closure X.bar; in [ (names c.hostTarget) (hosts c.hostTarget) ];
-    expected = [ [ "libfoo" "zlib" ] [ a a ] ];
+    expected = [ [ "libfoo" "zlib.dev" "zlib.out" ] [ a a a ] ];
   };
   testClosureBarBuildHost = { expr = let c = closure X.bar; in [ (names c.buildHost) (hosts c.buildHost) ]; expected = [ [ "tool" ] [ x ] ]; };
   testClosureTool2BuildVariant = {
     expr = let c = closure (cpq (z: { nativeBuildInputs = [ X.__splicedPackages.tool2 ]; })); in [ (names c.buildHost) (hosts c.buildHost) ];
-    expected = [ [ "tool2" "zlib" ] [ x x ] ];
+    expected = [ [ "tool2" "zlib.dev" "zlib.out" ] [ x x x ] ];
   };
   testClosureDroppedMinus2 = {
     expr = let c = closure (cpq (z: { nativeBuildInputs = [ X.__splicedPackages.tool3 ]; })); in lib.mapAttrs (_: names) c;
@@ -160,7 +162,7 @@ h.runTests {
   };
   testClosureDedup = {
     expr = names (closure (cpq (z: { buildInputs = [ X.__splicedPackages.libfoo z z ]; }))).hostTarget;
-    expected = [ "libfoo" "zlib" ];
+    expected = [ "libfoo" "zlib.dev" "zlib.out" ];
   };
   # cross.md §7.3 truth table (x = dropped, i.e. below -1); the (1,1,1) cell is not tested.
   testMapOffsetTable = {

@@ -59,7 +59,7 @@ h.runTests {
   };
   testEmulatedNative = {
     expr = let p = pkgsWith { localSystem = "riscv64-linux"; }; in [ (native p) p.hello.name ];
-    expected = [ true "hello-2.12.1" ];
+    expected = [ true "hello-2.10" ];
   };
   testConfigFunction = {
     expr = (pkgsWith { config = { pkgs }: { allowUnsupportedSystem = pkgs ? hello; }; }).config.allowUnsupportedSystem;

@@ -24,11 +24,11 @@ h.runTests {
   testMesonDrv = { expr = builtins.isString (X.callPackage mesonPackage { }).drvPath; expected = true; };
   testArgCrossSystemExample = {
     expr = (import h.nixpkgs { localSystem = "x86_64-linux"; crossSystem = (import (h.nixpkgs + "/lib")).systems.examples.raspberryPi; config = { }; overlays = [ ]; }).hello.name;
-    expected = "hello-armv6l-unknown-linux-gnueabihf-2.12.1";
+    expected = "hello-armv6l-unknown-linux-gnueabihf-2.10";
   };
   testArgCrossSystemConfig = {
     expr = (pkgsWith { crossSystem = { config = "aarch64-unknown-linux-gnu"; }; }).hello.name;
-    expected = "hello-aarch64-unknown-linux-gnu-2.12.1";
+    expected = "hello-aarch64-unknown-linux-gnu-2.10";
   };
   testPkgsXYAliases = { expr = [ (X.pkgsBuildHost.gcc == X.buildPackages.gcc) (X.pkgsHostTarget.hello == X.hello) ]; expected = [ true true ]; };
 }

@@ -28,14 +28,14 @@ h.runTests {
     };
   };
   testHostTargetIsTop = { expr = S.hello.__spliced.hostTarget == X.hello; expected = true; };
-  testDefaultName = { expr = S.hello.name; expected = "hello-aarch64-unknown-linux-gnu-2.12.1"; };
+  testDefaultName = { expr = S.hello.name; expected = "hello-aarch64-unknown-linux-gnu-2.10"; };
   testOutputsSpliced = { expr = S.libgreet.dev.__spliced.buildHost == X.buildPackages.libgreet.dev; expected = true; };
   testOutputHostTarget = { expr = S.libgreet.dev.__spliced.hostTarget == X.libgreet.dev; expected = true; };
   testSetsNotSpliced = { expr = [ (S.buildPackages ? __spliced) (S.pkgsBuildBuild ? __spliced) (S.targetPackages ? __spliced) ]; expected = [ false false false ]; };
   testSetsUnspliced = { expr = [ (tri S.buildPackages.stdenv) (S.buildPackages.hello ? __spliced) ]; expected = [ [ x x a ] false ]; };
   testPlatformsUnspliced = { expr = S.hostPlatform == X.stdenv.hostPlatform; expected = true; };
   testLibRecursive = { expr = S.lib.id 1; expected = 1; };
-  testThrowingVariantOutputs = { expr = Xfoo.__splicedPackages.foo.out.name; expected = "hello-aarch64-unknown-linux-gnu-2.12.1"; };
+  testThrowingVariantOutputs = { expr = Xfoo.__splicedPackages.foo.out.name; expected = "hello-aarch64-unknown-linux-gnu-2.10"; };
   testThrowingVariantKey = { expr = Xfoo.__splicedPackages.foo.__spliced ? buildHost; expected = true; };
   testThrowingVariantForced = { expr = throws Xfoo.__splicedPackages.foo.__spliced.buildHost; expected = true; };
   testTopNotSpliced = { expr = X.hello ? __spliced; expected = false; };

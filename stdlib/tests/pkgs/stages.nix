@@ -41,8 +41,11 @@ h.runTests {
     expected = [ a x a ];
   };
   testPathsBackToS2 = { expr = tri X.buildPackages.targetPackages.buildPackages.targetPackages.stdenv; expected = xaa; };
-  testStdenvNames = { expr = [ N.stdenv.name X.buildPackages.stdenv.name N.stdenv.__bootPackages.stdenv.name ]; expected = [ "stdenv-linux" "stdenv-linux" "bootstrap-stage1-stdenv-linux" ]; };
-  testNativeChainRaw = { expr = N.stdenv.__bootPackages.stdenv.__bootPackages.__raw; expected = true; };
+  testStdenvNames = {
+    expr = [ N.stdenv.name X.buildPackages.stdenv.name N.stdenv.__bootPackages.stdenv.name N.stdenv.__bootPackages.stdenv.__bootPackages.stdenv.name ];
+    expected = [ "stdenv-linux" "stdenv-linux" "bootstrap-stage2-stdenv-linux" "bootstrap-stage1-stdenv-linux" ];
+  };
+  testNativeChainRaw = { expr = N.stdenv.__bootPackages.stdenv.__bootPackages.stdenv.__bootPackages.__raw; expected = true; };
   testStdenvSystem = { expr = [ X.hello.system X.stdenv.system X.stdenv.drvAttrs.system ]; expected = [ "x86_64-linux" "aarch64-linux" "x86_64-linux" ]; };
   testStdenvIsDerivation = { expr = [ X.stdenv.type (builtins.isString X.stdenv.outPath) ]; expected = [ "derivation" true ]; };
   testStdenvFlags = { expr = [ X.stdenv.isAarch64 X.stdenv.isx86_64 X.buildPackages.stdenv.isx86_64 X.stdenv.isLinux ]; expected = [ true false true true ]; };

@@ -1,11 +1,11 @@
 # `environment.systemPackages`: the packages of the system profile, which
 # always include the `requiredPackages` (a shell and the core utilities,
-# built for the system's host platform).
+# built for the system's host platform) where the package set has them.
 { lib, pkgs, ... }:
 let
-  requiredPackages = [
-    pkgs.bash
-    pkgs.coreutils
+  requiredPackages = builtins.filter (p: p != null) [
+    (pkgs.bash or null)
+    (pkgs.coreutils or null)
   ];
 in
 {

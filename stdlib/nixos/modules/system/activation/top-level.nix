@@ -23,13 +23,14 @@ let
   packages = config.environment.systemPackages;
 
   # The tools that assemble the system run on the build platform.
-  buildTools = pkgs.buildPackages;
+  buildTools = pkgs.buildPackages or pkgs;
 
   toplevel = derivation {
     name = "nixos-system-${config.system.name}-${config.system.nixos.label}";
     system = pkgs.stdenv.buildPlatform.system;
-    builder = "${buildTools.bash}/bin/bash";
-    PATH = lib.makeBinPath [ buildTools.coreutils ];
+    # (A stand-in package set without them gets the machine's /bin/sh.)
+    builder = if buildTools ? bash then "${buildTools.bash}/bin/bash" else "/bin/sh";
+    PATH = lib.makeBinPath (lib.optional (buildTools ? coreutils) buildTools.coreutils);
     inherit packages;
     systemName = config.system.name;
     nixosLabel = config.system.nixos.label;

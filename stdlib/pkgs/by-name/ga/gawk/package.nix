@@ -13,9 +13,10 @@ stdenv.mkDerivation (finalAttrs: {
     "--without-mpfr"
     "--disable-pma"
   ];
-  # Debian's tarball leaves out the manual's sources (GFDL): skip doc/.
+  # Debian's tarball leaves out the manual's sources (GFDL): skip doc/ and
+  # awklib/ (whose example programs are extracted from the manual).
   postPatch = ''
-    sed -i 's|^\(SUBDIRS = .*\) doc awklib|\1 awklib|' Makefile.in
+    sed -i 's|^\(SUBDIRS = .*\) doc awklib|\1|' Makefile.in
   '';
   meta = {
     description = "GNU awk";

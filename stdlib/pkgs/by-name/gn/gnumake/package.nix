@@ -15,7 +15,7 @@ stdenv.mkDerivation (finalAttrs: {
   # without its directory.
   postPatch = ''
     sed -i 's| doc/Makefile||' configure
-    sed -i 's|^SUBDIRS = lib po doc$|SUBDIRS = lib po|' Makefile.in
+    sed -i -e 's|^SUBDIRS = lib po doc$|SUBDIRS = lib po|' -e 's|^man_MANS = doc/make.1$|man_MANS =|' Makefile.in
   '';
   meta = {
     description = "GNU make";

@@ -25,9 +25,17 @@ stdenv.mkDerivation (finalAttrs: {
     "--disable-stripping"
     "--with-pkg-config-libdir=${placeholder "dev"}/lib/pkgconfig"
     "--with-build-cc=cc"
-  ];
-  # Programs that use <curses.h> and -lncurses without the "w" spelling.
+  ]
+  # The terminal database is compiled by the `tic` just built, which cannot
+  # run on the build machine when cross-compiling: leave the database out.
+  ++ lib.optional (stdenv.buildPlatform != stdenv.hostPlatform) "--disable-db-install";
+  # The config script names the headers (in `dev`) and `dev` names the
+  # libraries (in `out`): it goes to `dev`, so the outputs do not refer to
+  # each other both ways.  Then the names programs use without the "w"
+  # (<curses.h>, -lncurses).
   postInstall = ''
+    mkdir -p "$dev/bin"
+    mv "$out"/bin/ncurses*-config "$dev/bin/"
     for lib in ncurses form panel menu; do
       ln -s lib''${lib}w.so "$out/lib/lib$lib.so"
       ln -s ''${lib}w.pc "$dev/lib/pkgconfig/$lib.pc"

@@ -19,7 +19,6 @@ stdenv.mkDerivation (finalAttrs: {
   ];
   mesonFlags = [
     "-Dtests=disabled"
-    "-Ddemos=disabled"
     "-Dgtk=disabled"
     "-Dlibpng=disabled"
     "-Dopenmp=disabled"

@@ -1,0 +1,1 @@
+{ v = import ./val.nix; }

@@ -1,0 +1,1 @@
+let x = [ (throw "foo") ]; in x == x

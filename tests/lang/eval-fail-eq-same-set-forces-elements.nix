@@ -1,0 +1,1 @@
+let x = { foo = throw "foo"; }; in x == x

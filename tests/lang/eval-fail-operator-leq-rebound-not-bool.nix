@@ -1,0 +1,1 @@
+let __lessThan = a: b: "s"; in 1 <= 2

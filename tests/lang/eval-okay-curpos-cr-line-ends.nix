@@ -1,0 +1,2 @@
+[__curPos.line
+  __curPos.column ]

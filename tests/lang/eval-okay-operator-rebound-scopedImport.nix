@@ -1,0 +1,1 @@
+builtins.scopedImport { __mul = a: b: "scoped"; } ./data/operator-mul.nix

@@ -1,0 +1,1 @@
+map ({ file, attr }: let p = builtins.unsafeGetAttrPos attr (import file); in [ p.line p.column ]) [ { file = ./data/line-ends-cr.nix; attr = "a"; } { file = ./data/line-ends-crlf.nix; attr = "b"; } { file = ./data/line-ends-mixed.nix; attr = "b"; } { file = ./data/line-ends-mixed.nix; attr = "c"; } ]

@@ -1,0 +1,1 @@
+[ (builtins.replaceStrings [ "a" "b" ] [ "x" (throw "unused") ] "aaa") (builtins.map 1 [ ]) ]
