@@ -203,12 +203,22 @@ pub fn emulated_builder_problem(
     } else {
         return None;
     };
-    let cpu = system.split_once('-').map(|c| c.0).unwrap_or(system);
+    let target = gnu_target(system.split_once('-').map(|c| c.0).unwrap_or(system));
     Some(format!(
         "cannot build for '{system}' under emulation: the builder '{shown}' {what}\n\
          hint: an emulated build needs a builder made for '{system}'; to build for it with this machine's \
-         tools, cross-compile instead (e.g. 'tern build --target {cpu}-linux-gnu …', or a 'pkgsCross' package set)"
+         tools, cross-compile instead (e.g. 'tern build --target {target} …', or a 'pkgsCross' package set)"
     ))
+}
+
+/// A GNU/Linux target `config` for a Nix CPU name that `--target` accepts: 32-bit ARM
+/// has no plain "gnu" ABI (hard-float `gnueabihf` from ARMv7 on, `gnueabi` before).
+pub fn gnu_target(cpu: &str) -> String {
+    match cpu {
+        "armv7l" | "armv7a" | "armv6l" => format!("{cpu}-unknown-linux-gnueabihf"),
+        "armv5tel" | "arm" => format!("{cpu}-unknown-linux-gnueabi"),
+        _ => format!("{cpu}-linux-gnu"),
+    }
 }
 
 /// Finds `name` in the directories of `path` (a `PATH` value).

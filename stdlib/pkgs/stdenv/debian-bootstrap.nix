@@ -83,11 +83,17 @@ let
             if major != gccMajor then
               refusal "the Debian bootstrap root for ${localSystem.system} has GCC ${gccMajor} only, not ${major}; use gcc${gccMajor}"
             else
+              # `--sysroot` names the root's headers, start files and libraries by
+              # their store paths: qemu's `-L` prefix is not applied to every
+              # system call (not to `statx`, which 32-bit glibc uses for `stat`),
+              # so a compiler relying on it would miss `/usr/include/<triple>`.
               ''
                 mkdir -p "$out/bin"
                 for tool in gcc cpp g++; do
                   if [ -e ${root}/usr/bin/$tool-${major} ]; then
-                    ln -s ${root}/usr/bin/$tool-${major} "$out/bin/$tool"
+                    printf '#!%s\nexec %s --sysroot=%s "$@"\n' \
+                      ${root}/bin/bash ${root}/usr/bin/$tool-${major} ${root} > "$out/bin/$tool"
+                    chmod +x "$out/bin/$tool"
                   fi
                 done
               '';
