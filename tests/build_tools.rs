@@ -24,6 +24,10 @@ fn main() {
         Trial::ignorable_test("cppnix::same_outputs_as_nix_build", cppnix::same_outputs_as_nix_build),
         Trial::ignorable_test("emulation::aarch64_under_qemu_user", emulation::aarch64_under_qemu_user),
         Trial::ignorable_test(
+            "emulation::private_binfmt_runs_every_foreign_program",
+            emulation::private_binfmt_runs_every_foreign_program,
+        ),
+        Trial::ignorable_test(
             "emulation::unprivileged_user_builds_through_a_user_namespace",
             emulation::unprivileged_user_builds_through_a_user_namespace,
         ),

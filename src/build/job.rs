@@ -251,8 +251,8 @@ fn build(cx: &JobContext<'_>, job: &Job, outputs: &BTreeMap<String, StorePath>) 
     let store = cx.store;
     let attrs = DrvAttrs::new(&job.drv).map_err(|e| job.setup(e))?;
     let builder = String::from_utf8_lossy(&job.drv.builder).into_owned();
-    if builder == "builtin:fetchurl" {
-        return builtin_fetchurl(cx, job, &attrs, outputs);
+    if builder == "builtin:fetchurl" || builder == "builtin:unpack-debs" {
+        return run_builtin(cx, job, &attrs, outputs, &builder);
     }
     if builder.starts_with("builtin:") {
         return Err(job.setup(format!(
@@ -276,24 +276,31 @@ fn build(cx: &JobContext<'_>, job: &Job, outputs: &BTreeMap<String, StorePath>) 
     result
 }
 
-/// `builtin:fetchurl`, run in this process: download into the build's
-/// staging directory, then check and move into the store like any output.
-/// With `--check` the file is fetched again and compared with the
-/// registered one.
-fn builtin_fetchurl(
+/// A builtin builder, run in this process: `builtin:fetchurl` (download)
+/// or `builtin:unpack-debs` (see `debroot`), into the build's staging
+/// directory; then the output is checked and moved into the store like any
+/// other. With `--check` it is made again and compared with the registered
+/// one.
+fn run_builtin(
     cx: &JobContext<'_>,
     job: &Job,
     attrs: &DrvAttrs<'_>,
     outputs: &BTreeMap<String, StorePath>,
+    builder: &str,
 ) -> Result<Outcome, BuildFailure> {
     let out = super::fetchurl::single_output(outputs).map_err(|e| job.setup(e))?;
     let work = WorkDir::create(cx.store.root(), &job.drv_path).map_err(|e| job.setup(e))?;
     let staging = work.staging();
     let name = job.drv.name.clone();
     cx.progress.started(&name, &job.drv_path.to_string(), job.check);
-    let fetched = super::fetchurl::fetch(&job.drv_path, &job.drv, &staging.join(out.base_name()), cx.progress);
+    let dest = staging.join(out.base_name());
+    let made = if builder == "builtin:unpack-debs" {
+        unpack_debs(cx, job, &dest).map_err(|message| super::fetchurl::FetchFailure { message, hash_mismatch: false })
+    } else {
+        super::fetchurl::fetch(&job.drv_path, &job.drv, &dest, cx.progress)
+    };
     let no_inputs = BTreeSet::new();
-    let result = match fetched {
+    let result = match made {
         Err(f) if f.hash_mismatch => Err(job.fail(FailureKind::HashMismatch, f.message)),
         Err(f) => Err(job.fail(FailureKind::Failed, f.message)),
         Ok(()) if job.check => compare(cx, job, attrs, &no_inputs, outputs, &staging),
@@ -310,6 +317,25 @@ fn builtin_fetchurl(
     }
     cx.progress.finished(&name, result.is_ok());
     result
+}
+
+/// `builtin:unpack-debs`: the `.deb` store paths of the `debs` attribute, unpacked into `dest`.
+fn unpack_debs(cx: &JobContext<'_>, job: &Job, dest: &Path) -> Result<(), String> {
+    let debs = job.drv.env_get("debs").map(|v| String::from_utf8_lossy(v).into_owned()).unwrap_or_default();
+    let mut files = Vec::new();
+    for deb in debs.split_whitespace() {
+        let (path, rest) = crate::store::path::split_store_path(deb)
+            .map_err(|e| format!("builtin:unpack-debs: '{deb}' is not a store path: {e}"))?;
+        if !job.inputs.contains(&path) {
+            return Err(format!("builtin:unpack-debs: '{deb}' is not an input of the derivation"));
+        }
+        let real = cx.store.real_path(&path);
+        files.push(if rest.is_empty() { real } else { real.join(rest.trim_start_matches('/')) });
+    }
+    if files.is_empty() {
+        return Err("builtin:unpack-debs: the derivation names no packages in 'debs'".into());
+    }
+    super::debroot::unpack_debs(&files, dest)
 }
 
 /// Where the builder creates its outputs and what it is shown.
@@ -339,7 +365,9 @@ fn build_in(
         let inputs = check::scratch_store(store, &staging, closure.iter().cloned()).map_err(|e| job.setup(e))?;
         hand_to_builder(&staging, false).map_err(|e| job.setup(e))?;
         let extra = match &job.runner {
-            Runner::Qemu(q) => vec![SandboxPath { target: q.clone(), source: q.clone(), optional: false }],
+            Runner::Qemu(q) | Runner::PrivateBinfmt(q) => {
+                vec![SandboxPath { target: q.clone(), source: q.clone(), optional: false }]
+            }
             Runner::Direct => Vec::new(),
         };
         let isolation = sandbox::Isolation {
@@ -427,20 +455,30 @@ fn run_builder(
     let mut sink = LogSink::open(&log_file, echo, cx.opts.max_build_log_size, stop)
         .map_err(|e| job.setup(format!("cannot open log file '{}': {e}", log_file.display())))?;
 
-    if let Runner::Qemu(q) = &job.runner {
+    // Under qemu the builder must be a program of the emulated machine. With
+    // binfmt_misc a script is fine too (the kernel runs its interpreter).
+    if let Runner::Qemu(q) | Runner::PrivateBinfmt(q) = &job.runner {
+        let scripts_run = matches!(job.runner, Runner::PrivateBinfmt(_));
         let shown = String::from_utf8_lossy(&benv.builder).into_owned();
         let file = match crate::store::path::split_store_path(&shown) {
             Ok((p, rest)) => store.real_path(&p).join(rest.trim_start_matches('/')),
             Err(_) => PathBuf::from(&shown),
         };
-        if let Some(problem) =
-            super::platform::emulated_builder_problem(&file, &shown, &String::from_utf8_lossy(&job.drv.platform), q)
-        {
+        let system = String::from_utf8_lossy(&job.drv.platform);
+        if let Some(problem) = super::platform::emulated_builder_problem(&file, &shown, &system, q, scripts_run) {
             return Err(job.fail(FailureKind::Setup, problem));
         }
     }
+    let mut binfmt = None;
+    if let Runner::PrivateBinfmt(q) = &job.runner {
+        let system = String::from_utf8_lossy(&job.drv.platform).into_owned();
+        binfmt =
+            Some(super::binfmt::registration(&system, q).ok_or_else(|| {
+                job.setup(format!("cannot register '{}' for '{system}' in binfmt_misc", q.display()))
+            })?);
+    }
     let (program, mut args) = match &job.runner {
-        Runner::Direct => (benv.builder.clone(), Vec::new()),
+        Runner::Direct | Runner::PrivateBinfmt(_) => (benv.builder.clone(), Vec::new()),
         Runner::Qemu(q) => (q.as_os_str().as_encoded_bytes().to_vec(), vec![benv.builder.clone()]),
     };
     args.extend(benv.args);
@@ -453,6 +491,7 @@ fn run_builder(
         log,
         store_dir: setup.store_dir,
         binds: setup.binds,
+        binfmt,
         isolation: setup.isolation,
     };
 

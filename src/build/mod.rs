@@ -28,9 +28,11 @@
 //! This module knows nothing about evaluation: the evaluator (or the
 //! command line) hands it `.drv` paths.
 
+mod binfmt;
 pub mod check;
 mod closure;
 pub mod config;
+mod debroot;
 mod drvattrs;
 mod fetchurl;
 mod import;

@@ -37,6 +37,9 @@ pub enum Runner {
     Direct,
     /// Executed as `qemu <builder> args…`.
     Qemu(PathBuf),
+    /// Executed directly in a user namespace with its own binfmt_misc,
+    /// where this qemu is registered for the system's programs.
+    PrivateBinfmt(PathBuf),
 }
 
 /// What an emulated system goes through.
@@ -46,6 +49,9 @@ pub enum Emulation {
     Binfmt(String),
     /// tern wraps the builder in this qemu-user binary.
     Qemu(PathBuf),
+    /// Each builder registers this qemu-user binary in a binfmt_misc
+    /// instance of its own (see `binfmt`).
+    PrivateBinfmt(PathBuf),
     /// Listed in `extra-platforms`, but nothing here can run it.
     Missing,
 }
@@ -160,13 +166,23 @@ const ELF_MACHINES: &[(u16, &str, &[&str])] = &[
 /// Why a builder cannot run under qemu-user for `system`, if it cannot: qemu-user runs
 /// only ELF programs of its own architecture, so a builder that is a script or a program
 /// for this machine (`/bin/sh`) fails there with an obscure message. `file` is the
-/// builder's physical path, `shown` its name in the derivation.
-pub fn emulated_builder_problem(file: &Path, shown: &str, system: &str, qemu: &Path) -> Option<String> {
+/// builder's physical path, `shown` its name in the derivation; `scripts_run` when binfmt_misc
+/// runs the interpreter of a script.
+pub fn emulated_builder_problem(
+    file: &Path,
+    shown: &str,
+    system: &str,
+    qemu: &Path,
+    scripts_run: bool,
+) -> Option<String> {
     use std::io::Read;
     let mut head = [0u8; 20];
     let n = std::fs::File::open(file).and_then(|mut f| f.read(&mut head)).ok()?;
     let qemu = qemu.file_name().map(|q| q.to_string_lossy().into_owned()).unwrap_or_default();
     let what = if head[..n].starts_with(b"#!") {
+        if scripts_run {
+            return None;
+        }
         format!("is a script, and {qemu} runs only ELF programs (its interpreter would need binfmt_misc)")
     } else if n == 20 && head.starts_with(b"\x7fELF") {
         let machine = if head[5] == 2 {
@@ -187,12 +203,22 @@ pub fn emulated_builder_problem(file: &Path, shown: &str, system: &str, qemu: &P
     } else {
         return None;
     };
-    let cpu = system.split_once('-').map(|c| c.0).unwrap_or(system);
+    let target = gnu_target(system.split_once('-').map(|c| c.0).unwrap_or(system));
     Some(format!(
         "cannot build for '{system}' under emulation: the builder '{shown}' {what}\n\
          hint: an emulated build needs a builder made for '{system}'; to build for it with this machine's \
-         tools, cross-compile instead (e.g. 'tern build --target {cpu}-linux-gnu …', or a 'pkgsCross' package set)"
+         tools, cross-compile instead (e.g. 'tern build --target {target} …', or a 'pkgsCross' package set)"
     ))
+}
+
+/// A GNU/Linux target `config` for a Nix CPU name that `--target` accepts: 32-bit ARM
+/// has no plain "gnu" ABI (hard-float `gnueabihf` from ARMv7 on, `gnueabi` before).
+pub fn gnu_target(cpu: &str) -> String {
+    match cpu {
+        "armv7l" | "armv7a" | "armv6l" => format!("{cpu}-unknown-linux-gnueabihf"),
+        "armv5tel" | "arm" => format!("{cpu}-unknown-linux-gnueabi"),
+        _ => format!("{cpu}-linux-gnu"),
+    }
 }
 
 /// Finds `name` in the directories of `path` (a `PATH` value).
@@ -237,14 +263,20 @@ impl Platforms {
     /// the extra system features.
     pub fn detect(extra_platforms: &[String], extra_features: &[String]) -> Platforms {
         let path = std::env::var_os("PATH");
-        Platforms::detect_with(&host_system(), extra_platforms, extra_features, path.as_deref())
+        let wanted = extra_platforms.iter().any(|s| !native_systems(&host_system()).contains(s));
+        // Probing forks a child: only when an emulated system is asked for.
+        let private = wanted && super::sandbox::private_binfmt();
+        Platforms::detect_with(&host_system(), extra_platforms, extra_features, path.as_deref(), private)
     }
 
+    /// `private_binfmt`: whether builders can have their own binfmt_misc
+    /// instance; preferred to the host's registrations and to wrapping.
     pub fn detect_with(
         host: &str,
         extra_platforms: &[String],
         extra_features: &[String],
         path: Option<&std::ffi::OsStr>,
+        private_binfmt: bool,
     ) -> Platforms {
         let native = native_systems(host);
         let mut extra: Vec<(String, Emulation)> = Vec::new();
@@ -253,13 +285,15 @@ impl Platforms {
                 continue;
             }
             let how = match qemu_arch(sys) {
-                Some(arch) => match binfmt_handler(arch) {
-                    Some(h) => Emulation::Binfmt(h),
-                    None => match find_in_path(&format!("qemu-{arch}"), path) {
-                        Some(q) => Emulation::Qemu(q),
-                        None => Emulation::Missing,
-                    },
-                },
+                Some(arch) => {
+                    let qemu = find_in_path(&format!("qemu-{arch}"), path);
+                    match (qemu, binfmt_handler(arch)) {
+                        (Some(q), _) if private_binfmt => Emulation::PrivateBinfmt(q),
+                        (_, Some(h)) => Emulation::Binfmt(h),
+                        (Some(q), None) => Emulation::Qemu(q),
+                        (None, None) => Emulation::Missing,
+                    }
+                }
                 None => Emulation::Missing,
             };
             extra.push((sys.clone(), how));
@@ -278,6 +312,7 @@ impl Platforms {
         match self.extra.iter().find(|(s, _)| s == system).map(|(_, how)| how) {
             Some(Emulation::Binfmt(_)) => Some(Runner::Direct),
             Some(Emulation::Qemu(q)) => Some(Runner::Qemu(q.clone())),
+            Some(Emulation::PrivateBinfmt(q)) => Some(Runner::PrivateBinfmt(q.clone())),
             Some(Emulation::Missing) | None => None,
         }
     }
@@ -362,6 +397,9 @@ impl Platforms {
                 Emulation::Qemu(q) => {
                     let _ = writeln!(out, "   - {s}{} (emulated: {})", mark(s), q.display());
                 }
+                Emulation::PrivateBinfmt(q) => {
+                    let _ = writeln!(out, "   - {s}{} (emulated: {} in a private binfmt_misc)", mark(s), q.display());
+                }
                 Emulation::Missing => {}
             }
         }
@@ -410,7 +448,7 @@ mod tests {
 
     fn plat(extra: &[&str], path: &str) -> Platforms {
         let extra: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
-        Platforms::detect_with("x86_64-linux", &extra, &[], Some(std::ffi::OsStr::new(path)))
+        Platforms::detect_with("x86_64-linux", &extra, &[], Some(std::ffi::OsStr::new(path)), false)
     }
 
     #[test]
@@ -456,5 +494,10 @@ mod tests {
             assert!(p.list("x86_64-linux").contains("   - riscv64-linux (emulated: "));
         }
         assert_eq!(p.extra.len(), 1, "native systems are not extras");
+        // With private binfmt_misc instances, qemu is registered per builder instead.
+        let extra = vec!["riscv64-linux".to_string()];
+        let p = Platforms::detect_with("x86_64-linux", &extra, &[], Some(dir.path().as_os_str()), true);
+        assert_eq!(p.runner("riscv64-linux"), Some(Runner::PrivateBinfmt(q.clone())));
+        assert!(p.list("x86_64-linux").contains(" in a private binfmt_misc)"), "{}", p.list("x86_64-linux"));
     }
 }

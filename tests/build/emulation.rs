@@ -153,3 +153,107 @@ fn build_as_nobody() {
         }
     }
 }
+
+/// A static aarch64 program: with an argument it executes that program
+/// (so the kernel itself must know how to run it), without one it writes
+/// its machine name to $out.
+const EXEC_C: &str = r#"
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/utsname.h>
+int main(int argc, char **argv) {
+    if (argc > 1) {
+        execv(argv[1], argv + 1);
+        perror("execv");
+        return 5;
+    }
+    FILE *f = fopen(getenv("out"), "w");
+    struct utsname u;
+    uname(&u);
+    fprintf(f, "exec'd on %s\n", u.machine);
+    return fclose(f) == 0 ? 0 : 4;
+}
+"#;
+
+/// Linux ≥ 6.7 gives each user namespace its own binfmt_misc: an emulated
+/// builder gets qemu registered there, so a foreign program it starts runs
+/// too (qemu-user alone would answer "Exec format error"), and the host's
+/// binfmt_misc is left as it was.
+pub fn private_binfmt_runs_every_foreign_program() -> Result<Completion, Failed> {
+    if host() != "x86_64-linux" {
+        return Ok(Completion::ignored_with("skipped: the aarch64 program is compiled on x86_64-linux"));
+    }
+    if let Some(skipped) = gate::require(&["qemu-aarch64", "aarch64-linux-gnu-gcc", "unshare"]) {
+        return skipped;
+    }
+    let mut probe = Command::new("unshare");
+    probe.args(["-Urm", "mount", "-t", "binfmt_misc", "none", "/proc/sys/fs/binfmt_misc"]);
+    if !probe.output().map(|o| o.status.success()).unwrap_or(false) {
+        return Ok(Completion::ignored_with(
+            "skipped: this kernel has no binfmt_misc per user namespace (Linux < 6.7)",
+        ));
+    }
+    gate::run_body(exec_foreign_programs)
+}
+
+fn exec_foreign_programs() {
+    let host_entries = || fs::read_dir("/proc/sys/fs/binfmt_misc").map(|d| d.count()).unwrap_or(0);
+    let before = host_entries();
+    // The isolated sandbox (the default) and `sandbox = false` both register
+    // qemu in the builder's own instance.
+    for sandbox in [true, false] {
+        let ts = TestStore::new();
+        let src = ts.dir.path().join("exec.c");
+        fs::write(&src, EXEC_C).unwrap();
+        let bin = ts.dir.path().join("exec-aarch64");
+        let cc =
+            Command::new("aarch64-linux-gnu-gcc").args(["-static", "-O2", "-o"]).arg(&bin).arg(&src).output().unwrap();
+        assert!(cc.status.success(), "{}", String::from_utf8_lossy(&cc.stderr));
+        let prog: StorePath = ts.store.add_path(&bin, "exec-aarch64", FileIngestionMethod::Recursive).unwrap();
+        let foreign = |name: &str| {
+            let mut d = Drv::sh(name, "");
+            d.system = "aarch64-linux".into();
+            d.builder = prog.to_string();
+            d.args = vec![prog.to_string()];
+            d.srcs = vec![prog.clone()];
+            d.add(&ts.store)
+        };
+        let d = foreign("exec-arm");
+        let cwd = tempfile::tempdir().unwrap();
+        let conf = cwd.path().join(".no-config/tern");
+        fs::create_dir_all(&conf).unwrap();
+        fs::write(conf.join("tern.conf"), if sandbox { "" } else { "sandbox = false\n" }).unwrap();
+
+        let o = run(tern(ts.root(), cwd.path(), &["build", "--list-systems", "--extra-platforms", "aarch64-linux"]));
+        let listed = stdout(&o);
+        assert!(
+            listed.contains("   - aarch64-linux (emulated: ") && listed.contains("in a private binfmt_misc)"),
+            "{listed}"
+        );
+        let o = run(tern(ts.root(), cwd.path(), &["build", "--extra-platforms", "aarch64-linux", &d.to_string()]));
+        assert!(o.status.success(), "sandbox {sandbox}: {}", stderr(&o));
+        assert_eq!(fs::read_to_string(cwd.path().join("result")).unwrap(), "exec'd on aarch64\n");
+        assert_eq!(host_entries(), before, "the host's binfmt_misc is untouched");
+        let o = run(tern(
+            ts.root(),
+            cwd.path(),
+            &["build", "--check", "--extra-platforms", "aarch64-linux", &d.to_string()],
+        ));
+        assert!(o.status.success(), "sandbox {sandbox}, --check: {}", stderr(&o));
+
+        // Without private instances (older kernels) tern wraps the builder in qemu, which
+        // cannot start a second foreign program unless the host registered qemu itself.
+        let d2 = foreign("exec-arm-wrapped");
+        let mut cmd =
+            tern(ts.root(), cwd.path(), &["build", "--no-link", "--extra-platforms", "aarch64-linux", &d2.to_string()]);
+        cmd.env("TERN_BUILD_NO_PRIVATE_BINFMT", "1");
+        let o = run(cmd);
+        if fs::metadata("/proc/sys/fs/binfmt_misc/qemu-aarch64").is_err() {
+            assert_eq!(o.status.code(), Some(100), "a failed build: {}", stderr(&o));
+            assert!(stderr(&o).contains("execv: Exec format error"), "{}", stderr(&o));
+        } else {
+            assert!(o.status.success(), "the host's own registration runs it: {}", stderr(&o));
+        }
+    }
+}

@@ -94,10 +94,32 @@ pub const DEFAULT_SANDBOX_PATHS: &[&str] =
 enum Step {
     Mkdir(CString, libc::mode_t),
     Touch(CString),
-    Symlink { target: CString, link: CString },
-    Bind { src: CString, dst: CString, read_only: bool, optional: bool },
-    Mount { fstype: &'static CStr, dst: CString, flags: libc::c_ulong, data: CString, optional: bool },
-    WriteFile { path: CString, data: Vec<u8> },
+    Symlink {
+        target: CString,
+        link: CString,
+    },
+    Bind {
+        src: CString,
+        dst: CString,
+        read_only: bool,
+        optional: bool,
+    },
+    Mount {
+        fstype: &'static CStr,
+        dst: CString,
+        flags: libc::c_ulong,
+        data: CString,
+        optional: bool,
+    },
+    WriteFile {
+        path: CString,
+        data: Vec<u8>,
+    },
+    /// Writes `data` to an existing control file in one `write`.
+    Register {
+        path: CString,
+        data: Vec<u8>,
+    },
 }
 
 /// Everything the builder's sandbox is made of, prepared before forking.
@@ -126,6 +148,9 @@ pub(crate) struct IsolatedSpec<'a> {
     /// Extra host files to show (the emulator of a qemu-user build).
     pub extra: Vec<SandboxPath>,
     pub host_network: bool,
+    /// A `register` line for a private binfmt_misc instance (emulated
+    /// builds; see `build::binfmt`).
+    pub binfmt: Option<Vec<u8>>,
 }
 
 fn label(s: String) -> CString {
@@ -159,6 +184,17 @@ impl IsolatedPlan {
         p.dev();
         p.mkdirs(Path::new("/proc"), 0o555);
         p.mount(c"proc", Path::new("/proc"), libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC, c"", false);
+        if let Some(line) = spec.binfmt {
+            // Registered before the pivot: with the `F` flag the kernel opens
+            // the emulator now, from the host's root, and keeps it open.
+            let at = Path::new("/proc/sys/fs/binfmt_misc");
+            p.mount(c"binfmt_misc", at, libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC, c"", false);
+            let register = p.under_root(&at.join("register"));
+            p.push(
+                Step::Register { path: cpath(&register), data: line },
+                "register the emulator in the builder's own binfmt_misc".into(),
+            );
+        }
         p.etc(spec.build_dir, spec.host_network);
         let mut all: Vec<SandboxPath> = paths.iter().chain(&spec.extra).cloned().collect();
         all.sort_by(|a, b| a.target.cmp(&b.target));
@@ -548,6 +584,14 @@ impl IsolatedPlan {
                     libc::mount(fstype.as_ptr(), dst.as_ptr(), fstype.as_ptr(), *flags, data.as_ptr().cast()) == 0
                         || *optional
                 }
+                Step::Register { path, data } => {
+                    let fd = libc::open(path.as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC);
+                    fd >= 0 && {
+                        let n = libc::write(fd, data.as_ptr().cast(), data.len());
+                        libc::close(fd);
+                        n == data.len() as isize
+                    }
+                }
                 Step::WriteFile { path, data } => {
                     let fd = libc::open(
                         path.as_ptr(),
@@ -689,6 +733,7 @@ mod tests {
         let staging = dir.path().join("s");
         let paths = parse_all(&["/usr".into(), "/usr/bin".into(), "/nonexistent-tern?".into()]);
         let spec = IsolatedSpec {
+            binfmt: None,
             staging: &staging,
             inputs: &[],
             build_dir: Path::new("/tmp/nix-build-x-0"),
@@ -705,6 +750,7 @@ mod tests {
         assert_eq!(binds, vec!["bind-mount '/usr' at '/usr'"]);
         let missing = parse_all(&["/nonexistent-tern".into()]);
         let spec = IsolatedSpec {
+            binfmt: None,
             staging: &staging,
             inputs: &[],
             build_dir: Path::new("/tmp/b"),

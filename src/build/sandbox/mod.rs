@@ -166,12 +166,18 @@ unsafe fn enter_namespaces(caps: NsCaps, maps: &IdMaps) -> io::Result<()> {
 
 /// Can a child enter these namespaces? Forks a child that tries.
 fn try_namespaces(caps: NsCaps) -> bool {
+    try_in_namespaces(caps, || true)
+}
+
+/// Forks a child that enters these namespaces and then answers `then`
+/// (which may make only async-signal-safe system calls).
+fn try_in_namespaces(caps: NsCaps, then: fn() -> bool) -> bool {
     let maps = IdMaps::current();
     // SAFETY: the child only makes system calls and exits.
     unsafe {
         let pid = libc::fork();
         if pid == 0 {
-            let code = if enter_namespaces(caps, &maps).is_ok() { 0 } else { 1 };
+            let code = if enter_namespaces(caps, &maps).is_ok() && then() { 0 } else { 1 };
             libc::_exit(code);
         }
         if pid < 0 {
@@ -202,6 +208,25 @@ pub(crate) fn namespaces() -> Option<NsCaps> {
             &[(true, true), (true, false)]
         };
         order.iter().map(|&(user, pid)| NsCaps { user, pid }).find(|&c| try_namespaces(c))
+    })
+}
+
+/// Can builders get a binfmt_misc instance of their own (Linux ≥ 6.7 gives
+/// one to each user namespace)? Probed once by a child that mounts one.
+/// `TERN_BUILD_NO_PRIVATE_BINFMT=1` pretends it cannot (for tests).
+pub(crate) fn private_binfmt() -> bool {
+    static PROBE: OnceLock<bool> = OnceLock::new();
+    *PROBE.get_or_init(|| {
+        if std::env::var_os("TERN_BUILD_NO_PRIVATE_BINFMT").is_some() {
+            return false;
+        }
+        if namespaces().is_none() {
+            return false;
+        }
+        // SAFETY: a mount in the child's own namespaces.
+        try_in_namespaces(NsCaps { user: true, pid: false }, || unsafe {
+            super::binfmt::mount_and_register(None).is_ok()
+        })
     })
 }
 
@@ -329,6 +354,8 @@ struct ChildPlan {
     mapping: Mapping,
     root_ops: std::sync::Arc<Vec<RootOp>>,
     cwd: CString,
+    /// A binfmt_misc registration for a private instance (emulated builds).
+    binfmt: Option<CString>,
     /// The isolated sandbox, which replaces everything above but `parent`.
     isolated: Option<isolated::IsolatedPlan>,
 }
@@ -366,6 +393,9 @@ impl ChildPlan {
         if let Some(caps) = self.caps {
             enter_namespaces(caps, &self.maps)?;
             libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0);
+            if let Some(line) = &self.binfmt {
+                super::binfmt::mount_and_register(Some(line))?;
+            }
             for (src, dst) in &self.binds {
                 bind(src, dst)?;
             }
@@ -435,6 +465,9 @@ pub(crate) struct SpawnSpec {
     pub store_dir: PathBuf,
     /// Extra `(source, target)` bind mounts made first.
     pub binds: Vec<(PathBuf, PathBuf)>,
+    /// A binfmt_misc `register` line: the builder gets a private instance
+    /// (and so a user namespace, even for root) with this registration.
+    pub binfmt: Option<Vec<u8>>,
     /// What an isolated build shows; required when the sandbox is on.
     pub isolation: Option<Isolation>,
 }
@@ -537,6 +570,7 @@ impl Sandbox {
                     build_dir: &spec.cwd,
                     extra: iso.extra.clone(),
                     host_network: iso.host_network,
+                    binfmt: spec.binfmt.clone(),
                 };
                 Some(isolated::IsolatedPlan::new(&iso.root, &self.paths, spec).map_err(io::Error::other)?)
             }
@@ -556,18 +590,21 @@ impl Sandbox {
                 _ => Mapping::Bind { src: cpath(&spec.store_dir) },
             }
         };
-        if isolated.is_none() && !matches!(mapping, Mapping::None) && self.caps.is_none() {
+        if isolated.is_none() && (!matches!(mapping, Mapping::None) || spec.binfmt.is_some()) && self.caps.is_none() {
             return Err(io::Error::new(io::ErrorKind::Unsupported, "no mount namespace"));
         }
+        // A private binfmt_misc belongs to a user namespace: never register in the host's.
+        let caps = self.caps.map(|c| if spec.binfmt.is_some() { NsCaps { user: true, ..c } } else { c });
         let plan = ChildPlan {
             // SAFETY: no side effects.
             parent: unsafe { libc::getpid() },
-            caps: self.caps,
+            caps,
             maps: IdMaps::current(),
             binds: spec.binds.iter().map(|(s, d)| (cpath(s), cpath(d))).collect(),
             mapping,
             root_ops: self.root_ops.clone(),
             cwd: cpath(&spec.cwd),
+            binfmt: spec.binfmt.as_deref().map(cstr),
             isolated,
         };
         let mut cmd = Command::new(std::ffi::OsStr::from_bytes(&spec.program));

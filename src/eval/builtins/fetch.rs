@@ -120,7 +120,6 @@ fn local_source(url: &str) -> EvalResult<PathBuf> {
     ))
 }
 
-
 /// The base name of a URL's path (query and fragment removed).
 fn url_base_name(url: &str) -> String {
     let path = url.split(['?', '#']).next().unwrap_or(url);

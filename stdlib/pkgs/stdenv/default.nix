@@ -28,6 +28,9 @@ lib.makeOverridable (
     extraBuildInputs ? [ ],
     allowedRequisites ? null,
     makeStatic ? false,
+    # Variables given to every builder of this stdenv (the emulated
+    # bootstrap's QEMU_LD_PREFIX, see debian-bootstrap.nix).
+    builderEnv ? { },
   }:
   let
     # Wrapper environment variables are suffixed with the platform they serve.
@@ -53,6 +56,7 @@ lib.makeOverridable (
       // lib.optionalAttrs hasCC { inherit cc; }
       // lib.optionalAttrs (gnuConfig != null) { inherit gnuConfig; }
       // lib.optionalAttrs (allowedRequisites != null) { inherit allowedRequisites; }
+      // builderEnv
     );
 
     makeDerivation = import ./make-derivation.nix { inherit lib config; } stdenv;
@@ -73,6 +77,7 @@ lib.makeOverridable (
         extraNativeBuildInputs
         extraBuildInputs
         makeStatic
+        builderEnv
         ;
       # The derivation attribute `system` (what Nix schedules on) is the build
       # platform's; the record's is the host's, as in nixpkgs.

@@ -237,6 +237,7 @@ let
 
       derivationArgs =
         removeAttrs attrs nonDerivationAttrs
+        // (stdenv.builderEnv or { })
         // (attrs.env or { })
         // selected
         // {

@@ -99,7 +99,7 @@ addDependency() {
   [ -n "$dep" ] || return 0
   [ -e "$dep" ] || return 0
   if [ "$hostOffset" = -1 ] || [ -z "${strictDeps-}" ]; then
-    addToSearchPath PATH "$dep/bin"
+    addToSearchPath depsPATH "$dep/bin"
   fi
   if [ "$hostOffset" = 0 ]; then
     addToSearchPath HOST_PATH "$dep/bin"
@@ -123,9 +123,14 @@ addDependency() {
   fi
 }
 
-# The compiler of the host platform comes first on PATH.
+# Dependencies come before the stdenv's initialPath on PATH, as in nixpkgs
+# (a package's own make or sed wins over the stdenv's), and the compiler of
+# the host platform before them all: a tool set on initialPath that has a
+# `cc` of its own (the Debian root of an emulated bootstrap) must not shadow
+# the wrapper.
+depsPATH=""
 if [ -n "${NIX_CC-}" ]; then
-  addToSearchPath PATH "$NIX_CC/bin"
+  addToSearchPath depsPATH "$NIX_CC/bin"
 fi
 
 # Flags given to the package without a salt are for its host compiler.
@@ -144,6 +149,8 @@ for dep in ${depsClosureBuildTarget-}; do addDependency -1 1 "$dep"; done
 for dep in ${depsClosureHostHost-}; do addDependency 0 0 "$dep"; done
 for dep in ${depsClosureHostTarget-}; do addDependency 0 1 "$dep"; done
 for dep in ${depsClosureTargetTarget-}; do addDependency 1 1 "$dep"; done
+PATH="$depsPATH${depsPATH:+${PATH:+:}}$PATH"
+unset depsPATH
 
 # Conventional tool variables for build systems that read them.
 if [ -n "${NIX_CC-}" ] && [ -f "$NIX_CC/nix-support/target-prefix" ]; then

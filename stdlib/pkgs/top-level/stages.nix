@@ -69,14 +69,27 @@ let
       overlays,
     }:
     let
-      bootstrapTools = import ../stdenv/bootstrap-tools.nix { inherit (localSystem) system; };
+      # Emulated bootstrap (debian-bootstrap.nix): the host tools are x86
+      # programs, so any other machine starts from Debian's packages of its
+      # own architecture, every builder running under qemu-user.
+      debianBootstrap = import ../stdenv/debian-bootstrap.nix { inherit lib localSystem; };
+      emulated = !(localSystem.isx86_64 || localSystem.isx86_32) && debianBootstrap.available;
+      bootstrapOverlays = lib.optional emulated debianBootstrap.overlay;
+      stageOverlays = bootstrapOverlays ++ overlays;
+
+      bootstrapTools =
+        if emulated then
+          debianBootstrap.tools
+        else
+          import ../stdenv/bootstrap-tools.nix { inherit (localSystem) system; };
       kernel = localSystem.parsed.kernel.name;
       common = {
         buildPlatform = localSystem;
         hostPlatform = localSystem;
         targetPlatform = localSystem;
         inherit config bootstrapTools;
-      };
+      }
+      // lib.optionalAttrs emulated { inherit (debianBootstrap) builderEnv; };
     in
     [
       (_: {
@@ -84,31 +97,38 @@ let
         inherit bootstrapTools;
         stdenv = mkStdenv (common // { name = "bootstrap-stage0-stdenv-${kernel}"; cc = null; });
       })
-      # No overlays here: the compiler that builds the core tools is always
-      # the default one, so an overlay choosing another `gcc` does not
-      # rebuild the core tools.
+      # No user overlays here: the compiler that builds the core tools is
+      # always the default one, so an overlay choosing another `gcc` does
+      # not rebuild the core tools.
       (_stage0: {
         inherit config;
-        overlays = [ ];
+        overlays = bootstrapOverlays;
         allowCustomOverrides = false;
         stdenv = mkStdenv (common // { name = "bootstrap-stage1-stdenv-${kernel}"; cc = null; });
       })
       (stage1: {
-        inherit config overlays;
+        inherit config;
+        overlays = stageOverlays;
         allowCustomOverrides = false;
         stdenv = mkStdenv (common // { name = "bootstrap-stage2-stdenv-${kernel}"; cc = stage1.gcc; });
       })
       (stage2: {
-        inherit config overlays;
+        inherit config;
+        overlays = stageOverlays;
         stdenv = mkStdenv (
           common
           // {
             name = "stdenv-${kernel}";
             # Stage 2's `gcc`, where the user's overlays apply.
             cc = stage2.gcc;
+            gnuConfig = stage2.gnu-config;
+          }
+          # Emulated, the final stdenv keeps the Debian root's tools (store
+          # paths too): building the 13 core tools again under qemu-user
+          # would cost hours of emulated configure scripts on every machine.
+          // lib.optionalAttrs (!emulated) {
             initialPath = map (name: lib.getBin stage2.${name}) coreToolNames;
             shell = "${stage2.bash}/bin/bash";
-            gnuConfig = stage2.gnu-config;
             # The final stage uses the core tools of its stdenv, not copies
             # of them built again.
             overrides = final: prev: lib.genAttrs (coreToolNames ++ [ "gnu-config" ]) (name: stage2.${name});

@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Regenerates stdlib/pkgs/stdenv/debian-bootstrap/<arch>.nix: the pinned
+Debian packages (pool file, SHA-256) that make up the bootstrap tools of an
+emulated native package set.
+
+It reads one Debian suite's `main/binary-<arch>/Packages.xz` index, takes the
+closure of the root packages below over Depends and Pre-Depends (first
+alternative that the index has, virtual names through Provides), and writes
+the table sorted by package name.  The archive comes from this machine's apt
+configuration unless --mirror is given; no host name is written into the
+table (the derivations fetch `mirror://debian/<pool file>`).
+
+    tools/debian-bootstrap-table.py arm64 armhf
+    tools/debian-bootstrap-table.py --suite trixie riscv64
+"""
+import argparse
+import lzma
+import os
+import re
+import sys
+import urllib.request
+
+ROOTS = [
+    # shell and basic tools (what the host bootstrap tools offer)
+    "bash", "dash", "coreutils", "sed", "grep", "mawk", "make", "tar", "gzip",
+    "xz-utils", "bzip2", "diffutils", "findutils", "patch",
+    # the compiler: gcc-12 with its preprocessor, binutils, the C library
+    "gcc-12", "cpp-12", "binutils", "libc6-dev", "libc6", "libgcc-s1",
+]
+
+# Pulled in by Depends but useless in a build sandbox (configuration,
+# package management); leaving them out keeps the root small.
+SKIP = {"debconf", "dpkg", "perl-base", "debianutils", "sensible-utils", "install-info",
+        "base-files", "libdebconfclient0", "tar-scripts"}
+
+ROOT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT_DIR = os.path.join(ROOT_DIR, "stdlib/pkgs/stdenv/debian-bootstrap")
+
+
+def apt_mirror():
+    """The first non-security Debian archive URI of this machine's apt configuration."""
+    uris = []
+    for path in ["/etc/apt/sources.list"] + [
+        os.path.join("/etc/apt/sources.list.d", f) for f in sorted(os.listdir("/etc/apt/sources.list.d"))
+    ]:
+        try:
+            text = open(path).read()
+        except OSError:
+            continue
+        uris += re.findall(r"^URIs:\s*(\S+)", text, re.M)
+        uris += re.findall(r"^deb\s+(?:\[[^]]*\]\s+)?(\S+)", text, re.M)
+    for uri in uris:
+        if "security" not in uri:
+            return uri.rstrip("/")
+    sys.exit("no Debian archive in apt's configuration; pass --mirror URL")
+
+
+def parse_index(data):
+    packages = {}
+    for stanza in data.split("\n\n"):
+        fields = {}
+        key = None
+        for line in stanza.splitlines():
+            if line.startswith((" ", "\t")) and key:
+                fields[key] += "\n" + line
+            elif ":" in line:
+                key, value = line.split(":", 1)
+                fields[key] = value.strip()
+        if "Package" in fields:
+            packages.setdefault(fields["Package"], fields)
+    return packages
+
+
+def dependencies(fields):
+    deps = []
+    for field in ("Pre-Depends", "Depends"):
+        for clause in fields.get(field, "").split(","):
+            clause = clause.strip()
+            if clause:
+                deps.append([re.sub(r"[\s(:].*", "", alt.strip()) for alt in clause.split("|")])
+    return deps
+
+
+def closure(packages):
+    provides = {}
+    for name, fields in packages.items():
+        for p in fields.get("Provides", "").split(","):
+            p = re.sub(r"[\s(].*", "", p.strip())
+            if p:
+                provides.setdefault(p, name)
+    chosen, todo = set(), list(ROOTS)
+    while todo:
+        name = todo.pop()
+        if name in chosen or name in SKIP:
+            continue
+        if name not in packages:
+            sys.exit(f"the index has no package {name}")
+        chosen.add(name)
+        for alternatives in dependencies(packages[name]):
+            pick = next((a for a in alternatives if a in packages or a in SKIP), None)
+            if pick is None:
+                pick = next((provides[a] for a in alternatives if a in provides), None)
+            if pick is None:
+                sys.exit(f"{name}: cannot satisfy {' | '.join(alternatives)}")
+            todo.append(pick)
+    return sorted(chosen)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("arches", nargs="+", help="Debian architectures (arm64, armhf, riscv64, …)")
+    ap.add_argument("--suite", default="bookworm")
+    ap.add_argument("--mirror", help="archive base URL (default: this machine's apt configuration)")
+    args = ap.parse_args()
+    mirror = args.mirror or apt_mirror()
+    for arch in args.arches:
+        url = f"{mirror}/dists/{args.suite}/main/binary-{arch}/Packages.xz"
+        print(f"reading {args.suite}/main/binary-{arch}/Packages.xz", file=sys.stderr)
+        with urllib.request.urlopen(url) as r:
+            packages = parse_index(lzma.decompress(r.read()).decode("utf-8", "replace"))
+        names = closure(packages)
+        lines = [
+            f"# Generated by tools/debian-bootstrap-table.py from Debian {args.suite}'s",
+            f"# main/binary-{arch}/Packages index; do not edit by hand.",
+            "{",
+            f'  suite = "{args.suite}";',
+            f'  arch = "{arch}";',
+            "  packages = [",
+        ]
+        for name in names:
+            f = packages[name]
+            lines.append(
+                f'    {{ name = "{name}"; version = "{f["Version"]}"; file = "{f["Filename"]}"; sha256 = "{f["SHA256"]}"; }}'
+            )
+        lines += ["  ];", "}", ""]
+        path = os.path.join(OUT_DIR, f"{arch}.nix")
+        with open(path, "w") as out:
+            out.write("\n".join(lines))
+        size = sum(int(packages[n]["Size"]) for n in names)
+        print(f"wrote {path}: {len(names)} packages, {size / 1e6:.1f} MB", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
