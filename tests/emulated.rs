@@ -102,6 +102,9 @@ fn foreign_package_set_is_refused_without_an_emulator() {
         assert!(err.contains(&format!("but I am a '{host}'")), "{err}");
         assert!(err.contains(&format!("--extra-platforms {system}")), "{err}");
     }
+    // Guix's name enables the system as `--system` takes it.
+    let o = output(tern(store.path(), &["build", "--list-systems", "--extra-platforms", "armhf-linux"]));
+    assert!(text(&o.stdout).contains("   - armv7l-linux (emulated: "), "{}", text(&o.stdout));
     // Nothing was fetched or built (the store holds derivations and their sources only).
     let names: Vec<String> = std::fs::read_dir(store.path().join("store"))
         .unwrap()

@@ -189,6 +189,10 @@ pub fn run(argv: &[String]) -> i32 {
             extra_platforms.extend(v.split([' ', ',']).filter(|s| !s.is_empty()).map(String::from));
         }
     }
+    // Guix's names (`armhf-linux`) enable the Nix system they stand for, as `--system` takes them.
+    for system in &mut extra_platforms {
+        *system = super::platform_names::nix_system(system).0;
+    }
 
     if a.has_flag("--list-systems") {
         let p = Platforms::detect(&extra_platforms, &config.system_features);
