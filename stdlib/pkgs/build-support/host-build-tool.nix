@@ -20,7 +20,8 @@ stdenv.mkDerivation (
     dontUnpack = true;
     dontConfigure = true;
     dontBuild = true;
-    dontFixup = true;
+    # The fixup phase stays: it installs the setup hook.  It strips and
+    # patches regular files only, never the links to /usr/bin.
     programs = lib.concatStringsSep " " programs;
     installPhase = ''
       mkdir -p "$out/bin"
