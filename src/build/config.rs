@@ -8,7 +8,8 @@
 //! explicit way out), `sandbox-paths` / `extra-sandbox-paths` (host paths
 //! isolated builders see, `target[=source][?]` as in nix.conf),
 //! `max-build-log-size` (bytes; a builder logging more is killed), `mirrors`
-//! (`NAME=URL` words for `mirror://NAME/`). Command-line options win over the file. An
+//! (`NAME=URL` words for `mirror://NAME/`), `store` (the store root, as
+//! `--store`; `/` is the system's CppNix store). Command-line options win over the file. An
 //! unknown setting is a warning, not an error, so a file written for a
 //! newer tern still works.
 
@@ -32,6 +33,8 @@ pub struct Config {
     pub extra_sandbox_paths: Vec<String>,
     /// `max-build-log-size` in bytes (0: no limit).
     pub max_build_log_size: Option<u64>,
+    /// `store`: the store root (`/` for the system's CppNix store).
+    pub store: Option<String>,
     /// Problems found while reading, to show as warnings.
     pub warnings: Vec<String>,
 }
@@ -100,6 +103,7 @@ impl Config {
                 "sandbox-paths" => c.sandbox_paths = Some(words()),
                 "extra-sandbox-paths" => c.extra_sandbox_paths.extend(words()),
                 "max-build-log-size" => c.max_build_log_size = number(&mut c).map(|n| n as u64),
+                "store" => c.store = Some(value.to_string()).filter(|v| !v.is_empty()),
                 other => c.warnings.push(format!("{}: unknown setting '{other}'", at())),
             }
         }
