@@ -9,7 +9,8 @@
 //! isolated builders see, `target[=source][?]` as in nix.conf),
 //! `max-build-log-size` (bytes; a builder logging more is killed), `mirrors`
 //! (`NAME=URL` words for `mirror://NAME/`), `store` (the store root, as
-//! `--store`; `/` is the system's CppNix store). Command-line options win over the file. An
+//! `--store`; `/` is the system's CppNix store), `builders` (remote builders,
+//! as `--builders`). Command-line options win over the file. An
 //! unknown setting is a warning, not an error, so a file written for a
 //! newer tern still works.
 
@@ -35,6 +36,8 @@ pub struct Config {
     pub max_build_log_size: Option<u64>,
     /// `store`: the store root (`/` for the system's CppNix store).
     pub store: Option<String>,
+    /// `builders`: remote builders in Nix's machines format (or `@FILE`).
+    pub builders: Option<String>,
     /// Problems found while reading, to show as warnings.
     pub warnings: Vec<String>,
 }
@@ -104,6 +107,7 @@ impl Config {
                 "extra-sandbox-paths" => c.extra_sandbox_paths.extend(words()),
                 "max-build-log-size" => c.max_build_log_size = number(&mut c).map(|n| n as u64),
                 "store" => c.store = Some(value.to_string()).filter(|v| !v.is_empty()),
+                "builders" => c.builders = Some(value.to_string()),
                 other => c.warnings.push(format!("{}: unknown setting '{other}'", at())),
             }
         }

@@ -123,6 +123,7 @@ pub(crate) struct JobContext<'a> {
     pub running: &'a Running,
     pub progress: &'a std::sync::Arc<Progress>,
     pub closures: &'a Closures,
+    pub builders: &'a super::remote::Builders,
 }
 
 /// One derivation to build (or check).
@@ -133,6 +134,10 @@ pub(crate) struct Job {
     /// Input sources and the used outputs of input derivations.
     pub inputs: BTreeSet<StorePath>,
     pub check: bool,
+    /// The remote builder whose slot the scheduler reserved for this job.
+    pub remote: Option<usize>,
+    /// Whether this machine can build it, should the remote builders fail.
+    pub local_possible: bool,
 }
 
 /// What a successful job produced.
@@ -260,6 +265,12 @@ fn build(cx: &JobContext<'_>, job: &Job, outputs: &BTreeMap<String, StorePath>) 
         )));
     }
     let closure = cx.closures.closure(store, job.inputs.iter()).map_err(|e| job.setup(e))?;
+    if let Some(machine) = job.remote {
+        match build_remotely(cx, job, machine, &closure, outputs) {
+            Some(result) => return result,
+            None => cx.progress.message(&format!("building '{}' here: no remote builder took it", job.drv_path)),
+        }
+    }
 
     let work = WorkDir::create(store.root(), &job.drv_path).map_err(|e| job.setup(e))?;
     let result = build_in(cx, job, &attrs, &work, &closure, outputs);
@@ -274,6 +285,103 @@ fn build(cx: &JobContext<'_>, job: &Job, outputs: &BTreeMap<String, StorePath>) 
         }
     }
     result
+}
+
+/// Builds on remote builders, starting with the reserved `machine` and
+/// moving on to another one while a machine cannot be reached; `None` when
+/// none is left and this machine may build it instead.
+fn build_remotely(
+    cx: &JobContext<'_>,
+    job: &Job,
+    first: usize,
+    closure: &BTreeSet<StorePath>,
+    outputs: &BTreeMap<String, StorePath>,
+) -> Option<Result<Outcome, BuildFailure>> {
+    let builders = cx.builders;
+    let system = String::from_utf8_lossy(&job.drv.platform).into_owned();
+    let features: Vec<String> =
+        DrvAttrs::new(&job.drv).ok().and_then(|a| a.list("requiredSystemFeatures")).unwrap_or_default();
+    let limits = super::remote::serve::RemoteBuildLimits {
+        max_log_size: cx.opts.max_build_log_size.unwrap_or(0),
+        ..Default::default()
+    };
+    let remote_job = super::remote::RemoteJob {
+        drv_path: &job.drv_path,
+        drv: &job.drv,
+        inputs: &job.inputs,
+        closure,
+        outputs,
+        limits,
+    };
+    let mut machine = Some(first);
+    let mut last_error = String::new();
+    while let Some(m) = machine {
+        let uri = builders.machine(m).uri.clone();
+        cx.progress.message(&format!("building '{}' on '{uri}'", job.drv_path));
+        let result = remote_attempt(cx, job, m, &remote_job);
+        builders.release(m);
+        match result {
+            Ok(()) => return Some(Ok(Outcome::Built)),
+            Err(super::remote::RemoteError::Failed(message)) => {
+                return Some(Err(job.fail(FailureKind::Failed, message)));
+            }
+            Err(super::remote::RemoteError::Unreachable(message)) => {
+                cx.progress.message(&format!("warning: remote builder '{uri}' is unusable: {message}"));
+                builders.mark_down(m);
+                for p in outputs.values() {
+                    let _ = cx.store.remove_invalid(p);
+                }
+                last_error = format!("'{uri}': {message}");
+            }
+        }
+        if cx.running.stopping() {
+            return Some(Err(job.fail(FailureKind::Cancelled, "interrupted")));
+        }
+        machine = builders.reserve(&system, &features);
+    }
+    if job.local_possible {
+        return None;
+    }
+    Some(Err(job.fail(
+        FailureKind::Failed,
+        format!("cannot build '{}': no remote builder could take it (last: {last_error})", job.drv_path),
+    )))
+}
+
+/// One try on one machine, its session's messages and build log going to
+/// the derivation's log.
+fn remote_attempt(
+    cx: &JobContext<'_>,
+    job: &Job,
+    machine: usize,
+    remote_job: &super::remote::RemoteJob<'_>,
+) -> Result<(), super::remote::RemoteError> {
+    use super::remote::RemoteError;
+    let setup =
+        |e: String| RemoteError::Failed(format!("while setting up the remote build of '{}': {e}", job.drv_path));
+    let log_file = log_path(cx.store.root(), &job.drv_path);
+    let echo: Option<super::log::LineEcho> = if cx.opts.print_build_logs {
+        let progress = cx.progress.clone();
+        let name = job.drv.name.clone();
+        Some(Box::new(move |line: &str| progress.log_line(&name, line)))
+    } else {
+        None
+    };
+    let mut sink = LogSink::open(&log_file, echo, None, Box::new(|| {}))
+        .map_err(|e| setup(format!("cannot open its log: {e}")))?;
+    let work = WorkDir::create(cx.store.root(), &job.drv_path).map_err(|e| setup(e.to_string()))?;
+    let stderr = sink.take_builder_side().map_err(|e| setup(e.to_string()))?;
+    let result = super::remote::build(cx.store, cx.builders.machine(machine), remote_job, stderr, &work.build_dir);
+    work.finish(false);
+    let summary = sink.finish();
+    // ssh's own complaint ("Connection refused", …) is in the log.
+    result.map_err(|e| match e {
+        RemoteError::Unreachable(m) => {
+            let said = summary.last_lines(3).join("; ");
+            RemoteError::Unreachable(if said.is_empty() { m } else { format!("{m} ({said})") })
+        }
+        failed => failed,
+    })
 }
 
 /// A builtin builder, run in this process: `builtin:fetchurl` (download)

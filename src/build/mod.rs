@@ -44,6 +44,7 @@ mod plan;
 pub mod platform;
 pub mod progress;
 pub mod refscan;
+pub mod remote;
 pub mod sandbox;
 mod scheduler;
 pub mod signals;
@@ -92,7 +93,8 @@ pub struct BuiltOutputs {
 /// How to build.
 #[derive(Clone, Debug)]
 pub struct BuildOptions {
-    /// Builds at once (`-j`); at least 1.
+    /// Builds at once here (`-j`); 0 sends every build to remote builders
+    /// (builtin builders still run here).
     pub max_jobs: usize,
     /// `NIX_BUILD_CORES` for each builder (`--cores`).
     pub cores: usize,
@@ -120,6 +122,8 @@ pub struct BuildOptions {
     pub sandbox_paths: Vec<String>,
     /// Kill a builder whose log exceeds this many bytes (`max-build-log-size`).
     pub max_build_log_size: Option<u64>,
+    /// Remote builders (`--builders`); with `max_jobs` 0 only they build.
+    pub builders: Vec<remote::Machine>,
 }
 
 /// The number of CPUs available to this process.
@@ -145,6 +149,7 @@ impl Default for BuildOptions {
             sandbox: true,
             sandbox_paths: sandbox::isolated::DEFAULT_SANDBOX_PATHS.iter().map(|s| s.to_string()).collect(),
             max_build_log_size: None,
+            builders: Vec::new(),
         }
     }
 }
@@ -243,14 +248,37 @@ pub fn realise_requests(
 
     // Refuse up front what this machine cannot build.
     let platforms = Platforms::detect(&opts.extra_platforms, &opts.system_features);
+    // With remote builders, what one of them takes need not be possible here.
     let mut runners = BTreeMap::new();
     for i in plan.jobs() {
         let node = &plan.nodes[i];
         let attrs = drvattrs::DrvAttrs::new(&node.drv).map_err(BuildError::Other)?;
         let features: BTreeSet<String> = attrs.list("requiredSystemFeatures").unwrap_or_default().into_iter().collect();
         let system = String::from_utf8_lossy(&node.drv.platform).into_owned();
-        let runner = platforms.check(&node.drv_path.to_string(), &system, &features).map_err(BuildError::Refused)?;
-        runners.insert(i, runner);
+        let feature_list: Vec<String> = features.iter().cloned().collect();
+        let builtin = node.drv.builder.starts_with(b"builtin:");
+        let remote_ok = !builtin && opts.builders.iter().any(|m| m.accepts(&system, &feature_list));
+        match platforms.check(&node.drv_path.to_string(), &system, &features) {
+            Ok(runner) if opts.max_jobs > 0 || builtin || !remote_ok => {
+                runners.insert(i, runner);
+            }
+            Ok(_) => {}
+            Err(_) if remote_ok => {}
+            Err(refusal) => return Err(BuildError::Refused(refusal)),
+        }
+        if opts.max_jobs == 0 && !builtin && !remote_ok {
+            return Err(BuildError::Refused(format!(
+                "cannot build '{}' for '{system}'{}: '--max-jobs 0' builds nothing here, and no remote builder takes \
+                 it{}",
+                node.drv_path,
+                if features.is_empty() { String::new() } else { format!(" (features: {})", feature_list.join(", ")) },
+                if opts.builders.is_empty() {
+                    " (none is configured: --builders, or builders in tern.conf)"
+                } else {
+                    ""
+                }
+            )));
+        }
     }
 
     let mut to_build: Vec<String> = plan

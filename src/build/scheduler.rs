@@ -1,5 +1,8 @@
 //! Running the plan: every derivation after the ones it needs, at most
-//! `max_jobs` at once.
+//! `max_jobs` at once here, plus as many as the remote builders' slots take
+//! (a job goes to a free remote builder that accepts it first, as with
+//! Nix's build hook, unless it prefers a local build; `--check` and
+//! builtin builders always run here).
 //!
 //! The calling thread schedules; each job runs on a thread of its own
 //! (builds spend their time in a child process, and the output scan and
@@ -25,6 +28,7 @@ use super::job::{self, BuildFailure, FailureKind, Job, JobContext, Outcome, Runn
 use super::plan::{NodeState, Plan};
 use super::platform::Runner;
 use super::progress::Progress;
+use super::remote::Builders;
 use super::sandbox::Sandbox;
 use super::{signals, BuildOptions};
 use crate::store::Store;
@@ -56,13 +60,16 @@ pub(crate) fn run(
     let mut ready: VecDeque<usize> = jobs.iter().copied().filter(|i| waiting[i] == 0).collect();
     let running = Running::new(sandbox.pid_namespaces());
     let closures = Closures::default();
-    let cx = JobContext { store, opts, sandbox, running: &running, progress, closures: &closures };
+    let builders = Builders::new(opts.builders.clone());
+    let cx = JobContext { store, opts, sandbox, running: &running, progress, closures: &closures, builders: &builders };
     let mut result = RunResult { failures: Vec::new(), not_done: BTreeMap::new(), interrupted: false };
-    let max_jobs = opts.max_jobs.max(1);
+    // Builtin builders run here even with `--max-jobs 0`, as in CppNix.
+    let max_local = opts.max_jobs.max(1);
 
     std::thread::scope(|scope| {
-        let (tx, rx) = mpsc::channel::<(usize, Result<Outcome, BuildFailure>)>();
+        let (tx, rx) = mpsc::channel::<(usize, bool, Result<Outcome, BuildFailure>)>();
         let mut active = 0usize;
+        let mut local_active = 0usize;
         let mut stopping = false;
         loop {
             if signals::interrupted() && !result.interrupted {
@@ -70,15 +77,46 @@ pub(crate) fn run(
                 stopping = true;
                 running.stop_all();
             }
-            while !stopping && active < max_jobs {
+            // Start ready jobs in order while one has a place: a free remote
+            // builder that takes it, else a local slot.
+            let mut deferred = VecDeque::new();
+            while !stopping {
                 let Some(i) = ready.pop_front() else { break };
                 let node = &plan.nodes[i];
+                let check = node.state == NodeState::Check;
+                let placement = place(&builders, node, runners.get(&i), check, local_active < max_local, opts);
+                let remote = match placement {
+                    Placement::Remote(m) => Some(m),
+                    Placement::Local => None,
+                    Placement::Wait => {
+                        deferred.push_back(i);
+                        continue;
+                    }
+                    Placement::Impossible(why) => {
+                        let f =
+                            BuildFailure { drv_path: node.drv_path.clone(), kind: FailureKind::Setup, message: why };
+                        abandon(plan, &dependents, i, &mut result.not_done);
+                        result.not_done.insert(i, f.message.clone());
+                        result.failures.push(f);
+                        if !opts.keep_going {
+                            stopping = true;
+                            running.stop_all();
+                        }
+                        continue;
+                    }
+                };
+                let local = remote.is_none();
+                if local {
+                    local_active += 1;
+                }
                 let job = Job {
                     drv_path: node.drv_path.clone(),
                     drv: node.drv.clone(),
                     runner: runners.get(&i).cloned().unwrap_or(Runner::Direct),
+                    local_possible: runners.contains_key(&i),
                     inputs: node.inputs.clone(),
-                    check: node.state == NodeState::Check,
+                    check,
+                    remote,
                 };
                 let tx = tx.clone();
                 let cx = &cx;
@@ -96,20 +134,25 @@ pub(crate) fn run(
                                 ),
                             })
                         });
-                    let _ = tx.send((i, r));
+                    let _ = tx.send((i, local, r));
                 });
             }
+            deferred.extend(ready.drain(..));
+            ready = deferred;
             if active == 0 {
                 break;
             }
             if stopping {
                 running.stop_all();
             }
-            let (i, r) = match rx.recv_timeout(Duration::from_millis(100)) {
+            let (i, local, r) = match rx.recv_timeout(Duration::from_millis(100)) {
                 Ok(m) => m,
                 Err(_) => continue,
             };
             active -= 1;
+            if local {
+                local_active -= 1;
+            }
             match r {
                 Ok(_) => {
                     for &d in dependents.get(&i).map(Vec::as_slice).unwrap_or(&[]) {
@@ -141,6 +184,52 @@ pub(crate) fn run(
         }
     }
     result
+}
+
+/// Where a ready job can run now.
+enum Placement {
+    /// On this remote builder (a slot is reserved).
+    Remote(usize),
+    Local,
+    /// Nowhere free yet.
+    Wait,
+    Impossible(String),
+}
+
+fn place(
+    builders: &Builders,
+    node: &super::plan::Node,
+    runner: Option<&Runner>,
+    check: bool,
+    local_free: bool,
+    opts: &BuildOptions,
+) -> Placement {
+    let drv = &node.drv;
+    let builtin = drv.builder.starts_with(b"builtin:");
+    let prefer_local = drv.env_get("preferLocalBuild").is_some_and(|v| v == b"1");
+    // `--check` compares with the outputs here, so it rebuilds here.
+    let keep_here = prefer_local && runner.is_some() && opts.max_jobs > 0;
+    let try_remote = !(builtin || check || builders.is_empty() || keep_here);
+    if try_remote {
+        let system = String::from_utf8_lossy(&drv.platform);
+        let features: Vec<String> =
+            super::drvattrs::DrvAttrs::new(drv).ok().and_then(|a| a.list("requiredSystemFeatures")).unwrap_or_default();
+        if let Some(m) = builders.reserve(&system, &features) {
+            return Placement::Remote(m);
+        }
+        if runner.is_none() && !builders.any_up_for(&system, &features) {
+            return Placement::Impossible(format!(
+                "cannot build '{}': every remote builder for '{system}' is down, and it cannot be built here",
+                node.drv_path
+            ));
+        }
+    }
+    match runner {
+        Some(_) if local_free => Placement::Local,
+        Some(_) => Placement::Wait,
+        None if builders.is_empty() => Placement::Impossible(format!("cannot build '{}' here", node.drv_path)),
+        None => Placement::Wait,
+    }
 }
 
 /// Marks everything that depends on `failed` as not done.

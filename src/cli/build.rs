@@ -43,7 +43,16 @@ const SPEC: Spec = Spec {
         "--list-targets",
         "--no-progress",
     ],
-    valued: &["-j", "--max-jobs", "--cores", "-o", "--out-link", "--extra-platforms", "--max-build-log-size"],
+    valued: &[
+        "-j",
+        "--max-jobs",
+        "--cores",
+        "-o",
+        "--out-link",
+        "--extra-platforms",
+        "--max-build-log-size",
+        "--builders",
+    ],
 };
 
 /// What one command-line installable asks for.
@@ -268,8 +277,18 @@ pub fn run(argv: &[String]) -> i32 {
         }
         (Err(e), _) | (_, Err(e)) => return usage_error(&e),
     }
-    if opts.max_jobs == 0 {
-        print_error("'-j 0' allows no builds here, and tern has no remote builders to send them to");
+    let builders_spec = a.value("--builders").map(str::to_string).or_else(|| config.builders.clone());
+    if let Some(spec) = builders_spec {
+        match crate::build::remote::parse_builders(&spec, &crate::build::platform::host_system()) {
+            Ok(machines) => opts.builders = machines,
+            Err(e) => return usage_error(&e),
+        }
+    }
+    if opts.max_jobs == 0 && opts.builders.is_empty() {
+        print_error(
+            "'-j 0' allows no builds here, and no remote builders are configured to send them to \
+             (--builders, or builders in tern.conf)",
+        );
         return 1;
     }
     opts.keep_failed = a.has_flag("-K") || a.has_flag("--keep-failed") || config.keep_failed == Some(true);

@@ -58,7 +58,9 @@ Common options:
   --show-trace             show every frame of an error's trace
 
 Build options (tern build):
-  -j, --max-jobs N         builds at once (default: number of cores); --cores N sets NIX_BUILD_CORES
+  -j, --max-jobs N         builds at once (default: number of cores); --cores N sets NIX_BUILD_CORES;
+                           0 with --builders: build only on remote builders
+  --builders SPEC          remote builders in Nix's machines format (ssh://host SYSTEMS KEY JOBS …; @FILE)
   -o, --out-link NAME      name of the result symlink (default 'result'); --no-link for none
   -K, --keep-failed        keep the build directory of a failed build
   -k, --keep-going         go on with other builds after one fails

@@ -34,8 +34,8 @@ use super::derivation::{Derivation, DerivationLoader};
 use super::error::{Result, StoreError};
 use super::fsutil::{canonicalise, copy_tree, remove_tree, PathLock, TempObject};
 use super::hash::{hash_file, hash_string, Hash, HashAlgo};
-use super::nar::{self, EntryType};
 use super::layout::{Flavor, Layout};
+use super::nar::{self, EntryType};
 use super::overlay::Overlay;
 use super::path::{fixed_output_path, source_path, split_store_path, text_path, validate_name, StorePath, STORE_DIR};
 
@@ -250,6 +250,27 @@ impl Store {
         copy_tree(from, tmp.path(), &HashSet::new())?;
         canonicalise(tmp.path())?;
         tmp.commit(&real)
+    }
+
+    /// Places an output received as a NAR (from a remote builder) at the
+    /// real location of `info.path`, after checking it against `info`. The
+    /// caller holds the path's lock and cleared its place, and registers
+    /// the outputs once all are in place.
+    pub fn place_output_from_nar(&self, info: &PathInfo, nar_stream: &mut dyn std::io::Read) -> Result<()> {
+        let tmp = self.temp_object(&info.path);
+        nar::restore_exact(nar_stream, tmp.path())?;
+        canonicalise(tmp.path())?;
+        let (hash, size) = nar::hash_path(info.nar_hash.algo(), tmp.path())?;
+        if hash != info.nar_hash || size != info.nar_size {
+            return Err(StoreError::Other(format!(
+                "'{}' as received hashes to {} ({size} bytes), but its metadata says {} ({} bytes)",
+                info.path,
+                hash.to_sri(),
+                info.nar_hash.to_sri(),
+                info.nar_size
+            )));
+        }
+        tmp.commit(&self.real_path(&info.path))
     }
 
     /// Copies an object from another store (CppNix's `/nix/store`) whose

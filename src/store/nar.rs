@@ -302,11 +302,18 @@ impl<R: Read> NarReader<R> {
 }
 
 /// Unpacks a NAR read from `reader` into `dest`, which must not exist.
-/// Consumes exactly the archive's bytes. Rejects malformed archives:
+/// Reads ahead (it buffers `reader`): for a stream that goes on after the
+/// archive, see [`restore_exact`]. Rejects malformed archives:
 /// unsorted or duplicate entries, names with `/` or equal to `.`/`..`,
 /// non-zero padding. On error a partial tree may remain at `dest`.
 pub fn restore<R: Read>(reader: R, dest: &Path) -> Result<()> {
-    let mut r = NarReader { r: BufReader::new(reader), pos: 0 };
+    restore_exact(BufReader::new(reader), dest)
+}
+
+/// Like [`restore`], but consumes exactly the archive's bytes from
+/// `reader` (give it a buffered one: it is read in small pieces).
+pub fn restore_exact<R: Read>(reader: R, dest: &Path) -> Result<()> {
+    let mut r = NarReader { r: reader, pos: 0 };
     r.expect(NAR_MAGIC).map_err(|_| StoreError::BadArchive("input is not a NAR (bad magic)".into()))?;
     restore_node(&mut r, dest)
 }
