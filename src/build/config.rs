@@ -32,6 +32,14 @@ pub struct Config {
     pub extra_sandbox_paths: Vec<String>,
     /// `max-build-log-size` in bytes (0: no limit).
     pub max_build_log_size: Option<u64>,
+    /// Fetcher settings (see `crate::fetch`): `tarball-ttl`, `offline`,
+    /// `ssl-cert-file`, `access-tokens` (words `HOST=TOKEN`).
+    pub tarball_ttl: Option<u64>,
+    pub offline: Option<bool>,
+    pub ssl_cert_file: Option<String>,
+    pub access_tokens: Vec<String>,
+    /// `stdlib-nixpkgs = false`: nixpkgs flake inputs are fetched, not tern's stdlib.
+    pub stdlib_nixpkgs: Option<bool>,
     /// Problems found while reading, to show as warnings.
     pub warnings: Vec<String>,
 }
@@ -100,6 +108,11 @@ impl Config {
                 "sandbox-paths" => c.sandbox_paths = Some(words()),
                 "extra-sandbox-paths" => c.extra_sandbox_paths.extend(words()),
                 "max-build-log-size" => c.max_build_log_size = number(&mut c).map(|n| n as u64),
+                "tarball-ttl" => c.tarball_ttl = number(&mut c).map(|n| n as u64),
+                "offline" => c.offline = boolean(&mut c),
+                "ssl-cert-file" => c.ssl_cert_file = Some(value.to_string()),
+                "access-tokens" | "extra-access-tokens" => c.access_tokens.extend(words()),
+                "stdlib-nixpkgs" => c.stdlib_nixpkgs = boolean(&mut c),
                 other => c.warnings.push(format!("{}: unknown setting '{other}'", at())),
             }
         }

@@ -252,6 +252,9 @@ fn parse_input(ev: &Evaluator, v: &Value, lock_root: &InputPath, dir: &str) -> E
 
 /// Whether a reference means nixpkgs (served by the stdlib).
 pub fn is_nixpkgs(r: &FlakeRef) -> bool {
+    if !crate::fetch::settings().stdlib_nixpkgs {
+        return false;
+    }
     let i = &r.input;
     let lower = |k: &str| i.get_str(k).unwrap_or("").to_ascii_lowercase();
     match i.kind() {
@@ -432,10 +435,15 @@ pub fn fetch(ev: &Evaluator, r: &FlakeRef, what: &str, want: Want) -> EvalResult
         }
         "git" => {
             let url = input.get_str("url").unwrap_or("");
-            let Some(repo) = local_file_path(url) else { return Err(no_network(what, r)) };
+            let remote = crate::fetch::git::is_remote(url);
+            let repo = match local_file_path(url) {
+                Some(repo) => repo,
+                None if remote => url.to_string(),
+                None => return Err(no_network(what, r)),
+            };
             let rev = input.get_str("rev");
             let git_ref = input.get_str("ref");
-            if rev.is_none() && git_ref.is_none() && want == Want::InPlace {
+            if rev.is_none() && git_ref.is_none() && want == Want::InPlace && !remote {
                 // A work tree used in place, with its HEAD's metadata when it is clean.
                 let wt = fetch::git_work_tree_info(Path::new(&repo))?;
                 let mut locked = input.clone();
@@ -458,7 +466,12 @@ pub fn fetch(ev: &Evaluator, r: &FlakeRef, what: &str, want: Want) -> EvalResult
             if let Some(rev) = &g.rev {
                 // As CppNix: a clean fetch without `ref` records the branch it came from.
                 if git_ref.is_none() && rev_in.is_none() {
-                    if let Some(branch) = fetch::git_head_branch(Path::new(&repo)) {
+                    let head_repo = if remote {
+                        crate::fetch::git::cached_repo(ev.store()?.root(), url, None, None).ok()
+                    } else {
+                        Some(Path::new(&repo).to_path_buf())
+                    };
+                    if let Some(branch) = head_repo.and_then(|r| fetch::git_head_branch(&r)) {
                         locked.attrs.insert("ref".into(), Attr::Str(branch));
                     }
                 }
@@ -478,21 +491,61 @@ pub fn fetch(ev: &Evaluator, r: &FlakeRef, what: &str, want: Want) -> EvalResult
         }
         "tarball" | "file" => {
             let url = input.get_str("url").unwrap_or("");
-            if local_file_path(url).is_none() && !url.starts_with('/') {
+            let remote = url.starts_with("http://") || url.starts_with("https://");
+            if local_file_path(url).is_none() && !url.starts_with('/') && !remote {
                 return Err(no_network(what, r));
             }
-            let (path, nar) = if input.kind() == "tarball" {
+            let f = if input.kind() == "tarball" {
                 fetch::fetch_tarball_tree(ev, url, input.get_str("narHash"))?
             } else {
                 fetch::fetch_file_tree(ev, url, input.get_str("narHash"))?
             };
+            let (path, nar) = (f.path.to_absolute(), f.nar_hash.to_sri());
             let mut locked = input.clone();
             locked.attrs.insert("narHash".into(), Attr::Str(nar.clone()));
             let mut info = vec![("narHash", Value::string(nar.as_str()))];
-            if let Some(t) = input.get_int("lastModified") {
-                info.push(("lastModified", Value::Int(t as i64)));
-                info.push(("lastModifiedDate", date_value(t as i64)));
+            let last_modified = input.get_int("lastModified").map(|t| t as i64).or(f.last_modified);
+            if let Some(t) = last_modified {
+                if input.kind() == "tarball" && want == Want::Locked {
+                    locked.attrs.insert("lastModified".into(), Attr::Int(t.max(0) as u64));
+                }
+                info.push(("lastModified", Value::Int(t)));
+                info.push(("lastModifiedDate", date_value(t)));
             }
+            Ok(Source { out_path: store_string(&path), dir: path, info, locked: with_subdir(locked) })
+        }
+        "github" | "gitlab" | "sourcehut" => {
+            let forge = crate::fetch::forge::Forge::from_type(input.kind()).expect("a forge type");
+            let nar_hash = match input.get_str("narHash") {
+                Some(h) => Some(crate::store::Hash::parse_any(h, None).map_err(|e| err(e.to_string()))?),
+                None => None,
+            };
+            let fi = crate::fetch::forge::ForgeInput {
+                forge,
+                owner: input.get_str("owner").unwrap_or(""),
+                repo: input.get_str("repo").unwrap_or(""),
+                host: input.get_str("host"),
+                git_ref: input.get_str("ref"),
+                rev: input.get_str("rev"),
+                nar_hash: nar_hash.as_ref(),
+            };
+            let t = crate::fetch::forge::fetch(ev.store()?, &fi).map_err(|e| match what {
+                "" => err(format!("cannot fetch '{r}': {e}")),
+                _ => err(format!("cannot fetch input '{what}' ('{r}'): {e}")),
+            })?;
+            let (path, nar) = (t.fetched.path.to_absolute(), t.fetched.nar_hash.to_sri());
+            let mut locked = input.clone();
+            locked.attrs.remove("ref");
+            locked.attrs.insert("rev".into(), Attr::Str(t.rev.clone()));
+            locked.attrs.insert("lastModified".into(), Attr::Int(t.last_modified.max(0) as u64));
+            locked.attrs.insert("narHash".into(), Attr::Str(nar.clone()));
+            let info = vec![
+                ("lastModified", Value::Int(t.last_modified)),
+                ("lastModifiedDate", date_value(t.last_modified)),
+                ("narHash", Value::string(nar.as_str())),
+                ("rev", Value::string(t.rev.as_str())),
+                ("shortRev", Value::string(&t.rev[..7])),
+            ];
             Ok(Source { out_path: store_string(&path), dir: path, info, locked: with_subdir(locked) })
         }
         "indirect" => Err(err(format!(
@@ -505,6 +558,13 @@ pub fn fetch(ev: &Evaluator, r: &FlakeRef, what: &str, want: Want) -> EvalResult
         ))),
         _ => Err(no_network(what, r)),
     }
+}
+
+/// `builtins.fetchTree` of a reference handled here (forges, flake-style URLs): the
+/// source's attributes, with `outPath`.
+pub fn fetch_tree_value(ev: &Evaluator, r: &FlakeRef) -> EvalResult<Value> {
+    let src = fetch(ev, r, "", Want::Locked)?;
+    Ok(src.source_info())
 }
 
 fn store_string(p: &str) -> Value {

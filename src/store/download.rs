@@ -6,7 +6,9 @@
 //! `NIX_SSL_CERT_FILE`/`SSL_CERT_FILE` when set, as CppNix does. Transient
 //! failures (connection errors, 5xx, a body cut short) are retried with
 //! back-off; a 4xx answer is final for that URL. Errors name the URL and say
-//! what happened in plain words.
+//! what happened in plain words. [`download_with`] adds request headers
+//! (forge access tokens, `Accept`) and an `If-None-Match` ETag, and reports
+//! the answer's ETag, for the fetchers' cache (`crate::fetch`).
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -32,12 +34,40 @@ impl DownloadError {
 /// Progress of one download: called with (bytes so far, total if known).
 pub type OnProgress<'a> = &'a mut dyn FnMut(u64, Option<u64>);
 
+/// One GET request: the URL, extra headers, and the ETag of a copy already
+/// held (sent as `If-None-Match`).
+#[derive(Clone, Debug, Default)]
+pub struct Request {
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub etag: Option<String>,
+}
+
+/// What a download gave.
+#[derive(Clone, Debug, Default)]
+pub struct Downloaded {
+    pub bytes: u64,
+    /// The answer's `ETag`, if it had one.
+    pub etag: Option<String>,
+    /// The server answered 304 for the `etag` sent: `dest` was not written.
+    pub not_modified: bool,
+}
+
 /// Writes the content of `url` to `dest` (created or truncated). Returns
 /// the number of bytes written.
 pub fn download(url: &str, dest: &Path, on_progress: OnProgress<'_>) -> Result<u64, DownloadError> {
+    let request = Request { url: url.to_string(), ..Request::default() };
+    download_with(&request, dest, on_progress).map(|d| d.bytes)
+}
+
+/// [`download`] with headers and an ETag.
+pub fn download_with(request: &Request, dest: &Path, on_progress: OnProgress<'_>) -> Result<Downloaded, DownloadError> {
+    let url = request.url.as_str();
     if let Some(path) = url.strip_prefix("file://") {
         let path = percent_decode(path);
-        return std::fs::copy(&path, dest).map_err(|e| DownloadError::new(format!("cannot read '{url}': {e}"), true));
+        return std::fs::copy(&path, dest)
+            .map(|bytes| Downloaded { bytes, ..Downloaded::default() })
+            .map_err(|e| DownloadError::new(format!("cannot read '{url}': {e}"), true));
     }
     if !(url.starts_with("http://") || url.starts_with("https://")) {
         return Err(DownloadError::new(
@@ -48,7 +78,7 @@ pub fn download(url: &str, dest: &Path, on_progress: OnProgress<'_>) -> Result<u
     let agent = agent().map_err(|e| DownloadError::new(e, false))?;
     let mut attempt = 0;
     loop {
-        match try_once(&agent, url, dest, on_progress) {
+        match try_once(&agent, request, dest, on_progress) {
             Ok(n) => return Ok(n),
             Err(Attempt::Final(e)) => return Err(e),
             Err(Attempt::Transient(msg)) if attempt < RETRIES => {
@@ -57,7 +87,7 @@ pub fn download(url: &str, dest: &Path, on_progress: OnProgress<'_>) -> Result<u
                 eprintln!("warning: {msg}; retrying in {} ms", wait.as_millis());
                 std::thread::sleep(wait);
             }
-            Err(Attempt::Transient(msg)) => return Err(DownloadError::new(msg, true)),
+            Err(Attempt::Transient(msg)) => return Err(DownloadError::new(format!("cannot download {msg}"), true)),
         }
     }
 }
@@ -67,9 +97,26 @@ enum Attempt {
     Final(DownloadError),
 }
 
-fn try_once(agent: &ureq::Agent, url: &str, dest: &Path, on_progress: OnProgress<'_>) -> Result<u64, Attempt> {
-    let response = agent.get(url).call().map_err(|e| classify(url, e))?;
+fn try_once(
+    agent: &ureq::Agent,
+    request: &Request,
+    dest: &Path,
+    on_progress: OnProgress<'_>,
+) -> Result<Downloaded, Attempt> {
+    let url = request.url.as_str();
+    let mut get = agent.get(url);
+    for (k, v) in &request.headers {
+        get = get.header(k.as_str(), v.as_str());
+    }
+    if let Some(etag) = &request.etag {
+        get = get.header("If-None-Match", etag.as_str());
+    }
+    let response = get.call().map_err(|e| classify(url, e))?;
     let status = response.status().as_u16();
+    let etag = response.headers().get("etag").and_then(|v| v.to_str().ok()).map(String::from);
+    if status == 304 && request.etag.is_some() {
+        return Ok(Downloaded { bytes: 0, etag: etag.or_else(|| request.etag.clone()), not_modified: true });
+    }
     if status >= 500 {
         return Err(Attempt::Transient(format!("'{url}': the server answered HTTP {status}")));
     }
@@ -111,7 +158,7 @@ fn try_once(agent: &ureq::Agent, url: &str, dest: &Path, on_progress: OnProgress
     file.sync_all()
         .map_err(|e| Attempt::Final(DownloadError::new(format!("cannot write '{}': {e}", dest.display()), false)))?;
     on_progress(done, total);
-    Ok(done)
+    Ok(Downloaded { bytes: done, etag, not_modified: false })
 }
 
 fn classify(url: &str, e: ureq::Error) -> Attempt {
@@ -124,6 +171,10 @@ fn classify(url: &str, e: ureq::Error) -> Attempt {
         E::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
             Attempt::Final(DownloadError::new(format!("cannot download '{url}': connection refused"), true))
         }
+        // rustls reports a refused certificate through the connection's I/O error.
+        E::Io(io) if is_tls_failure(&io.to_string()) => {
+            Attempt::Final(DownloadError::new(format!("cannot download '{url}': TLS error: {io}"), true))
+        }
         E::Io(io) => Attempt::Transient(format!("'{url}': {io}")),
         E::Timeout(t) => Attempt::Transient(format!("'{url}': timed out ({t})")),
         E::Tls(m) => Attempt::Final(DownloadError::new(format!("cannot download '{url}': TLS error: {m}"), true)),
@@ -132,12 +183,17 @@ fn classify(url: &str, e: ureq::Error) -> Attempt {
     }
 }
 
+fn is_tls_failure(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    ["certificate", "handshake", "tls", "alert"].iter().any(|w| m.contains(w))
+}
+
 /// The HTTP agent: redirects followed, status codes returned (not errors),
-/// certificates from `NIX_SSL_CERT_FILE`/`SSL_CERT_FILE` or the system.
+/// certificates from the `ssl-cert-file` setting (which defaults to
+/// `NIX_SSL_CERT_FILE`/`SSL_CERT_FILE`) or the system.
 fn agent() -> Result<ureq::Agent, String> {
     use ureq::tls::{Certificate, RootCerts, TlsConfig};
-    let bundle =
-        ["NIX_SSL_CERT_FILE", "SSL_CERT_FILE"].iter().find_map(|v| std::env::var_os(v).filter(|s| !s.is_empty()));
+    let bundle = crate::fetch::settings().ssl_cert_file.map(std::ffi::OsString::from);
     let roots = match bundle {
         Some(file) => {
             let pem = std::fs::read(&file)
