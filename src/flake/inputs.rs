@@ -531,7 +531,10 @@ pub fn fetch(ev: &Evaluator, r: &FlakeRef, what: &str, want: Want) -> EvalResult
             };
             let t = crate::fetch::forge::fetch(ev.store()?, &fi).map_err(|e| match what {
                 "" => err(format!("cannot fetch '{r}': {e}")),
-                _ => err(format!("cannot fetch input '{what}' ('{r}'): {e}")),
+                _ => err(format!("cannot fetch input '{what}' ('{r}'): {e}")).with_note(format!(
+                    "To use a copy on this machine instead: --override-input {} path:/path/to/checkout",
+                    what.rsplit('/').next().unwrap_or(what)
+                )),
             })?;
             let (path, nar) = (t.fetched.path.to_absolute(), t.fetched.nar_hash.to_sri());
             let mut locked = input.clone();

@@ -171,6 +171,10 @@ fn classify(url: &str, e: ureq::Error) -> Attempt {
         E::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
             Attempt::Final(DownloadError::new(format!("cannot download '{url}': connection refused"), true))
         }
+        E::Io(io) if is_dns_failure(&io.to_string()) => Attempt::Final(DownloadError::new(
+            format!("cannot download '{url}': the host name could not be resolved (offline?)"),
+            true,
+        )),
         // rustls reports a refused certificate through the connection's I/O error.
         E::Io(io) if is_tls_failure(&io.to_string()) => {
             Attempt::Final(DownloadError::new(format!("cannot download '{url}': TLS error: {io}"), true))
@@ -181,6 +185,13 @@ fn classify(url: &str, e: ureq::Error) -> Attempt {
         E::Rustls(r) => Attempt::Final(DownloadError::new(format!("cannot download '{url}': TLS error: {r}"), true)),
         other => Attempt::Final(DownloadError::new(format!("cannot download '{url}': {other}"), true)),
     }
+}
+
+fn is_dns_failure(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    ["lookup address", "name or service not known", "no address associated", "name resolution"]
+        .iter()
+        .any(|w| m.contains(w))
 }
 
 fn is_tls_failure(message: &str) -> bool {
