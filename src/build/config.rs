@@ -40,6 +40,11 @@ pub struct Config {
     pub access_tokens: Vec<String>,
     /// `stdlib-nixpkgs = false`: nixpkgs flake inputs are fetched, not tern's stdlib.
     pub stdlib_nixpkgs: Option<bool>,
+    /// Binary caches: `substituters`, `trusted-public-keys`, `require-sigs`, `secret-key-files`.
+    pub substituters: Vec<String>,
+    pub trusted_public_keys: Vec<String>,
+    pub require_sigs: Option<bool>,
+    pub secret_key_files: Vec<String>,
     /// Problems found while reading, to show as warnings.
     pub warnings: Vec<String>,
 }
@@ -113,6 +118,10 @@ impl Config {
                 "ssl-cert-file" => c.ssl_cert_file = Some(value.to_string()),
                 "access-tokens" | "extra-access-tokens" => c.access_tokens.extend(words()),
                 "stdlib-nixpkgs" => c.stdlib_nixpkgs = boolean(&mut c),
+                "substituters" | "extra-substituters" => c.substituters.extend(words()),
+                "trusted-public-keys" | "extra-trusted-public-keys" => c.trusted_public_keys.extend(words()),
+                "require-sigs" => c.require_sigs = boolean(&mut c),
+                "secret-key-files" => c.secret_key_files.extend(words()),
                 other => c.warnings.push(format!("{}: unknown setting '{other}'", at())),
             }
         }

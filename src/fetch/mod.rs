@@ -10,12 +10,15 @@
 //! store, so a failure leaves nothing half-written there.
 //!
 //! Settings (`tarball-ttl`, `offline`, `ssl-cert-file`, `access-tokens`,
-//! `stdlib-nixpkgs`) come
+//! `stdlib-nixpkgs`, `substituters`, `trusted-public-keys`, `require-sigs`,
+//! `secret-key-files`) come
 //! from `tern.conf`, then the command line (`--option NAME VALUE`,
 //! `--offline`, `--tarball-ttl N`); `ssl-cert-file` defaults to
 //! `NIX_SSL_CERT_FILE`, else `SSL_CERT_FILE`.
 
+pub mod binary_cache;
 pub mod cache;
+pub mod copy;
 pub mod forge;
 pub mod git;
 pub mod unpack;
@@ -39,6 +42,14 @@ pub struct Settings {
     /// Serve nixpkgs flake references from tern's stdlib (`stdlib-nixpkgs`,
     /// default true); false fetches the real thing like any other input.
     pub stdlib_nixpkgs: bool,
+    /// Binary caches tried before building (`substituters`), in order.
+    pub substituters: Vec<String>,
+    /// `NAME:BASE64` keys whose signatures a substituted path must carry.
+    pub trusted_public_keys: Vec<String>,
+    /// Refuse unsigned paths from binary caches (`require-sigs`, default true).
+    pub require_sigs: bool,
+    /// Files holding `NAME:BASE64` secret keys to sign what `tern copy` writes.
+    pub secret_key_files: Vec<String>,
 }
 
 static SETTINGS: Mutex<Option<Settings>> = Mutex::new(None);
@@ -55,11 +66,19 @@ fn initial() -> Settings {
         ssl_cert_file: config.ssl_cert_file.map(PathBuf::from).or(env_bundle),
         access_tokens: parse_tokens(&config.access_tokens.join(" ")),
         stdlib_nixpkgs: config.stdlib_nixpkgs.unwrap_or(true),
+        substituters: config.substituters,
+        trusted_public_keys: config.trusted_public_keys,
+        require_sigs: config.require_sigs.unwrap_or(true),
+        secret_key_files: config.secret_key_files,
     }
 }
 
 fn parse_tokens(words: &str) -> Vec<(String, String)> {
     words.split_whitespace().filter_map(|w| w.split_once('=')).map(|(h, t)| (h.to_string(), t.to_string())).collect()
+}
+
+fn words(s: &str) -> Vec<String> {
+    s.split_whitespace().map(String::from).collect()
 }
 
 /// The current settings.
@@ -81,6 +100,12 @@ pub fn set_option(name: &str, value: &str) -> Result<bool, String> {
         "access-tokens" => s.access_tokens = parse_tokens(value),
         "extra-access-tokens" => s.access_tokens.extend(parse_tokens(value)),
         "stdlib-nixpkgs" => s.stdlib_nixpkgs = value != "false",
+        "substituters" => s.substituters = words(value),
+        "extra-substituters" => s.substituters.extend(words(value)),
+        "trusted-public-keys" => s.trusted_public_keys = words(value),
+        "extra-trusted-public-keys" => s.trusted_public_keys.extend(words(value)),
+        "require-sigs" => s.require_sigs = value != "false",
+        "secret-key-files" => s.secret_key_files = words(value),
         _ => return Ok(false),
     }
     Ok(true)

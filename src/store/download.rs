@@ -23,11 +23,13 @@ pub struct DownloadError {
     pub message: String,
     /// Worth trying another mirror of the same file (not found, refused…).
     pub try_next: bool,
+    /// The HTTP status of a final 4xx answer.
+    pub status: Option<u16>,
 }
 
 impl DownloadError {
     fn new(message: String, try_next: bool) -> DownloadError {
-        DownloadError { message, try_next }
+        DownloadError { message, try_next, status: None }
     }
 }
 
@@ -67,7 +69,11 @@ pub fn download_with(request: &Request, dest: &Path, on_progress: OnProgress<'_>
         let path = percent_decode(path);
         return std::fs::copy(&path, dest)
             .map(|bytes| Downloaded { bytes, ..Downloaded::default() })
-            .map_err(|e| DownloadError::new(format!("cannot read '{url}': {e}"), true));
+            .map_err(|e| {
+                let mut d = DownloadError::new(format!("cannot read '{url}': {e}"), true);
+                d.status = (e.kind() == std::io::ErrorKind::NotFound).then_some(404);
+                d
+            });
     }
     if !(url.starts_with("http://") || url.starts_with("https://")) {
         return Err(DownloadError::new(
@@ -122,7 +128,9 @@ fn try_once(
     }
     if status >= 400 {
         let what = if status == 404 { "not found (HTTP 404)".to_string() } else { format!("HTTP {status}") };
-        return Err(Attempt::Final(DownloadError::new(format!("cannot download '{url}': {what}"), true)));
+        let mut e = DownloadError::new(format!("cannot download '{url}': {what}"), true);
+        e.status = Some(status);
+        return Err(Attempt::Final(e));
     }
     let (_, mut body) = response.into_parts();
     let total = body.content_length();

@@ -352,6 +352,26 @@ impl Store {
         Ok(())
     }
 
+    /// Adds an object from its NAR serialisation with the metadata a binary
+    /// cache gave for it (substitution). The unpacked tree must hash to
+    /// `info.nar_hash`; references must already be valid.
+    pub fn add_nar(&self, info: &PathInfo, nar: &[u8]) -> Result<()> {
+        self.add_object(&info.path, |tmp| {
+            nar::restore(nar, tmp)?;
+            let (got, size) = nar::hash_path(info.nar_hash.algo(), tmp)?;
+            if got != info.nar_hash || size != info.nar_size {
+                return Err(StoreError::Other(format!(
+                    "the NAR of '{}' does not match its metadata: NAR hash {} ({size} bytes), expected {} ({} bytes)",
+                    info.path,
+                    got.to_sri(),
+                    info.nar_hash.to_sri(),
+                    info.nar_size
+                )));
+            }
+            Ok(info.clone())
+        })
+    }
+
     /// Adds a text object (`builtins.toFile`, `.drv` files). References
     /// must be valid.
     pub fn add_text(&self, name: &str, contents: &[u8], references: &BTreeSet<StorePath>) -> Result<StorePath> {
