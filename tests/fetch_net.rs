@@ -3,13 +3,16 @@
 //! 127.0.0.1 (`tests/fetch_net/server.py`: plain HTTP, and HTTPS with a CA made by openssl and
 //! given through `ssl-cert-file` / `NIX_SSL_CERT_FILE`). Expected store paths and NAR hashes
 //! are CppNix 2.34's for the same contents (`cppnix::…` checks them live when
-//! `../shared/tools/nix-new` is there). Tests whose tools (python3, openssl, tar, git) are
-//! missing report themselves skipped, and fail under `CI=true` (tests/common/gate.rs).
+//! `../shared/tools/nix-new` is there). Binary caches: `fetch_net/binary_cache.rs`. Tests whose
+//! tools (python3, openssl, tar, git) are missing report themselves skipped, and fail under
+//! `CI=true` (tests/common/gate.rs).
 
 use std::path::Path;
 
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 
+#[path = "fetch_net/binary_cache.rs"]
+mod binary_cache;
 #[path = "common/gate.rs"]
 mod gate;
 #[path = "fetch_net/forge.rs"]
@@ -54,6 +57,11 @@ fn main() {
         ),
         Trial::ignorable_test("git::fetch_git_over_http", gated(&["python3", "git"], forge::fetch_git_over_http)),
         Trial::ignorable_test("cppnix::same_results_as_cppnix", cppnix_same_results),
+        Trial::ignorable_test(
+            "binary_cache::substitute_before_building",
+            gated(&["python3"], binary_cache::substitute_before_building),
+        ),
+        Trial::ignorable_test("cppnix::binary_caches_both_ways", cppnix_binary_caches),
     ];
     libtest_mimic::run(&Arguments::from_args(), trials).exit();
 }
@@ -191,6 +199,14 @@ fn https_with_ssl_cert_file() {
     // tern.conf too.
     write(&w.dir.join("config/tern/tern.conf"), format!("ssl-cert-file = {cert}\ntarball-ttl = 0\n").as_bytes());
     assert_eq!(w.eval(&format!("builtins.fetchurl \"{url}\""), &[]), format!("\"{HELLO_PATH}\""));
+}
+
+fn cppnix_binary_caches() -> Result<Completion, Failed> {
+    let nix_new = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/nix-new");
+    if !nix_new.exists() {
+        return gate::missing(&format!("current CppNix ({})", nix_new.display()));
+    }
+    gate::run_body(binary_cache::cppnix_reads_and_writes_caches)
 }
 
 /// The same fetches with CppNix 2.34 (through `../shared/tools/nix-new`) give the same paths
