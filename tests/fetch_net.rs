@@ -13,10 +13,10 @@ use libtest_mimic::{Arguments, Completion, Failed, Trial};
 
 #[path = "fetch_net/binary_cache.rs"]
 mod binary_cache;
-#[path = "common/gate.rs"]
-mod gate;
 #[path = "fetch_net/forge.rs"]
 mod forge;
+#[path = "common/gate.rs"]
+mod gate;
 #[path = "fetch_net/support.rs"]
 mod support;
 
@@ -46,7 +46,10 @@ fn main() {
         Trial::ignorable_test("url::fetch_tarball_and_its_cache", gated(http, fetch_tarball_and_its_cache)),
         Trial::ignorable_test("url::fetch_tree_file_and_tarball", gated(http, fetch_tree_file_and_tarball)),
         Trial::ignorable_test("url::errors_name_the_url", gated(http, errors_name_the_url_and_add_nothing)),
-        Trial::ignorable_test("url::https_with_ssl_cert_file", gated(&["python3", "openssl"], https_with_ssl_cert_file)),
+        Trial::ignorable_test(
+            "url::https_with_ssl_cert_file",
+            gated(&["python3", "openssl"], https_with_ssl_cert_file),
+        ),
         Trial::ignorable_test(
             "forge::github_stand_in",
             gated(&["python3", "openssl", "git", "tar"], forge::github_stand_in),
@@ -110,7 +113,10 @@ fn fetch_tarball_and_its_cache() {
     assert!(err.contains("offline mode") && err.contains("other.tar.gz"), "{err}");
     assert_eq!(s.count("/other.tar.gz"), 0);
     // The right hash is accepted; `name` names the store path.
-    let named = w.eval(&format!("builtins.fetchTarball {{ url = \"{url}\"; sha256 = \"{TARBALL_NAR}\"; name = \"proj\"; }}"), &[]);
+    let named = w.eval(
+        &format!("builtins.fetchTarball {{ url = \"{url}\"; sha256 = \"{TARBALL_NAR}\"; name = \"proj\"; }}"),
+        &[],
+    );
     assert!(named.ends_with("-proj\""), "{named}");
 }
 
@@ -136,7 +142,10 @@ fn fetch_tree_file_and_tarball() {
     // narHash is checked.
     let bad = "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
     let err = w.eval_err(
-        &format!("builtins.fetchTree {{ type = \"tarball\"; url = \"{}\"; narHash = \"{bad}\"; }}", s.url("proj.tar.gz")),
+        &format!(
+            "builtins.fetchTree {{ type = \"tarball\"; url = \"{}\"; narHash = \"{bad}\"; }}",
+            s.url("proj.tar.gz")
+        ),
         &["--tarball-ttl", "0"],
     );
     assert!(err.contains(bad) && err.contains(TARBALL_NAR), "{err}");
@@ -159,7 +168,8 @@ fn errors_name_the_url_and_add_nothing() {
     assert!(err.contains(&missing) && err.contains("404"), "{err}");
 
     let wrong = "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
-    let err = w.eval_err(&format!("builtins.fetchurl {{ url = \"{}\"; hash = \"{wrong}\"; }}", s.url("hello.txt")), &[]);
+    let err =
+        w.eval_err(&format!("builtins.fetchurl {{ url = \"{}\"; hash = \"{wrong}\"; }}", s.url("hello.txt")), &[]);
     let got = "sha256-9k2yqk77cjy5fcC9ck+P3sLbGFParJbmNpXoFXLGrKs=";
     assert!(err.contains(&s.url("hello.txt")) && err.contains(wrong) && err.contains(got), "{err}");
 

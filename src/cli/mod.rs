@@ -4,8 +4,8 @@
 
 pub mod args;
 pub mod build;
-pub mod eval;
 pub mod copy;
+pub mod eval;
 pub mod explain;
 pub mod flake;
 pub mod installable;

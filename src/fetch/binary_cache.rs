@@ -90,7 +90,8 @@ impl NarInfo {
     /// The text of the `.narinfo`, fields in CppNix's order.
     pub fn to_text(&self) -> String {
         let i = &self.info;
-        let mut s = format!("StorePath: {}\nURL: {}\nCompression: {}\n", i.path.to_absolute(), self.url, self.compression);
+        let mut s =
+            format!("StorePath: {}\nURL: {}\nCompression: {}\n", i.path.to_absolute(), self.url, self.compression);
         if let Some(h) = &self.file_hash {
             s.push_str(&format!("FileHash: {}:{}\n", h.algo(), h.to_nix32()));
         }
@@ -138,8 +139,10 @@ fn key_parts(key: &str) -> Result<(&str, Vec<u8>), String> {
 pub fn sign(secret_key: &str, info: &PathInfo) -> Result<String, String> {
     use ed25519_dalek::Signer;
     let (name, bytes) = key_parts(secret_key)?;
-    let seed: [u8; 32] =
-        bytes.get(..32).and_then(|b| b.try_into().ok()).ok_or_else(|| format!("the secret key '{name}' is too short"))?;
+    let seed: [u8; 32] = bytes
+        .get(..32)
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| format!("the secret key '{name}' is too short"))?;
     let key = ed25519_dalek::SigningKey::from_bytes(&seed);
     let sig = key.sign(fingerprint(info).as_bytes());
     Ok(format!("{name}:{}", base64::engine::general_purpose::STANDARD.encode(sig.to_bytes())))
@@ -148,8 +151,10 @@ pub fn sign(secret_key: &str, info: &PathInfo) -> Result<String, String> {
 /// The public key (`NAME:BASE64`) of a secret key.
 pub fn public_key(secret_key: &str) -> Result<String, String> {
     let (name, bytes) = key_parts(secret_key)?;
-    let seed: [u8; 32] =
-        bytes.get(..32).and_then(|b| b.try_into().ok()).ok_or_else(|| format!("the secret key '{name}' is too short"))?;
+    let seed: [u8; 32] = bytes
+        .get(..32)
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| format!("the secret key '{name}' is too short"))?;
     let key = ed25519_dalek::SigningKey::from_bytes(&seed);
     Ok(format!("{name}:{}", base64::engine::general_purpose::STANDARD.encode(key.verifying_key().to_bytes())))
 }

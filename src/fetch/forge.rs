@@ -158,7 +158,10 @@ fn resolve(store: &Store, input: &ForgeInput<'_>) -> Result<String, String> {
             };
             let v: serde_json::Value =
                 serde_json::from_str(&get_text(&url, &headers)?).map_err(|e| bad(&url, &e.to_string()))?;
-            v.get("sha").and_then(|s| s.as_str()).map(String::from).ok_or_else(|| bad(&url, "no 'sha' in the answer"))?
+            v.get("sha")
+                .and_then(|s| s.as_str())
+                .map(String::from)
+                .ok_or_else(|| bad(&url, "no 'sha' in the answer"))?
         }
         Forge::GitLab => {
             let url = format!("https://{h}/api/v4/projects/{o}%2F{r}/repository/commits?ref_name={git_ref}");

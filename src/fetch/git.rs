@@ -85,9 +85,8 @@ pub fn cached_repo(store_root: &Path, url: &str, rev: Option<&str>, git_ref: Opt
     let fail = |e: String| format!("cannot fetch the git repository '{url}': {e}");
     // The remote's default branch, for HEAD.
     let head = run(None, &["ls-remote", "--symref", remote, "HEAD"]).map_err(fail)?;
-    let default_branch = head
-        .lines()
-        .find_map(|l| l.strip_prefix("ref: ").and_then(|r| r.split_whitespace().next()).map(String::from));
+    let default_branch =
+        head.lines().find_map(|l| l.strip_prefix("ref: ").and_then(|r| r.split_whitespace().next()).map(String::from));
     run(
         Some(&repo),
         &["fetch", "--quiet", "--force", "--prune", remote, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"],
@@ -96,9 +95,8 @@ pub fn cached_repo(store_root: &Path, url: &str, rev: Option<&str>, git_ref: Opt
     if let Some(r) = rev {
         if !has_commit(&repo, r) {
             // A revision no branch or tag reaches: ask for it by name.
-            run(Some(&repo), &["fetch", "--quiet", remote, r]).map_err(|e| {
-                format!("cannot fetch the git repository '{url}': revision {r} is not in it ({e})")
-            })?;
+            run(Some(&repo), &["fetch", "--quiet", remote, r])
+                .map_err(|e| format!("cannot fetch the git repository '{url}': revision {r} is not in it ({e})"))?;
         }
     }
     if let Some(b) = default_branch {

@@ -98,7 +98,11 @@ fn nar_sha256(store: &Store, path: &StorePath) -> Result<Hash, String> {
 
 #[cold]
 fn mismatch(url: &str, specified: &Hash, got: &Hash) -> String {
-    format!("hash mismatch in file downloaded from '{url}':\n  specified: {}\n  got:       {}", specified.to_sri(), got.to_sri())
+    format!(
+        "hash mismatch in file downloaded from '{url}':\n  specified: {}\n  got:       {}",
+        specified.to_sri(),
+        got.to_sri()
+    )
 }
 
 /// Fetches `f` into `store`.
@@ -108,7 +112,8 @@ pub fn fetch(store: &Store, f: &Fetch<'_>) -> Result<Fetched, String> {
     let entry = if remote { cache::lookup(store, &key) } else { None };
     let cached_last_modified = entry.as_ref().and_then(|e| e.last_modified);
     if let Some(expected) = f.expected {
-        let path = fixed_output_path(f.name, f.kind.method(), expected, &Default::default()).map_err(|e| e.to_string())?;
+        let path =
+            fixed_output_path(f.name, f.kind.method(), expected, &Default::default()).map_err(|e| e.to_string())?;
         if store.is_valid(&path).map_err(|e| e.to_string())? {
             let nar_hash = nar_sha256(store, &path)?;
             return Ok(Fetched { path, nar_hash, last_modified: cached_last_modified });
@@ -192,8 +197,8 @@ fn fetch_into(
             etag: cached.and_then(|(e, _)| e.etag.clone()),
         };
         let mut progress = Progress::new(f.url);
-        let got = download_with(&request, &file, &mut |done, total| progress.report(done, total))
-            .map_err(|e| e.message)?;
+        let got =
+            download_with(&request, &file, &mut |done, total| progress.report(done, total)).map_err(|e| e.message)?;
         progress.done();
         if got.not_modified {
             if let Some((e, path)) = cached {

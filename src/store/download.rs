@@ -67,13 +67,11 @@ pub fn download_with(request: &Request, dest: &Path, on_progress: OnProgress<'_>
     let url = request.url.as_str();
     if let Some(path) = url.strip_prefix("file://") {
         let path = percent_decode(path);
-        return std::fs::copy(&path, dest)
-            .map(|bytes| Downloaded { bytes, ..Downloaded::default() })
-            .map_err(|e| {
-                let mut d = DownloadError::new(format!("cannot read '{url}': {e}"), true);
-                d.status = (e.kind() == std::io::ErrorKind::NotFound).then_some(404);
-                d
-            });
+        return std::fs::copy(&path, dest).map(|bytes| Downloaded { bytes, ..Downloaded::default() }).map_err(|e| {
+            let mut d = DownloadError::new(format!("cannot read '{url}': {e}"), true);
+            d.status = (e.kind() == std::io::ErrorKind::NotFound).then_some(404);
+            d
+        });
     }
     if !(url.starts_with("http://") || url.starts_with("https://")) {
         return Err(DownloadError::new(

@@ -37,7 +37,8 @@ pub fn substitute_before_building() {
     write(&key_file, secret.as_bytes());
     let cache = a.www().join("cache");
     let to = format!("file://{}", cache.display());
-    let (ok, _, err) = a.tern(&["copy", "--to", &to, "--option", "secret-key-files", &key_file.to_string_lossy(), &out, &drv], &[]);
+    let (ok, _, err) =
+        a.tern(&["copy", "--to", &to, "--option", "secret-key-files", &key_file.to_string_lossy(), &out, &drv], &[]);
     assert!(ok, "{err}");
     assert!(cache.join("nix-cache-info").is_file());
     let hash = &out["/nix/store/".len()..][..32];
@@ -107,8 +108,10 @@ pub fn cppnix_reads_and_writes_caches() {
     let key_file = w.dir.join("tern.key");
     write(&key_file, secret.as_bytes());
     let tern_cache = format!("file://{}", w.dir.join("tern-cache").display());
-    let (ok, _, err) =
-        w.tern(&["copy", "--to", &tern_cache, "--option", "secret-key-files", &key_file.to_string_lossy(), &out, &drv], &[]);
+    let (ok, _, err) = w.tern(
+        &["copy", "--to", &tern_cache, "--option", "secret-key-files", &key_file.to_string_lossy(), &out, &drv],
+        &[],
+    );
     assert!(ok, "{err}");
     let nix_root = w.dir.join("nix-root");
     let root = nix_root.to_string_lossy().into_owned();
@@ -134,7 +137,8 @@ pub fn cppnix_reads_and_writes_caches() {
         nix(&["copy", "--store", &root, "--to", &to, &out, &drv]);
         let fresh = Work::new(&format!("cache-from-nix-{compression}"));
         let from = format!("file://{}", dir.display());
-        let (ok, _, err) = fresh.tern(&["copy", "--from", &from, "--option", "trusted-public-keys", &public, &drv, &out], &[]);
+        let (ok, _, err) =
+            fresh.tern(&["copy", "--from", &from, "--option", "trusted-public-keys", &public, &drv, &out], &[]);
         assert!(ok, "{compression}: {err}");
         let (ok, listed, err) = fresh.tern(&["path-info", "-r", &drv], &[]);
         assert!(ok && listed.lines().count() == 2, "{listed}\n{err}");

@@ -24,7 +24,10 @@ fn serve_repo(w: &Work) -> (std::path::PathBuf, Served) {
     let rev2 = git(&repo, &["rev-parse", "HEAD"]);
     assert_ne!(rev, rev2);
     let local = w.eval(
-        &format!("let g = builtins.fetchGit {{ url = \"{}\"; rev = \"{rev2}\"; }}; in [ g.narHash g.outPath ]", repo.display()),
+        &format!(
+            "let g = builtins.fetchGit {{ url = \"{}\"; rev = \"{rev2}\"; }}; in [ g.narHash g.outPath ]",
+            repo.display()
+        ),
         &[],
     );
     let parts: Vec<&str> = local.trim_matches(['[', ']', ' ']).split_whitespace().collect();
@@ -93,12 +96,14 @@ pub fn github_stand_in() {
     let dir = w.dir.join("app");
     write(
         &dir.join("flake.nix"),
-        format!("{{ inputs.dep.url = \"{flake}\"; outputs = {{ self, dep }}: {{ v = dep.value + 1; }}; }}\n").as_bytes(),
+        format!("{{ inputs.dep.url = \"{flake}\"; outputs = {{ self, dep }}: {{ v = dep.value + 1; }}; }}\n")
+            .as_bytes(),
     );
     let app = dir.to_string_lossy().into_owned();
     let (ok, _, err) = w.tern(&["flake", "lock", &app, "--option", "ssl-cert-file", &cert], &[]);
     assert!(ok, "{err}");
-    let lock: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("flake.lock")).unwrap()).unwrap();
+    let lock: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("flake.lock")).unwrap()).unwrap();
     let dep = &lock["nodes"]["dep"];
     assert_eq!(
         dep["locked"],
@@ -184,9 +189,7 @@ pub fn fetch_git_over_http() {
     let s = Server::start(&w, "git", None, None);
     let url = s.url("repo.git");
     let local = w.eval(&format!("(builtins.fetchGit \"{}\").narHash", repo.display()), &[]);
-    let expr = format!(
-        "let g = builtins.fetchGit \"{url}\"; in [ g.rev g.narHash g.revCount g.lastModified ]"
-    );
+    let expr = format!("let g = builtins.fetchGit \"{url}\"; in [ g.rev g.narHash g.revCount g.lastModified ]");
     assert_eq!(w.eval(&expr, &[]), format!("[ \"{rev}\" {local} 1 1700001000 ]"));
     // A known revision is served from the cache without asking the server.
     let before = s.requests().len();
@@ -202,7 +205,8 @@ pub fn fetch_git_over_http() {
     let app = dir.to_string_lossy().into_owned();
     let (ok, _, err) = w.tern(&["flake", "lock", &app], &[]);
     assert!(ok, "{err}");
-    let lock: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("flake.lock")).unwrap()).unwrap();
+    let lock: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("flake.lock")).unwrap()).unwrap();
     assert_eq!(
         lock["nodes"]["dep"]["locked"],
         serde_json::json!({

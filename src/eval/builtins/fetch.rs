@@ -24,8 +24,8 @@ use super::super::value::Value;
 use super::super::Evaluator;
 use super::args::arg;
 use super::git_tree::{export_commit, export_work_tree, git};
-use crate::fetch::url::{Fetched, Kind as UrlKind};
 use super::PrimOp;
+use crate::fetch::url::{Fetched, Kind as UrlKind};
 
 /// The arguments every fetcher understands, from a URL string or an attrset.
 struct Request {
@@ -436,9 +436,7 @@ fn fetch_tree(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
                 "path"
             } else if s.starts_with("tarball+") || is_archive(&s) {
                 "tarball"
-            } else if s.starts_with("file+") || s.starts_with("file://") {
-                "file"
-            } else if s.starts_with("http://") || s.starts_with("https://") {
+            } else if ["file+", "file://", "http://", "https://"].iter().any(|p| s.starts_with(p)) {
                 "file"
             } else {
                 let opts = crate::flake::flakeref::ParseOptions { allow_missing: true, ..Default::default() };
