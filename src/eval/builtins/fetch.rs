@@ -512,9 +512,9 @@ fn fetch_mercurial(_: &Evaluator, _: &[Value], _: Span) -> EvalResult<Value> {
 }
 
 pub const PRIMOPS: &[PrimOp] = &[
-    PrimOp { name: "fetchurl", arity: 1, func: fetchurl, args: &["arg"], doc: "Copies a file given by a `file://` URL or path into the store (flat), checking `sha256`/`hash` if given; returns its store path. tern has no network access." },
-    PrimOp { name: "fetchTarball", arity: 1, func: fetch_tarball, args: &["args"], doc: "Unpacks a local tarball (`file://` URL or path; gzip, bzip2, xz, zstd) into the store as `source`, checking `sha256` if given." },
-    PrimOp { name: "fetchGit", arity: 1, func: fetch_git, args: &["args"], doc: "Copies a revision of a local git repository into the store; returns `{ outPath; rev; shortRev; revCount; lastModified; narHash; … }`. A dirty working tree is copied with its changes." },
-    PrimOp { name: "fetchTree", arity: 1, func: fetch_tree, args: &["input"], doc: "Fetches a local `path`, `git`, `tarball` or `file` input into the store; returns `{ outPath; narHash; … }`." },
+    PrimOp { name: "fetchurl", arity: 1, func: fetchurl, args: &["arg"], doc: "Downloads a file (`http(s)://`, `file://` or a path) into the store (flat), checking `sha256`/`hash` if given; returns its store path. Cached for `tarball-ttl` seconds." },
+    PrimOp { name: "fetchTarball", arity: 1, func: fetch_tarball, args: &["args"], doc: "Downloads and unpacks a tarball (`http(s)://`, `file://` or a path; gzip, bzip2, xz, zstd) into the store as `source`, checking `sha256` if given. Cached for `tarball-ttl` seconds." },
+    PrimOp { name: "fetchGit", arity: 1, func: fetch_git, args: &["args"], doc: "Copies a revision of a git repository (local, or `http(s)://`, `ssh://`, `git://` through a cache of clones) into the store; returns `{ outPath; rev; shortRev; revCount; lastModified; narHash; … }`. A dirty local working tree is copied with its changes." },
+    PrimOp { name: "fetchTree", arity: 1, func: fetch_tree, args: &["input"], doc: "Fetches a `path`, `git`, `tarball`, `file`, `github`, `gitlab` or `sourcehut` input into the store; returns `{ outPath; narHash; … }`." },
     PrimOp { name: "fetchMercurial", arity: 1, func: fetch_mercurial, args: &["args"], doc: "Not supported by tern: check the revision out yourself and use its path." },
 ];
