@@ -183,7 +183,10 @@ fn errors_name_the_url_and_add_nothing() {
     assert!(err.contains(&not_archive), "{err}");
 
     assert_eq!(w.store_objects(), empty, "a failed fetch left something in the store");
-    let leftovers: Vec<_> = std::fs::read_dir(w.dir.join("tmp")).unwrap().flatten().map(|e| e.path()).collect();
+    let leftovers: Vec<_> = [w.dir.join("tmp"), w.store().join("var/tmp")]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(d).into_iter().flatten().flatten().map(|e| e.path()))
+        .collect();
     assert!(leftovers.is_empty(), "scratch directories left behind: {leftovers:?}");
 }
 

@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 
 use super::cache::{self, Entry};
-use super::unpack::{remove_scratch, scratch_dir, unpack};
+use super::unpack::{remove_scratch, scratch_dir, scratch_dir_in, unpack};
 use crate::store::download::{download_with, Request};
 use crate::store::hash::hash_file;
 use crate::store::local::Store;
@@ -132,7 +132,12 @@ pub fn fetch(store: &Store, f: &Fetch<'_>) -> Result<Fetched, String> {
     if !remote && local_path(f.url).is_none() {
         return Err(format!("cannot fetch '{}': tern fetches http://, https:// and file:// URLs", f.url));
     }
-    let scratch = scratch_dir("download")?;
+    // On the store's file system, so an unpacked tree can be moved into the store.
+    let tmp_parent = store.root().join("var/tmp");
+    let scratch = match std::fs::create_dir_all(&tmp_parent) {
+        Ok(()) => scratch_dir_in(&tmp_parent, "download")?,
+        Err(_) => scratch_dir("download")?,
+    };
     let result = fetch_into(store, f, &scratch, valid.as_ref().map(|(e, p)| (e, p)));
     remove_scratch(&scratch);
     let (fetched, etag) = result?;
@@ -229,7 +234,7 @@ fn fetch_into(
             std::fs::create_dir(&dest).map_err(|e| format!("cannot create '{}': {e}", dest.display()))?;
             let unpacked = unpack(&file, &dest).map_err(|e| format!("{e} (downloaded from '{}')", f.url))?;
             let _ = std::fs::remove_file(&file);
-            add_tree(store, f, &unpacked.root, Some(unpacked.last_modified))?
+            add_tree_moving(store, f, &unpacked.root, unpacked.last_modified)?
         }
     };
     Ok((fetched, etag))
@@ -253,6 +258,18 @@ fn add_tree(store: &Store, f: &Fetch<'_>, root: &Path, last_modified: Option<i64
     check(f, &got)?;
     let path = store.add_fixed(root, f.name, FileIngestionMethod::Recursive, &got).map_err(|e| e.to_string())?;
     Ok(Fetched { path, nar_hash, last_modified })
+}
+
+/// [`add_tree`] for an unpacked archive in a private scratch directory: hashed once and
+/// moved into the store.
+fn add_tree_moving(store: &Store, f: &Fetch<'_>, root: &Path, last_modified: i64) -> Result<Fetched, String> {
+    if f.expected.is_some_and(|e| e.algo() != HashAlgo::Sha256) {
+        return add_tree(store, f, root, Some(last_modified));
+    }
+    let (nar_hash, nar_size) = crate::store::nar::hash_path(HashAlgo::Sha256, root).map_err(|e| e.to_string())?;
+    check(f, &nar_hash)?;
+    let path = store.add_fixed_tree_moving(root, f.name, &nar_hash, nar_size).map_err(|e| e.to_string())?;
+    Ok(Fetched { path, nar_hash, last_modified: Some(last_modified) })
 }
 
 /// A progress line on a terminal for downloads that take a while.

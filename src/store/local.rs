@@ -352,6 +352,37 @@ impl Store {
         Ok(())
     }
 
+    /// Adds the tree at `src` as a recursive fixed-output object whose NAR the
+    /// caller has just hashed (`nar_hash`, SHA-256, and `nar_size`), *moving*
+    /// it into the store rather than copying it. `src` must be a private
+    /// directory of the caller's (nothing else may change it), preferably on
+    /// the store's file system (`var/tmp` under the root); elsewhere it is
+    /// copied. When the object is valid already, `src` is left alone.
+    pub fn add_fixed_tree_moving(&self, src: &Path, name: &str, nar_hash: &Hash, nar_size: u64) -> Result<StorePath> {
+        validate_name(name)?;
+        let hash = nar_hash.clone();
+        let path = fixed_output_path(name, FileIngestionMethod::Recursive, &hash, &BTreeSet::new())?;
+        self.add_object(&path, |tmp| {
+            if fs::rename(src, tmp).is_err() {
+                copy_tree(src, tmp, &HashSet::new())?;
+                let (copied, _) = nar::hash_path(HashAlgo::Sha256, tmp)?;
+                if &copied != nar_hash {
+                    return Err(changed_while_adding(src));
+                }
+            }
+            Ok(PathInfo {
+                path: path.clone(),
+                nar_hash: nar_hash.clone(),
+                nar_size,
+                references: BTreeSet::new(),
+                deriver: None,
+                ca: Some(ContentAddress::Fixed(FixedOutputHash { method: FileIngestionMethod::Recursive, hash })),
+                registration_time: 0,
+            })
+        })?;
+        Ok(path)
+    }
+
     /// Adds an object from its NAR serialisation with the metadata a binary
     /// cache gave for it (substitution). The unpacked tree must hash to
     /// `info.nar_hash`; references must already be valid.
