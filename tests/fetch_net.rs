@@ -65,6 +65,7 @@ fn main() {
             gated(&["python3"], binary_cache::substitute_before_building),
         ),
         Trial::ignorable_test("cppnix::binary_caches_both_ways", cppnix_binary_caches),
+        Trial::ignorable_test("cppnix::same_flake_lock_for_remote_inputs", cppnix_same_lock),
     ];
     libtest_mimic::run(&Arguments::from_args(), trials).exit();
 }
@@ -212,6 +213,17 @@ fn https_with_ssl_cert_file() {
     // tern.conf too.
     write(&w.dir.join("config/tern/tern.conf"), format!("ssl-cert-file = {cert}\ntarball-ttl = 0\n").as_bytes());
     assert_eq!(w.eval(&format!("builtins.fetchurl \"{url}\""), &[]), format!("\"{HELLO_PATH}\""));
+}
+
+fn cppnix_same_lock() -> Result<Completion, Failed> {
+    if let Some(skipped) = gate::require(&["python3", "git", "tar"]) {
+        return skipped;
+    }
+    let nix_new = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/nix-new");
+    if !nix_new.exists() {
+        return gate::missing(&format!("current CppNix ({})", nix_new.display()));
+    }
+    gate::run_body(move || forge::same_lock_as_cppnix(&nix_new))
 }
 
 fn cppnix_binary_caches() -> Result<Completion, Failed> {

@@ -238,7 +238,8 @@ pub fn fetch(ev: &Evaluator, r: &FlakeRef, what: &str, want: Want) -> EvalResult
             let g = fetch::fetch_git_tree(ev, &repo, rev, git_ref, input.get_str("narHash"))?;
             let mut locked = input.clone();
             if let Some(rev) = &g.rev {
-                // As CppNix: a clean fetch without `ref` records the branch it came from.
+                // As CppNix: a clean fetch without `ref` records the branch it came from
+                // (a remote one by its full name, `refs/heads/main`, as the remote's HEAD says).
                 if git_ref.is_none() && rev_in.is_none() {
                     let head_repo = if remote {
                         crate::fetch::git::cached_repo(ev.store()?.root(), url, None, None).ok()
@@ -246,6 +247,7 @@ pub fn fetch(ev: &Evaluator, r: &FlakeRef, what: &str, want: Want) -> EvalResult
                         Some(Path::new(&repo).to_path_buf())
                     };
                     if let Some(branch) = head_repo.and_then(|r| fetch::git_head_branch(&r)) {
+                        let branch = if remote { format!("refs/heads/{branch}") } else { branch };
                         locked.attrs.insert("ref".into(), Attr::Str(branch));
                     }
                 }

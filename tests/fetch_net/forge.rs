@@ -132,6 +132,16 @@ pub fn github_stand_in() {
     assert_eq!(w.eval(&e, &with_token), format!("\"{rev}\""));
     assert!(s.requests().iter().any(|r| r.contains("auth=token sekrit")), "{:?}", s.requests());
 
+    // nixpkgs is tern's stdlib, unless `stdlib-nixpkgs = false`: then it is fetched like any input.
+    let nixpkgs = format!("github:NixOS/nixpkgs?host={host}");
+    let before = s.requests().len();
+    assert_eq!(w.eval(&format!("builtins.isAttrs (builtins.getFlake \"{nixpkgs}\").lib"), &opts), "true");
+    assert_eq!(s.requests().len(), before, "the stdlib needs no download");
+    let mut upstream = opts.to_vec();
+    upstream.extend_from_slice(&["--option", "stdlib-nixpkgs", "false"]);
+    let err = w.eval_err(&format!("(builtins.getFlake \"{nixpkgs}\").lib"), &upstream);
+    assert!(err.contains("/api/v3/repos/NixOS/nixpkgs/commits/HEAD") && err.contains("404"), "{err}");
+
     // An unknown repository names what failed.
     let err = w.eval_err(
         &format!("builtins.fetchTree {{ type = \"github\"; owner = \"o\"; repo = \"nope\"; host = \"{host}\"; }}"),
@@ -210,10 +220,46 @@ pub fn fetch_git_over_http() {
     assert_eq!(
         lock["nodes"]["dep"]["locked"],
         serde_json::json!({
-            "lastModified": 1700001000, "narHash": local.trim_matches('"'), "ref": "main", "rev": rev,
+            "lastModified": 1700001000, "narHash": local.trim_matches('"'), "ref": "refs/heads/main", "rev": rev,
             "revCount": 1, "type": "git", "url": url
         }),
         "{lock:#}"
     );
     assert_eq!(w.eval(&format!("(builtins.getFlake \"path:{app}\").v"), &[]), "42");
+}
+
+/// `flake lock` of a flake with a `git+http` input and an `http` tarball input writes the
+/// same `flake.lock`, byte for byte, as CppNix 2.34's `nix flake lock`.
+pub fn same_lock_as_cppnix(nix_new: &Path) {
+    let w = Work::new("lock-cppnix");
+    let (repo, _) = make_repo(&w, "repo");
+    let bare = w.www().join("repo.git");
+    run(Command::new("git").args(["clone", "--quiet", "--bare"]).arg(&repo).arg(&bare));
+    git(&bare, &["update-server-info"]);
+    super::support::make_tarball(&w, "proj.tar.gz");
+    let s = Server::start(&w, "lock", None, None);
+    let flake = format!(
+        "{{ inputs.dep.url = \"git+{}\";\n  inputs.tb = {{ url = \"{}\"; flake = false; }};\n  \
+         outputs = {{ self, dep, tb }}: {{ v = dep.value; }}; }}\n",
+        s.url("repo.git"),
+        s.url("proj.tar.gz")
+    );
+    let ours = w.dir.join("ours");
+    let theirs = w.dir.join("theirs");
+    write(&ours.join("flake.nix"), flake.as_bytes());
+    write(&theirs.join("flake.nix"), flake.as_bytes());
+    run(Command::new(nix_new)
+        .args(["nix", "--extra-experimental-features", "nix-command flakes", "flake", "lock", "--store"])
+        .arg(w.dir.join("nix-root"))
+        // `path:`, as the test directory may lie inside a git work tree.
+        .arg(format!("path:{}", theirs.display()))
+        .env("NIX_CACHE_HOME", w.dir.join("nix-cache")));
+    let (ok, _, err) = w.tern(&["flake", "lock", &format!("path:{}", ours.display())], &[]);
+    assert!(ok, "{err}");
+    let read = |d: &Path| std::fs::read_to_string(d.join("flake.lock")).expect("a lock file");
+    assert_eq!(read(&ours), read(&theirs));
+    // And each reads the other's: tern evaluates with CppNix's lock unchanged.
+    std::fs::copy(theirs.join("flake.lock"), ours.join("flake.lock")).unwrap();
+    assert_eq!(w.eval(&format!("(builtins.getFlake \"path:{}\").v", ours.display()), &["--offline"]), "42");
+    assert_eq!(read(&ours), read(&theirs));
 }
