@@ -81,6 +81,12 @@ fn fetchurl_over_http() {
     });
     let real = w.store().join("store").join(HELLO_PATH.trim_start_matches("/nix/store/"));
     assert_eq!(std::fs::read_to_string(real).unwrap(), HELLO);
+    // A netrc-file login for the host is sent (HTTP Basic).
+    let netrc = w.dir.join("netrc");
+    write(&netrc, b"machine 127.0.0.1\n  login user\n  password secret\n");
+    let expr = format!("builtins.fetchurl {{ url = \"{url}\"; name = \"with-login\"; }}");
+    w.eval(&expr, &["--option", "netrc-file", &netrc.to_string_lossy()]);
+    assert!(s.requests().iter().any(|r| r.contains("auth=Basic dXNlcjpzZWNyZXQ=")), "{:?}", s.requests());
     // With the hash of something already in the store, nothing is downloaded.
     let before = s.count("/hello.txt");
     let expr = format!("builtins.fetchurl {{ url = \"{url}\"; sha256 = \"{HELLO_SHA256}\"; }}");
@@ -140,6 +146,11 @@ fn fetch_tree_file_and_tarball() {
     // A URL string: an archive is a tarball.
     let short = w.eval(&format!("(builtins.fetchTree \"{}\").narHash", s.url("proj.tar.gz")), &[]);
     assert_eq!(short, format!("\"{TARBALL_NAR}\""));
+    // `file+` asks for the file itself; a plain URL is a tarball (as CppNix 2.34).
+    let as_file = w.eval(&format!("(builtins.fetchTree \"file+{}\").outPath", s.url("hello.txt")), &[]);
+    assert_eq!(as_file, format!("\"{HELLO_TREE_PATH}\""));
+    let err = w.eval_err(&format!("builtins.fetchTree \"{}\"", s.url("hello.txt")), &[]);
+    assert!(err.contains(&s.url("hello.txt")), "{err}");
     // narHash is checked.
     let bad = "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
     let err = w.eval_err(

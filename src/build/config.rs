@@ -45,6 +45,8 @@ pub struct Config {
     pub trusted_public_keys: Vec<String>,
     pub require_sigs: Option<bool>,
     pub secret_key_files: Vec<String>,
+    /// `netrc-file`: logins for HTTP(S) hosts.
+    pub netrc_file: Option<String>,
     /// Problems found while reading, to show as warnings.
     pub warnings: Vec<String>,
 }
@@ -122,6 +124,7 @@ impl Config {
                 "trusted-public-keys" | "extra-trusted-public-keys" => c.trusted_public_keys.extend(words()),
                 "require-sigs" => c.require_sigs = boolean(&mut c),
                 "secret-key-files" => c.secret_key_files.extend(words()),
+                "netrc-file" => c.netrc_file = Some(value.to_string()),
                 other => c.warnings.push(format!("{}: unknown setting '{other}'", at())),
             }
         }

@@ -11,7 +11,7 @@
 //!
 //! Settings (`tarball-ttl`, `offline`, `ssl-cert-file`, `access-tokens`,
 //! `stdlib-nixpkgs`, `substituters`, `trusted-public-keys`, `require-sigs`,
-//! `secret-key-files`) come
+//! `secret-key-files`, `netrc-file`) come
 //! from `tern.conf`, then the command line (`--option NAME VALUE`,
 //! `--offline`, `--tarball-ttl N`); `ssl-cert-file` defaults to
 //! `NIX_SSL_CERT_FILE`, else `SSL_CERT_FILE`.
@@ -50,6 +50,8 @@ pub struct Settings {
     pub require_sigs: bool,
     /// Files holding `NAME:BASE64` secret keys to sign what `tern copy` writes.
     pub secret_key_files: Vec<String>,
+    /// A netrc file with logins for HTTP(S) hosts (`netrc-file`).
+    pub netrc_file: Option<PathBuf>,
 }
 
 static SETTINGS: Mutex<Option<Settings>> = Mutex::new(None);
@@ -70,6 +72,7 @@ fn initial() -> Settings {
         trusted_public_keys: config.trusted_public_keys,
         require_sigs: config.require_sigs.unwrap_or(true),
         secret_key_files: config.secret_key_files,
+        netrc_file: config.netrc_file.map(PathBuf::from),
     }
 }
 
@@ -106,6 +109,7 @@ pub fn set_option(name: &str, value: &str) -> Result<bool, String> {
         "extra-trusted-public-keys" => s.trusted_public_keys.extend(words(value)),
         "require-sigs" => s.require_sigs = value != "false",
         "secret-key-files" => s.secret_key_files = words(value),
+        "netrc-file" => s.netrc_file = (!value.is_empty()).then(|| PathBuf::from(value)),
         _ => return Ok(false),
     }
     Ok(true)

@@ -115,6 +115,11 @@ fn try_once(
     if let Some(etag) = &request.etag {
         get = get.header("If-None-Match", etag.as_str());
     }
+    if !request.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("authorization")) {
+        if let Some(auth) = netrc_authorization(url) {
+            get = get.header("Authorization", auth.as_str());
+        }
+    }
     let response = get.call().map_err(|e| classify(url, e))?;
     let status = response.status().as_u16();
     let etag = response.headers().get("etag").and_then(|v| v.to_str().ok()).map(String::from);
@@ -193,6 +198,66 @@ fn classify(url: &str, e: ureq::Error) -> Attempt {
     }
 }
 
+/// `Authorization: Basic …` for the URL's host from the `netrc-file` setting, if it has
+/// an entry (`machine HOST login L password P`, or `default …`).
+fn netrc_authorization(url: &str) -> Option<String> {
+    use base64::Engine;
+    let file = crate::fetch::settings().netrc_file?;
+    let text = std::fs::read_to_string(file).ok()?;
+    let host = url.split("://").nth(1)?.split(['/', '?', '#']).next()?;
+    let host = host.rsplit('@').next()?;
+    let host = match host.rsplit_once(':') {
+        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => host,
+    };
+    let (login, password) = netrc_lookup(&text, host)?;
+    Some(format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{login}:{password}"))))
+}
+
+/// The login and password a netrc text gives for `host` (its `machine` entry, else `default`).
+fn netrc_lookup(text: &str, host: &str) -> Option<(String, String)> {
+    let mut tokens = text.split_whitespace();
+    let (mut found, mut fallback) = (None, None);
+    let mut current: Option<(bool, String, String)> = None;
+    let mut finish = |c: Option<(bool, String, String)>, found: &mut Option<(String, String)>| {
+        if let Some((is_default, l, p)) = c {
+            if is_default {
+                fallback.get_or_insert((l, p));
+            } else {
+                found.get_or_insert((l, p));
+            }
+        }
+    };
+    while let Some(t) = tokens.next() {
+        match t {
+            "machine" => {
+                finish(current.take(), &mut found);
+                let m = tokens.next()?;
+                current = (m == host).then(|| (false, String::new(), String::new()));
+            }
+            "default" => {
+                finish(current.take(), &mut found);
+                current = Some((true, String::new(), String::new()));
+            }
+            "login" => {
+                let v = tokens.next()?;
+                if let Some(c) = current.as_mut() {
+                    c.1 = v.to_string();
+                }
+            }
+            "password" => {
+                let v = tokens.next()?;
+                if let Some(c) = current.as_mut() {
+                    c.2 = v.to_string();
+                }
+            }
+            _ => {}
+        }
+    }
+    finish(current.take(), &mut found);
+    found.or(fallback)
+}
+
 fn is_dns_failure(message: &str) -> bool {
     let m = message.to_ascii_lowercase();
     ["lookup address", "name or service not known", "no address associated", "name resolution"]
@@ -262,6 +327,16 @@ pub fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn netrc_entries_by_machine_then_default() {
+        let text = "machine a.example login alice password s1\ndefault login anon password x\n\
+                    machine b.example\n  login bob\n  password s2\n";
+        assert_eq!(netrc_lookup(text, "b.example"), Some(("bob".into(), "s2".into())));
+        assert_eq!(netrc_lookup(text, "a.example"), Some(("alice".into(), "s1".into())));
+        assert_eq!(netrc_lookup(text, "c.example"), Some(("anon".into(), "x".into())));
+        assert_eq!(netrc_lookup("machine a login l password p", "z"), None);
+    }
 
     #[test]
     fn file_urls_are_copied_and_missing_ones_say_so() {

@@ -434,10 +434,13 @@ fn fetch_tree(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
                 "git"
             } else if s.starts_with("path:") || s.starts_with('/') {
                 "path"
+            } else if s.starts_with("file+") {
+                "file"
             } else if s.starts_with("tarball+") || is_archive(&s) {
                 "tarball"
-            } else if ["file+", "file://", "http://", "https://"].iter().any(|p| s.starts_with(p)) {
-                "file"
+            } else if ["file://", "http://", "https://"].iter().any(|p| s.starts_with(p)) {
+                // As CppNix 2.34: a plain URL names a tarball (`file+` asks for the file).
+                "tarball"
             } else {
                 let opts = crate::flake::flakeref::ParseOptions { allow_missing: true, ..Default::default() };
                 let r = crate::flake::flakeref::parse(&s, opts)
