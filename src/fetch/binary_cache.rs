@@ -257,7 +257,10 @@ impl Substituters {
         if &ni.info.path != path {
             return Err(format!("its .narinfo is for '{}'", ni.info.path));
         }
-        if self.require_sigs && !verify(&ni.info, &ni.sigs, &self.trusted_keys) {
+        // A content-addressed path needs no signature: its contents are checked against
+        // the address below, once the NAR is here.
+        let self_certifying = ca_names_path(&ni.info);
+        if self.require_sigs && !self_certifying && !verify(&ni.info, &ni.sigs, &self.trusted_keys) {
             return Err("no signature by a trusted key (trusted-public-keys)".into());
         }
         for r in &ni.info.references {
@@ -281,9 +284,69 @@ impl Substituters {
         if got != ni.info.nar_hash {
             return Err(format!("NAR hash mismatch: got {}, expected {}", got.to_sri(), ni.info.nar_hash.to_sri()));
         }
+        if self.require_sigs && self_certifying && !ca_matches(&ni.info, &nar) {
+            return Err("its contents do not match its content address".into());
+        }
         store.add_nar(&ni.info, &nar).map_err(|e| e.to_string())?;
         Ok(true)
     }
+}
+
+/// Whether the path is the one its content address (`CA`) gives.
+fn ca_names_path(info: &PathInfo) -> bool {
+    let name = info.path.name();
+    let computed = match &info.ca {
+        Some(ContentAddress::Fixed(f)) => {
+            crate::store::path::fixed_output_path(name, f.method, &f.hash, &info.references)
+        }
+        Some(ContentAddress::Text(h)) => crate::store::path::text_path(name, h, &info.references),
+        None => return false,
+    };
+    computed.is_ok_and(|p| p == info.path)
+}
+
+/// Whether a NAR's contents hash to the path's content address.
+fn ca_matches(info: &PathInfo, nar: &[u8]) -> bool {
+    use crate::store::FileIngestionMethod;
+    match &info.ca {
+        Some(ContentAddress::Fixed(f)) if f.method == FileIngestionMethod::Recursive => {
+            hash_string(f.hash.algo(), nar) == f.hash
+        }
+        Some(ContentAddress::Fixed(f)) => {
+            single_file_contents(nar).is_some_and(|c| hash_string(f.hash.algo(), c) == f.hash)
+        }
+        Some(ContentAddress::Text(h)) => single_file_contents(nar).is_some_and(|c| hash_string(h.algo(), c) == *h),
+        None => false,
+    }
+}
+
+/// The contents of a NAR holding one regular file (executable or not).
+fn single_file_contents(nar: &[u8]) -> Option<&[u8]> {
+    let mut pos = 0;
+    let mut token = || -> Option<&[u8]> {
+        let len = u64::from_le_bytes(nar.get(pos..pos + 8)?.try_into().ok()?) as usize;
+        let start = pos + 8;
+        let bytes = nar.get(start..start.checked_add(len)?)?;
+        pos = start + len.div_ceil(8) * 8;
+        Some(bytes)
+    };
+    let expect = |t: Option<&[u8]>, want: &[u8]| t == Some(want);
+    if !expect(token(), b"nix-archive-1") || !expect(token(), b"(") || !expect(token(), b"type") {
+        return None;
+    }
+    if !expect(token(), b"regular") {
+        return None;
+    }
+    let mut tag = token()?;
+    if tag == b"executable" {
+        token()?;
+        tag = token()?;
+    }
+    if tag != b"contents" {
+        return None;
+    }
+    let contents = token()?;
+    expect(token(), b")").then_some(contents)
 }
 
 /// `nix-cache-info` of a cache tern writes.
@@ -318,6 +381,14 @@ mod tests {
             "1;/nix/store/7rjj86a15146cq1d3qy068lml7n8ykzm-hello;sha256:1b9si0ip4mf6i4z6v1g3sysz9mqr5bmcbcn1w3iq0ki8jyiv7w5r;\
              120;/nix/store/7rjj86a15146cq1d3qy068lml7n8ykzm-hello"
         );
+    }
+
+    #[test]
+    fn single_file_nars_give_their_contents() {
+        let mut nar = Vec::new();
+        crate::store::nar::dump_contents(b"hello", true, &mut nar).unwrap();
+        assert_eq!(single_file_contents(&nar), Some(&b"hello"[..]));
+        assert_eq!(single_file_contents(&nar[..nar.len() - 8]), None);
     }
 
     #[test]

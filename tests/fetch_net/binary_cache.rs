@@ -77,6 +77,22 @@ pub fn substitute_before_building() {
     assert!(ok, "{err}");
     assert!(err.contains("no signature by a trusted key") && err.contains("building '"), "{err}");
 
+    // A fixed-output path (fetchurl with a hash) comes from an unsigned cache: its content
+    // address vouches for it, so the dead URL is never needed.
+    let file = a.dir.join("hello.txt");
+    write(&file, super::HELLO.as_bytes());
+    let fetch = |url: &str| format!("builtins.fetchurl {{ url = \"{url}\"; sha256 = \"{}\"; }}", super::HELLO_SHA256);
+    assert_eq!(a.eval(&fetch(&format!("file://{}", file.display())), &[]), format!("\"{}\"", super::HELLO_PATH));
+    let unsigned = format!("file://{}", a.dir.join("unsigned").display());
+    let (ok, _, err) = a.tern(&["copy", "--to", &unsigned, super::HELLO_PATH], &[]);
+    assert!(ok, "{err}");
+    let e = Work::new("cache-e");
+    let dead = format!("http://127.0.0.1:{}/hello.txt", super::support::closed_port());
+    let (ok, out_e, err) = e.tern(&["eval", "-E", &fetch(&dead), "--option", "substituters", &unsigned], &[]);
+    assert!(ok, "{err}");
+    assert_eq!(out_e, format!("\"{}\"", super::HELLO_PATH));
+    assert!(err.contains("copying path"), "{err}");
+
     // A corrupted NAR is refused and nothing is added.
     let d = Work::new("cache-d");
     let nar_name = narinfo.lines().find_map(|l| l.strip_prefix("URL: ")).unwrap().to_string();
