@@ -206,6 +206,13 @@ pub fn fetch_git_over_http() {
     let expr = format!("(builtins.fetchGit {{ url = \"{url}\"; rev = \"{rev}\"; ref = \"main\"; }}).narHash");
     assert_eq!(w.eval(&expr, &[]), local);
     assert_eq!(s.requests().len(), before);
+    // Offline, the branch comes from the cache; an unknown repository is an error.
+    let expr = format!("(builtins.fetchGit \"{url}\").rev");
+    assert_eq!(w.eval(&expr, &["--offline", "--tarball-ttl", "0"]), format!("\"{rev}\""));
+    assert_eq!(s.requests().len(), before);
+    let err = w.eval_err(&format!("builtins.fetchGit \"{}\"", s.url("other.git")), &["--offline"]);
+    assert!(err.contains("offline mode") && err.contains("other.git"), "{err}");
+
     // As a flake input (git+http), locked with ref, rev, revCount, lastModified, narHash.
     let dir = w.dir.join("app");
     write(
