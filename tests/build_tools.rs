@@ -1,5 +1,5 @@
 //! The builder's tests that need tools from outside tern: the cross-check with CppNix's
-//! `nix-build`, an aarch64 build under qemu-user and builds by an unprivileged user. They
+//! `nix-build`, a store shared with CppNix, an aarch64 build under qemu-user and builds by an unprivileged user. They
 //! run through `libtest_mimic` so that one that cannot run here reports itself skipped
 //! (`tests/common/gate.rs`); the rest of the builder's tests are in `tests/build/`.
 
@@ -17,11 +17,15 @@ mod cppnix;
 #[path = "build/emulation.rs"]
 mod emulation;
 
+#[path = "build/shared_store.rs"]
+mod shared_store;
+
 use libtest_mimic::{Arguments, Trial};
 
 fn main() {
     let trials = vec![
         Trial::ignorable_test("cppnix::same_outputs_as_nix_build", cppnix::same_outputs_as_nix_build),
+        Trial::ignorable_test("shared_store::tern_and_cppnix_share_a_store", shared_store::tern_and_cppnix_share_a_store),
         Trial::ignorable_test("emulation::aarch64_under_qemu_user", emulation::aarch64_under_qemu_user),
         Trial::ignorable_test(
             "emulation::private_binfmt_runs_every_foreign_program",

@@ -8,7 +8,12 @@
 //! explicit way out), `sandbox-paths` / `extra-sandbox-paths` (host paths
 //! isolated builders see, `target[=source][?]` as in nix.conf),
 //! `max-build-log-size` (bytes; a builder logging more is killed), `mirrors`
-//! (`NAME=URL` words for `mirror://NAME/`). Command-line options win over the file. An
+//! (`NAME=URL` words for `mirror://NAME/`), `store` (the store root, as
+//! `--store`; `/` is the system's CppNix store), and the fetchers' and
+//! binary caches' settings read by `crate::fetch` (`tarball-ttl`, `offline`,
+//! `ssl-cert-file`, `access-tokens`, `netrc-file`, `stdlib-nixpkgs`,
+//! `substituters`, `trusted-public-keys`, `require-sigs`,
+//! `secret-key-files`). Command-line options win over the file. An
 //! unknown setting is a warning, not an error, so a file written for a
 //! newer tern still works.
 
@@ -47,6 +52,8 @@ pub struct Config {
     pub secret_key_files: Vec<String>,
     /// `netrc-file`: logins for HTTP(S) hosts.
     pub netrc_file: Option<String>,
+    /// `store`: the store root (`/` for the system's CppNix store).
+    pub store: Option<String>,
     /// Problems found while reading, to show as warnings.
     pub warnings: Vec<String>,
 }
@@ -125,6 +132,7 @@ impl Config {
                 "require-sigs" => c.require_sigs = boolean(&mut c),
                 "secret-key-files" => c.secret_key_files.extend(words()),
                 "netrc-file" => c.netrc_file = Some(value.to_string()),
+                "store" => c.store = Some(value.to_string()).filter(|v| !v.is_empty()),
                 other => c.warnings.push(format!("{}: unknown setting '{other}'", at())),
             }
         }

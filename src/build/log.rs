@@ -3,7 +3,8 @@
 //!
 //! Every build's stdout and stderr go to
 //! `<root>/var/log/drvs/<first two characters of the drv base name>/<rest>.bz2`
-//! — CppNix's layout and compression (`/nix/var/log/nix/drvs/…`, bzip2).
+//! — CppNix's layout and compression; in CppNix's own store, to its
+//! `/nix/var/log/nix/drvs/…`, where `nix-store -l` finds them.
 //! The builder writes to a pipe; a thread compresses what arrives into the
 //! file, keeps the last 64 KiB for the failure message, and with
 //! `--print-build-logs` passes each line to stderr prefixed with the
@@ -31,7 +32,7 @@ const TAIL_BYTES: usize = 64 * 1024;
 /// The log file of `drv`'s builds in the store rooted at `root`.
 pub fn log_path(root: &Path, drv: &StorePath) -> PathBuf {
     let base = drv.base_name();
-    root.join("var/log/drvs").join(&base[..2]).join(format!("{}.bz2", &base[2..]))
+    crate::store::Layout::of(root).log_dir().join(&base[..2]).join(format!("{}.bz2", &base[2..]))
 }
 
 /// The whole log of `drv`, decompressed (`None` if there is none). Logs of

@@ -166,6 +166,16 @@ fn make_link(link: &Path, target: &Path) -> Result<(), String> {
     std::fs::rename(&tmp, link).map_err(|e| format!("cannot create symlink '{}': {e}", link.display()))
 }
 
+/// In CppNix's store, a result link is an indirect GC root, as
+/// `nix-build -o` makes it: `var/nix/gcroots/auto/<name>` points at the
+/// link, so CppNix's garbage collector keeps what the link points to.
+fn add_indirect_root(store: &Store, link: &Path) -> Result<(), String> {
+    let Some(dir) = store.layout().auto_gc_roots() else { return Ok(()) };
+    let absolute = std::path::absolute(link).map_err(|e| format!("cannot resolve '{}': {e}", link.display()))?;
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create '{}': {e}", dir.display()))?;
+    make_link(&dir.join(crate::store::layout::indirect_root_name(&absolute)), &absolute)
+}
+
 pub fn run(argv: &[String]) -> i32 {
     // `-j4` as well as `-j 4`.
     let argv: Vec<String> = argv
@@ -355,7 +365,8 @@ pub fn run(argv: &[String]) -> i32 {
             if name != "out" {
                 link.push_str(&format!("-{name}"));
             }
-            if let Err(e) = make_link(&PathBuf::from(&link), &store.real_path(&path)) {
+            let link = PathBuf::from(&link);
+            if let Err(e) = make_link(&link, &store.real_path(&path)).and_then(|()| add_indirect_root(&store, &link)) {
                 print!("{stdout}");
                 print_error(&e);
                 return 1;

@@ -29,7 +29,7 @@ const STACK_SEGMENT: usize = 8 * 1024 * 1024;
 fn lambda_name(lambda: &LambdaIr) -> String {
     match lambda.name {
         Some(n) => format!("'{n}'"),
-        None => "anonymous lambda".to_string(),
+        None => "'anonymous lambda'".to_string(),
     }
 }
 

@@ -1,4 +1,5 @@
-//! The metadata database of the local store (`<root>/var/db.sqlite`).
+//! The metadata database of the local store (`<root>/var/db.sqlite`, or
+//! CppNix's own `var/nix/db/db.sqlite` when tern shares CppNix's store).
 //!
 //! Owns the SQLite schema and every query. The schema follows CppNix's
 //! (`ValidPaths`, `Refs`, `DerivationOutputs`) so the data means the same:
@@ -22,6 +23,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use super::content_address::ContentAddress;
 use super::error::{Result, StoreError};
 use super::hash::{Hash, HashAlgo};
+use super::layout::Flavor;
 use super::path::StorePath;
 
 /// Metadata of a valid store path (spec §7.5).
@@ -84,6 +86,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(120);
 
 pub(crate) struct Db {
     conn: Connection,
+    flavor: Flavor,
 }
 
 fn now() -> i64 {
@@ -91,7 +94,7 @@ fn now() -> i64 {
 }
 
 impl Db {
-    pub(crate) fn open(file: &Path) -> Result<Db> {
+    pub(crate) fn open(file: &Path, flavor: Flavor) -> Result<Db> {
         let ctx = || format!("opening '{}'", file.display());
         let conn = Connection::open(file).map_err(|e| StoreError::db(ctx(), e))?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| StoreError::db(ctx(), e))?;
@@ -120,8 +123,11 @@ impl Db {
         // validity check).
         conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
             .map_err(|e| StoreError::db(ctx(), e))?;
-        let mut db = Db { conn };
-        db.init_schema()?;
+        let mut db = Db { conn, flavor };
+        match flavor {
+            Flavor::Tern => db.init_schema()?,
+            Flavor::CppNix => db.check_cppnix_tables(file)?,
+        }
         Ok(db)
     }
 
@@ -142,6 +148,25 @@ impl Db {
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(|e| StoreError::db("setting the schema version", e))?;
         tx.commit().map_err(|e| StoreError::db("creating the schema", e))
+    }
+
+    /// CppNix's database is CppNix's to create and migrate: tern only
+    /// checks that the tables it uses are there.
+    fn check_cppnix_tables(&self, file: &Path) -> Result<()> {
+        for table in ["ValidPaths", "Refs", "DerivationOutputs"] {
+            let found = self
+                .conn
+                .query_row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", [table], |_| Ok(()))
+                .optional()
+                .map_err(|e| StoreError::db(format!("reading '{}'", file.display()), e))?;
+            if found.is_none() {
+                return Err(StoreError::Other(format!(
+                    "'{}' has no table {table}: it is not a CppNix store database tern can share",
+                    file.display()
+                )));
+            }
+        }
+        Ok(())
     }
 
     fn path_id(conn: &Connection, path: &StorePath) -> Result<Option<i64>> {
@@ -268,9 +293,10 @@ impl Db {
         let mut ids = BTreeMap::new();
         for info in infos {
             let time = if info.registration_time == 0 { now() } else { info.registration_time };
+            // `ultimate`: built or added here, as CppNix marks what it builds.
             tx.execute(
-                "INSERT INTO ValidPaths (path, hash, registrationTime, deriver, narSize, ca) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+                "INSERT INTO ValidPaths (path, hash, registrationTime, deriver, narSize, ca, ultimate) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
                  ON CONFLICT(path) DO UPDATE SET hash = excluded.hash, narSize = excluded.narSize, \
                  deriver = coalesce(excluded.deriver, deriver), ca = coalesce(excluded.ca, ca)",
                 params![
@@ -280,6 +306,7 @@ impl Db {
                     info.deriver.as_ref().map(StorePath::to_absolute),
                     i64::try_from(info.nar_size).unwrap_or(i64::MAX),
                     info.ca.as_ref().map(ContentAddress::to_string),
+                    info.deriver.as_ref().map(|_| 1),
                 ],
             )
             .map_err(|e| StoreError::db(format!("registering '{}'", info.path), e))?;
@@ -300,15 +327,23 @@ impl Db {
                 .map_err(|e| StoreError::db(format!("registering references of '{}'", info.path), e))?;
             }
         }
-        for info in infos {
-            tx.execute("DELETE FROM Pending WHERE path = ?1", [info.path.to_absolute()])
-                .map_err(|e| StoreError::db(ctx, e))?;
+        if self.flavor == Flavor::Tern {
+            for info in infos {
+                tx.execute("DELETE FROM Pending WHERE path = ?1", [info.path.to_absolute()])
+                    .map_err(|e| StoreError::db(ctx, e))?;
+            }
         }
         tx.commit().map_err(|e| StoreError::db(ctx, e))
     }
 
     /// Records that tern is about to create `paths` (see `Pending`).
+    /// In CppNix's store there is no such record, nor a need for one: every
+    /// creator takes the path's lock, so whatever sits unregistered at a
+    /// locked path is a leftover, which CppNix replaces too.
     pub(crate) fn mark_pending(&mut self, paths: &[StorePath]) -> Result<()> {
+        if self.flavor == Flavor::CppNix {
+            return Ok(());
+        }
         let ctx = "recording the paths being built";
         let tx =
             self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| StoreError::db(ctx, e))?;
@@ -320,6 +355,9 @@ impl Db {
     }
 
     pub(crate) fn is_pending(&self, path: &StorePath) -> Result<bool> {
+        if self.flavor == Flavor::CppNix {
+            return Ok(true);
+        }
         self.conn
             .query_row("SELECT 1 FROM Pending WHERE path = ?1", [path.to_absolute()], |_| Ok(()))
             .optional()

@@ -3,11 +3,11 @@
 //!
 //! Logical vs physical: every path tern prints, hashes or writes into a
 //! `.drv` is under `/nix/store` ([`STORE_DIR`]); the bytes live under
-//! `<root>/store/<hash>-<name>`, metadata in `<root>/var/db.sqlite`, lock
-//! files in `<root>/var/locks`. Nothing here ever writes to `/nix/store`.
-//! A root whose store CppNix manages (`<root>/var/nix/db/db.sqlite`) is
-//! refused, and so is a store with objects whose database is missing,
-//! empty or unreadable: tern would take every object for garbage.
+//! `<root>/store/<hash>-<name>`, metadata and locks where the root's
+//! [`Layout`] says: tern's own database, or CppNix's when the root is
+//! CppNix's store (`--store /`), shared with CppNix. A tern store with
+//! objects whose database is missing, empty or unreadable is refused:
+//! tern would take every object for garbage.
 //!
 //! Adding an object: compute its path from the content first (so adding an
 //! already-valid path is a hash plus one query), then, under a per-path
@@ -21,7 +21,6 @@
 //! source that changed in between is an error rather than a wrong object.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::ffi::OsString;
 use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
@@ -36,49 +35,19 @@ use super::error::{Result, StoreError};
 use super::fsutil::{canonicalise, copy_tree, remove_tree, PathLock, TempObject};
 use super::hash::{hash_file, hash_string, Hash, HashAlgo};
 use super::nar::{self, EntryType};
+use super::layout::{Flavor, Layout};
 use super::overlay::Overlay;
 use super::path::{fixed_output_path, source_path, split_store_path, text_path, validate_name, StorePath, STORE_DIR};
-
-/// The default store root: `$XDG_DATA_HOME/tern`, else
-/// `$HOME/.local/share/tern`.
-pub fn default_root() -> Result<PathBuf> {
-    default_root_from(std::env::var_os("XDG_DATA_HOME"), std::env::var_os("HOME"))
-}
-
-fn default_root_from(xdg: Option<OsString>, home: Option<OsString>) -> Result<PathBuf> {
-    // An empty variable counts as unset, as the XDG spec says.
-    if let Some(xdg) = xdg.filter(|s| !s.is_empty()) {
-        return Ok(PathBuf::from(xdg).join("tern"));
-    }
-    if let Some(home) = home.filter(|s| !s.is_empty()) {
-        return Ok(PathBuf::from(home).join(".local/share/tern"));
-    }
-    Err(StoreError::Other(
-        "cannot choose a store location: neither XDG_DATA_HOME nor HOME is set; \
-         pass --store DIR or set TERN_STORE"
-            .into(),
-    ))
-}
-
-/// The store root to use: `--store DIR` if given, else `$TERN_STORE`, else
-/// [`default_root`].
-pub fn resolve_root(cli: Option<&Path>) -> Result<PathBuf> {
-    if let Some(dir) = cli {
-        return Ok(dir.to_path_buf());
-    }
-    match std::env::var_os("TERN_STORE").filter(|s| !s.is_empty()) {
-        Some(dir) => Ok(PathBuf::from(dir)),
-        None => default_root(),
-    }
-}
 
 /// A local store rooted at a directory. `Send + Sync`; several `Store`s
 /// (in one or many processes) may share a root.
 pub struct Store {
     root: PathBuf,
+    layout: Layout,
     objects: PathBuf,
-    locks: PathBuf,
     db: Mutex<Db>,
+    /// CppNix's store only: the shared lock on its `big-lock`, held while open.
+    _big_lock: Option<fs::File>,
     /// Set for a read-only store (`tern eval`): what would be added is kept in memory.
     overlay: Option<Mutex<Overlay>>,
 }
@@ -88,22 +57,20 @@ static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 impl Store {
     /// Opens (creating if needed) the store rooted at `root`.
     pub fn open(root: &Path) -> Result<Store> {
-        for dir in [root.join("store"), root.join("var/locks")] {
+        let layout = Layout::of(root);
+        for dir in layout.directories() {
             fs::create_dir_all(&dir).map_err(|e| StoreError::io("create directory", &dir, e))?;
         }
         // Absolute physical paths: the builder changes directories.
         let root = fs::canonicalize(root).map_err(|e| StoreError::io("resolve", root, e))?;
-        refuse_foreign_store(&root)?;
-        let db_file = root.join("var/db.sqlite");
-        check_database_present(&root.join("store"), &db_file)?;
-        let db = Db::open(&db_file)?;
-        Ok(Store {
-            objects: root.join("store"),
-            locks: root.join("var/locks"),
-            root,
-            db: Mutex::new(db),
-            overlay: None,
-        })
+        let layout = Layout { root: root.clone(), flavor: layout.flavor };
+        let big_lock = layout.join_cppnix()?;
+        let db_file = layout.db_file();
+        if layout.flavor == Flavor::Tern {
+            check_database_present(&layout.objects(), &db_file)?;
+        }
+        let db = Db::open(&db_file, layout.flavor)?;
+        Ok(Store { objects: layout.objects(), layout, root, db: Mutex::new(db), overlay: None, _big_lock: big_lock })
     }
 
     /// Opens the store read-only, as `nix-instantiate --eval` treats it: texts, `.drv`
@@ -121,6 +88,11 @@ impl Store {
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Where this store keeps its parts, and whose conventions it follows.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
     }
 
     fn db(&self) -> MutexGuard<'_, Db> {
@@ -215,13 +187,13 @@ impl Store {
     /// it is registered): a source import or fixed output can land on the
     /// same path, and the store replaces unregistered objects it finds.
     pub fn lock_path(&self, path: &StorePath) -> Result<PathLock> {
-        PathLock::acquire(&self.locks.join(format!("{}.lock", path.hash_part())))
+        PathLock::acquire(&self.layout.lock_file(path))
     }
 
     /// Like [`Store::lock_path`], but returns `None` at once when another
     /// process (or thread) holds the lock.
     pub fn try_lock_path(&self, path: &StorePath) -> Result<Option<PathLock>> {
-        PathLock::try_acquire(&self.locks.join(format!("{}.lock", path.hash_part())))
+        PathLock::try_acquire(&self.layout.lock_file(path))
     }
 
     /// Removes whatever sits at the real location of `path` if `path` is not
@@ -655,24 +627,6 @@ impl Store {
     }
 }
 
-/// Refuses a root whose store CppNix manages (its database beside it,
-/// `<root>/var/nix/db/db.sqlite`, as under `/nix`): tern keeps its own
-/// database, so it would take CppNix's paths for unregistered leftovers
-/// and delete or overwrite them.
-fn refuse_foreign_store(root: &Path) -> Result<()> {
-    let cppnix_db = root.join("var/nix/db/db.sqlite");
-    if cppnix_db.exists() {
-        return Err(StoreError::Other(format!(
-            "'{}' is CppNix's store (its database is '{}'); tern keeps its own database and would treat CppNix's \
-             paths as garbage, so it does not use that store. Use another store root (--store DIR, TERN_STORE); \
-             tern copies what it needs from CppNix's store by itself",
-            root.join("store").display(),
-            cppnix_db.display()
-        )));
-    }
-    Ok(())
-}
-
 /// A store with objects must have its database: a missing, empty or
 /// unreadable one would otherwise be taken for a new, empty store, and
 /// every object for garbage. (An empty main file whose write-ahead log
@@ -723,25 +677,5 @@ impl DerivationLoader for &Store {
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store").field("root", &self.root).field("store_dir", &STORE_DIR).finish()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn default_root_rules() {
-        let os = |s: &str| Some(OsString::from(s));
-        assert_eq!(default_root_from(os("/x"), os("/home/u")).unwrap(), PathBuf::from("/x/tern"));
-        assert_eq!(default_root_from(os(""), os("/home/u")).unwrap(), PathBuf::from("/home/u/.local/share/tern"));
-        assert_eq!(default_root_from(None, os("/home/u")).unwrap(), PathBuf::from("/home/u/.local/share/tern"));
-        assert!(default_root_from(None, None).is_err());
-        assert!(default_root_from(os(""), os("")).is_err());
-    }
-
-    #[test]
-    fn explicit_root_wins() {
-        assert_eq!(resolve_root(Some(Path::new("/s"))).unwrap(), PathBuf::from("/s"));
     }
 }

@@ -37,6 +37,7 @@ pub mod download;
 pub mod error;
 mod fsutil;
 pub mod hash;
+pub mod layout;
 pub mod local;
 pub mod nar;
 mod overlay;
@@ -48,6 +49,7 @@ pub use derivation::{Derivation, DerivationLoader, DerivationOutput, HashModuloM
 pub use error::StoreError;
 pub use fsutil::{canonicalise, remove_tree, unshare_hard_links, PathLock};
 pub use hash::{Hash, HashAlgo, HashFormat};
-pub use local::{default_root, resolve_root, Store};
+pub use layout::{default_root, resolve_root, Flavor, Layout};
+pub use local::Store;
 pub use nar::EntryType;
 pub use path::{StorePath, STORE_DIR};

@@ -504,8 +504,8 @@ pub(crate) fn no_namespace_message(root: &Path) -> String {
          '/nix/store', and this system does not let tern create the private mount namespace that maps one onto the \
          other (unshare(2) is refused). Either run tern as root, or enable unprivileged user namespaces \
          (sysctl kernel.unprivileged_userns_clone=1 and user.max_user_namespaces > 0), or use a store rooted at \
-         /nix itself ('--store /nix', which needs write access to /nix/store, and which tern refuses when CppNix \
-         manages that store)",
+         /nix itself ('--store /nix', shared with CppNix when its database is there; it needs write access to \
+         /nix/store)",
         root.display()
     )
 }
