@@ -25,7 +25,10 @@ use libtest_mimic::{Arguments, Trial};
 fn main() {
     let trials = vec![
         Trial::ignorable_test("cppnix::same_outputs_as_nix_build", cppnix::same_outputs_as_nix_build),
-        Trial::ignorable_test("shared_store::tern_and_cppnix_share_a_store", shared_store::tern_and_cppnix_share_a_store),
+        Trial::ignorable_test(
+            "shared_store::tern_and_cppnix_share_a_store",
+            shared_store::tern_and_cppnix_share_a_store,
+        ),
         Trial::ignorable_test("emulation::aarch64_under_qemu_user", emulation::aarch64_under_qemu_user),
         Trial::ignorable_test(
             "emulation::private_binfmt_runs_every_foreign_program",

@@ -1,6 +1,7 @@
 //! The fetchers' cache: what a URL (or a forge branch) gave last time.
 //!
-//! One small JSON file per key under `<store root>/var/fetch-cache/`, named
+//! One small JSON file per key under `fetch-cache/` of the fetchers' state
+//! directory (`<store root>/var` of a tern store), named
 //! by the SHA-256 of the key, written to a temporary name and renamed, so a
 //! reader sees a whole entry or none. An entry records the store path it
 //! produced, the NAR hash, the server's ETag, the `lastModified` time of an
@@ -35,7 +36,7 @@ impl Entry {
 
 fn file(store: &Store, key: &str) -> PathBuf {
     let name = hash_string(HashAlgo::Sha256, key.as_bytes()).to_nix32();
-    store.root().join("var/fetch-cache").join(format!("{name}.json"))
+    super::state_dir(store).join("fetch-cache").join(format!("{name}.json"))
 }
 
 /// The entry for `key`, if there is a readable one.

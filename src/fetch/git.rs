@@ -1,6 +1,7 @@
 //! Remote git repositories (`https://`, `http://`, `ssh://`, `git://`, with
 //! or without `git+`), fetched with the `git` command into a cache of bare
-//! repositories under `<store root>/var/git-cache/`, one per URL.
+//! repositories under `git-cache/` of the fetchers' state directory (`<store
+//! root>/var` of a tern store), one per URL.
 //!
 //! A wanted revision already in the cache is used without asking the
 //! remote. Otherwise every branch and tag is fetched (so `revCount` and
@@ -51,10 +52,10 @@ fn has_ref(repo: &Path, git_ref: &str) -> bool {
 
 /// A bare repository in the cache holding what `url` names at `rev` (or the tip
 /// of `git_ref`, or of the remote's default branch), fetched if needed.
-pub fn cached_repo(store_root: &Path, url: &str, rev: Option<&str>, git_ref: Option<&str>) -> Result<PathBuf, String> {
+pub fn cached_repo(state_dir: &Path, url: &str, rev: Option<&str>, git_ref: Option<&str>) -> Result<PathBuf, String> {
     let remote = url.strip_prefix("git+").unwrap_or(url);
     let key = hash_string(HashAlgo::Sha256, remote.as_bytes()).to_nix32();
-    let repo = store_root.join("var/git-cache").join(&key[..32]);
+    let repo = state_dir.join("git-cache").join(&key[..32]);
     if !repo.join("HEAD").exists() {
         std::fs::create_dir_all(&repo).map_err(|e| format!("cannot create '{}': {e}", repo.display()))?;
         run(None, &["init", "--quiet", "--bare", &repo.to_string_lossy()])

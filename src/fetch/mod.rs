@@ -115,6 +115,15 @@ pub fn set_option(name: &str, value: &str) -> Result<bool, String> {
     Ok(true)
 }
 
+/// Where the fetchers keep their caches and scratch directories for `store`:
+/// `<root>/var` of a tern store, `/nix/var/tern` for CppNix's.
+pub fn state_dir(store: &crate::store::local::Store) -> PathBuf {
+    match store.layout().flavor {
+        crate::store::layout::Flavor::CppNix => store.root().join("var/tern"),
+        _ => store.root().join("var"),
+    }
+}
+
 /// Seconds since the Unix epoch.
 pub(crate) fn now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)

@@ -139,7 +139,7 @@ pub fn fetch(store: &Store, f: &Fetch<'_>) -> Result<Fetched, String> {
         return Err(format!("cannot fetch '{}': tern fetches http://, https:// and file:// URLs", f.url));
     }
     // On the store's file system, so an unpacked tree can be moved into the store.
-    let tmp_parent = store.root().join("var/tmp");
+    let tmp_parent = super::state_dir(store).join("tmp");
     let scratch = match std::fs::create_dir_all(&tmp_parent) {
         Ok(()) => scratch_dir_in(&tmp_parent, "download")?,
         Err(_) => scratch_dir("download")?,

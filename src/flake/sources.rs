@@ -242,7 +242,7 @@ pub fn fetch(ev: &Evaluator, r: &FlakeRef, what: &str, want: Want) -> EvalResult
                 // (a remote one by its full name, `refs/heads/main`, as the remote's HEAD says).
                 if git_ref.is_none() && rev_in.is_none() {
                     let head_repo = if remote {
-                        crate::fetch::git::cached_repo(ev.store()?.root(), url, None, None).ok()
+                        crate::fetch::git::cached_repo(&crate::fetch::state_dir(ev.store()?), url, None, None).ok()
                     } else {
                         Some(Path::new(&repo).to_path_buf())
                     };

@@ -34,8 +34,8 @@ use super::derivation::{Derivation, DerivationLoader};
 use super::error::{Result, StoreError};
 use super::fsutil::{canonicalise, copy_tree, remove_tree, PathLock, TempObject};
 use super::hash::{hash_file, hash_string, Hash, HashAlgo};
-use super::nar::{self, EntryType};
 use super::layout::{Flavor, Layout};
+use super::nar::{self, EntryType};
 use super::overlay::Overlay;
 use super::path::{fixed_output_path, source_path, split_store_path, text_path, validate_name, StorePath, STORE_DIR};
 

@@ -73,10 +73,8 @@ fn share_a_store() {
     // against CppNix's). (In a chroot store the link points at the
     // object's real place, which the collector does not take for a store
     // path; with `--store /` the two are one.)
-    let roots: Vec<_> = fs::read_dir(dir.path().join("nix/var/nix/gcroots/auto"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
+    let roots: Vec<_> =
+        fs::read_dir(dir.path().join("nix/var/nix/gcroots/auto")).unwrap().map(|e| e.unwrap().path()).collect();
     assert_eq!(roots.len(), 1);
     assert_eq!(fs::read_link(&roots[0]).unwrap(), link);
 

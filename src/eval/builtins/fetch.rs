@@ -242,8 +242,13 @@ fn fetch_git_repo(ev: &Evaluator, r: &Request) -> EvalResult<GitResult> {
     let ref_arg = r.get_string(ev, "ref")?;
     let remote = crate::fetch::git::is_remote(url);
     let repo = if remote {
-        crate::fetch::git::cached_repo(ev.store()?.root(), url, rev_arg.as_deref(), ref_arg.as_deref())
-            .map_err(fetch_error)?
+        crate::fetch::git::cached_repo(
+            &crate::fetch::state_dir(ev.store()?),
+            url,
+            rev_arg.as_deref(),
+            ref_arg.as_deref(),
+        )
+        .map_err(fetch_error)?
     } else {
         local_source(url)?
     };
