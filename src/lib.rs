@@ -5,6 +5,7 @@ pub mod build;
 pub mod cli;
 pub mod diag;
 pub mod eval;
+pub mod fetch;
 pub mod flake;
 pub mod numfmt;
 pub mod repl;

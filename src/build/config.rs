@@ -10,7 +10,11 @@
 //! `max-build-log-size` (bytes; a builder logging more is killed), `mirrors`
 //! (`NAME=URL` words for `mirror://NAME/`), `store` (the store root, as
 //! `--store`; `/` is the system's CppNix store), `builders` (remote builders,
-//! as `--builders`). Command-line options win over the file. An
+//! as `--builders`), and the fetchers' and
+//! binary caches' settings read by `crate::fetch` (`tarball-ttl`, `offline`,
+//! `ssl-cert-file`, `access-tokens`, `netrc-file`, `stdlib-nixpkgs`,
+//! `substituters`, `trusted-public-keys`, `require-sigs`,
+//! `secret-key-files`). Command-line options win over the file. An
 //! unknown setting is a warning, not an error, so a file written for a
 //! newer tern still works.
 
@@ -34,6 +38,21 @@ pub struct Config {
     pub extra_sandbox_paths: Vec<String>,
     /// `max-build-log-size` in bytes (0: no limit).
     pub max_build_log_size: Option<u64>,
+    /// Fetcher settings (see `crate::fetch`): `tarball-ttl`, `offline`,
+    /// `ssl-cert-file`, `access-tokens` (words `HOST=TOKEN`).
+    pub tarball_ttl: Option<u64>,
+    pub offline: Option<bool>,
+    pub ssl_cert_file: Option<String>,
+    pub access_tokens: Vec<String>,
+    /// `stdlib-nixpkgs = false`: nixpkgs flake inputs are fetched, not tern's stdlib.
+    pub stdlib_nixpkgs: Option<bool>,
+    /// Binary caches: `substituters`, `trusted-public-keys`, `require-sigs`, `secret-key-files`.
+    pub substituters: Vec<String>,
+    pub trusted_public_keys: Vec<String>,
+    pub require_sigs: Option<bool>,
+    pub secret_key_files: Vec<String>,
+    /// `netrc-file`: logins for HTTP(S) hosts.
+    pub netrc_file: Option<String>,
     /// `store`: the store root (`/` for the system's CppNix store).
     pub store: Option<String>,
     /// `builders`: remote builders in Nix's machines format (or `@FILE`).
@@ -106,6 +125,16 @@ impl Config {
                 "sandbox-paths" => c.sandbox_paths = Some(words()),
                 "extra-sandbox-paths" => c.extra_sandbox_paths.extend(words()),
                 "max-build-log-size" => c.max_build_log_size = number(&mut c).map(|n| n as u64),
+                "tarball-ttl" => c.tarball_ttl = number(&mut c).map(|n| n as u64),
+                "offline" => c.offline = boolean(&mut c),
+                "ssl-cert-file" => c.ssl_cert_file = Some(value.to_string()),
+                "access-tokens" | "extra-access-tokens" => c.access_tokens.extend(words()),
+                "stdlib-nixpkgs" => c.stdlib_nixpkgs = boolean(&mut c),
+                "substituters" | "extra-substituters" => c.substituters.extend(words()),
+                "trusted-public-keys" | "extra-trusted-public-keys" => c.trusted_public_keys.extend(words()),
+                "require-sigs" => c.require_sigs = boolean(&mut c),
+                "secret-key-files" => c.secret_key_files.extend(words()),
+                "netrc-file" => c.netrc_file = Some(value.to_string()),
                 "store" => c.store = Some(value.to_string()).filter(|v| !v.is_empty()),
                 "builders" => c.builders = Some(value.to_string()),
                 other => c.warnings.push(format!("{}: unknown setting '{other}'", at())),

@@ -71,6 +71,8 @@ struct Planner<'a> {
     nodes: Vec<Node>,
     index: HashMap<StorePath, usize>,
     imported: usize,
+    /// Binary caches to substitute missing outputs from before building them.
+    subst: crate::fetch::binary_cache::Substituters,
 }
 
 impl Planner<'_> {
@@ -90,6 +92,20 @@ impl Planner<'_> {
         }
         self.imported += host.import_closure(self.store, std::slice::from_ref(drv_path)).map_err(BuildError::Other)?;
         Ok(true)
+    }
+
+    /// Whether a binary cache supplied `path` (a failure is a warning: the path is built).
+    fn substitute(&self, path: &StorePath) -> bool {
+        if self.subst.urls.is_empty() {
+            return false;
+        }
+        match self.subst.substitute(self.store, path) {
+            Ok(got) => got,
+            Err(e) => {
+                eprintln!("warning: cannot substitute '{path}' ({e}); building it instead");
+                false
+            }
+        }
     }
 
     fn load(&mut self, drv_path: &StorePath) -> Result<usize, BuildError> {
@@ -128,7 +144,7 @@ impl Planner<'_> {
                 )));
             };
             let p = StorePath::parse(&out.path).map_err(|e| BuildError::Other(e.to_string()))?;
-            if !self.store.is_valid(&p).map_err(|e| BuildError::Other(e.to_string()))? {
+            if !self.store.is_valid(&p).map_err(|e| BuildError::Other(e.to_string()))? && !self.substitute(&p) {
                 return Ok(false);
             }
         }
@@ -224,6 +240,11 @@ pub(crate) fn make(store: &Store, requests: &[BuildRequest], opts: &BuildOptions
         nodes: Vec::new(),
         index: HashMap::new(),
         imported: 0,
+        subst: if opts.dry_run {
+            crate::fetch::binary_cache::Substituters::default()
+        } else {
+            crate::fetch::binary_cache::Substituters::from_settings()
+        },
     };
     // Load the roots first so `--check` is known before anything is visited.
     let mut roots = Vec::new();

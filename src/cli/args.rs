@@ -132,6 +132,12 @@ pub fn parse(args: &[String], spec: &Spec) -> Result<CommonArgs, String> {
                 out.store = Some(args[i + 1].clone());
                 i += 1;
             }
+            "--offline" => out.settings_overrides.push(("offline".into(), "true".into())),
+            "--tarball-ttl" => {
+                need(i, 1, a)?;
+                out.settings_overrides.push(("tarball-ttl".into(), args[i + 1].clone()));
+                i += 1;
+            }
             "--trace-verbose" | "--abort-on-warn" | "--pure-eval" | "--impure" => {
                 out.settings_overrides.push((a.trim_start_matches("--").to_string(), "true".into()))
             }
@@ -255,7 +261,11 @@ impl CommonArgs {
                 "impure" => s.pure = false,
                 "system" => s.current_system = v.clone(),
                 // Unknown settings are accepted, as `nix --option` does with a warning.
-                other => eprintln!("warning: unknown setting '{other}'"),
+                other => {
+                    if !crate::fetch::set_option(other, v)? {
+                        eprintln!("warning: unknown setting '{other}'")
+                    }
+                }
             }
         }
         Ok(s)

@@ -240,6 +240,12 @@ pub fn run(argv: &[String]) -> i32 {
         };
     }
     let a = &with_bare_package_names(a);
+    // Fetcher and substituter settings (`--option substituters …`) apply to `.drv` arguments too.
+    for (k, v) in &a.settings_overrides {
+        if let Err(e) = crate::fetch::set_option(k, v) {
+            return usage_error(&e);
+        }
+    }
 
     let root = match resolve_root(a.store.as_deref().map(Path::new)) {
         Ok(r) => r,

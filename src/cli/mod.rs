@@ -4,6 +4,7 @@
 
 pub mod args;
 pub mod build;
+pub mod copy;
 pub mod eval;
 pub mod explain;
 pub mod flake;
@@ -92,6 +93,7 @@ pub fn run(argv: Vec<String>) -> i32 {
         "explain-deps" => explain::run(rest),
         "show-derivation" => show_derivation::run(rest),
         "path-info" => path_info::run(rest),
+        "copy" => copy::run(rest),
         "flake" => flake::run(rest),
         "store" => path_info::run_store(rest),
         "with-store" => with_store::run(rest),

@@ -619,7 +619,11 @@ impl Input {
                     }
                 }
                 if let Some(h) = input.get_str("host") {
-                    if !h.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'.' || c == b'-') {
+                    // CppNix allows `[a-zA-Z0-9.-]*`; tern also takes a port (`host:8443`), which
+                    // self-hosted forges (and test stand-ins) use.
+                    let (name, port) = h.split_once(':').unwrap_or((h, "0"));
+                    let port_ok = !port.is_empty() && port.len() <= 5 && port.bytes().all(|c| c.is_ascii_digit());
+                    if !port_ok || !name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'.' || c == b'-') {
                         return Err(format!("input {} contains an invalid instance host", json()));
                     }
                 }

@@ -1,14 +1,14 @@
-//! Flake inputs: reading what `flake.nix` declares, fetching sources without a network,
-//! and computing the lock graph.
+//! Flake inputs: reading what `flake.nix` declares and computing the lock graph; the
+//! sources themselves are fetched by `sources.rs`.
 //!
 //! **Sources.** A local directory (`path:`, a git work tree given without a revision, the
 //! stdlib) is used *in place*: its `outPath` is a path value, so nothing is copied until a
-//! derivation refers to it. A locked git revision, a tarball or a file is copied into the
-//! store by the fetchers of `eval/builtins/fetch.rs`. Any reference to nixpkgs
-//! (`github:NixOS/nixpkgs/…`, `flake:nixpkgs`, `nixpkgs`, a channel tarball) is served by
-//! tern's stdlib, locked as `{ "type": "tern-stdlib" }` (shown `tern:stdlib`): its content
-//! is the running tern's, so the entry never goes stale. Other remote references are
-//! refused with a hint to use `--override-input NAME path:/…`.
+//! derivation refers to it. A locked git revision, a tarball, a file or a forge archive
+//! (`github:` …, local or over the network) is copied into the store. Any reference to
+//! nixpkgs (`github:NixOS/nixpkgs/…`, `flake:nixpkgs`, `nixpkgs`, a channel tarball) is
+//! served by tern's stdlib, locked as `{ "type": "tern-stdlib" }` (shown `tern:stdlib`):
+//! its content is the running tern's, so the entry never goes stale — unless the setting
+//! `stdlib-nixpkgs` is false, when nixpkgs is fetched like any other input.
 //!
 //! **Locking** follows CppNix's algorithm: walk the declared inputs; keep an old lock entry
 //! whose `original` still matches (and then trust its sub-inputs), else fetch the input and
@@ -23,18 +23,16 @@ use std::path::Path;
 use std::rc::Rc;
 
 use crate::eval::attrs::AttrsBuilder;
-use crate::eval::builtins::fetch;
-use crate::eval::builtins::store_bridge::SourceCopy;
 use crate::eval::error::{EvalError, EvalResult};
 use crate::eval::ir::ParamIr;
-use crate::eval::string::{Context, NixString};
-use crate::eval::thunk::ThunkCell;
+use crate::eval::string::NixString;
 use crate::eval::value::Value;
 use crate::eval::Evaluator;
 use crate::symbol::Symbol;
 
-use super::flakeref::{self, Attr, FlakeRef, Input, ParseOptions};
+use super::flakeref::{self, Attr, FlakeRef, ParseOptions};
 use super::lock::{print_input_path, Edge, InputPath, LockFile, LockedNode, Node, ROOT};
+pub use super::sources::{fetch, fetch_tree_value, is_nixpkgs, Want};
 
 /// One entry of a flake's `inputs`.
 #[derive(Clone, Debug, Default)]
@@ -245,271 +243,6 @@ fn parse_input(ev: &Evaluator, v: &Value, lock_root: &InputPath, dir: &str) -> E
         return Err(err("flake input has both a flake reference and a follows attribute"));
     }
     Ok(input)
-}
-
-// ---------------------------------------------------------------------------------------
-// Fetching
-
-/// Whether a reference means nixpkgs (served by the stdlib).
-pub fn is_nixpkgs(r: &FlakeRef) -> bool {
-    let i = &r.input;
-    let lower = |k: &str| i.get_str(k).unwrap_or("").to_ascii_lowercase();
-    match i.kind() {
-        "github" => lower("owner") == "nixos" && lower("repo") == "nixpkgs",
-        "indirect" => i.get_str("id") == Some("nixpkgs"),
-        "git" | "tarball" => {
-            let url = lower("url");
-            url.contains("github.com/nixos/nixpkgs")
-                || url.contains("nixos.org/channels/")
-                || url.contains("channels.nixos.org/")
-        }
-        _ => false,
-    }
-}
-
-fn stdlib_source(ev: &Evaluator, what: &str, original: &FlakeRef) -> EvalResult<Source> {
-    let root =
-        crate::stdlib::root().ok_or_else(|| err("tern's stdlib is unavailable, so nixpkgs cannot be provided"))?;
-    let dir = root.to_string_lossy().into_owned();
-    if original.input.kind() != "tern-stdlib" {
-        if what.is_empty() {
-            eprintln!("note: flake '{original}' is provided by tern's stdlib ({dir})");
-        } else {
-            eprintln!("note: input '{what}' ('{original}') is provided by tern's stdlib ({dir})");
-        }
-    }
-    let copy = SourceCopy { name: "source".into(), git_tracked_only: false };
-    crate::eval::builtins::store_bridge::register_source_copy(ev, &dir, copy);
-    let mut input = Input { attrs: flakeref::Attrs::new() };
-    input.attrs.insert("type".into(), Attr::Str("tern-stdlib".into()));
-    Ok(Source {
-        out_path: Value::path(dir.clone()),
-        dir,
-        info: Vec::new(),
-        locked: FlakeRef { input, subdir: original.subdir.clone() },
-    })
-}
-
-#[cold]
-fn no_network(what: &str, r: &FlakeRef) -> EvalError {
-    let name = what.rsplit('/').next().unwrap_or(what);
-    err(format!(
-        "cannot fetch input '{what}' ('{r}'): tern has no network access, and only nixpkgs is available \
-         without it (from tern's stdlib)"
-    ))
-    .with_note(format!(
-        "Fetch it yourself and point the input at your copy: --override-input {name} path:/path/to/checkout"
-    ))
-}
-
-fn nar_hash_of(dir: &str) -> EvalResult<String> {
-    let (h, _) = crate::store::nar::hash_path(crate::store::HashAlgo::Sha256, Path::new(dir))?;
-    Ok(h.to_sri())
-}
-
-/// The newest modification time in a tree (seconds), skipping `.git`.
-fn last_modified_of(dir: &Path) -> i64 {
-    fn walk(p: &Path, best: &mut i64) {
-        let Ok(meta) = std::fs::symlink_metadata(p) else { return };
-        use std::os::unix::fs::MetadataExt;
-        *best = (*best).max(meta.mtime());
-        if meta.is_dir() {
-            if let Ok(entries) = std::fs::read_dir(p) {
-                for e in entries.flatten() {
-                    if e.file_name() != ".git" {
-                        walk(&e.path(), best);
-                    }
-                }
-            }
-        }
-    }
-    let mut best = 0;
-    walk(dir, &mut best);
-    best
-}
-
-fn date_value(t: i64) -> Value {
-    Value::string(fetch::date_string(t))
-}
-
-/// A directory used where it is, with lazily computed `narHash`/`lastModified`. When a
-/// derivation refers to it, it is copied as `source` (git work trees: tracked files only).
-fn path_in_place(ev: &Evaluator, dir: &str, locked: FlakeRef, git: bool) -> Source {
-    let copy = SourceCopy { name: "source".into(), git_tracked_only: git };
-    crate::eval::builtins::store_bridge::register_source_copy(ev, dir, copy);
-    let d1 = dir.to_string();
-    let d2 = dir.to_string();
-    let d3 = dir.to_string();
-    let info = vec![
-        ("lastModified", ThunkCell::native(move |_| Ok(Value::Int(last_modified_of(Path::new(&d1)))))),
-        ("lastModifiedDate", ThunkCell::native(move |_| Ok(date_value(last_modified_of(Path::new(&d2)))))),
-        ("narHash", ThunkCell::native(move |_| Ok(Value::string(nar_hash_of(&d3)?)))),
-    ];
-    Source { out_path: Value::path(dir.to_string()), dir: dir.to_string(), info, locked }
-}
-
-fn git_info(
-    rev: &Option<String>,
-    dirty_rev: &Option<String>,
-    rev_count: i64,
-    last_modified: i64,
-) -> Vec<(&'static str, Value)> {
-    let mut info = vec![
-        ("lastModified", Value::Int(last_modified)),
-        ("lastModifiedDate", date_value(last_modified)),
-        ("revCount", Value::Int(rev_count)),
-        ("submodules", Value::Bool(false)),
-    ];
-    if let Some(rev) = rev {
-        info.push(("rev", Value::string(rev.as_str())));
-        info.push(("shortRev", Value::string(&rev[..7.min(rev.len())])));
-    }
-    if let Some(d) = dirty_rev {
-        info.push(("dirtyRev", Value::string(d.as_str())));
-        let short = d.trim_end_matches("-dirty");
-        info.push(("dirtyShortRev", Value::string(format!("{}-dirty", &short[..7.min(short.len())]))));
-    }
-    info
-}
-
-fn local_file_path(url: &str) -> Option<String> {
-    let u = flakeref::ParsedUrl::parse(url).ok()?;
-    (u.scheme == "file").then(|| u.path.join("/"))
-}
-
-/// How a fetch should treat an unlocked local tree.
-#[derive(Clone, Copy, PartialEq)]
-pub enum Want {
-    /// Evaluation: in place where possible, metadata lazily.
-    InPlace,
-    /// Locking: the locked reference must be complete (`narHash`, `rev`).
-    Locked,
-}
-
-/// Fetches (or locates) the tree a reference names. `what` names the input in messages.
-pub fn fetch(ev: &Evaluator, r: &FlakeRef, what: &str, want: Want) -> EvalResult<Source> {
-    let input = &r.input;
-    if is_nixpkgs(r) || input.kind() == "tern-stdlib" {
-        return stdlib_source(ev, what, r);
-    }
-    let with_subdir = |mut i: Input| {
-        i.attrs.remove("__final");
-        FlakeRef { input: i, subdir: r.subdir.clone() }
-    };
-    match input.kind() {
-        "path" => {
-            let dir = input.get_str("path").unwrap_or("").to_string();
-            if !dir.starts_with('/') {
-                return Err(err(format!("cannot fetch input '{r}' because it uses a relative path")));
-            }
-            if std::fs::symlink_metadata(&dir).is_err() {
-                return Err(err(format!("input '{what}': path '{dir}' does not exist")));
-            }
-            let mut locked = input.clone();
-            if let Some(expected) = input.get_str("narHash") {
-                let got = nar_hash_of(&dir)?;
-                if got != expected {
-                    return Err(err(format!(
-                        "NAR hash mismatch in input '{what}' ('{r}'): the lock records {expected}, but '{dir}' now \
-                         hashes to {got}"
-                    ))
-                    .with_note(format!(
-                        "The directory changed since it was locked; run 'tern flake update {}' to lock its current \
-                         contents.",
-                        what.split('/').next().unwrap_or(what)
-                    )));
-                }
-            } else if want == Want::Locked {
-                locked.attrs.insert("lastModified".into(), Attr::Int(last_modified_of(Path::new(&dir)).max(0) as u64));
-                locked.attrs.insert("narHash".into(), Attr::Str(nar_hash_of(&dir)?));
-            }
-            let mut s = path_in_place(ev, &dir, with_subdir(locked.clone()), false);
-            if let Some(h) = locked.get_str("narHash") {
-                s.info.retain(|(k, _)| *k != "narHash");
-                s.info.push(("narHash", Value::string(h)));
-            }
-            Ok(s)
-        }
-        "git" => {
-            let url = input.get_str("url").unwrap_or("");
-            let Some(repo) = local_file_path(url) else { return Err(no_network(what, r)) };
-            let rev = input.get_str("rev");
-            let git_ref = input.get_str("ref");
-            if rev.is_none() && git_ref.is_none() && want == Want::InPlace {
-                // A work tree used in place, with its HEAD's metadata when it is clean.
-                let wt = fetch::git_work_tree_info(Path::new(&repo))?;
-                let mut locked = input.clone();
-                let (rev, dirty_rev) = match (&wt.rev, wt.dirty) {
-                    (Some(h), false) => {
-                        locked.attrs.insert("rev".into(), Attr::Str(h.clone()));
-                        (Some(h.clone()), None)
-                    }
-                    (Some(h), true) => (None, Some(format!("{h}-dirty"))),
-                    (None, _) => (None, None),
-                };
-                let mut s = path_in_place(ev, &repo, with_subdir(locked), true);
-                s.info.retain(|(k, _)| *k == "narHash");
-                s.info.extend(git_info(&rev, &dirty_rev, wt.rev_count, wt.last_modified));
-                return Ok(s);
-            }
-            let rev_in = rev;
-            let g = fetch::fetch_git_tree(ev, &repo, rev, git_ref, input.get_str("narHash"))?;
-            let mut locked = input.clone();
-            if let Some(rev) = &g.rev {
-                // As CppNix: a clean fetch without `ref` records the branch it came from.
-                if git_ref.is_none() && rev_in.is_none() {
-                    if let Some(branch) = fetch::git_head_branch(Path::new(&repo)) {
-                        locked.attrs.insert("ref".into(), Attr::Str(branch));
-                    }
-                }
-                locked.attrs.insert("rev".into(), Attr::Str(rev.clone()));
-                locked.attrs.insert("revCount".into(), Attr::Int(g.rev_count.max(0) as u64));
-                locked.attrs.insert("lastModified".into(), Attr::Int(g.last_modified.max(0) as u64));
-                locked.attrs.insert("narHash".into(), Attr::Str(g.nar_hash.clone()));
-            }
-            let mut info = git_info(&g.rev, &g.dirty_rev, g.rev_count, g.last_modified);
-            info.push(("narHash", Value::string(g.nar_hash.as_str())));
-            Ok(Source {
-                out_path: store_string(&g.store_path),
-                dir: g.store_path.clone(),
-                info,
-                locked: with_subdir(locked),
-            })
-        }
-        "tarball" | "file" => {
-            let url = input.get_str("url").unwrap_or("");
-            if local_file_path(url).is_none() && !url.starts_with('/') {
-                return Err(no_network(what, r));
-            }
-            let (path, nar) = if input.kind() == "tarball" {
-                fetch::fetch_tarball_tree(ev, url, input.get_str("narHash"))?
-            } else {
-                fetch::fetch_file_tree(ev, url, input.get_str("narHash"))?
-            };
-            let mut locked = input.clone();
-            locked.attrs.insert("narHash".into(), Attr::Str(nar.clone()));
-            let mut info = vec![("narHash", Value::string(nar.as_str()))];
-            if let Some(t) = input.get_int("lastModified") {
-                info.push(("lastModified", Value::Int(t as i64)));
-                info.push(("lastModifiedDate", date_value(t as i64)));
-            }
-            Ok(Source { out_path: store_string(&path), dir: path, info, locked: with_subdir(locked) })
-        }
-        "indirect" => Err(err(format!(
-            "cannot resolve the flake reference '{r}' (input '{what}'): tern has no flake registry; only \
-             'nixpkgs' is known (it is tern's stdlib)"
-        ))
-        .with_note(format!(
-            "Point the input at a local copy: --override-input {} path:/path/to/checkout",
-            what.rsplit('/').next().unwrap_or(what)
-        ))),
-        _ => Err(no_network(what, r)),
-    }
-}
-
-fn store_string(p: &str) -> Value {
-    let ctx = Context::from([crate::eval::string::ContextElem::Plain(Rc::from(p))]);
-    Value::String(Rc::new(NixString::with_context(p.as_bytes().to_vec(), ctx)))
 }
 
 // ---------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ pub mod flakeref;
 pub mod inputs;
 pub mod lock;
 pub mod show;
+pub mod sources;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;

@@ -6,7 +6,9 @@
 //! `NIX_SSL_CERT_FILE`/`SSL_CERT_FILE` when set, as CppNix does. Transient
 //! failures (connection errors, 5xx, a body cut short) are retried with
 //! back-off; a 4xx answer is final for that URL. Errors name the URL and say
-//! what happened in plain words.
+//! what happened in plain words. [`download_with`] adds request headers
+//! (forge access tokens, `Accept`) and an `If-None-Match` ETag, and reports
+//! the answer's ETag, for the fetchers' cache (`crate::fetch`).
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -21,23 +23,55 @@ pub struct DownloadError {
     pub message: String,
     /// Worth trying another mirror of the same file (not found, refused…).
     pub try_next: bool,
+    /// The HTTP status of a final 4xx answer.
+    pub status: Option<u16>,
 }
 
 impl DownloadError {
     fn new(message: String, try_next: bool) -> DownloadError {
-        DownloadError { message, try_next }
+        DownloadError { message, try_next, status: None }
     }
 }
 
 /// Progress of one download: called with (bytes so far, total if known).
 pub type OnProgress<'a> = &'a mut dyn FnMut(u64, Option<u64>);
 
+/// One GET request: the URL, extra headers, and the ETag of a copy already
+/// held (sent as `If-None-Match`).
+#[derive(Clone, Debug, Default)]
+pub struct Request {
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub etag: Option<String>,
+}
+
+/// What a download gave.
+#[derive(Clone, Debug, Default)]
+pub struct Downloaded {
+    pub bytes: u64,
+    /// The answer's `ETag`, if it had one.
+    pub etag: Option<String>,
+    /// The server answered 304 for the `etag` sent: `dest` was not written.
+    pub not_modified: bool,
+}
+
 /// Writes the content of `url` to `dest` (created or truncated). Returns
 /// the number of bytes written.
 pub fn download(url: &str, dest: &Path, on_progress: OnProgress<'_>) -> Result<u64, DownloadError> {
+    let request = Request { url: url.to_string(), ..Request::default() };
+    download_with(&request, dest, on_progress).map(|d| d.bytes)
+}
+
+/// [`download`] with headers and an ETag.
+pub fn download_with(request: &Request, dest: &Path, on_progress: OnProgress<'_>) -> Result<Downloaded, DownloadError> {
+    let url = request.url.as_str();
     if let Some(path) = url.strip_prefix("file://") {
         let path = percent_decode(path);
-        return std::fs::copy(&path, dest).map_err(|e| DownloadError::new(format!("cannot read '{url}': {e}"), true));
+        return std::fs::copy(&path, dest).map(|bytes| Downloaded { bytes, ..Downloaded::default() }).map_err(|e| {
+            let mut d = DownloadError::new(format!("cannot read '{url}': {e}"), true);
+            d.status = (e.kind() == std::io::ErrorKind::NotFound).then_some(404);
+            d
+        });
     }
     if !(url.starts_with("http://") || url.starts_with("https://")) {
         return Err(DownloadError::new(
@@ -48,7 +82,7 @@ pub fn download(url: &str, dest: &Path, on_progress: OnProgress<'_>) -> Result<u
     let agent = agent().map_err(|e| DownloadError::new(e, false))?;
     let mut attempt = 0;
     loop {
-        match try_once(&agent, url, dest, on_progress) {
+        match try_once(&agent, request, dest, on_progress) {
             Ok(n) => return Ok(n),
             Err(Attempt::Final(e)) => return Err(e),
             Err(Attempt::Transient(msg)) if attempt < RETRIES => {
@@ -57,7 +91,7 @@ pub fn download(url: &str, dest: &Path, on_progress: OnProgress<'_>) -> Result<u
                 eprintln!("warning: {msg}; retrying in {} ms", wait.as_millis());
                 std::thread::sleep(wait);
             }
-            Err(Attempt::Transient(msg)) => return Err(DownloadError::new(msg, true)),
+            Err(Attempt::Transient(msg)) => return Err(DownloadError::new(format!("cannot download {msg}"), true)),
         }
     }
 }
@@ -67,15 +101,39 @@ enum Attempt {
     Final(DownloadError),
 }
 
-fn try_once(agent: &ureq::Agent, url: &str, dest: &Path, on_progress: OnProgress<'_>) -> Result<u64, Attempt> {
-    let response = agent.get(url).call().map_err(|e| classify(url, e))?;
+fn try_once(
+    agent: &ureq::Agent,
+    request: &Request,
+    dest: &Path,
+    on_progress: OnProgress<'_>,
+) -> Result<Downloaded, Attempt> {
+    let url = request.url.as_str();
+    let mut get = agent.get(url);
+    for (k, v) in &request.headers {
+        get = get.header(k.as_str(), v.as_str());
+    }
+    if let Some(etag) = &request.etag {
+        get = get.header("If-None-Match", etag.as_str());
+    }
+    if !request.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("authorization")) {
+        if let Some(auth) = netrc_authorization(url) {
+            get = get.header("Authorization", auth.as_str());
+        }
+    }
+    let response = get.call().map_err(|e| classify(url, e))?;
     let status = response.status().as_u16();
+    let etag = response.headers().get("etag").and_then(|v| v.to_str().ok()).map(String::from);
+    if status == 304 && request.etag.is_some() {
+        return Ok(Downloaded { bytes: 0, etag: etag.or_else(|| request.etag.clone()), not_modified: true });
+    }
     if status >= 500 {
         return Err(Attempt::Transient(format!("'{url}': the server answered HTTP {status}")));
     }
     if status >= 400 {
         let what = if status == 404 { "not found (HTTP 404)".to_string() } else { format!("HTTP {status}") };
-        return Err(Attempt::Final(DownloadError::new(format!("cannot download '{url}': {what}"), true)));
+        let mut e = DownloadError::new(format!("cannot download '{url}': {what}"), true);
+        e.status = Some(status);
+        return Err(Attempt::Final(e));
     }
     let (_, mut body) = response.into_parts();
     let total = body.content_length();
@@ -111,7 +169,7 @@ fn try_once(agent: &ureq::Agent, url: &str, dest: &Path, on_progress: OnProgress
     file.sync_all()
         .map_err(|e| Attempt::Final(DownloadError::new(format!("cannot write '{}': {e}", dest.display()), false)))?;
     on_progress(done, total);
-    Ok(done)
+    Ok(Downloaded { bytes: done, etag, not_modified: false })
 }
 
 fn classify(url: &str, e: ureq::Error) -> Attempt {
@@ -124,6 +182,14 @@ fn classify(url: &str, e: ureq::Error) -> Attempt {
         E::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
             Attempt::Final(DownloadError::new(format!("cannot download '{url}': connection refused"), true))
         }
+        E::Io(io) if is_dns_failure(&io.to_string()) => Attempt::Final(DownloadError::new(
+            format!("cannot download '{url}': the host name could not be resolved (offline?)"),
+            true,
+        )),
+        // rustls reports a refused certificate through the connection's I/O error.
+        E::Io(io) if is_tls_failure(&io.to_string()) => {
+            Attempt::Final(DownloadError::new(format!("cannot download '{url}': TLS error: {io}"), true))
+        }
         E::Io(io) => Attempt::Transient(format!("'{url}': {io}")),
         E::Timeout(t) => Attempt::Transient(format!("'{url}': timed out ({t})")),
         E::Tls(m) => Attempt::Final(DownloadError::new(format!("cannot download '{url}': TLS error: {m}"), true)),
@@ -132,12 +198,84 @@ fn classify(url: &str, e: ureq::Error) -> Attempt {
     }
 }
 
+/// `Authorization: Basic …` for the URL's host from the `netrc-file` setting, if it has
+/// an entry (`machine HOST login L password P`, or `default …`).
+fn netrc_authorization(url: &str) -> Option<String> {
+    use base64::Engine;
+    let file = crate::fetch::settings().netrc_file?;
+    let text = std::fs::read_to_string(file).ok()?;
+    let host = url.split("://").nth(1)?.split(['/', '?', '#']).next()?;
+    let host = host.rsplit('@').next()?;
+    let host = match host.rsplit_once(':') {
+        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => host,
+    };
+    let (login, password) = netrc_lookup(&text, host)?;
+    Some(format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{login}:{password}"))))
+}
+
+/// The login and password a netrc text gives for `host` (its `machine` entry, else `default`).
+fn netrc_lookup(text: &str, host: &str) -> Option<(String, String)> {
+    let mut tokens = text.split_whitespace();
+    let (mut found, mut fallback) = (None, None);
+    let mut current: Option<(bool, String, String)> = None;
+    let mut finish = |c: Option<(bool, String, String)>, found: &mut Option<(String, String)>| {
+        if let Some((is_default, l, p)) = c {
+            if is_default {
+                fallback.get_or_insert((l, p));
+            } else {
+                found.get_or_insert((l, p));
+            }
+        }
+    };
+    while let Some(t) = tokens.next() {
+        match t {
+            "machine" => {
+                finish(current.take(), &mut found);
+                let m = tokens.next()?;
+                current = (m == host).then(|| (false, String::new(), String::new()));
+            }
+            "default" => {
+                finish(current.take(), &mut found);
+                current = Some((true, String::new(), String::new()));
+            }
+            "login" => {
+                let v = tokens.next()?;
+                if let Some(c) = current.as_mut() {
+                    c.1 = v.to_string();
+                }
+            }
+            "password" => {
+                let v = tokens.next()?;
+                if let Some(c) = current.as_mut() {
+                    c.2 = v.to_string();
+                }
+            }
+            _ => {}
+        }
+    }
+    finish(current.take(), &mut found);
+    found.or(fallback)
+}
+
+fn is_dns_failure(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    ["lookup address", "name or service not known", "no address associated", "name resolution"]
+        .iter()
+        .any(|w| m.contains(w))
+}
+
+fn is_tls_failure(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    ["certificate", "handshake", "tls", "alert"].iter().any(|w| m.contains(w))
+}
+
 /// The HTTP agent: redirects followed, status codes returned (not errors),
-/// certificates from `NIX_SSL_CERT_FILE`/`SSL_CERT_FILE` or the system.
+/// certificates from the `ssl-cert-file` setting (which defaults to
+/// `NIX_SSL_CERT_FILE`/`SSL_CERT_FILE`) or the system.
 fn agent() -> Result<ureq::Agent, String> {
     use ureq::tls::{Certificate, RootCerts, TlsConfig};
-    let bundle =
-        ["NIX_SSL_CERT_FILE", "SSL_CERT_FILE"].iter().find_map(|v| std::env::var_os(v).filter(|s| !s.is_empty()));
+    let bundle = crate::fetch::settings().ssl_cert_file.map(std::ffi::OsString::from);
     let roots = match bundle {
         Some(file) => {
             let pem = std::fs::read(&file)
@@ -189,6 +327,16 @@ pub fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn netrc_entries_by_machine_then_default() {
+        let text = "machine a.example login alice password s1\ndefault login anon password x\n\
+                    machine b.example\n  login bob\n  password s2\n";
+        assert_eq!(netrc_lookup(text, "b.example"), Some(("bob".into(), "s2".into())));
+        assert_eq!(netrc_lookup(text, "a.example"), Some(("alice".into(), "s1".into())));
+        assert_eq!(netrc_lookup(text, "c.example"), Some(("anon".into(), "x".into())));
+        assert_eq!(netrc_lookup("machine a login l password p", "z"), None);
+    }
 
     #[test]
     fn file_urls_are_copied_and_missing_ones_say_so() {

@@ -345,6 +345,57 @@ impl Store {
         Ok(())
     }
 
+    /// Adds the tree at `src` as a recursive fixed-output object whose NAR the
+    /// caller has just hashed (`nar_hash`, SHA-256, and `nar_size`), *moving*
+    /// it into the store rather than copying it. `src` must be a private
+    /// directory of the caller's (nothing else may change it), preferably on
+    /// the store's file system (`var/tmp` under the root); elsewhere it is
+    /// copied. When the object is valid already, `src` is left alone.
+    pub fn add_fixed_tree_moving(&self, src: &Path, name: &str, nar_hash: &Hash, nar_size: u64) -> Result<StorePath> {
+        validate_name(name)?;
+        let hash = nar_hash.clone();
+        let path = fixed_output_path(name, FileIngestionMethod::Recursive, &hash, &BTreeSet::new())?;
+        self.add_object(&path, |tmp| {
+            if fs::rename(src, tmp).is_err() {
+                copy_tree(src, tmp, &HashSet::new())?;
+                let (copied, _) = nar::hash_path(HashAlgo::Sha256, tmp)?;
+                if &copied != nar_hash {
+                    return Err(changed_while_adding(src));
+                }
+            }
+            Ok(PathInfo {
+                path: path.clone(),
+                nar_hash: nar_hash.clone(),
+                nar_size,
+                references: BTreeSet::new(),
+                deriver: None,
+                ca: Some(ContentAddress::Fixed(FixedOutputHash { method: FileIngestionMethod::Recursive, hash })),
+                registration_time: 0,
+            })
+        })?;
+        Ok(path)
+    }
+
+    /// Adds an object from its NAR serialisation with the metadata a binary
+    /// cache gave for it (substitution). The unpacked tree must hash to
+    /// `info.nar_hash`; references must already be valid.
+    pub fn add_nar(&self, info: &PathInfo, nar: &[u8]) -> Result<()> {
+        self.add_object(&info.path, |tmp| {
+            nar::restore(nar, tmp)?;
+            let (got, size) = nar::hash_path(info.nar_hash.algo(), tmp)?;
+            if got != info.nar_hash || size != info.nar_size {
+                return Err(StoreError::Other(format!(
+                    "the NAR of '{}' does not match its metadata: NAR hash {} ({size} bytes), expected {} ({} bytes)",
+                    info.path,
+                    got.to_sri(),
+                    info.nar_hash.to_sri(),
+                    info.nar_size
+                )));
+            }
+            Ok(info.clone())
+        })
+    }
+
     /// Adds a text object (`builtins.toFile`, `.drv` files). References
     /// must be valid.
     pub fn add_text(&self, name: &str, contents: &[u8], references: &BTreeSet<StorePath>) -> Result<StorePath> {

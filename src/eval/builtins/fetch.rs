@@ -1,15 +1,15 @@
 //! Fetchers: `fetchurl fetchTarball fetchGit fetchTree fetchMercurial`.
 //!
-//! tern runs without network access, so fetchers take their input from this machine:
-//! `file://` URLs and absolute paths, and local git repositories (through the `git`
-//! command). Anything else is refused with a message saying how to supply it locally.
+//! URLs (`http(s)://`, `file://`, paths) go through `crate::fetch::url` (download, cache,
+//! unpacking), remote git repositories through `crate::fetch::git` (a cache of bare
+//! clones), forge inputs (`github:` …) through the flake input fetcher; local git
+//! repositories are read in place with the `git` command.
 //! Results land where CppNix puts them: `fetchurl` gives a flat fixed-output path,
 //! `fetchTarball` and `fetchGit` a recursive one (named `source` by default), so a later
 //! fixed-output derivation with the same hash finds them. A given hash is checked first; a
 //! mismatch names both hashes and adds nothing.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::rc::Rc;
 
 use crate::diag::source_map::Span;
@@ -25,6 +25,7 @@ use super::super::Evaluator;
 use super::args::arg;
 use super::git_tree::{export_commit, export_work_tree, git};
 use super::PrimOp;
+use crate::fetch::url::{Fetched, Kind as UrlKind};
 
 /// The arguments every fetcher understands, from a URL string or an attrset.
 struct Request {
@@ -99,25 +100,21 @@ fn request(ev: &Evaluator, builtin: &'static str, v: &Value, allowed: &[&str]) -
     }
 }
 
-/// Where a URL's bytes are on this machine; a refusal for anything needing the network.
+/// Where a local URL's bytes are on this machine (`file://`, `path:`, absolute paths).
 fn local_source(url: &str) -> EvalResult<PathBuf> {
-    if let Some(rest) = url.strip_prefix("file://") {
-        return Ok(PathBuf::from(crate::store::download::percent_decode(rest)));
-    }
-    if let Some(rest) = url.strip_prefix("path:") {
-        return Ok(PathBuf::from(rest));
-    }
-    if url.starts_with('/') {
-        return Ok(PathBuf::from(url));
-    }
-    Err(EvalError::new(
-        ErrorKind::Io,
-        format!(
-            "cannot fetch '{url}': tern has no network access here. Download it yourself and pass it \
-             as a local path or a file:// URL (for example `builtins.fetchurl \"file:///path/to/file\"`)"
-        ),
-        None,
-    ))
+    crate::fetch::url::local_path(url).ok_or_else(|| {
+        EvalError::new(ErrorKind::Io, format!("cannot fetch '{url}': expected a local path or a file:// URL"), None)
+    })
+}
+
+fn fetch_error(message: String) -> EvalError {
+    EvalError::new(ErrorKind::Io, message, None)
+}
+
+/// Fetches a URL (remote or local) through `crate::fetch::url`.
+fn fetch_url(ev: &Evaluator, url: &str, name: &str, kind: UrlKind, expected: Option<&Hash>) -> EvalResult<Fetched> {
+    let f = crate::fetch::url::Fetch { url, name, kind, expected, headers: Vec::new(), immutable: false };
+    crate::fetch::url::fetch(ev.store()?, &f).map_err(fetch_error)
 }
 
 /// The base name of a URL's path (query and fragment removed).
@@ -175,113 +172,34 @@ fn add_tree(
 
 fn fetchurl(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     let r = request(ev, "fetchurl", &args[0], &["url", "sha256", "hash", "name", "executable", "unpack"])?;
-    let src = local_source(&r.url)?;
     let name = r.name.clone().unwrap_or_else(|| url_base_name(&r.url));
     let expected = expected_hash(&r.hash, HashAlgo::Sha256)?;
     if ev.settings.pure && expected.is_none() {
         return Err(EvalError::msg("in pure evaluation mode, 'fetchurl' requires a 'sha256' argument"));
     }
-    let meta = std::fs::metadata(&src).map_err(|e| io_error("read", &src, e))?;
-    if !meta.is_file() {
-        return Err(EvalError::msg(format!("'{}' is not a regular file", src.display())));
-    }
-    let algo = expected.as_ref().map(Hash::algo).unwrap_or(HashAlgo::Sha256);
-    let got = crate::store::hash::hash_file(algo, &src)?;
-    if let Some(e) = &expected {
-        if e != &got {
-            return Err(mismatch("file downloaded from", &r.url, e, &got));
-        }
-    }
-    let path = ev.store()?.add_fixed(&src, &name, FileIngestionMethod::Flat, &got)?;
-    Ok(store_path_value(&path))
-}
-
-/// Unpacks an archive with the system `tar` (which recognises gzip, bzip2, xz and zstd)
-/// and returns its root: the single top-level directory if there is one. An archive with
-/// an entry named by an absolute path or through `..` is refused before anything is
-/// unpacked, as CppNix refuses it.
-fn unpack(archive: &Path, dest: &Path) -> EvalResult<PathBuf> {
-    let tar_failed = |what: &str, out: &std::process::Output| {
-        EvalError::new(
-            ErrorKind::Io,
-            format!("cannot {what} '{}': {}", archive.display(), String::from_utf8_lossy(&out.stderr).trim()),
-            None,
-        )
+    let kind = if r.get_bool(ev, "unpack")? {
+        UrlKind::Tarball
+    } else if r.get_bool(ev, "executable")? {
+        UrlKind::FileTree { executable: true }
+    } else {
+        UrlKind::File
     };
-    let run = |args: &[&std::ffi::OsStr]| {
-        Command::new("tar").args(args).output().map_err(|e| {
-            EvalError::new(ErrorKind::Io, format!("cannot run 'tar' to unpack '{}': {e}", archive.display()), None)
-        })
-    };
-    // `escape` quoting puts every name on one line, whatever it contains.
-    let listing = run(&["--list".as_ref(), "--quoting-style=escape".as_ref(), "-f".as_ref(), archive.as_os_str()])?;
-    if !listing.status.success() {
-        return Err(tar_failed("list", &listing));
-    }
-    if let Some(bad) = String::from_utf8_lossy(&listing.stdout).lines().find(|name| unsafe_entry_name(name)) {
-        return Err(EvalError::new(
-            ErrorKind::Io,
-            format!("cannot unpack '{}': archive entry '{bad}' is outside the archive's directory", archive.display()),
-            None,
-        ));
-    }
-    let out = run(&["-xf".as_ref(), archive.as_os_str(), "-C".as_ref(), dest.as_os_str(), "--no-same-owner".as_ref()])?;
-    if !out.status.success() {
-        return Err(tar_failed("unpack", &out));
-    }
-    let entries: Vec<_> = std::fs::read_dir(dest).map_err(|e| io_error("read", dest, e))?.flatten().collect();
-    if entries.len() == 1 && entries[0].file_type().map(|t| t.is_dir()).unwrap_or(false) {
-        return Ok(entries[0].path());
-    }
-    Ok(dest.to_path_buf())
+    let fetched = fetch_url(ev, &r.url, &name, kind, expected.as_ref())?;
+    Ok(store_path_value(&fetched.path))
 }
 
-/// An archive entry name that would land outside the directory it is unpacked in.
-fn unsafe_entry_name(name: &str) -> bool {
-    name.starts_with('/') || name.split('/').any(|c| c == "..")
-}
-
-/// A fresh directory for unpacking, created exclusively with an unpredictable name
-/// (`mkdtemp`), so nothing planted in the temporary directory beforehand is used.
-fn scratch_dir(tag: &str) -> EvalResult<PathBuf> {
-    use std::os::unix::ffi::OsStrExt;
-    let template = std::env::temp_dir().join(format!("tern-fetch-{tag}-XXXXXX"));
-    let mut bytes = template.as_os_str().as_bytes().to_vec();
-    bytes.push(0);
-    // SAFETY: `bytes` is a NUL-terminated template that mkdtemp rewrites in place.
-    let made = unsafe { libc::mkdtemp(bytes.as_mut_ptr().cast()) };
-    if made.is_null() {
-        return Err(io_error("create a directory like", &template, std::io::Error::last_os_error()));
-    }
-    bytes.pop();
-    Ok(PathBuf::from(std::ffi::OsStr::from_bytes(&bytes)))
-}
-
-fn fetch_tarball_path(ev: &Evaluator, r: &Request) -> EvalResult<(StorePath, Hash)> {
-    let src = local_source(&r.url)?;
+fn fetch_tarball_path(ev: &Evaluator, r: &Request) -> EvalResult<Fetched> {
     let name = r.name.clone().unwrap_or_else(|| "source".to_string());
     let expected = expected_hash(&r.hash, HashAlgo::Sha256)?;
     if ev.settings.pure && expected.is_none() {
         return Err(EvalError::msg("in pure evaluation mode, 'fetchTarball' requires a 'sha256' argument"));
     }
-    let scratch = scratch_dir("tarball")?;
-    let result = (|| {
-        let root = unpack(&src, &scratch)?;
-        add_tree(ev, &root, &name, expected, &r.url)
-    })();
-    let _ = make_writable_and_remove(&scratch);
-    result
-}
-
-fn make_writable_and_remove(dir: &Path) -> std::io::Result<()> {
-    let _ = Command::new("chmod").arg("-R").arg("u+w").arg(dir).status();
-    std::fs::remove_dir_all(dir)
+    fetch_url(ev, &r.url, &name, UrlKind::Tarball, expected.as_ref())
 }
 
 fn fetch_tarball(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     let r = request(ev, "fetchTarball", &args[0], &["url", "sha256", "name"])?;
-    let (path, _) = fetch_tarball_path(ev, &r)?;
-    Ok(store_path_value(&path))
+    Ok(store_path_value(&fetch_tarball_path(ev, &r)?.path))
 }
 
 /// `YYYYMMDDHHMMSS` in UTC, as `lastModifiedDate` is written.
@@ -320,23 +238,24 @@ struct GitResult {
 
 fn fetch_git_repo(ev: &Evaluator, r: &Request) -> EvalResult<GitResult> {
     let url = r.url.strip_prefix("git+").unwrap_or(&r.url);
-    let repo = local_source(url).map_err(|_| {
-        EvalError::new(
-            ErrorKind::Io,
-            format!(
-                "cannot fetch the git repository '{}': tern has no network access here. Clone it yourself \
-                 and pass its local path (for example `builtins.fetchGit /path/to/clone`)",
-                r.url
-            ),
-            None,
+    let rev_arg = r.get_string(ev, "rev")?;
+    let ref_arg = r.get_string(ev, "ref")?;
+    let remote = crate::fetch::git::is_remote(url);
+    let repo = if remote {
+        crate::fetch::git::cached_repo(
+            &crate::fetch::state_dir(ev.store()?),
+            url,
+            rev_arg.as_deref(),
+            ref_arg.as_deref(),
         )
-    })?;
+        .map_err(fetch_error)?
+    } else {
+        local_source(url)?
+    };
     git(&repo, &["rev-parse", "--git-dir"])?;
     let name = r.name.clone().unwrap_or_else(|| "source".to_string());
     let submodules = r.get_bool(ev, "submodules")?;
-    let rev_arg = r.get_string(ev, "rev")?;
-    let ref_arg = r.get_string(ev, "ref")?;
-    let scratch = scratch_dir("git")?;
+    let scratch = crate::fetch::unpack::scratch_dir("git").map_err(fetch_error)?;
     let result = (|| {
         let (rev, dirty) = match (&rev_arg, &ref_arg) {
             (Some(rev), _) => (git(&repo, &["rev-parse", "--verify", &format!("{rev}^{{commit}}")])?, false),
@@ -348,8 +267,12 @@ fn fetch_git_repo(ev: &Evaluator, r: &Request) -> EvalResult<GitResult> {
             }
             (None, None) => {
                 let head = git(&repo, &["rev-parse", "HEAD"])?;
-                let status = git(&repo, &["status", "--porcelain", "--untracked-files=no"])?;
-                (head, !status.is_empty())
+                if remote {
+                    (head, false)
+                } else {
+                    let status = git(&repo, &["status", "--porcelain", "--untracked-files=no"])?;
+                    (head, !status.is_empty())
+                }
             }
         };
         let root = scratch.join("tree");
@@ -373,7 +296,7 @@ fn fetch_git_repo(ev: &Evaluator, r: &Request) -> EvalResult<GitResult> {
             submodules,
         })
     })();
-    let _ = make_writable_and_remove(&scratch);
+    crate::fetch::unpack::remove_scratch(&scratch);
     result
 }
 
@@ -419,20 +342,16 @@ pub(crate) fn fetch_git_tree(
     })
 }
 
-/// Unpacks a local tarball (`file://` URL or path) into the store; returns the store path
-/// and its NAR hash (SRI).
-pub(crate) fn fetch_tarball_tree(ev: &Evaluator, url: &str, nar_hash: Option<&str>) -> EvalResult<(String, String)> {
-    let r = Request { url: url.to_string(), name: None, hash: nar_hash.map(String::from), attrs: None };
-    let (path, nar) = fetch_tarball_path(ev, &r)?;
-    Ok((path.to_absolute(), nar.to_sri()))
+/// Unpacks a tarball (remote or local) into the store as `source`.
+pub(crate) fn fetch_tarball_tree(ev: &Evaluator, url: &str, nar_hash: Option<&str>) -> EvalResult<Fetched> {
+    let expected = expected_hash(&nar_hash.map(String::from), HashAlgo::Sha256)?;
+    fetch_url(ev, url, "source", UrlKind::Tarball, expected.as_ref())
 }
 
-/// Copies a local file (`file://` URL or path) into the store as a NAR-hashed object.
-pub(crate) fn fetch_file_tree(ev: &Evaluator, url: &str, nar_hash: Option<&str>) -> EvalResult<(String, String)> {
-    let src = local_source(url)?;
-    let name = url_base_name(url);
-    let (path, nar) = add_tree(ev, &src, &name, expected_hash(&nar_hash.map(String::from), HashAlgo::Sha256)?, url)?;
-    Ok((path.to_absolute(), nar.to_sri()))
+/// Copies a file (remote or local) into the store as a NAR-hashed object named `source`.
+pub(crate) fn fetch_file_tree(ev: &Evaluator, url: &str, nar_hash: Option<&str>) -> EvalResult<Fetched> {
+    let expected = expected_hash(&nar_hash.map(String::from), HashAlgo::Sha256)?;
+    fetch_url(ev, url, "source", UrlKind::FileTree { executable: false }, expected.as_ref())
 }
 
 /// What `git` says about a work tree: the `HEAD` commit, whether tracked files have
@@ -520,16 +439,18 @@ fn fetch_tree(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
                 "git"
             } else if s.starts_with("path:") || s.starts_with('/') {
                 "path"
+            } else if s.starts_with("file+") {
+                "file"
             } else if s.starts_with("tarball+") || is_archive(&s) {
                 "tarball"
-            } else if s.starts_with("file+") || s.starts_with("file://") {
-                "file"
+            } else if ["file://", "http://", "https://"].iter().any(|p| s.starts_with(p)) {
+                // As CppNix 2.34: a plain URL names a tarball (`file+` asks for the file).
+                "tarball"
             } else {
-                return Err(EvalError::new(
-                    ErrorKind::Io,
-                    format!("cannot fetch '{s}': tern has no network access here; use a path:, git+file: or file: reference"),
-                    None,
-                ));
+                let opts = crate::flake::flakeref::ParseOptions { allow_missing: true, ..Default::default() };
+                let r = crate::flake::flakeref::parse(&s, opts)
+                    .map_err(|e| EvalError::msg(format!("cannot fetch '{s}': {e}")))?;
+                return crate::flake::inputs::fetch_tree_value(ev, &r);
             };
             let url = s.trim_start_matches("tarball+").trim_start_matches("file+").to_string();
             (kind.to_string(), Request { url, name: None, hash: None, attrs: None })
@@ -538,20 +459,38 @@ fn fetch_tree(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     match kind.as_str() {
         "git" => Ok(git_result_value(&fetch_git_repo(ev, &r)?)),
         "tarball" => {
-            let (path, nar) = fetch_tarball_path(ev, &r)?;
-            Ok(tree_value(&path, &nar))
+            let f = fetch_tarball_path(ev, &r)?;
+            Ok(tree_value(&f.path, &f.nar_hash, Some(f.last_modified.unwrap_or(0))))
         }
         "path" => {
             let src = local_source(&r.url)?;
             let name = r.name.clone().unwrap_or_else(|| "source".to_string());
             let (path, nar) = add_tree(ev, &src, &name, expected_hash(&r.hash, HashAlgo::Sha256)?, &r.url)?;
-            Ok(tree_value(&path, &nar))
+            Ok(tree_value(&path, &nar, None))
         }
         "file" => {
-            let src = local_source(&r.url)?;
-            let name = r.name.clone().unwrap_or_else(|| url_base_name(&r.url));
-            let (path, nar) = add_tree(ev, &src, &name, expected_hash(&r.hash, HashAlgo::Sha256)?, &r.url)?;
-            Ok(tree_value(&path, &nar))
+            let name = r.name.clone().unwrap_or_else(|| "source".to_string());
+            let expected = expected_hash(&r.hash, HashAlgo::Sha256)?;
+            let f = fetch_url(ev, &r.url, &name, UrlKind::FileTree { executable: false }, expected.as_ref())?;
+            Ok(tree_value(&f.path, &f.nar_hash, None))
+        }
+        "github" | "gitlab" | "sourcehut" => {
+            let a = r.attrs.as_ref().expect("an attribute set");
+            let mut input = crate::flake::flakeref::Input { attrs: Default::default() };
+            for attr in a.iter() {
+                let v = ev.force(&attr.value)?;
+                let k = attr.name.as_str().to_string();
+                let value = match v {
+                    Value::Int(i) => crate::flake::flakeref::Attr::Int(i.max(0) as u64),
+                    Value::Bool(b) => crate::flake::flakeref::Attr::Bool(b),
+                    other => crate::flake::flakeref::Attr::Str(
+                        ev.coerce_to_nix_string(&other, Coerce::STRICT)?.to_str_lossy().into_owned(),
+                    ),
+                };
+                input.attrs.insert(k, value);
+            }
+            let fr = crate::flake::flakeref::FlakeRef { input, subdir: String::new() };
+            crate::flake::inputs::fetch_tree_value(ev, &fr)
         }
         other => Err(EvalError::msg(format!("unsupported fetcher type '{other}' in 'fetchTree'"))),
     }
@@ -561,10 +500,14 @@ fn is_archive(s: &str) -> bool {
     [".tar", ".tar.gz", ".tgz", ".tar.xz", ".tar.bz2", ".tar.zst", ".zip"].iter().any(|ext| s.ends_with(ext))
 }
 
-fn tree_value(path: &StorePath, nar: &Hash) -> Value {
-    let mut b = AttrsBuilder::with_capacity(2);
+fn tree_value(path: &StorePath, nar: &Hash, last_modified: Option<i64>) -> Value {
+    let mut b = AttrsBuilder::with_capacity(4);
     b.insert_str("outPath", store_path_value(path));
     b.insert_str("narHash", Value::string(nar.to_sri()));
+    if let Some(t) = last_modified {
+        b.insert_str("lastModified", Value::Int(t));
+        b.insert_str("lastModifiedDate", Value::string(date_string(t)));
+    }
     Value::attrs(b.finish())
 }
 
@@ -577,40 +520,9 @@ fn fetch_mercurial(_: &Evaluator, _: &[Value], _: Span) -> EvalResult<Value> {
 }
 
 pub const PRIMOPS: &[PrimOp] = &[
-    PrimOp { name: "fetchurl", arity: 1, func: fetchurl, args: &["arg"], doc: "Copies a file given by a `file://` URL or path into the store (flat), checking `sha256`/`hash` if given; returns its store path. tern has no network access." },
-    PrimOp { name: "fetchTarball", arity: 1, func: fetch_tarball, args: &["args"], doc: "Unpacks a local tarball (`file://` URL or path; gzip, bzip2, xz, zstd) into the store as `source`, checking `sha256` if given." },
-    PrimOp { name: "fetchGit", arity: 1, func: fetch_git, args: &["args"], doc: "Copies a revision of a local git repository into the store; returns `{ outPath; rev; shortRev; revCount; lastModified; narHash; … }`. A dirty working tree is copied with its changes." },
-    PrimOp { name: "fetchTree", arity: 1, func: fetch_tree, args: &["input"], doc: "Fetches a local `path`, `git`, `tarball` or `file` input into the store; returns `{ outPath; narHash; … }`." },
+    PrimOp { name: "fetchurl", arity: 1, func: fetchurl, args: &["arg"], doc: "Downloads a file (`http(s)://`, `file://` or a path) into the store (flat), checking `sha256`/`hash` if given; returns its store path. Cached for `tarball-ttl` seconds." },
+    PrimOp { name: "fetchTarball", arity: 1, func: fetch_tarball, args: &["args"], doc: "Downloads and unpacks a tarball (`http(s)://`, `file://` or a path; gzip, bzip2, xz, zstd) into the store as `source`, checking `sha256` if given. Cached for `tarball-ttl` seconds." },
+    PrimOp { name: "fetchGit", arity: 1, func: fetch_git, args: &["args"], doc: "Copies a revision of a git repository (local, or `http(s)://`, `ssh://`, `git://` through a cache of clones) into the store; returns `{ outPath; rev; shortRev; revCount; lastModified; narHash; … }`. A dirty local working tree is copied with its changes." },
+    PrimOp { name: "fetchTree", arity: 1, func: fetch_tree, args: &["input"], doc: "Fetches a `path`, `git`, `tarball`, `file`, `github`, `gitlab` or `sourcehut` input into the store; returns `{ outPath; narHash; … }`." },
     PrimOp { name: "fetchMercurial", arity: 1, func: fetch_mercurial, args: &["args"], doc: "Not supported by tern: check the revision out yourself and use its path." },
 ];
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scratch_directories_are_fresh_private_and_unpredictable() {
-        use std::os::unix::fs::PermissionsExt;
-        let a = scratch_dir("t").unwrap();
-        let b = scratch_dir("t").unwrap();
-        assert_ne!(a, b);
-        for d in [&a, &b] {
-            let meta = std::fs::symlink_metadata(d).unwrap();
-            assert!(meta.is_dir());
-            assert_eq!(meta.permissions().mode() & 0o777, 0o700);
-            let name = d.file_name().unwrap().to_str().unwrap();
-            assert!(!name.contains(&std::process::id().to_string()), "{name}");
-            std::fs::remove_dir(d).unwrap();
-        }
-    }
-
-    #[test]
-    fn entry_names_outside_the_archive() {
-        for bad in ["/etc/passwd", "../x", "a/../../x", "a/.."] {
-            assert!(unsafe_entry_name(bad), "{bad}");
-        }
-        for good in ["a/b", "a..b/c", "./a", "..a"] {
-            assert!(!unsafe_entry_name(good), "{good}");
-        }
-    }
-}

@@ -136,8 +136,8 @@ pub(super) fn export_commit(repo: &Path, rev: &str, dest: &Path, submodules: boo
             return Err(EvalError::new(
                 ErrorKind::Io,
                 format!(
-                    "cannot fetch submodule '{}' of '{}': it is not checked out here, and tern has no network \
-                     access (run `git submodule update --init` in the repository first)",
+                    "cannot fetch submodule '{}' of '{}': it is not checked out here, and tern takes submodules \
+                     only from a checkout (run `git submodule update --init` in the repository first)",
                     entry.path,
                     repo.display()
                 ),
