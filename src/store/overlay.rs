@@ -11,13 +11,19 @@ use std::path::PathBuf;
 
 use super::path::StorePath;
 
+/// A text object's bytes and its references (sorted).
+pub(crate) type Text = (Box<[u8]>, Box<[StorePath]>);
+
+/// A derivation's output paths by output name (sorted).
+pub(crate) type Outputs = Box<[(Box<str>, StorePath)]>;
+
 #[derive(Default)]
 pub(crate) struct Overlay {
     /// Text objects (`toFile`, `.drv`): bytes and references (sorted). Kept compact: an
     /// evaluation of a package set records one per derivation.
-    pub texts: HashMap<StorePath, (Box<[u8]>, Box<[StorePath]>)>,
+    pub texts: HashMap<StorePath, Text>,
     /// Output paths of derivations added here, by output name (sorted).
-    pub drv_outputs: HashMap<StorePath, Box<[(Box<str>, StorePath)]>>,
+    pub drv_outputs: HashMap<StorePath, Outputs>,
     /// Source imports: where their bytes still are on the host.
     pub sources: HashMap<StorePath, PathBuf>,
 }
