@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
-"""Runs every workload in bench/workloads with `tern eval --strict` and, where installed,
-`nix-instantiate --eval --strict`, alternating the two in one run so machine noise hits both
-alike. Prints median wall time, median peak memory (RSS) and the CppNix/tern ratios, checks
-that both print the same value, and the geometric mean of the time ratios.
+"""Runs every workload in bench/workloads with `tern eval --strict` and with both CppNix
+versions found (`nix-instantiate --eval --strict`: Debian's 2.8 on PATH, and current CppNix
+through the wrapper `../shared/tools/nix-new` installs, /opt/nixnew/bin by default),
+interleaving the three in one run so machine noise hits all alike. For each workload it
+prints the medians of wall time, CPU time (user + system) and peak memory (RSS), and tern's
+ratios to each CppNix: tern's number divided by theirs, so below 1.0 tern is better. It
+checks that all print the same value, and ends with the geometric means of the ratios.
+
+On a shared machine CPU time is the steadier measure (wall time also counts the time other
+jobs hold the cores); both are printed, and `--metric` picks the one the ratios use.
 
 A workload may start with `# nix-flags: …` (extra flags for nix-instantiate, e.g.
 `--read-write-mode` so CppNix writes its .drv files as tern does). tern runs with a
 temporary store (`TERN_STORE`), shared by all runs of one invocation, so after the first run
 both tools find their .drv files already valid.
 
-Usage: bench/run.py [--runs N] [--tern PATH] [workload-name …]
+Usage: bench/run.py [--runs N] [--metric cpu|wall] [--tern PATH] [--nix-new PATH] [workload …]
 """
 import argparse
 import math
@@ -25,16 +31,44 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def measure(cmd, cwd, env=None):
-    """Wall time (s), peak RSS (MiB), stdout of one run."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    out = proc.stdout.read()
-    err = proc.stderr.read()
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"{' '.join(cmd)} failed:\n{err.decode(errors='replace')}")
-    return elapsed, usage.ru_maxrss / 1024.0, out
+    """Wall time (s), CPU time (user + system, s), peak RSS (MiB) and stdout of one run, or
+    None if it failed. Output goes to temporary files, so the child is reaped with wait4 and
+    its own resource usage is known."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode != 0:
+            last = err.read().decode(errors="replace").strip().splitlines()[-1:] or ["?"]
+            print(f"  {os.path.basename(cmd[0])} failed: {last[0][:200]}", file=sys.stderr)
+            return None
+        return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0, out.read()
+
+
+class Tool:
+    """One evaluator: its command line and the measurements of its runs."""
+
+    def __init__(self, label, argv, env=None):
+        self.label, self.argv, self.env = label, argv, env
+        self.wall, self.cpu, self.mem, self.failed = [], [], [], False
+
+    def run(self, workload, workdir, flags):
+        res = measure([*self.argv, *flags, workload], workdir, self.env)
+        if res is None:
+            self.failed = True
+            return None
+        wall, cpu, mem, out = res
+        self.wall.append(wall)
+        self.cpu.append(cpu)
+        self.mem.append(mem)
+        return out
+
+    def median(self, metric):
+        return statistics.median(getattr(self, metric)) if not self.failed and self.wall else None
 
 
 def nix_flags(path):
@@ -48,49 +82,85 @@ def nix_flags(path):
     return []
 
 
+def fmt(x, spec):
+    return format(x, spec) if x is not None else "-".rjust(int(spec.split(".")[0]))
+
+
+def geomean(xs):
+    xs = [x for x in xs if x is not None]
+    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else None
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--metric", choices=["cpu", "wall"], default="cpu")
     ap.add_argument("--tern", default=os.path.join(HERE, "..", "target", "release", "tern"))
+    ap.add_argument("--nix-new", default="/opt/nixnew/bin/nix-instantiate",
+                    help="current CppNix's nix-instantiate (the wrapper ../shared/tools/nix-new installs)")
     ap.add_argument("names", nargs="*")
     args = ap.parse_args()
 
     workdir = os.path.join(HERE, "workloads")
     names = args.names or sorted(f[:-4] for f in os.listdir(workdir) if f.endswith(".nix"))
-    nix = shutil.which("nix-instantiate")
-    if not nix:
-        print("nix-instantiate not found: measuring tern only")
-
-    print(f"{'workload':<18} {'tern s':>8} {'tern MiB':>9} {'nix s':>8} {'nix MiB':>8} {'time ×':>7} {'mem ×':>6}")
-    ratios = []
     store = tempfile.TemporaryDirectory(prefix="tern-bench-store-")
     tern_env = dict(os.environ, TERN_STORE=store.name)
+
+    def version(path):
+        try:
+            return subprocess.run([path, "--version"], capture_output=True, text=True).stdout.split()[-1]
+        except OSError:
+            return None
+
+    nixes = []
+    for path in [shutil.which("nix-instantiate"), args.nix_new]:
+        v = path and os.path.exists(path) and version(path)
+        if v:
+            nixes.append((f"nix {'.'.join(v.split('.')[:2])}", path))
+    if not nixes:
+        print("no nix-instantiate found: measuring tern only")
+    metric = args.metric
+    print(f"metric: {metric} time (median of {args.runs} interleaved runs); ratios are tern ÷ CppNix, "
+          f"below 1.0 tern is better")
+    for label, path in nixes:
+        print(f"  {label}: {path}")
+    head = f"{'workload':<20} {'tern s':>7} {'MiB':>6}"
+    for label, _ in nixes:
+        head += f" | {label + ' s':>9} {'MiB':>6} {'time×':>6} {'mem×':>5}"
+    print(head)
+
+    ratios = {label: ([], []) for label, _ in nixes}
+    mismatch = False
     for name in names:
         f = f"{name}.nix"
-        tern_cmd = [args.tern, "eval", "--strict", f]
-        nix_cmd = [nix, "--eval", "--strict", *nix_flags(os.path.join(workdir, f)), f] if nix else None
-        t_times, t_mem, n_times, n_mem = [], [], [], []
+        flags = nix_flags(os.path.join(workdir, f))
+        tern = Tool("tern", [args.tern, "eval", "--strict"], tern_env)
+        others = [Tool(label, [path, "--eval", "--strict"]) for label, path in nixes]
         for _ in range(args.runs):
-            t, m, t_out = measure(tern_cmd, workdir, tern_env)
-            t_times.append(t)
-            t_mem.append(m)
-            if nix_cmd:
-                t, m, n_out = measure(nix_cmd, workdir)
-                n_times.append(t)
-                n_mem.append(m)
-                if n_out != t_out:
-                    sys.exit(f"{name}: outputs differ\n tern: {t_out!r}\n  nix: {n_out!r}")
-        tt, tm = statistics.median(t_times), statistics.median(t_mem)
-        if nix_cmd:
-            nt, nm = statistics.median(n_times), statistics.median(n_mem)
-            ratios.append(nt / tt)
-            print(f"{name:<18} {tt:8.3f} {tm:9.1f} {nt:8.3f} {nm:8.1f} {nt / tt:7.2f} {nm / tm:6.2f}")
-        else:
-            print(f"{name:<18} {tt:8.3f} {tm:9.1f}")
-    if ratios:
-        geo = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
-        print(f"\ngeometric mean speed-up over nix-instantiate: {geo:.2f}× "
-              f"(slowest workload: {min(ratios):.2f}×; >1 means tern is faster)")
+            t_out = tern.run(f, workdir, [])
+            for tool in others:
+                out = tool.run(f, workdir, flags)
+                if out is not None and t_out is not None and out != t_out:
+                    mismatch = True
+                    print(f"{name}: outputs differ\n tern: {t_out[:300]!r}\n {tool.label}: {out[:300]!r}",
+                          file=sys.stderr)
+        tt, tm = tern.median(metric), tern.median("mem")
+        line = f"{name:<20} {fmt(tt, '7.3f')} {fmt(tm, '6.0f')}"
+        for tool in others:
+            nt, nm = tool.median(metric), tool.median("mem")
+            rt = tt / nt if tt and nt else None
+            rm = tm / nm if tm and nm else None
+            ratios[tool.label][0].append(rt)
+            ratios[tool.label][1].append(rm)
+            line += f" | {fmt(nt, '9.3f')} {fmt(nm, '6.0f')} {fmt(rt, '6.2f')} {fmt(rm, '5.2f')}"
+        print(line, flush=True)
+    if nixes:
+        line = f"{'geometric mean':<20} {'':>7} {'':>6}"
+        for label, _ in nixes:
+            line += f" | {'':>9} {'':>6} {fmt(geomean(ratios[label][0]), '6.2f')} {fmt(geomean(ratios[label][1]), '5.2f')}"
+        print(line)
+    if mismatch:
+        sys.exit("some outputs differ")
 
 
 if __name__ == "__main__":

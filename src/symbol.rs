@@ -52,6 +52,16 @@ impl Symbol {
         INTERNER.with(|cell| cell.borrow().names[self.0 as usize])
     }
 
+    /// The bytes of many names, with one access to the table.
+    pub fn bytes_of(names: impl Iterator<Item = Symbol>) -> impl Iterator<Item = &'static [u8]> {
+        INTERNER
+            .with(|cell| {
+                let table = cell.borrow();
+                names.map(|s| table.names[s.0 as usize]).collect::<Vec<_>>()
+            })
+            .into_iter()
+    }
+
     /// The name as text, with invalid UTF-8 replaced (for messages).
     pub fn as_str(self) -> std::borrow::Cow<'static, str> {
         String::from_utf8_lossy(self.bytes())

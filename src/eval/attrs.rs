@@ -30,31 +30,44 @@ pub struct Attr {
     pub value: Value,
 }
 
+/// An attribute set. Kept small (a package set has tens of thousands of them): what only
+/// some sets need lives in a separately allocated [`Extra`].
 #[derive(Default)]
 pub struct Attrs {
     /// This set's own entries (all of them, unless `base` is set).
-    entries: Vec<Attr>,
+    entries: Box<[Attr]>,
     /// For a layered set: the set `entries` were put over.
     base: Option<Rc<Attrs>>,
     /// Number of distinct names, counting the base.
-    len: usize,
+    len: u32,
     /// Layers below this one (0 for a flat set).
     depth: u8,
+    /// Lookups so far by bisection in a set that could have an index (counts to
+    /// `INDEX_AFTER`).
+    searches: Cell<u8>,
+    extra: OnceCell<Box<Extra>>,
+}
+
+// A package set holds tens of thousands of sets: keep the header at five words.
+const _: () = assert!(std::mem::size_of::<Attrs>() == 40);
+
+/// Caches built on demand.
+#[derive(Default)]
+struct Extra {
     /// A layered set's entries merged with its base's, built on first iteration.
     flat: OnceCell<Vec<Attr>>,
+    /// The entries' order by name bytes, built on first sorted iteration.
     lexical: OnceCell<Box<[u32]>>,
     /// For a set of at least `INDEX_MIN` own entries: their hash index, built once the
     /// set has been searched `INDEX_AFTER` times.
     index: OnceCell<Box<HashIndex>>,
-    /// Lookups so far by bisection in a set that could have an index.
-    searches: Cell<u32>,
 }
 
 /// Sets with fewer own entries are searched by bisection (a few probes in a few lines).
 const INDEX_MIN: usize = 64;
 /// Many big sets are intermediate results (each step of a `//` chain, `mapAttrs` over a
 /// package set) searched only a few times: indexing those would cost more than it saves.
-const INDEX_AFTER: u32 = 32;
+const INDEX_AFTER: u8 = 32;
 
 /// Open addressing over `entries` positions, keyed by symbol id (Fibonacci hashing,
 /// linear probing, at most half full).
@@ -107,7 +120,7 @@ impl HashIndex {
 impl Drop for Attrs {
     fn drop(&mut self) {
         if !self.entries.is_empty() || self.base.is_some() {
-            let parts = (std::mem::take(&mut self.entries), self.base.take(), self.flat.take());
+            let parts = (std::mem::take(&mut self.entries), self.base.take(), self.extra.take());
             super::value::drop_deep(parts);
         }
     }
@@ -126,16 +139,14 @@ impl Attrs {
     /// From entries already sorted by symbol id and free of duplicates.
     pub fn from_sorted(entries: Vec<Attr>) -> Attrs {
         debug_assert!(entries.windows(2).all(|w| w[0].name < w[1].name));
-        let len = entries.len();
+        let len = entries.len() as u32;
         Attrs {
-            entries,
+            entries: entries.into_boxed_slice(),
             base: None,
             len,
             depth: 0,
-            flat: OnceCell::new(),
-            lexical: OnceCell::new(),
-            index: OnceCell::new(),
             searches: Cell::new(0),
+            extra: OnceCell::new(),
         }
     }
 
@@ -147,7 +158,11 @@ impl Attrs {
     }
 
     pub fn len(&self) -> usize {
-        self.len
+        self.len as usize
+    }
+
+    fn extra(&self) -> &Extra {
+        self.extra.get_or_init(Box::default)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -183,13 +198,14 @@ impl Attrs {
     /// path inlines into the machine's selection code).
     #[inline(never)]
     fn get_own_big(&self, name: Symbol) -> Option<&Attr> {
-        if let Some(index) = self.index.get() {
+        if let Some(index) = self.extra.get().and_then(|e| e.index.get()) {
             return index.find(&self.entries, name);
         }
         let n = self.searches.get() + 1;
         self.searches.set(n);
         if n >= INDEX_AFTER {
-            return self.index.get_or_init(|| Box::new(HashIndex::new(&self.entries))).find(&self.entries, name);
+            let index = self.extra().index.get_or_init(|| Box::new(HashIndex::new(&self.entries)));
+            return index.find(&self.entries, name);
         }
         self.bisect(name)
     }
@@ -210,7 +226,7 @@ impl Attrs {
     fn all(&self) -> &[Attr] {
         match &self.base {
             None => &self.entries,
-            Some(_) => self.flat.get_or_init(|| self.flatten_with(&[])),
+            Some(_) => self.extra().flat.get_or_init(|| self.flatten_with(&[])),
         }
     }
 
@@ -240,28 +256,27 @@ impl Attrs {
     /// Entries in byte order of their names, as Nix presents them.
     pub fn iter_sorted(&self) -> impl ExactSizeIterator<Item = &Attr> + '_ {
         let all = self.all();
-        let order = self.lexical.get_or_init(|| {
-            let mut idx: Vec<u32> = (0..all.len() as u32).collect();
-            idx.sort_by(|&a, &b| all[a as usize].name.bytes().cmp(all[b as usize].name.bytes()));
-            idx.into_boxed_slice()
+        let order = self.extra().lexical.get_or_init(|| {
+            // Look every name up once, not at each comparison.
+            let mut keyed: Vec<(&[u8], u32)> = Symbol::bytes_of(all.iter().map(|a| a.name)).zip(0..).collect();
+            keyed.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            keyed.into_iter().map(|(_, i)| i).collect()
         });
         order.iter().map(move |&i| &all[i as usize])
     }
 
     /// `this // other`: a new set with `other`'s attributes winning.
     pub fn update(this: &Rc<Attrs>, other: &Attrs) -> Attrs {
-        if this.depth < MAX_LAYERS && other.len * LAYER_RATIO <= this.len {
-            let top = other.all().to_vec();
-            let fresh = top.iter().filter(|a| !this.contains(a.name)).count();
+        if this.depth < MAX_LAYERS && other.len() * LAYER_RATIO <= this.len() {
+            let top: Box<[Attr]> = other.all().into();
+            let fresh = top.iter().filter(|a| !this.contains(a.name)).count() as u32;
             return Attrs {
                 len: this.len + fresh,
                 entries: top,
                 base: Some(this.clone()),
                 depth: this.depth + 1,
-                flat: OnceCell::new(),
-                lexical: OnceCell::new(),
-                index: OnceCell::new(),
                 searches: Cell::new(0),
+                extra: OnceCell::new(),
             };
         }
         if this.base.is_some() {
@@ -270,9 +285,20 @@ impl Attrs {
         Attrs::from_sorted(merge(&this.entries, other.all()))
     }
 
-    /// A copy without the given names.
+    /// A copy without the given names, in one pass over both (`removeAttrs` of thousands of
+    /// names from a big set must not compare every pair).
     pub fn without(&self, names: &[Symbol]) -> Attrs {
-        let entries = self.iter().filter(|a| !names.contains(&a.name)).cloned().collect();
+        let mut names = names.to_vec();
+        names.sort_unstable();
+        let all = self.all();
+        let mut entries = Vec::with_capacity(all.len());
+        let mut gone = names.iter().peekable();
+        for a in all {
+            while gone.next_if(|&&n| n < a.name).is_some() {}
+            if gone.next_if_eq(&&a.name).is_none() {
+                entries.push(a.clone());
+            }
+        }
         Attrs::from_sorted(entries)
     }
 
@@ -421,6 +447,6 @@ mod tests {
                 assert!(big.get(Symbol::intern(&format!("{n}x"))).is_none());
             }
         }
-        assert!(big.index.get().is_some());
+        assert!(big.extra.get().and_then(|e| e.index.get()).is_some());
     }
 }

@@ -172,6 +172,12 @@ impl Evaluator {
                             continue;
                         }
                     }
+                    // Strings, the common case, are appended without an intermediate copy.
+                    if let Value::String(s) = v {
+                        s.merge_context_into(&mut ctx);
+                        out.extend_from_slice(s.as_bytes());
+                        continue;
+                    }
                     let part = self.coerce_to_string(v, &mut ctx, mode).map_err(|e| {
                         e.at(span).with_frame(
                             Some(span),

@@ -3,9 +3,20 @@
 //! Nix strings are arbitrary bytes (usually UTF-8) and carry a *context*: the set of store
 //! objects the text refers to. Every string operation propagates the union of the contexts
 //! involved; `derivationStrict` turns the context into input derivations and sources.
+//!
+//! A context is shared, not copied, and compact: most strings with a context get it from
+//! exactly one other string (`"${pkg}/bin"`, `toString drv`, an attribute of a derivation),
+//! so [`Context`] is one reference-counted pointer that a union with a single source just
+//! copies. Strings hold it as a sorted vector (a one-element context costs two small blocks,
+//! not a B-tree node); a context being accumulated from many sources turns into a set while
+//! it grows, and back into a vector when a string is made from it.
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
+
+mod repr;
+
+use repr::{Elems, Iter};
 
 /// One element of a string context.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -38,22 +49,149 @@ impl ContextElem {
     }
 }
 
-pub type Context = BTreeSet<ContextElem>;
+/// A string context: a set of [`ContextElem`]s, shared copy-on-write between strings. The
+/// empty context allocates nothing. Iteration is in the order of `ContextElem`'s `Ord`.
+#[derive(Clone, Default)]
+pub struct Context(Option<Rc<Elems>>);
+
+impl Context {
+    pub const fn new() -> Context {
+        Context(None)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.as_ref().is_none_or(|e| e.len() == 0)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |e| e.len())
+    }
+
+    pub fn iter(&self) -> Iter<'_> {
+        match &self.0 {
+            Some(e) => e.iter(),
+            None => Iter::Sorted([].iter()),
+        }
+    }
+
+    pub fn contains(&self, elem: &ContextElem) -> bool {
+        self.0.as_ref().is_some_and(|e| e.contains(elem))
+    }
+
+    /// The set to add to: unshared, in set form.
+    fn growing(&mut self) -> &mut BTreeSet<ContextElem> {
+        Rc::make_mut(self.0.get_or_insert_with(Rc::default)).as_set()
+    }
+
+    pub fn insert(&mut self, elem: ContextElem) {
+        if !self.contains(&elem) {
+            self.growing().insert(elem);
+        }
+    }
+
+    /// Moves every element of `other` into this context.
+    pub fn append(&mut self, other: &mut Context) {
+        let other = std::mem::take(other);
+        self.union_with(&other);
+    }
+
+    /// Adds every element of `other`. An empty context takes `other`'s elements without
+    /// copying them; a context that already holds them all stays as it is.
+    pub fn union_with(&mut self, other: &Context) {
+        let Some(theirs) = &other.0 else { return };
+        match &self.0 {
+            None => self.0 = Some(theirs.clone()),
+            Some(mine) if Rc::ptr_eq(mine, theirs) => {}
+            Some(mine) if theirs.len() <= mine.len() && theirs.iter().all(|e| mine.contains(e)) => {}
+            Some(mine) if mine.len() < theirs.len() && mine.iter().all(|e| theirs.contains(e)) => {
+                self.0 = Some(theirs.clone())
+            }
+            Some(_) => self.growing().extend(theirs.iter().cloned()),
+        }
+    }
+
+    /// The form strings keep: a sorted vector (or nothing for the empty context).
+    fn compact(self) -> Context {
+        match self.0 {
+            Some(e) if e.len() == 0 => Context(None),
+            Some(e) if e.is_set() => Context(Some(Rc::new(Elems::Sorted(Rc::unwrap_or_clone(e).into_sorted())))),
+            other => Context(other),
+        }
+    }
+}
+
+impl PartialEq for Context {
+    fn eq(&self, other: &Context) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) if Rc::ptr_eq(a, b) => true,
+            _ => self.len() == other.len() && self.iter().eq(other.iter()),
+        }
+    }
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
+impl<const N: usize> From<[ContextElem; N]> for Context {
+    fn from(elems: [ContextElem; N]) -> Context {
+        Context::from_iter(elems)
+    }
+}
+
+impl FromIterator<ContextElem> for Context {
+    fn from_iter<I: IntoIterator<Item = ContextElem>>(iter: I) -> Context {
+        let mut c = Context::new();
+        c.extend(iter);
+        c
+    }
+}
+
+impl Extend<ContextElem> for Context {
+    fn extend<I: IntoIterator<Item = ContextElem>>(&mut self, iter: I) {
+        for elem in iter {
+            self.insert(elem);
+        }
+    }
+}
+
+impl IntoIterator for Context {
+    type Item = ContextElem;
+    type IntoIter = std::vec::IntoIter<ContextElem>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        match self.0 {
+            Some(e) => Rc::unwrap_or_clone(e).into_sorted().into_vec().into_iter(),
+            None => Vec::new().into_iter(),
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Context {
+    type Item = &'a ContextElem;
+    type IntoIter = Iter<'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
 
 #[derive(Clone, Default, PartialEq)]
 pub struct NixString {
     bytes: Box<[u8]>,
-    context: Option<Box<Context>>,
+    /// Never an empty set (`context()` is `None` then).
+    context: Context,
 }
 
 impl NixString {
     pub fn new(bytes: impl Into<Box<[u8]>>) -> NixString {
-        NixString { bytes: bytes.into(), context: None }
+        NixString { bytes: bytes.into(), context: Context::new() }
     }
 
     pub fn with_context(bytes: impl Into<Box<[u8]>>, context: Context) -> NixString {
-        let context = if context.is_empty() { None } else { Some(Box::new(context)) };
-        NixString { bytes: bytes.into(), context }
+        NixString { bytes: bytes.into(), context: context.compact() }
     }
 
     pub fn as_bytes(&self) -> &[u8] {
@@ -73,19 +211,18 @@ impl NixString {
         self.bytes.is_empty()
     }
 
+    /// The context, unless it is empty.
     pub fn context(&self) -> Option<&Context> {
-        self.context.as_deref()
+        self.context.0.is_some().then_some(&self.context)
     }
 
     pub fn has_context(&self) -> bool {
-        self.context.is_some()
+        self.context.0.is_some()
     }
 
-    /// Adds this string's context into `into`.
+    /// Adds this string's context into `into` (sharing it when `into` is empty).
     pub fn merge_context_into(&self, into: &mut Context) {
-        if let Some(c) = &self.context {
-            into.extend(c.iter().cloned());
-        }
+        into.union_with(&self.context);
     }
 }
 

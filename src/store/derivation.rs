@@ -81,9 +81,48 @@ impl DerivationLoader for HashMap<String, Derivation> {
 }
 
 /// Memo of modulo hashes by drv path; keep one per evaluation (or longer).
+///
+/// An evaluation instantiating a package set keeps one entry per derivation, so entries are
+/// compact: every output of a derivation has the same modulo hash (a fixed-output one has
+/// only `out`; for any other it is the hash of the whole ATerm), stored once.
 #[derive(Default, Debug)]
 pub struct HashModuloMemo {
-    hashes: HashMap<String, DrvHashes>,
+    hashes: HashMap<Box<str>, MemoEntry, foldhash::fast::RandomState>,
+}
+
+#[derive(Debug)]
+enum MemoEntry {
+    /// Outputs sharing one hash (always the case for what `hash_derivation_modulo` returns).
+    Shared { hash: Hash, outputs: Box<[Box<str>]> },
+    /// Anything else a caller recorded.
+    PerOutput(DrvHashes),
+}
+
+impl MemoEntry {
+    fn new(hashes: DrvHashes) -> MemoEntry {
+        let mut values = hashes.values();
+        match values.next() {
+            Some(first) if values.all(|h| h == first) => MemoEntry::Shared {
+                hash: first.clone(),
+                outputs: hashes.keys().map(|k| Box::from(k.as_str())).collect(),
+            },
+            _ => MemoEntry::PerOutput(hashes),
+        }
+    }
+
+    fn get(&self, output: &str) -> Option<&Hash> {
+        match self {
+            MemoEntry::Shared { hash, outputs } => outputs.iter().any(|o| &**o == output).then_some(hash),
+            MemoEntry::PerOutput(map) => map.get(output),
+        }
+    }
+
+    fn to_hashes(&self) -> DrvHashes {
+        match self {
+            MemoEntry::Shared { hash, outputs } => outputs.iter().map(|o| (o.to_string(), hash.clone())).collect(),
+            MemoEntry::PerOutput(map) => map.clone(),
+        }
+    }
 }
 
 impl HashModuloMemo {
@@ -92,15 +131,15 @@ impl HashModuloMemo {
     }
 
     /// The memoised hashes of `drv_path`, if any.
-    pub fn get(&self, drv_path: &str) -> Option<&DrvHashes> {
-        self.hashes.get(drv_path)
+    pub fn get(&self, drv_path: &str) -> Option<DrvHashes> {
+        self.hashes.get(drv_path).map(MemoEntry::to_hashes)
     }
 
     /// Records the hashes of a derivation the caller just created, so that
     /// using it as an input later needs no store read. Compute them with
     /// `hash_derivation_modulo(drv, false, …)` (unmasked).
     pub fn insert(&mut self, drv_path: &str, hashes: DrvHashes) {
-        self.hashes.insert(drv_path.to_string(), hashes);
+        self.hashes.insert(Box::from(drv_path), MemoEntry::new(hashes));
     }
 
     pub fn len(&self) -> usize {
@@ -255,7 +294,8 @@ pub fn hash_derivation_modulo(
 
     let mut rewritten: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (input_path, outputs) in &drv.input_drvs {
-        let input_hashes = hash_derivation_modulo_path(input_path, loader, memo)?;
+        memoise_path(input_path, loader, memo)?;
+        let input_hashes = &memo.hashes[input_path.as_str()];
         for output in outputs {
             let h = input_hashes.get(output).ok_or_else(|| {
                 StoreError::Derivation(format!(
@@ -277,13 +317,19 @@ pub fn hash_derivation_modulo_path(
     loader: &mut dyn DerivationLoader,
     memo: &mut HashModuloMemo,
 ) -> Result<DrvHashes> {
-    if let Some(h) = memo.hashes.get(drv_path) {
-        return Ok(h.clone());
+    memoise_path(drv_path, loader, memo)?;
+    Ok(memo.hashes[drv_path].to_hashes())
+}
+
+/// Makes sure the modulo hashes of the derivation at `drv_path` are in `memo`.
+fn memoise_path(drv_path: &str, loader: &mut dyn DerivationLoader, memo: &mut HashModuloMemo) -> Result<()> {
+    if memo.hashes.contains_key(drv_path) {
+        return Ok(());
     }
     let drv = loader.load_derivation(drv_path)?;
     let hashes = hash_derivation_modulo(&drv, false, loader, memo)?;
-    memo.hashes.insert(drv_path.to_string(), hashes.clone());
-    Ok(hashes)
+    memo.insert(drv_path, hashes);
+    Ok(())
 }
 
 #[cfg(test)]

@@ -414,7 +414,7 @@ impl Store {
                 }
             }
             if let Some(mut o) = self.overlay() {
-                o.texts.insert(path.clone(), (contents.to_vec(), references.clone()));
+                o.texts.insert(path.clone(), (contents.into(), references.iter().cloned().collect()));
             }
             return Ok(path);
         }
@@ -462,7 +462,7 @@ impl Store {
             .collect::<Result<BTreeMap<_, _>>>()?;
         if let Some(mut o) = self.overlay() {
             if !self.db().is_valid(&drv_path)? {
-                o.drv_outputs.insert(drv_path.clone(), outputs);
+                o.drv_outputs.insert(drv_path.clone(), outputs.into_iter().map(|(n, p)| (n.into(), p)).collect());
                 return Ok(drv_path);
             }
         }
@@ -487,7 +487,9 @@ impl Store {
     /// Output name → path recorded for a `.drv` added with
     /// [`Store::add_derivation`].
     pub fn derivation_outputs(&self, drv_path: &StorePath) -> Result<BTreeMap<String, StorePath>> {
-        if let Some(outputs) = self.overlay().and_then(|o| o.drv_outputs.get(drv_path).cloned()) {
+        if let Some(outputs) = self.overlay().and_then(|o| {
+            o.drv_outputs.get(drv_path).map(|outs| outs.iter().map(|(n, p)| (n.to_string(), p.clone())).collect())
+        }) {
             return Ok(outputs);
         }
         self.db().derivation_outputs(drv_path)

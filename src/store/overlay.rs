@@ -6,17 +6,24 @@
 //! outputs, sources with the host path they came from) and are visible to the rest of the
 //! process as if they were valid, but nothing touches the disk or the database.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use super::path::StorePath;
 
+/// A text object's bytes and its references (sorted).
+pub(crate) type Text = (Box<[u8]>, Box<[StorePath]>);
+
+/// A derivation's output paths by output name (sorted).
+pub(crate) type Outputs = Box<[(Box<str>, StorePath)]>;
+
 #[derive(Default)]
 pub(crate) struct Overlay {
-    /// Text objects (`toFile`, `.drv`): bytes and references.
-    pub texts: HashMap<StorePath, (Vec<u8>, BTreeSet<StorePath>)>,
-    /// Output paths of derivations added here.
-    pub drv_outputs: HashMap<StorePath, BTreeMap<String, StorePath>>,
+    /// Text objects (`toFile`, `.drv`): bytes and references (sorted). Kept compact: an
+    /// evaluation of a package set records one per derivation.
+    pub texts: HashMap<StorePath, Text>,
+    /// Output paths of derivations added here, by output name (sorted).
+    pub drv_outputs: HashMap<StorePath, Outputs>,
     /// Source imports: where their bytes still are on the host.
     pub sources: HashMap<StorePath, PathBuf>,
 }
@@ -29,7 +36,7 @@ impl Overlay {
     /// References of an object recorded here (sources have none).
     pub fn references(&self, path: &StorePath) -> Option<BTreeSet<StorePath>> {
         if let Some((_, refs)) = self.texts.get(path) {
-            return Some(refs.clone());
+            return Some(refs.iter().cloned().collect());
         }
         self.sources.contains_key(path).then(BTreeSet::new)
     }

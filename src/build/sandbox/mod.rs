@@ -374,6 +374,7 @@ impl ChildPlan {
     /// the builder; a waiter process (PID namespaces) never returns.
     unsafe fn run(&self) -> io::Result<()> {
         libc::setsid();
+        crate::allocator::restore_for_child();
         libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0);
         if libc::getppid() != self.parent {
             libc::_exit(137);
