@@ -135,27 +135,28 @@ fn key_parts(key: &str) -> Result<(&str, Vec<u8>), String> {
     Ok((name, bytes))
 }
 
-/// Signs `info` with a secret key in Nix's format (`NAME:BASE64` of 64 bytes).
-pub fn sign(secret_key: &str, info: &PathInfo) -> Result<String, String> {
-    use ed25519_dalek::Signer;
+/// The name and ed25519 key of a secret key in Nix's format (its first 32
+/// bytes are the seed).
+fn signing_key(secret_key: &str) -> Result<(String, ed25519_dalek::SigningKey), String> {
     let (name, bytes) = key_parts(secret_key)?;
     let seed: [u8; 32] = bytes
         .get(..32)
         .and_then(|b| b.try_into().ok())
         .ok_or_else(|| format!("the secret key '{name}' is too short"))?;
-    let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+    Ok((name.to_string(), ed25519_dalek::SigningKey::from_bytes(&seed)))
+}
+
+/// Signs `info` with a secret key in Nix's format (`NAME:BASE64` of 64 bytes).
+pub fn sign(secret_key: &str, info: &PathInfo) -> Result<String, String> {
+    use ed25519_dalek::Signer;
+    let (name, key) = signing_key(secret_key)?;
     let sig = key.sign(fingerprint(info).as_bytes());
     Ok(format!("{name}:{}", base64::engine::general_purpose::STANDARD.encode(sig.to_bytes())))
 }
 
 /// The public key (`NAME:BASE64`) of a secret key.
 pub fn public_key(secret_key: &str) -> Result<String, String> {
-    let (name, bytes) = key_parts(secret_key)?;
-    let seed: [u8; 32] = bytes
-        .get(..32)
-        .and_then(|b| b.try_into().ok())
-        .ok_or_else(|| format!("the secret key '{name}' is too short"))?;
-    let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+    let (name, key) = signing_key(secret_key)?;
     Ok(format!("{name}:{}", base64::engine::general_purpose::STANDARD.encode(key.verifying_key().to_bytes())))
 }
 

@@ -363,15 +363,7 @@ impl Store {
                     return Err(changed_while_adding(src));
                 }
             }
-            Ok(PathInfo {
-                path: path.clone(),
-                nar_hash: nar_hash.clone(),
-                nar_size,
-                references: BTreeSet::new(),
-                deriver: None,
-                ca: Some(ContentAddress::Fixed(FixedOutputHash { method: FileIngestionMethod::Recursive, hash })),
-                registration_time: 0,
-            })
+            Ok(fixed_source_info(&path, FileIngestionMethod::Recursive, hash, nar_hash.clone(), nar_size))
         })?;
         Ok(path)
     }
@@ -551,18 +543,7 @@ impl Store {
             if copied != nar_hash {
                 return Err(changed_while_adding(src));
             }
-            Ok(PathInfo {
-                path: path.clone(),
-                nar_hash: nar_hash.clone(),
-                nar_size,
-                references: BTreeSet::new(),
-                deriver: None,
-                ca: Some(ContentAddress::Fixed(FixedOutputHash {
-                    method: FileIngestionMethod::Recursive,
-                    hash: nar_hash.clone(),
-                })),
-                registration_time: 0,
-            })
+            Ok(fixed_source_info(&path, FileIngestionMethod::Recursive, nar_hash.clone(), nar_hash.clone(), nar_size))
         })?;
         Ok(path)
     }
@@ -593,18 +574,7 @@ impl Store {
                 return Err(changed_while_adding(src));
             }
             let (nar_hash, nar_size) = nar::hash_path(HashAlgo::Sha256, tmp)?;
-            Ok(PathInfo {
-                path: path.clone(),
-                nar_hash,
-                nar_size,
-                references: BTreeSet::new(),
-                deriver: None,
-                ca: Some(ContentAddress::Fixed(FixedOutputHash {
-                    method: FileIngestionMethod::Flat,
-                    hash: hash.clone(),
-                })),
-                registration_time: 0,
-            })
+            Ok(fixed_source_info(&path, FileIngestionMethod::Flat, hash.clone(), nar_hash, nar_size))
         })?;
         Ok(path)
     }
@@ -636,17 +606,29 @@ impl Store {
                 return Err(changed_while_adding(src));
             }
             let (nar_hash, nar_size) = nar::hash_path(HashAlgo::Sha256, tmp)?;
-            Ok(PathInfo {
-                path: path.clone(),
-                nar_hash,
-                nar_size,
-                references: BTreeSet::new(),
-                deriver: None,
-                ca: Some(ContentAddress::Fixed(FixedOutputHash { method, hash: hash.clone() })),
-                registration_time: 0,
-            })
+            Ok(fixed_source_info(&path, method, hash.clone(), nar_hash, nar_size))
         })?;
         Ok(path)
+    }
+}
+
+/// The metadata of a content-addressed object without references (a
+/// source or fixed output added here): `hash` is its content address.
+fn fixed_source_info(
+    path: &StorePath,
+    method: FileIngestionMethod,
+    hash: Hash,
+    nar_hash: Hash,
+    nar_size: u64,
+) -> PathInfo {
+    PathInfo {
+        path: path.clone(),
+        nar_hash,
+        nar_size,
+        references: BTreeSet::new(),
+        deriver: None,
+        ca: Some(ContentAddress::Fixed(FixedOutputHash { method, hash })),
+        registration_time: 0,
     }
 }
 
