@@ -130,6 +130,101 @@ fn the_suggested_cross_target_is_accepted() {
     }
 }
 
+/// A NixOS system whose `system` is a foreign machine (the seed's second flake) is
+/// assembled by that machine's bash and coreutils, which load their C library from the
+/// emulated bootstrap's Debian root: its builder gets the root as the stdenv's builders
+/// do, and a system of this machine gets nothing of the kind.
+#[test]
+fn an_emulated_nixos_system_assembles_with_the_debian_root() {
+    let store = tempfile::tempdir().unwrap();
+    let v = eval_json(
+        store.path(),
+        r#"
+        let
+          lib = (import <nixpkgs> { }).lib;
+          toplevel = system: (lib.nixosSystem { inherit system; modules = [ ]; }).config.system.build.toplevel;
+        in {
+          riscv64 = (toplevel "riscv64-linux").drvAttrs.QEMU_LD_PREFIX or null;
+          root = (import <nixpkgs> { localSystem = "riscv64-linux"; }).stdenv.bootstrapTools.outPath;
+          builder = (toplevel "riscv64-linux").drvAttrs.builder;
+          native = (toplevel "x86_64-linux").drvAttrs ? QEMU_LD_PREFIX;
+        }
+        "#,
+    );
+    assert!(v["root"].as_str().unwrap().ends_with("-debian-bootstrap-riscv64-trixie"), "{v}");
+    assert_eq!(v["riscv64"], v["root"], "{v}");
+    assert!(v["builder"].as_str().unwrap().ends_with("-bash-5.2.15/bin/bash"), "built bash: {v}");
+    assert_eq!(v["native"], false, "{v}");
+}
+
+/// The seed's second flake, verbatim: `nixosSystem { system = "riscv64-linux"; }` builds
+/// natively under emulation (bash and coreutils compiled under qemu-riscv64 with the GCC
+/// Debian ships for riscv64), and its `sw/bin` holds riscv64 programs that run.
+#[test]
+#[ignore = "compiles bash and coreutils under qemu-user for many minutes: run with --ignored"]
+fn seed_flake_riscv64_nixos_builds_under_emulation() {
+    let work = tempfile::tempdir().unwrap();
+    let store = std::env::var_os("TERN_SLOW_STORE").map(PathBuf::from).unwrap_or_else(|| work.path().join("store"));
+    let flake = work.path().join("flake");
+    std::fs::create_dir_all(&flake).unwrap();
+    std::fs::write(
+        flake.join("flake.nix"),
+        r#"{
+  description = "NixOS running on LicheePi 4A";
+  inputs = {
+    nixpkgs.url = "github:nixos/nixpkgs/nixos-23.11";
+  };
+  outputs = inputs@{ self, nixpkgs, ... }: {
+    nixosConfigurations.lp4a = nixpkgs.lib.nixosSystem {
+      # native platform
+      system = "riscv64-linux";
+      modules = [
+        # ...... other modules
+      ];
+    };
+  };
+}
+"#,
+    )
+    .unwrap();
+    let link = work.path().join("result");
+    let started = std::time::Instant::now();
+    let mut c = tern(
+        &store,
+        &[
+            "build",
+            "--extra-platforms",
+            "riscv64-linux",
+            "-o",
+            link.to_str().unwrap(),
+            ".#nixosConfigurations.lp4a.config.system.build.toplevel",
+        ],
+    );
+    c.current_dir(&flake);
+    let o = output(c);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let target = std::fs::read_link(&link).unwrap();
+    let system = match target.strip_prefix("/nix/store") {
+        Ok(rest) => store.join("store").join(rest),
+        Err(_) => target,
+    };
+    for program in ["ls", "bash"] {
+        // `sw/bin` links into /nix/store, which is the test store's `store` directory.
+        let inner = std::fs::read_link(system.join("sw/bin").join(program)).unwrap();
+        let real = store.join("store").join(inner.strip_prefix("/nix/store").unwrap());
+        assert_eq!(elf_machine(&real), 243, "{program} is a RISC-V program");
+    }
+    let root = eval_string(&store, "riscv64-linux", "stdenv.bootstrapTools.outPath");
+    let ls = link.join("sw/bin/ls");
+    let o = output({
+        let mut c = tern(&store, &["with-store", "qemu-riscv64", "-L", &root, ls.to_str().unwrap(), "--version"]);
+        c.env_remove("QEMU_LD_PREFIX");
+        c
+    });
+    assert!(text(&o.stdout).starts_with("ls (GNU coreutils) "), "{}{}", text(&o.stdout), text(&o.stderr));
+    println!("riscv64 NixOS system under emulation: {:.1}s", started.elapsed().as_secs_f64());
+}
+
 /// ELF `e_machine` of a file.
 fn elf_machine(path: &Path) -> u16 {
     let bytes = std::fs::read(path).unwrap();

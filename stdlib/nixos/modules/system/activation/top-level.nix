@@ -25,32 +25,37 @@ let
   # The tools that assemble the system run on the build platform.
   buildTools = pkgs.buildPackages or pkgs;
 
-  toplevel = derivation {
-    name = "nixos-system-${config.system.name}-${config.system.nixos.label}";
-    system = pkgs.stdenv.buildPlatform.system;
-    # (A stand-in package set without them gets the machine's /bin/sh.)
-    builder = if buildTools ? bash then "${buildTools.bash}/bin/bash" else "/bin/sh";
-    PATH = lib.makeBinPath (lib.optional (buildTools ? coreutils) buildTools.coreutils);
-    inherit packages;
-    systemName = config.system.name;
-    nixosLabel = config.system.nixos.label;
-    args = [
-      "-c"
-      ''
-        mkdir -p "$out/sw"
-        for p in $packages; do
-          for d in bin lib share; do
-            if [ -d "$p/$d" ]; then
-              mkdir -p "$out/sw/$d"
-              for f in "$p/$d"/*; do ln -sf "$f" "$out/sw/$d/"; done
-            fi
+  toplevel = derivation (
+    {
+      name = "nixos-system-${config.system.name}-${config.system.nixos.label}";
+      system = pkgs.stdenv.buildPlatform.system;
+      # (A stand-in package set without them gets the machine's /bin/sh.)
+      builder = if buildTools ? bash then "${buildTools.bash}/bin/bash" else "/bin/sh";
+      PATH = lib.makeBinPath (lib.optional (buildTools ? coreutils) buildTools.coreutils);
+      inherit packages;
+      systemName = config.system.name;
+      nixosLabel = config.system.nixos.label;
+      args = [
+        "-c"
+        ''
+          mkdir -p "$out/sw"
+          for p in $packages; do
+            for d in bin lib share; do
+              if [ -d "$p/$d" ]; then
+                mkdir -p "$out/sw/$d"
+                for f in "$p/$d"/*; do ln -sf "$f" "$out/sw/$d/"; done
+              fi
+            done
           done
-        done
-        printf '%s' "$systemName" > "$out/name"
-        printf '%s' "$nixosLabel" > "$out/nixos-version"
-      ''
-    ];
-  };
+          printf '%s' "$systemName" > "$out/name"
+          printf '%s' "$nixosLabel" > "$out/nixos-version"
+        ''
+      ];
+    }
+    # What every builder of the build platform's stdenv gets: under emulation,
+    # the Debian root that the emulated bash and coreutils load their libc from.
+    // (buildTools.stdenv.builderEnv or { })
+  );
 in
 {
   options.system = {
