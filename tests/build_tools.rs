@@ -33,6 +33,10 @@ fn main() {
             shared_store::tern_and_cppnix_share_a_store,
         ),
         Trial::ignorable_test("remote::builds_on_a_remote_cppnix_over_ssh", remote::builds_on_a_remote_cppnix_over_ssh),
+        Trial::ignorable_test(
+            "remote::builds_on_a_remote_cppnix_over_ssh_ng",
+            remote::builds_on_a_remote_cppnix_over_ssh_ng,
+        ),
         Trial::ignorable_test("emulation::aarch64_under_qemu_user", emulation::aarch64_under_qemu_user),
         Trial::ignorable_test(
             "emulation::private_binfmt_runs_every_foreign_program",
