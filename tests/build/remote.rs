@@ -191,6 +191,31 @@ fn remote_builds(nix_new: &Path, scheme: &str) {
     }
     assert!(found, "tern log shows the remote build's output");
 
+    // tern copy: a path made here goes there; the built closure comes back
+    // into an empty store. The ssh options come from NIX_SSHOPTS.
+    let known_hosts = sshd.dir.path().join("known_hosts");
+    let host_pub = fs::read_to_string(sshd.dir.path().join("host_key.pub")).unwrap();
+    fs::write(&known_hosts, format!("[127.0.0.1]:{} {host_pub}", sshd.port)).unwrap();
+    let sshopts = format!(
+        "-i {} -o UserKnownHostsFile={} -o StrictHostKeyChecking=yes",
+        sshd.dir.path().join("user_key").display(),
+        known_hosts.display()
+    );
+    let uri = format!("{scheme}://root@127.0.0.1:{}", sshd.port);
+    let drv =
+        format!(r#"derivation {{ name = "copied"; system = "x86_64-linux"; builder = "/bin/sh"; salt = "{salt}"; }}"#);
+    let src = stdout(&run(tern(ts.root(), cwd.path(), &["instantiate", "-E", &drv]))).trim().to_string();
+    let o = run(tern(ts.root(), cwd.path(), &["copy", "--to", &uri, &src]).env("NIX_SSHOPTS", &sshopts));
+    assert!(o.status.success() && stderr(&o).contains("copied 1 path to"), "{}", stderr(&o));
+    let check = Command::new("nix-store").args(["--check-validity", &src]).output().unwrap();
+    assert!(check.status.success(), "copied there: {}", String::from_utf8_lossy(&check.stderr));
+    let fresh = TestStore::new();
+    let o = run(tern(fresh.root(), cwd.path(), &["copy", "--from", &uri, &out]).env("NIX_SSHOPTS", &sshopts));
+    assert!(o.status.success() && stderr(&o).contains("copied 3 paths from"), "{}", stderr(&o));
+    let copied = fresh.store.query_info(&tern::store::StorePath::parse(&out).unwrap()).unwrap().unwrap();
+    assert_eq!((copied.nar_hash, copied.references), (info.nar_hash.clone(), info.references.clone()));
+    assert_eq!(fs::read_to_string(fresh.store.real_path(&copied.path).join("c")).unwrap(), text);
+
     // A build that fails there is reported once, not retried here.
     let failing = format!(
         r#"derivation {{ name = "remote-fails"; system = "x86_64-linux"; builder = "/bin/sh"; salt = "{salt}"; args = [ "-c" "echo it goes wrong; exit 3" ]; }}"#

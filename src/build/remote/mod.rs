@@ -16,6 +16,7 @@
 //! not retried. Outputs are registered only once all are in place and
 //! verified, so a half-copied output is never valid.
 
+pub mod copy;
 pub mod machines;
 pub mod serve;
 pub mod wire;
@@ -270,7 +271,7 @@ impl Session for WorkerConnection {
 /// remote build log go to `log`.
 fn open_session(
     machine: &Machine,
-    job: &RemoteJob<'_>,
+    limits: RemoteBuildLimits,
     log: std::fs::File,
     scratch: &std::path::Path,
 ) -> Result<Box<dyn Session>, RemoteError> {
@@ -292,7 +293,7 @@ fn open_session(
     let ssh_log = log.try_clone().map_err(|e| RemoteError::Unreachable(format!("cannot share the log: {e}")))?;
     command.stderr(ssh_log);
     let mut conn = WorkerConnection::open_command(command, &machine.uri, Box::new(log)).map_err(worker_error)?;
-    let l = job.limits;
+    let l = limits;
     let opts = SessionOptions {
         max_silent_time: l.max_silent_time,
         build_timeout: l.build_timeout,
@@ -311,7 +312,7 @@ pub fn build(
     log: std::fs::File,
     scratch: &std::path::Path,
 ) -> Result<(), RemoteError> {
-    let mut conn = open_session(machine, job, log, scratch)?;
+    let mut conn = open_session(machine, job.limits, log, scratch)?;
 
     // Inputs: what the remote store lacks, references first.
     let closure: Vec<StorePath> = job.closure.iter().cloned().collect();
