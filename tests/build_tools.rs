@@ -23,6 +23,9 @@ mod shared_store;
 #[path = "build/remote.rs"]
 mod remote;
 
+#[path = "build/remote_faults.rs"]
+mod remote_faults;
+
 use libtest_mimic::{Arguments, Trial};
 
 fn main() {
@@ -33,6 +36,18 @@ fn main() {
             shared_store::tern_and_cppnix_share_a_store,
         ),
         Trial::ignorable_test("remote::builds_on_a_remote_cppnix_over_ssh", remote::builds_on_a_remote_cppnix_over_ssh),
+        Trial::ignorable_test(
+            "remote::builds_on_a_remote_cppnix_over_ssh_ng",
+            remote::builds_on_a_remote_cppnix_over_ssh_ng,
+        ),
+        Trial::ignorable_test(
+            "remote_faults::remote_dies_during_a_build_over_ssh",
+            remote_faults::remote_dies_during_a_build_over_ssh,
+        ),
+        Trial::ignorable_test(
+            "remote_faults::remote_dies_during_a_build_over_ssh_ng",
+            remote_faults::remote_dies_during_a_build_over_ssh_ng,
+        ),
         Trial::ignorable_test("emulation::aarch64_under_qemu_user", emulation::aarch64_under_qemu_user),
         Trial::ignorable_test(
             "emulation::private_binfmt_runs_every_foreign_program",

@@ -5,6 +5,8 @@
 //! keys of `secret-key-files` (`--option secret-key-files FILE`). `tern copy --from URL PATHS…`
 //! substitutes `PATHS` (and their closure) from the cache at `URL` (`file://`, `http(s)://`),
 //! checking signatures against `trusted-public-keys` unless `require-sigs` is false.
+//! With an `ssh://` or `ssh-ng://` URL, closures go to or come from that machine's store
+//! (`nix-store --serve` or `nix-daemon --stdio` over ssh; `NIX_SSHOPTS` honoured).
 
 use super::args::{parse, Spec};
 use super::usage_error;
@@ -44,6 +46,16 @@ fn copy(a: &super::args::CommonArgs) -> Result<(), String> {
         return Err("'tern copy' needs the store paths to copy".into());
     }
     match (a.value("--to"), a.value("--from")) {
+        (Some(to), None) if to.starts_with("ssh://") || to.starts_with("ssh-ng://") => {
+            let n = crate::build::remote::copy::copy_to(&store, to, &paths)?;
+            eprintln!("copied {n} path{} to '{to}'", if n == 1 { "" } else { "s" });
+            Ok(())
+        }
+        (None, Some(from)) if from.starts_with("ssh://") || from.starts_with("ssh-ng://") => {
+            let n = crate::build::remote::copy::copy_from(&store, from, &paths)?;
+            eprintln!("copied {n} path{} from '{from}'", if n == 1 { "" } else { "s" });
+            Ok(())
+        }
         (Some(to), None) => {
             let Some(dir) = to.strip_prefix("file://") else {
                 return Err(format!("cannot copy to '{to}': tern writes binary caches only to file:// URLs"));

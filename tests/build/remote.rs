@@ -1,7 +1,8 @@
-//! Remote builders over `ssh://` against a real CppNix: the test starts its
-//! own `sshd` on 127.0.0.1 (its own host and user keys, `SetEnv PATH` so the
-//! remote side runs current CppNix's `nix-store --serve --write` through
-//! `shared/tools/nix-new`), builds a small graph with `--max-jobs 0`, and
+//! Remote builders over `ssh://` and `ssh-ng://` against a real CppNix: the
+//! test starts its own `sshd` on 127.0.0.1 (its own host and user keys,
+//! `SetEnv PATH` so the remote side runs current CppNix's `nix-store --serve
+//! --write` or `nix-daemon --stdio` through `shared/tools/nix-new`), builds a
+//! small graph with `--max-jobs 0`, and
 //! checks the outputs are valid in both stores, the log came back, a down
 //! machine is skipped, and a failing build is reported once. The remote
 //! store is the machine's `/nix` (as a real builder's would be); every
@@ -17,10 +18,10 @@ use libtest_mimic::{Completion, Failed};
 use crate::gate;
 use crate::support::*;
 
-struct Sshd {
-    child: Child,
-    port: u16,
-    dir: tempfile::TempDir,
+pub struct Sshd {
+    pub child: Child,
+    pub port: u16,
+    pub dir: tempfile::TempDir,
 }
 
 impl Drop for Sshd {
@@ -30,7 +31,7 @@ impl Drop for Sshd {
     }
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
@@ -39,7 +40,7 @@ fn keygen(file: &Path) {
     assert!(o.status.success(), "ssh-keygen: {}", String::from_utf8_lossy(&o.stderr));
 }
 
-fn start_sshd(nix_new: &Path) -> Sshd {
+pub fn start_sshd(nix_new: &Path) -> Sshd {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     keygen(&d.join("host_key"));
@@ -48,9 +49,11 @@ fn start_sshd(nix_new: &Path) -> Sshd {
     // The remote PATH finds current CppNix's nix-store first.
     let bin = d.join("bin");
     fs::create_dir(&bin).unwrap();
-    let wrapper = bin.join("nix-store");
-    fs::write(&wrapper, format!("#!/bin/sh\nexec {} nix-store \"$@\"\n", nix_new.display())).unwrap();
-    fs::set_permissions(&wrapper, fs::Permissions::from_mode(0o755)).unwrap();
+    for program in ["nix-store", "nix-daemon"] {
+        let wrapper = bin.join(program);
+        fs::write(&wrapper, format!("#!/bin/sh\nexec {} {program} \"$@\"\n", nix_new.display())).unwrap();
+        fs::set_permissions(&wrapper, fs::Permissions::from_mode(0o755)).unwrap();
+    }
     let port = free_port();
     let config = d.join("sshd_config");
     fs::write(
@@ -85,43 +88,59 @@ fn start_sshd(nix_new: &Path) -> Sshd {
 
 impl Sshd {
     /// A machines-format line for this server.
-    fn machine(&self, speed: u32) -> String {
+    pub fn machine(&self, scheme: &str, speed: u32) -> String {
         use base64::Engine;
         let host_pub = fs::read_to_string(self.dir.path().join("host_key.pub")).unwrap();
         let key_part: Vec<&str> = host_pub.split_whitespace().take(2).collect();
         let host_key = base64::engine::general_purpose::STANDARD.encode(key_part.join(" "));
         format!(
-            "ssh://root@127.0.0.1:{} x86_64-linux {} 2 {speed} - - {host_key}",
+            "{scheme}://root@127.0.0.1:{} x86_64-linux {} 2 {speed} - - {host_key}",
             self.port,
             self.dir.path().join("user_key").display()
         )
     }
 }
 
-fn nix_new() -> Option<PathBuf> {
+pub fn nix_new() -> Option<PathBuf> {
     let tool = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/nix-new");
     tool.exists().then(|| tool.canonicalize().unwrap())
 }
 
-pub fn builds_on_a_remote_cppnix_over_ssh() -> Result<Completion, Failed> {
+/// What the remote tests need: ssh, sshd, current CppNix, root. `Err`: the
+/// test's outcome without them.
+pub fn prerequisites() -> Result<PathBuf, Result<Completion, Failed>> {
     if let Some(skipped) = gate::require(&["ssh", "ssh-keygen", "nix-store"]) {
-        return skipped;
+        return Err(skipped);
     }
     if !Path::new("/usr/sbin/sshd").exists() {
-        return gate::missing("sshd (openssh-server)");
+        return Err(gate::missing("sshd (openssh-server)"));
     }
-    let Some(nix_new) = nix_new() else { return gate::missing("current CppNix (shared/tools/nix-new)") };
+    let Some(nix_new) = nix_new() else { return Err(gate::missing("current CppNix (shared/tools/nix-new)")) };
     if !gate::is_root() {
-        return gate::missing("root (sshd and the remote /nix store)");
+        return Err(gate::missing("root (sshd and the remote /nix store)"));
     }
-    gate::run_body(move || remote_builds(&nix_new))
+    Ok(nix_new)
 }
 
-fn remote_builds(nix_new: &Path) {
+pub fn builds_on_a_remote_cppnix_over_ssh() -> Result<Completion, Failed> {
+    match prerequisites() {
+        Ok(nix_new) => gate::run_body(move || remote_builds(&nix_new, "ssh")),
+        Err(outcome) => outcome,
+    }
+}
+
+pub fn builds_on_a_remote_cppnix_over_ssh_ng() -> Result<Completion, Failed> {
+    match prerequisites() {
+        Ok(nix_new) => gate::run_body(move || remote_builds(&nix_new, "ssh-ng")),
+        Err(outcome) => outcome,
+    }
+}
+
+fn remote_builds(nix_new: &Path, scheme: &str) {
     let sshd = start_sshd(nix_new);
     let ts = TestStore::new();
     let cwd = tempfile::tempdir().unwrap();
-    let salt = format!("{}-{:?}", std::process::id(), std::time::SystemTime::now());
+    let salt = format!("{scheme}-{}-{:?}", std::process::id(), std::time::SystemTime::now());
     fs::write(cwd.path().join("src.txt"), "a source\n").unwrap();
     let expr = format!(
         r#"let
@@ -134,9 +153,9 @@ fn remote_builds(nix_new: &Path) {
     let dead_port = free_port();
     // The dead machine first (higher speed factor), then the live one.
     let builders = format!(
-        "ssh://root@127.0.0.1:{dead_port} x86_64-linux {} 1 5 - -\n{}",
+        "{scheme}://root@127.0.0.1:{dead_port} x86_64-linux {} 1 5 - -\n{}",
         sshd.dir.path().join("user_key").display(),
-        sshd.machine(1)
+        sshd.machine(scheme, 1)
     );
     let o = run(tern(ts.root(), cwd.path(), &["build", "graph.nix", "--max-jobs", "0", "--builders", &builders]));
     let log = fs::read_to_string(sshd.dir.path().join("sshd.log")).unwrap_or_default();
@@ -172,21 +191,47 @@ fn remote_builds(nix_new: &Path) {
     }
     assert!(found, "tern log shows the remote build's output");
 
+    // tern copy: a path made here goes there; the built closure comes back
+    // into an empty store. The ssh options come from NIX_SSHOPTS.
+    let known_hosts = sshd.dir.path().join("known_hosts");
+    let host_pub = fs::read_to_string(sshd.dir.path().join("host_key.pub")).unwrap();
+    fs::write(&known_hosts, format!("[127.0.0.1]:{} {host_pub}", sshd.port)).unwrap();
+    let sshopts = format!(
+        "-i {} -o UserKnownHostsFile={} -o StrictHostKeyChecking=yes",
+        sshd.dir.path().join("user_key").display(),
+        known_hosts.display()
+    );
+    let uri = format!("{scheme}://root@127.0.0.1:{}", sshd.port);
+    let drv =
+        format!(r#"derivation {{ name = "copied"; system = "x86_64-linux"; builder = "/bin/sh"; salt = "{salt}"; }}"#);
+    let src = stdout(&run(tern(ts.root(), cwd.path(), &["instantiate", "-E", &drv]))).trim().to_string();
+    let o = run(tern(ts.root(), cwd.path(), &["copy", "--to", &uri, &src]).env("NIX_SSHOPTS", &sshopts));
+    assert!(o.status.success() && stderr(&o).contains("copied 1 path to"), "{}", stderr(&o));
+    let check = Command::new("nix-store").args(["--check-validity", &src]).output().unwrap();
+    assert!(check.status.success(), "copied there: {}", String::from_utf8_lossy(&check.stderr));
+    let fresh = TestStore::new();
+    let o = run(tern(fresh.root(), cwd.path(), &["copy", "--from", &uri, &out]).env("NIX_SSHOPTS", &sshopts));
+    assert!(o.status.success() && stderr(&o).contains("copied 3 paths from"), "{}", stderr(&o));
+    let copied = fresh.store.query_info(&tern::store::StorePath::parse(&out).unwrap()).unwrap().unwrap();
+    assert_eq!((copied.nar_hash, copied.references), (info.nar_hash.clone(), info.references.clone()));
+    assert_eq!(fs::read_to_string(fresh.store.real_path(&copied.path).join("c")).unwrap(), text);
+
     // A build that fails there is reported once, not retried here.
     let failing = format!(
         r#"derivation {{ name = "remote-fails"; system = "x86_64-linux"; builder = "/bin/sh"; salt = "{salt}"; args = [ "-c" "echo it goes wrong; exit 3" ]; }}"#
     );
-    let mut cmd = tern(ts.root(), cwd.path(), &["build", "-E", &failing, "--builders", &sshd.machine(1)]);
+    let mut cmd = tern(ts.root(), cwd.path(), &["build", "-E", &failing, "--builders", &sshd.machine(scheme, 1)]);
     let o = run(cmd.stdin(Stdio::null()));
     assert_eq!(o.status.code(), Some(100), "a build failure, as CppNix reports it: {}", stderr(&o));
     let err = stderr(&o);
     assert!(err.contains("builder failed with exit code 3") && !err.contains('\x1b'), "{err}");
-    assert_eq!(err.matches("on 'ssh://root@127.0.0.1").count(), 2, "one attempt, one failure message: {err}");
+    let on = format!("on '{scheme}://root@127.0.0.1");
+    assert_eq!(err.matches(&on).count(), 2, "one attempt, one failure message: {err}");
     assert!(err.contains("failed"), "{err}");
     assert!(!err.contains("here: no remote builder"), "not retried here: {err}");
 }
 
-fn walk(dir: &Path) -> Vec<PathBuf> {
+pub fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for e in fs::read_dir(dir).into_iter().flatten().flatten() {
         let p = e.path();

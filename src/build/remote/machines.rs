@@ -20,7 +20,8 @@ use base64::Engine;
 /// One remote builder.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Machine {
-    /// As written: `ssh://[user@]host[:port]` (`ssh-ng://` is refused for now).
+    /// As written: `ssh://[user@]host[:port]` or `ssh-ng://…`, with
+    /// `?remote-program=…&remote-store=…` if wanted.
     pub uri: String,
     pub systems: Vec<String>,
     pub ssh_key: Option<PathBuf>,
@@ -44,6 +45,21 @@ impl Machine {
             }
             _ => (rest.to_string(), None),
         }
+    }
+
+    /// Does it speak the worker protocol (`ssh-ng://`) rather than
+    /// `nix-store --serve`?
+    pub fn is_ssh_ng(&self) -> bool {
+        self.uri.starts_with("ssh-ng://")
+    }
+
+    /// A `?name=value` parameter of the URI (percent-decoded).
+    pub fn query_param(&self, name: &str) -> Option<String> {
+        let (_, query) = self.uri.split_once('?')?;
+        query.split('&').find_map(|kv| {
+            let (k, v) = kv.split_once('=')?;
+            (k == name).then(|| percent_decode(v))
+        })
     }
 
     /// Can this machine build a derivation for `system` needing `required`
@@ -101,13 +117,12 @@ fn parse_machine(entry: &str, this_system: &str) -> Result<Machine, String> {
         // A bare host name means ssh://, as in Nix.
         uri = format!("ssh://{uri}");
     }
-    if !uri.starts_with("ssh://") {
+    if !uri.starts_with("ssh://") && !uri.starts_with("ssh-ng://") {
         let scheme = uri.split("://").next().unwrap_or("");
         return Err(format!(
-            "builders: '{}' uses '{scheme}://', but tern speaks only ssh:// (nix-store --serve) to remote builders \
-             so far; write the machine as ssh://{}",
+            "builders: '{}' uses '{scheme}://', but tern's remote builders speak ssh:// (nix-store --serve) or \
+             ssh-ng:// (nix-daemon --stdio)",
             fields[0],
-            uri.split_once("://").map(|(_, r)| r).unwrap_or("")
         ));
     }
     let host_key = match field(7) {
@@ -132,6 +147,26 @@ fn parse_machine(entry: &str, this_system: &str) -> Result<Machine, String> {
     })
 }
 
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (b[i], b.get(i + 1).and_then(|&c| hex(c)), b.get(i + 2).and_then(|&c| hex(c))) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,7 +187,15 @@ mod tests {
         assert!(!m[0].accepts("aarch64-linux", &["kvm".into()]), "mandatory feature not asked for");
         assert_eq!(m[1].uri, "ssh://other");
         assert_eq!((m[1].systems.clone(), m[1].max_jobs), (vec!["x86_64-linux".to_string()], 1));
-        assert!(parse_builders("ssh-ng://h", "x86_64-linux").unwrap_err().contains("only ssh://"));
+        assert!(parse_builders("http://h", "x86_64-linux").unwrap_err().contains("ssh-ng://"));
+        let ng =
+            &parse_builders("ssh-ng://u@h:22?remote-program=/opt/bin/nix-daemon&remote-store=%2Fsrv", "x86_64-linux")
+                .unwrap()[0];
+        assert!(ng.is_ssh_ng() && !m[0].is_ssh_ng());
+        assert_eq!(ng.ssh_destination(), ("u@h".to_string(), Some(22)));
+        assert_eq!(ng.query_param("remote-program").as_deref(), Some("/opt/bin/nix-daemon"));
+        assert_eq!(ng.query_param("remote-store").as_deref(), Some("/srv"));
+        assert_eq!(ng.query_param("other"), None);
         assert!(parse_builders("@/nonexistent/machines", "x86_64-linux").unwrap().is_empty());
     }
 }

@@ -1,5 +1,7 @@
-//! Building on remote machines: CppNix's `nix-store --serve --write` over
-//! ssh (`ssh://` builders), so any machine with Nix can take tern's builds.
+//! Building on remote machines, so any machine with Nix can take tern's
+//! builds: CppNix's `nix-store --serve --write` over ssh for `ssh://`
+//! builders ([`serve`]), the worker protocol of `nix-daemon --stdio` for
+//! `ssh-ng://` ones ([`worker`]); both behind one [`Session`] here.
 //!
 //! For a job sent to a machine: open a session, copy what the remote store
 //! lacks of the inputs' closure (references first, as NARs), build the
@@ -14,10 +16,14 @@
 //! not retried. Outputs are registered only once all are in place and
 //! verified, so a half-copied output is never valid.
 
+pub mod copy;
 pub mod machines;
 pub mod serve;
+pub mod wire;
+pub mod worker;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Mutex;
@@ -25,6 +31,7 @@ use std::time::{Duration, Instant};
 
 pub use machines::{parse_builders, Machine};
 use serve::{RemoteBuildLimits, ServeConnection};
+use worker::{SessionOptions, WorkerConnection, WorkerError};
 
 use crate::store::{PathInfo, Store, StorePath};
 
@@ -125,9 +132,11 @@ pub struct RemoteJob<'a> {
     pub limits: RemoteBuildLimits,
 }
 
-/// The `ssh` command that starts `nix-store --serve --write` on `machine`.
-/// `NIX_SSHOPTS` is honoured, as in Nix; with a host key the machine must
-/// present exactly that key.
+/// The `ssh` command that starts the remote side of `machine`'s protocol:
+/// `nix-store --serve --write` for `ssh://`, `nix-daemon --stdio` for
+/// `ssh-ng://` (or the URI's `remote-program`, with its `remote-store` as
+/// `--store`). `NIX_SSHOPTS` is honoured, as in Nix; with a host key the
+/// machine must present exactly that key.
 pub fn ssh_command(machine: &Machine, known_hosts: Option<&std::path::Path>) -> Command {
     let (dest, port) = machine.ssh_destination();
     let mut c = Command::new("ssh");
@@ -145,8 +154,153 @@ pub fn ssh_command(machine: &Machine, known_hosts: Option<&std::path::Path>) -> 
     if let Ok(opts) = std::env::var("NIX_SSHOPTS") {
         c.args(opts.split_whitespace());
     }
-    c.arg(dest).args(["nix-store", "--serve", "--write"]);
+    c.arg(dest);
+    let ng = machine.is_ssh_ng();
+    let default = if ng { "nix-daemon" } else { "nix-store" };
+    c.arg(machine.query_param("remote-program").unwrap_or_else(|| default.into()));
+    c.args(if ng { &["--stdio"][..] } else { &["--serve", "--write"][..] });
+    if let Some(store) = machine.query_param("remote-store") {
+        c.arg("--store").arg(store);
+    }
     c
+}
+
+/// What both protocols offer for a remote build, with their failures
+/// sorted into "try elsewhere" and "failed".
+trait Session {
+    fn query_valid_paths(&mut self, paths: &[StorePath]) -> Result<Vec<StorePath>, RemoteError>;
+    /// Adds objects of this store there, each after its references.
+    fn add_paths(&mut self, store: &Store, infos: &[PathInfo]) -> Result<(), RemoteError>;
+    /// `Ok(Err(message))`: the build ran and failed.
+    fn build(&mut self, job: &RemoteJob<'_>) -> Result<Result<(), String>, RemoteError>;
+    fn path_info(&mut self, path: &StorePath) -> Result<PathInfo, RemoteError>;
+    /// Streams `path`'s NAR into `take`.
+    fn fetch_nar(
+        &mut self,
+        path: &StorePath,
+        take: &mut dyn FnMut(&mut dyn Read) -> std::io::Result<()>,
+    ) -> Result<(), RemoteError>;
+    fn close(self: Box<Self>);
+}
+
+fn dump_nar(store: &Store, info: &PathInfo, w: &mut dyn Write) -> std::io::Result<()> {
+    crate::store::nar::dump_path(&store.real_path(&info.path), &mut &mut *w).map_err(std::io::Error::other)
+}
+
+impl Session for ServeConnection {
+    fn query_valid_paths(&mut self, paths: &[StorePath]) -> Result<Vec<StorePath>, RemoteError> {
+        ServeConnection::query_valid_paths(self, paths).map_err(|e| RemoteError::Unreachable(e.0))
+    }
+
+    fn add_paths(&mut self, store: &Store, infos: &[PathInfo]) -> Result<(), RemoteError> {
+        for info in infos {
+            self.add_to_store_nar(info, |w| dump_nar(store, info, w)).map_err(|e| RemoteError::Unreachable(e.0))?;
+        }
+        Ok(())
+    }
+
+    fn build(&mut self, job: &RemoteJob<'_>) -> Result<Result<(), String>, RemoteError> {
+        let inputs: Vec<StorePath> = job.inputs.iter().cloned().collect();
+        let result = self
+            .build_derivation(job.drv_path, job.drv, &inputs, job.limits)
+            .map_err(|e| RemoteError::Unreachable(e.0))?;
+        Ok(if result.succeeded() { Ok(()) } else { Err(result.error) })
+    }
+
+    fn path_info(&mut self, path: &StorePath) -> Result<PathInfo, RemoteError> {
+        self.query_path_info(path).map_err(|e| RemoteError::Unreachable(e.0))
+    }
+
+    fn fetch_nar(
+        &mut self,
+        path: &StorePath,
+        take: &mut dyn FnMut(&mut dyn Read) -> std::io::Result<()>,
+    ) -> Result<(), RemoteError> {
+        self.dump_store_path(path, |r| take(r)).map_err(|e| RemoteError::Unreachable(e.0))
+    }
+
+    fn close(self: Box<Self>) {
+        ServeConnection::close(*self)
+    }
+}
+
+/// A broken session means "try elsewhere"; a refusal by the daemon is final.
+fn worker_error(e: WorkerError) -> RemoteError {
+    match e {
+        WorkerError::Connection(m) => RemoteError::Unreachable(m),
+        WorkerError::Daemon(m) => RemoteError::Failed(without_colours(&m)),
+    }
+}
+
+impl Session for WorkerConnection {
+    fn query_valid_paths(&mut self, paths: &[StorePath]) -> Result<Vec<StorePath>, RemoteError> {
+        WorkerConnection::query_valid_paths(self, paths).map_err(worker_error)
+    }
+
+    fn add_paths(&mut self, store: &Store, infos: &[PathInfo]) -> Result<(), RemoteError> {
+        WorkerConnection::add_paths(self, infos, &mut |info, w| dump_nar(store, info, w)).map_err(worker_error)
+    }
+
+    fn build(&mut self, job: &RemoteJob<'_>) -> Result<Result<(), String>, RemoteError> {
+        let inputs: Vec<StorePath> = job.inputs.iter().cloned().collect();
+        let result = self.build_derivation(job.drv_path, job.drv, &inputs).map_err(worker_error)?;
+        Ok(if result.succeeded() { Ok(()) } else { Err(result.error) })
+    }
+
+    fn path_info(&mut self, path: &StorePath) -> Result<PathInfo, RemoteError> {
+        match self.query_path_info(path).map_err(worker_error)? {
+            Some(info) => Ok(info),
+            None => Err(RemoteError::Failed(format!("the remote store does not have '{path}' after building it"))),
+        }
+    }
+
+    fn fetch_nar(
+        &mut self,
+        path: &StorePath,
+        take: &mut dyn FnMut(&mut dyn Read) -> std::io::Result<()>,
+    ) -> Result<(), RemoteError> {
+        self.nar_from_path(path, |r| take(r)).map_err(worker_error)
+    }
+
+    fn close(self: Box<Self>) {
+        WorkerConnection::close(*self)
+    }
+}
+
+/// Opens a session with `machine` in its protocol; ssh's messages and the
+/// remote build log go to `log`.
+fn open_session(
+    machine: &Machine,
+    limits: RemoteBuildLimits,
+    log: std::fs::File,
+    scratch: &std::path::Path,
+) -> Result<Box<dyn Session>, RemoteError> {
+    let known_hosts = match &machine.host_key {
+        Some(key) => {
+            let file: PathBuf = scratch.join("known_hosts");
+            std::fs::write(&file, format!("tern-remote-builder {key}\n"))
+                .map_err(|e| RemoteError::Unreachable(format!("cannot write '{}': {e}", file.display())))?;
+            Some(file)
+        }
+        None => None,
+    };
+    let mut command = ssh_command(machine, known_hosts.as_deref());
+    if !machine.is_ssh_ng() {
+        command.stderr(log);
+        let conn = ServeConnection::open(command, &machine.uri).map_err(|e| RemoteError::Unreachable(e.0))?;
+        return Ok(Box::new(conn));
+    }
+    let ssh_log = log.try_clone().map_err(|e| RemoteError::Unreachable(format!("cannot share the log: {e}")))?;
+    command.stderr(ssh_log);
+    let mut conn = WorkerConnection::open_command(command, &machine.uri, Box::new(log)).map_err(worker_error)?;
+    let l = limits;
+    let opts = SessionOptions {
+        max_silent_time: l.max_silent_time,
+        build_timeout: l.build_timeout,
+        max_log_size: l.max_log_size,
+    };
+    conn.set_options(&opts).map_err(worker_error)?;
+    Ok(Box::new(conn))
 }
 
 /// Builds `job` on `machine`, the session's stderr (ssh's messages and the
@@ -158,23 +312,12 @@ pub fn build(
     log: std::fs::File,
     scratch: &std::path::Path,
 ) -> Result<(), RemoteError> {
-    let known_hosts = match &machine.host_key {
-        Some(key) => {
-            let file: PathBuf = scratch.join("known_hosts");
-            std::fs::write(&file, format!("tern-remote-builder {key}\n"))
-                .map_err(|e| RemoteError::Unreachable(format!("cannot write '{}': {e}", file.display())))?;
-            Some(file)
-        }
-        None => None,
-    };
-    let mut command = ssh_command(machine, known_hosts.as_deref());
-    command.stderr(log);
-    let unreachable = |e: serve::ConnectionError| RemoteError::Unreachable(e.0);
-    let mut conn = ServeConnection::open(command, &machine.uri).map_err(unreachable)?;
+    let mut conn = open_session(machine, job.limits, log, scratch)?;
 
     // Inputs: what the remote store lacks, references first.
     let closure: Vec<StorePath> = job.closure.iter().cloned().collect();
-    let there: BTreeSet<StorePath> = conn.query_valid_paths(&closure).map_err(unreachable)?.into_iter().collect();
+    let there: BTreeSet<StorePath> = conn.query_valid_paths(&closure)?.into_iter().collect();
+    let mut missing = Vec::new();
     for path in references_first(store, job.closure).map_err(RemoteError::Failed)? {
         if there.contains(&path) {
             continue;
@@ -183,21 +326,16 @@ pub fn build(
             .query_info(&path)
             .map_err(|e| RemoteError::Failed(e.to_string()))?
             .ok_or_else(|| RemoteError::Failed(format!("input '{path}' is not valid here")))?;
-        let real = store.real_path(&path);
-        conn.add_to_store_nar(&info, |mut w| {
-            crate::store::nar::dump_path(&real, &mut w).map_err(std::io::Error::other)
-        })
-        .map_err(unreachable)?;
+        missing.push(info);
     }
+    conn.add_paths(store, &missing)?;
 
-    let inputs: Vec<StorePath> = job.inputs.iter().cloned().collect();
-    let result = conn.build_derivation(job.drv_path, job.drv, &inputs, job.limits).map_err(unreachable)?;
-    if !result.succeeded() {
+    if let Err(error) = conn.build(job)? {
         return Err(RemoteError::Failed(format!(
             "build of '{}' on '{}' failed: {}",
             job.drv_path,
             machine.uri,
-            without_colours(result.error.trim_end())
+            without_colours(error.trim_end())
         )));
     }
 
@@ -205,27 +343,42 @@ pub fn build(
     // registered at once (they may refer to each other).
     let mut infos: Vec<PathInfo> = Vec::new();
     for path in job.outputs.values() {
-        let mut info = conn.query_path_info(path).map_err(unreachable)?;
+        let mut info = conn.path_info(path)?;
+        if &info.path != path {
+            return Err(RemoteError::Failed(format!(
+                "asked about '{path}', the remote store answered '{}'",
+                info.path
+            )));
+        }
         info.deriver = Some(job.drv_path.clone());
-        let placed = conn
-            .dump_store_path(path, |r| store.place_output_from_nar(&info, r).map_err(std::io::Error::other))
-            .map_err(unreachable);
-        placed?;
+        conn.fetch_nar(path, &mut |r| store.place_output_from_nar(&info, r).map_err(std::io::Error::other))?;
         infos.push(info);
     }
     conn.close();
-    for info in &infos {
+    check_references(store, &infos, job.outputs, &machine.uri)?;
+    store.register_valid_paths(&infos).map_err(|e| RemoteError::Failed(e.to_string()))
+}
+
+/// Every reference of an output built elsewhere must be valid here or be
+/// one of the outputs.
+fn check_references(
+    store: &Store,
+    infos: &[PathInfo],
+    outputs: &BTreeMap<String, StorePath>,
+    uri: &str,
+) -> Result<(), RemoteError> {
+    for info in infos {
         for r in &info.references {
-            let known = job.outputs.values().any(|o| o == r) || store.is_valid(r).unwrap_or(false);
+            let known = outputs.values().any(|o| o == r) || store.is_valid(r).unwrap_or(false);
             if !known {
                 return Err(RemoteError::Failed(format!(
-                    "'{}' built on '{}' refers to '{r}', which is neither an input nor an output",
-                    info.path, machine.uri
+                    "'{}' built on '{uri}' refers to '{r}', which is neither an input nor an output",
+                    info.path
                 )));
             }
         }
     }
-    store.register_valid_paths(&infos).map_err(|e| RemoteError::Failed(e.to_string()))
+    Ok(())
 }
 
 /// CppNix colours its messages for terminals; they end up in ours.

@@ -1,16 +1,15 @@
 //! The client side of `nix-store --serve --write`, Nix's `ssh://` protocol,
 //! spoken over an `ssh` child process to a real CppNix on the other end.
 //!
-//! Wire format: every number is a little-endian u64; a string is its
-//! length, its bytes and zero padding to a multiple of 8; a set of paths is
-//! a count followed by that many strings. tern speaks protocol 2.5 (the
+//! The wire format is in [`super::wire`]. tern speaks protocol 2.5 (the
 //! oldest current CppNix accepts), so build results carry timings but no
 //! output map (tern knows its outputs' paths), and path infos carry the
 //! NAR hash. The build log arrives on the connection's stderr.
 
 use std::io::{self, BufReader, BufWriter, Read, Write};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::process::{ChildStdin, ChildStdout, Command};
 
+use super::wire::{CountingWriter, Tunnel, WireRead, WireWrite};
 use crate::store::{Derivation, Hash, HashFormat, PathInfo, StorePath};
 
 const SERVE_MAGIC_1: u64 = 0x390c_9deb;
@@ -23,9 +22,6 @@ const CMD_QUERY_PATH_INFOS: u64 = 2;
 const CMD_DUMP_STORE_PATH: u64 = 3;
 const CMD_BUILD_DERIVATION: u64 = 8;
 const CMD_ADD_TO_STORE_NAR: u64 = 9;
-
-/// Strings longer than this from the remote side are a broken stream.
-const MAX_STRING: u64 = 64 << 20;
 
 /// A failure of the connection (as opposed to a failed build).
 #[derive(Debug)]
@@ -68,7 +64,7 @@ pub struct RemoteBuildLimits {
 
 /// An open `nix-store --serve --write` session.
 pub struct ServeConnection {
-    child: Child,
+    tunnel: Tunnel,
     /// `None` once closed.
     to: Option<BufWriter<ChildStdin>>,
     from: BufReader<ChildStdout>,
@@ -76,13 +72,9 @@ pub struct ServeConnection {
 
 impl ServeConnection {
     /// Runs `command` (an `ssh … nix-store --serve --write`) and shakes hands.
-    pub fn open(mut command: Command, host: &str) -> Result<ServeConnection> {
-        command.stdin(Stdio::piped()).stdout(Stdio::piped());
-        let mut child = command.spawn().map_err(|e| broken(&format!("cannot run ssh for '{host}'"), e))?;
-        let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
-            return Err(ConnectionError("ssh gave no pipes".into()));
-        };
-        let mut conn = ServeConnection { child, to: Some(BufWriter::new(stdin)), from: BufReader::new(stdout) };
+    pub fn open(command: Command, host: &str) -> Result<ServeConnection> {
+        let (tunnel, stdin, stdout) = Tunnel::spawn(command, host).map_err(ConnectionError)?;
+        let mut conn = ServeConnection { tunnel, to: Some(BufWriter::new(stdin)), from: BufReader::new(stdout) };
         let handshake = (|| -> io::Result<(u64, u64)> {
             conn.put_u64(SERVE_MAGIC_1)?;
             conn.put_u64(CLIENT_VERSION)?;
@@ -98,7 +90,7 @@ impl ServeConnection {
             ))),
             Ok(_) => Err(ConnectionError(format!("'nix-store --serve' protocol mismatch from '{host}'"))),
             Err(e) => {
-                let status = conn.child.wait().ok();
+                let status = conn.tunnel.exit_status();
                 Err(ConnectionError(format!(
                     "cannot connect to '{host}' ({e}{})",
                     status.map(|s| format!("; ssh {s}")).unwrap_or_default()
@@ -116,51 +108,27 @@ impl ServeConnection {
     }
 
     fn put_u64(&mut self, n: u64) -> io::Result<()> {
-        self.sink()?.write_all(&n.to_le_bytes())
+        self.sink()?.put_u64(n)
     }
 
     fn put_bytes(&mut self, s: &[u8]) -> io::Result<()> {
-        self.put_u64(s.len() as u64)?;
-        let sink = self.sink()?;
-        sink.write_all(s)?;
-        let pad = (8 - s.len() % 8) % 8;
-        sink.write_all(&[0u8; 8][..pad])
+        self.sink()?.put_bytes(s)
     }
 
     fn put_paths<'a>(&mut self, paths: impl ExactSizeIterator<Item = &'a StorePath>) -> io::Result<()> {
-        self.put_u64(paths.len() as u64)?;
-        for p in paths {
-            self.put_bytes(p.to_absolute().as_bytes())?;
-        }
-        Ok(())
+        self.sink()?.put_paths(paths)
     }
 
     fn get_u64(&mut self) -> io::Result<u64> {
-        let mut b = [0u8; 8];
-        self.from.read_exact(&mut b)?;
-        Ok(u64::from_le_bytes(b))
+        self.from.get_u64()
     }
 
     fn get_string(&mut self) -> io::Result<String> {
-        let len = self.get_u64()?;
-        if len > MAX_STRING {
-            return Err(io::Error::other(format!("a string of {len} bytes")));
-        }
-        let mut buf = vec![0u8; len as usize];
-        self.from.read_exact(&mut buf)?;
-        let pad = ((8 - len % 8) % 8) as usize;
-        self.from.read_exact(&mut [0u8; 8][..pad])?;
-        String::from_utf8(buf).map_err(|_| io::Error::other("a string that is not UTF-8"))
+        self.from.get_string()
     }
 
     fn get_paths(&mut self) -> io::Result<Vec<StorePath>> {
-        let n = self.get_u64()?;
-        let mut out = Vec::new();
-        for _ in 0..n {
-            let s = self.get_string()?;
-            out.push(StorePath::parse(&s).map_err(|e| io::Error::other(e.to_string()))?);
-        }
-        Ok(out)
+        self.from.get_paths()
     }
 
     /// Which of `paths` the remote store has.
@@ -225,33 +193,7 @@ impl ServeConnection {
         (|| {
             self.put_u64(CMD_BUILD_DERIVATION)?;
             self.put_bytes(drv_path.to_absolute().as_bytes())?;
-            self.put_u64(drv.outputs.len() as u64)?;
-            for (name, out) in &drv.outputs {
-                self.put_bytes(name.as_bytes())?;
-                self.put_bytes(out.path.as_bytes())?;
-                match &out.hash {
-                    Some(fixed) => {
-                        self.put_bytes(fixed.method_algo().as_bytes())?;
-                        self.put_bytes(fixed.hash.to_base16().as_bytes())?;
-                    }
-                    None => {
-                        self.put_bytes(b"")?;
-                        self.put_bytes(b"")?;
-                    }
-                }
-            }
-            self.put_paths(inputs.iter())?;
-            self.put_bytes(&drv.platform)?;
-            self.put_bytes(&drv.builder)?;
-            self.put_u64(drv.args.len() as u64)?;
-            for a in &drv.args {
-                self.put_bytes(a)?;
-            }
-            self.put_u64(drv.env.len() as u64)?;
-            for (k, v) in &drv.env {
-                self.put_bytes(k)?;
-                self.put_bytes(v)?;
-            }
+            self.sink()?.put_basic_derivation(drv, inputs)?;
             // BuildOptions of 2.5: maxSilentTime, buildTimeout, maxLogSize,
             // nrRepeats, enforceDeterminism.
             self.put_u64(limits.max_silent_time)?;
@@ -290,7 +232,7 @@ impl ServeConnection {
                 let nar_size = self.get_u64()?;
                 let nar_hash = self.get_string()?;
                 let ca = self.get_string()?;
-                let sigs = self.get_u64()?;
+                let sigs = self.from.get_count()?;
                 for _ in 0..sigs {
                     self.get_string()?;
                 }
@@ -339,34 +281,7 @@ impl ServeConnection {
         if let Some(mut to) = self.to.take() {
             let _ = to.flush();
         }
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for ServeConnection {
-    fn drop(&mut self) {
-        // A session dropped on an error path: do not leave ssh behind.
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
-struct CountingWriter<'a, W: Write> {
-    inner: &'a mut W,
-    written: u64,
-}
-
-impl<W: Write> Write for CountingWriter<'_, W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.written += n as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
+        self.tunnel.wait();
     }
 }
 
