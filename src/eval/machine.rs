@@ -234,6 +234,11 @@ impl Evaluator {
         match work {
             Delayed::Code(ir, env) => self.eval(ir, env),
             Delayed::ApplyShared(shared, arg) => self.call(&shared.f, arg.clone(), shared.span),
+            Delayed::MapAttr(shared, i) => {
+                let attr = &shared.source.iter().as_slice()[*i as usize];
+                let name = Value::string(attr.name.bytes());
+                self.call2(&shared.f, name, attr.value.clone(), shared.span)
+            }
             Delayed::Native(f) => f(self),
         }
     }

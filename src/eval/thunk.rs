@@ -30,6 +30,11 @@ pub enum Delayed {
     /// `genList f n` make one of these per element, all pointing at one `SharedApply`, so
     /// an element costs one small allocation and no frame until it is forced.
     ApplyShared(Rc<SharedApply>, Value),
+    /// `f name value` for entry `i` of a set `mapAttrs` maps: one of these per attribute,
+    /// all pointing at one [`SharedMapAttrs`]. The name string and the call are made only
+    /// if the value is forced, and an unforced attribute costs one small allocation (a
+    /// boxed closure holding the function, name and value cost three).
+    MapAttr(Rc<SharedMapAttrs>, u32),
     /// Any other deferred computation a builtin needs.
     Native(NativeWork),
 }
@@ -38,6 +43,15 @@ pub enum Delayed {
 pub struct SharedApply {
     pub f: Value,
     pub span: Span,
+}
+
+/// The function, call site and source set of a family of [`Delayed::MapAttr`] thunks.
+/// `source.iter()` is the entries in symbol order (for a layered set, its cached flattened
+/// copy), which the thunks index.
+pub struct SharedMapAttrs {
+    pub f: Value,
+    pub span: Span,
+    pub source: Rc<super::attrs::Attrs>,
 }
 
 // Every thunk is a reference count pair and this state: keep it at three words (the shared

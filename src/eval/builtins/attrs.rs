@@ -1,15 +1,15 @@
 //! Attrset builtins: `attrNames attrValues getAttr hasAttr removeAttrs listToAttrs mapAttrs
 //! intersectAttrs catAttrs zipAttrsWith functionArgs unsafeGetAttrPos`.
 
-use std::collections::HashMap;
+use std::rc::Rc;
 
-use crate::diag::source_map::{source, Span};
+use crate::diag::source_map::{source, Pos, Span};
 use crate::symbol::Symbol;
 
 use super::super::attrs::{Attr, Attrs, AttrsBuilder};
 use super::super::error::{EvalError, EvalResult};
 use super::super::ir::ParamIr;
-use super::super::thunk::ThunkCell;
+use super::super::thunk::{Delayed, SharedMapAttrs, ThunkCell};
 use super::super::value::Value;
 use super::super::Evaluator;
 use super::args::arg;
@@ -102,12 +102,12 @@ fn list_to_attrs(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
 
 fn map_attrs(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
     let a = ev.arg_attrs(arg("mapAttrs", args, 1))?;
-    let f = args[0].clone();
-    Ok(Value::attrs(a.map_values(|attr| {
-        let f = f.clone();
-        let name = Value::string(attr.name.bytes());
-        let value = attr.value.clone();
-        ThunkCell::native(move |ev| ev.call2(&f, name.clone(), value.clone(), span))
+    let shared = Rc::new(SharedMapAttrs { f: args[0].clone(), span, source: a.clone() });
+    let mut i = 0u32;
+    Ok(Value::attrs(a.map_values(|_| {
+        let v = Value::Thunk(ThunkCell::new(Delayed::MapAttr(shared.clone(), i)));
+        i += 1;
+        v
     })))
 }
 
@@ -153,14 +153,14 @@ fn cat_attrs(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
 fn zip_attrs_with(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
     let f = ev.arg_function(arg("zipAttrsWith", args, 0))?;
     let l = ev.arg_list(arg("zipAttrsWith", args, 1))?;
-    let mut groups: HashMap<Symbol, Vec<Value>> = HashMap::new();
+    // Every (name, value) pair in list order, then grouped by a stable sort on the name:
+    // each set is already in symbol order, so the sort only merges sorted runs, and a
+    // group keeps its values in list order. The groups come out in symbol order, which is
+    // the order a set is built in.
+    let mut pairs: Vec<(Symbol, Value)> = Vec::new();
     for x in l.iter() {
         match ev.force(x)? {
-            Value::Attrs(s) => {
-                for attr in s.iter() {
-                    groups.entry(attr.name).or_default().push(attr.value.clone());
-                }
-            }
+            Value::Attrs(s) => pairs.extend(s.iter().map(|attr| (attr.name, attr.value.clone()))),
             other => {
                 return Err(EvalError::msg(format!(
                     "expected a set but found {}: {}",
@@ -174,15 +174,19 @@ fn zip_attrs_with(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Valu
             }
         }
     }
-    let mut b = AttrsBuilder::with_capacity(groups.len());
-    for (name, values) in groups {
-        let f = f.clone();
-        b.insert(
-            name,
-            ThunkCell::native(move |ev| ev.call2(&f, Value::string(name.bytes()), Value::list(values.clone()), span)),
-        );
+    pairs.sort_by_key(|p| p.0);
+    let mut entries: Vec<Attr> = Vec::new();
+    let mut pairs = pairs.into_iter().peekable();
+    while let Some((name, first)) = pairs.next() {
+        let mut values = vec![first];
+        while let Some((_, v)) = pairs.next_if(|p| p.0 == name) {
+            values.push(v);
+        }
+        let (f, values) = (f.clone(), Value::list(values));
+        let value = ThunkCell::native(move |ev| ev.call2(&f, Value::string(name.bytes()), values.clone(), span));
+        entries.push(Attr { name, pos: Pos::NONE, value });
     }
-    Ok(Value::attrs(b.finish()))
+    Ok(Value::attrs(Attrs::from_sorted(entries)))
 }
 
 fn function_args(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
