@@ -17,6 +17,8 @@ mod binary_cache;
 mod forge;
 #[path = "common/gate.rs"]
 mod gate;
+#[path = "fetch_net/git.rs"]
+mod git;
 #[path = "fetch_net/support.rs"]
 mod support;
 
@@ -59,7 +61,12 @@ fn main() {
             gated(&["python3", "openssl", "git", "tar"], forge::gitlab_and_sourcehut_stand_ins),
         ),
         Trial::ignorable_test("git::fetch_git_over_http", gated(&["python3", "git"], forge::fetch_git_over_http)),
+        Trial::ignorable_test(
+            "git::shallow_submodules_all_refs",
+            gated(&["python3", "git"], git::shallow_submodules_all_refs),
+        ),
         Trial::ignorable_test("cppnix::same_results_as_cppnix", cppnix_same_results),
+        Trial::ignorable_test("cppnix::same_git_results_and_locks", cppnix_same_git),
         Trial::ignorable_test(
             "binary_cache::substitute_before_building",
             gated(&["python3"], binary_cache::substitute_before_building),
@@ -235,6 +242,17 @@ fn cppnix_same_lock() -> Result<Completion, Failed> {
         return gate::missing(&format!("current CppNix ({})", nix_new.display()));
     }
     gate::run_body(move || forge::same_lock_as_cppnix(&nix_new))
+}
+
+fn cppnix_same_git() -> Result<Completion, Failed> {
+    if let Some(skipped) = gate::require(&["python3", "git"]) {
+        return skipped;
+    }
+    let nix_new = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/nix-new");
+    if !nix_new.exists() {
+        return gate::missing(&format!("current CppNix ({})", nix_new.display()));
+    }
+    gate::run_body(move || git::same_as_cppnix(&nix_new))
 }
 
 fn cppnix_binary_caches() -> Result<Completion, Failed> {

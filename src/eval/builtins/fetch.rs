@@ -23,7 +23,8 @@ use super::super::string::{Context, ContextElem, NixString};
 use super::super::value::Value;
 use super::super::Evaluator;
 use super::args::arg;
-use super::git_tree::{export_commit, export_work_tree, git};
+use super::git_input::{git_result_value, GitInput};
+use super::git_tree::git;
 use super::PrimOp;
 use crate::fetch::url::{Fetched, Kind as UrlKind};
 
@@ -107,7 +108,7 @@ fn local_source(url: &str) -> EvalResult<PathBuf> {
     })
 }
 
-fn fetch_error(message: String) -> EvalError {
+pub(super) fn fetch_error(message: String) -> EvalError {
     EvalError::new(ErrorKind::Io, message, None)
 }
 
@@ -124,7 +125,7 @@ fn url_base_name(url: &str) -> String {
     path.rsplit('/').next().unwrap_or(path).to_string()
 }
 
-fn expected_hash(hash: &Option<String>, default_algo: HashAlgo) -> EvalResult<Option<Hash>> {
+pub(super) fn expected_hash(hash: &Option<String>, default_algo: HashAlgo) -> EvalResult<Option<Hash>> {
     match hash.as_deref() {
         None | Some("") => Ok(None),
         Some(h) => Ok(Some(Hash::parse_any(h, Some(default_algo)).or_else(|_| Hash::parse_any(h, None))?)),
@@ -140,7 +141,7 @@ fn mismatch(what: &str, url: &str, specified: &Hash, got: &Hash) -> EvalError {
     )
 }
 
-fn store_path_value(path: &StorePath) -> Value {
+pub(super) fn store_path_value(path: &StorePath) -> Value {
     let p = path.to_absolute();
     let ctx = Context::from([ContextElem::Plain(Rc::from(p.as_str()))]);
     Value::String(Rc::new(NixString::with_context(p.into_bytes(), ctx)))
@@ -151,7 +152,7 @@ pub(super) fn io_error(what: &str, path: &Path, e: std::io::Error) -> EvalError 
 }
 
 /// Adds a local tree as a recursive fixed-output object, checking `expected`.
-fn add_tree(
+pub(super) fn add_tree(
     ev: &Evaluator,
     root: &Path,
     name: &str,
@@ -226,122 +227,6 @@ pub(crate) fn civil_from_unix(secs: i64) -> (i64, i64, i64, i64, i64, i64) {
     (y, m, d, rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
-struct GitResult {
-    path: StorePath,
-    nar_hash: Hash,
-    rev: Option<String>,
-    dirty_rev: Option<String>,
-    rev_count: i64,
-    last_modified: i64,
-    submodules: bool,
-}
-
-fn fetch_git_repo(ev: &Evaluator, r: &Request) -> EvalResult<GitResult> {
-    let url = r.url.strip_prefix("git+").unwrap_or(&r.url);
-    let rev_arg = r.get_string(ev, "rev")?;
-    let ref_arg = r.get_string(ev, "ref")?;
-    let remote = crate::fetch::git::is_remote(url);
-    let repo = if remote {
-        crate::fetch::git::cached_repo(
-            &crate::fetch::state_dir(ev.store()?),
-            url,
-            rev_arg.as_deref(),
-            ref_arg.as_deref(),
-        )
-        .map_err(fetch_error)?
-    } else {
-        local_source(url)?
-    };
-    git(&repo, &["rev-parse", "--git-dir"])?;
-    let name = r.name.clone().unwrap_or_else(|| "source".to_string());
-    let submodules = r.get_bool(ev, "submodules")?;
-    let scratch = crate::fetch::unpack::scratch_dir("git").map_err(fetch_error)?;
-    let result = (|| {
-        let (rev, dirty) = match (&rev_arg, &ref_arg) {
-            (Some(rev), _) => (git(&repo, &["rev-parse", "--verify", &format!("{rev}^{{commit}}")])?, false),
-            (None, Some(r)) => {
-                let full = if r.starts_with("refs/") { r.clone() } else { format!("refs/heads/{r}") };
-                let resolved = git(&repo, &["rev-parse", "--verify", &full])
-                    .or_else(|_| git(&repo, &["rev-parse", "--verify", r]))?;
-                (resolved, false)
-            }
-            (None, None) => {
-                let head = git(&repo, &["rev-parse", "HEAD"])?;
-                if remote {
-                    (head, false)
-                } else {
-                    let status = git(&repo, &["status", "--porcelain", "--untracked-files=no"])?;
-                    (head, !status.is_empty())
-                }
-            }
-        };
-        let root = scratch.join("tree");
-        if dirty {
-            eprintln!("warning: Git tree '{}' is dirty", repo.display());
-            export_work_tree(&repo, &root, submodules)?;
-        } else {
-            export_commit(&repo, &rev, &root, submodules)?;
-        }
-        let expected = expected_hash(&r.hash, HashAlgo::Sha256)?;
-        let (path, nar_hash) = add_tree(ev, &root, &name, expected, &r.url)?;
-        let rev_count = git(&repo, &["rev-list", "--count", &rev])?.parse().unwrap_or(0);
-        let last_modified = git(&repo, &["log", "-1", "--format=%ct", &rev])?.parse().unwrap_or(0);
-        Ok(GitResult {
-            path,
-            nar_hash,
-            rev: (!dirty).then(|| rev.clone()),
-            dirty_rev: dirty.then(|| format!("{rev}-dirty")),
-            rev_count,
-            last_modified,
-            submodules,
-        })
-    })();
-    crate::fetch::unpack::remove_scratch(&scratch);
-    result
-}
-
-/// A git revision copied into the store, for flake inputs.
-pub(crate) struct GitTree {
-    pub store_path: String,
-    pub nar_hash: String,
-    pub rev: Option<String>,
-    pub dirty_rev: Option<String>,
-    pub rev_count: i64,
-    pub last_modified: i64,
-}
-
-fn string_attrs(pairs: &[(&str, Option<&str>)]) -> Rc<Attrs> {
-    let mut b = AttrsBuilder::with_capacity(pairs.len());
-    for (k, v) in pairs {
-        if let Some(v) = v {
-            b.insert_str(k, Value::string(*v));
-        }
-    }
-    Rc::new(b.finish())
-}
-
-/// Copies a revision (`rev`, else the tip of `ref`, else `HEAD` with uncommitted changes)
-/// of a local git repository into the store, checking `nar_hash` if given.
-pub(crate) fn fetch_git_tree(
-    ev: &Evaluator,
-    url: &str,
-    rev: Option<&str>,
-    git_ref: Option<&str>,
-    nar_hash: Option<&str>,
-) -> EvalResult<GitTree> {
-    let attrs = string_attrs(&[("url", Some(url)), ("rev", rev), ("ref", git_ref)]);
-    let r = Request { url: url.to_string(), name: None, hash: nar_hash.map(String::from), attrs: Some(attrs) };
-    let g = fetch_git_repo(ev, &r)?;
-    Ok(GitTree {
-        store_path: g.path.to_absolute(),
-        nar_hash: g.nar_hash.to_sri(),
-        rev: g.rev,
-        dirty_rev: g.dirty_rev,
-        rev_count: g.rev_count,
-        last_modified: g.last_modified,
-    })
-}
-
 /// Unpacks a tarball (remote or local) into the store as `source`.
 pub(crate) fn fetch_tarball_tree(ev: &Evaluator, url: &str, nar_hash: Option<&str>) -> EvalResult<Fetched> {
     let expected = expected_hash(&nar_hash.map(String::from), HashAlgo::Sha256)?;
@@ -354,56 +239,32 @@ pub(crate) fn fetch_file_tree(ev: &Evaluator, url: &str, nar_hash: Option<&str>)
     fetch_url(ev, url, "source", UrlKind::FileTree { executable: false }, expected.as_ref())
 }
 
-/// What `git` says about a work tree: the `HEAD` commit, whether tracked files have
-/// uncommitted changes, the commit count and the commit time.
-pub(crate) struct WorkTreeInfo {
-    pub rev: Option<String>,
-    pub dirty: bool,
-    pub rev_count: i64,
-    pub last_modified: i64,
-}
-
-pub(crate) fn git_work_tree_info(repo: &Path) -> EvalResult<WorkTreeInfo> {
-    let rev = git(repo, &["rev-parse", "--verify", "-q", "HEAD"]).ok().filter(|r| !r.is_empty());
-    let dirty = !git(repo, &["status", "--porcelain", "--untracked-files=no"])?.is_empty();
-    let (rev_count, last_modified) = match &rev {
-        Some(r) => (
-            git(repo, &["rev-list", "--count", r])?.parse().unwrap_or(0),
-            git(repo, &["log", "-1", "--format=%ct", r])?.parse().unwrap_or(0),
-        ),
-        None => (0, 0),
-    };
-    Ok(WorkTreeInfo { rev, dirty, rev_count, last_modified })
-}
-
-/// The branch `HEAD` is on (`master`), if any.
-pub(crate) fn git_head_branch(repo: &Path) -> Option<String> {
-    git(repo, &["symbolic-ref", "-q", "--short", "HEAD"]).ok().filter(|b| !b.is_empty())
-}
-
 /// The files git tracks in a work tree, relative to `repo` (for copying a git flake's
 /// source without untracked files).
 pub(crate) fn git_tracked_files(repo: &Path) -> EvalResult<Vec<String>> {
     Ok(git(repo, &["ls-files", "-z"])?.split('\0').filter(|f| !f.is_empty()).map(String::from).collect())
 }
 
-fn git_result_value(g: &GitResult) -> Value {
-    let mut b = AttrsBuilder::with_capacity(9);
-    b.insert_str("outPath", store_path_value(&g.path));
-    b.insert_str("narHash", Value::string(g.nar_hash.to_sri()));
-    if let Some(rev) = &g.rev {
-        b.insert_str("rev", Value::string(rev.as_str()));
-        b.insert_str("shortRev", Value::string(&rev[..7.min(rev.len())]));
-    }
-    if let Some(rev) = &g.dirty_rev {
-        b.insert_str("dirtyRev", Value::string(rev.as_str()));
-        b.insert_str("dirtyShortRev", Value::string(format!("{}-dirty", &rev[..7.min(rev.len())])));
-    }
-    b.insert_str("revCount", Value::Int(g.rev_count));
-    b.insert_str("lastModified", Value::Int(g.last_modified));
-    b.insert_str("lastModifiedDate", Value::string(date_string(g.last_modified)));
-    b.insert_str("submodules", Value::Bool(g.submodules));
-    Value::attrs(b.finish())
+/// A Boolean argument, if given.
+fn opt_bool(ev: &Evaluator, r: &Request, name: &str) -> EvalResult<Option<bool>> {
+    Ok(if r.get(ev, name)?.is_some() { Some(r.get_bool(ev, name)?) } else { None })
+}
+
+/// The git input an attribute set asks for: `fetchGit` sets `exportIgnore` unless
+/// `submodules` is on, `fetchTree` makes it shallow unless told otherwise.
+fn git_input(ev: &Evaluator, r: &Request, fetch_git: bool) -> EvalResult<GitInput> {
+    let submodules = r.get_bool(ev, "submodules")?;
+    Ok(GitInput {
+        url: r.url.strip_prefix("git+").unwrap_or(&r.url).to_string(),
+        rev: r.get_string(ev, "rev")?,
+        git_ref: r.get_string(ev, "ref")?,
+        shallow: opt_bool(ev, r, "shallow")?.unwrap_or(!fetch_git && r.attrs.is_some()),
+        submodules,
+        export_ignore: opt_bool(ev, r, "exportIgnore")?.unwrap_or(fetch_git && !submodules),
+        all_refs: r.get_bool(ev, "allRefs")?,
+        name: r.name.clone(),
+        nar_hash: r.hash.clone(),
+    })
 }
 
 fn fetch_git(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
@@ -413,11 +274,13 @@ fn fetch_git(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
         &args[0],
         &["url", "ref", "rev", "name", "submodules", "shallow", "allRefs", "narHash", "lfs", "exportIgnore"],
     )?;
-    Ok(git_result_value(&fetch_git_repo(ev, &r)?))
+    let input = git_input(ev, &r, true)?;
+    Ok(git_result_value(&super::git_input::fetch_git(ev, &input)?, true))
 }
 
 fn fetch_tree(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     let v = ev.force_arg(arg("fetchTree", args, 0))?;
+    let mut git_url = None;
     let (kind, r) = match &v {
         Value::Attrs(a) => {
             let kind = match a.get(Symbol::intern("type")) {
@@ -436,6 +299,11 @@ fn fetch_tree(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
         _ => {
             let s = ev.coerce_to_nix_string(&v, Coerce::STRICT)?.to_str_lossy().into_owned();
             let kind = if s.starts_with("git+") {
+                // Query parameters (`ref`, `rev`, `shallow`, `submodules` …) as in flake references.
+                let opts = crate::flake::flakeref::ParseOptions { allow_missing: true, ..Default::default() };
+                let fr = crate::flake::flakeref::parse(&s, opts)
+                    .map_err(|e| EvalError::msg(format!("cannot fetch '{s}': {e}")))?;
+                git_url = Some(GitInput::from_input(&fr.input));
                 "git"
             } else if s.starts_with("path:") || s.starts_with('/') {
                 "path"
@@ -457,7 +325,13 @@ fn fetch_tree(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
         }
     };
     match kind.as_str() {
-        "git" => Ok(git_result_value(&fetch_git_repo(ev, &r)?)),
+        "git" => {
+            let input = match &git_url {
+                Some(i) => i.clone(),
+                None => git_input(ev, &r, false)?,
+            };
+            Ok(git_result_value(&super::git_input::fetch_git(ev, &input)?, false))
+        }
         "tarball" => {
             let f = fetch_tarball_path(ev, &r)?;
             Ok(tree_value(&f.path, &f.nar_hash, Some(f.last_modified.unwrap_or(0))))

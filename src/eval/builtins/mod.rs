@@ -13,6 +13,7 @@ pub mod control;
 pub mod derivation;
 pub mod fetch;
 pub mod flake;
+pub mod git_input;
 mod git_tree;
 pub mod hash;
 pub mod json;
