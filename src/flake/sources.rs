@@ -262,6 +262,26 @@ pub fn fetch(ev: &Evaluator, r: &FlakeRef, what: &str, want: Want) -> EvalResult
             let store_path = g.path.to_absolute();
             Ok(Source { out_path: store_string(&store_path), dir: store_path, info, locked: with_subdir(locked) })
         }
+        "hg" => {
+            let h = crate::eval::builtins::hg::fetch_hg(ev, &crate::eval::builtins::hg::HgInput::from_input(input))?;
+            let nar_hash = h.nar_hash.to_sri();
+            let mut info = vec![("narHash", Value::string(nar_hash.as_str()))];
+            let mut locked = input.clone();
+            if let Some(rev) = &h.rev {
+                // As CppNix: the lock names the branch, the revision and its local number.
+                locked.attrs.insert("ref".into(), Attr::Str(h.branch.clone()));
+                locked.attrs.insert("rev".into(), Attr::Str(rev.clone()));
+                info.push(("rev", Value::string(rev.as_str())));
+                info.push(("shortRev", Value::string(&rev[..7])));
+                if let Some(n) = h.rev_count {
+                    locked.attrs.insert("revCount".into(), Attr::Int(n.max(0) as u64));
+                    info.push(("revCount", Value::Int(n)));
+                }
+                locked.attrs.insert("narHash".into(), Attr::Str(nar_hash.clone()));
+            }
+            let store_path = h.path.to_absolute();
+            Ok(Source { out_path: store_string(&store_path), dir: store_path, info, locked: with_subdir(locked) })
+        }
         "tarball" | "file" => {
             let url = input.get_str("url").unwrap_or("");
             let remote = url.starts_with("http://") || url.starts_with("https://");
@@ -275,9 +295,20 @@ pub fn fetch(ev: &Evaluator, r: &FlakeRef, what: &str, want: Want) -> EvalResult
             };
             let (path, nar) = (f.path.to_absolute(), f.nar_hash.to_sri());
             let mut locked = input.clone();
-            locked.attrs.insert("narHash".into(), Attr::Str(nar.clone()));
             let mut info = vec![("narHash", Value::string(nar.as_str()))];
-            let last_modified = input.get_int("lastModified").map(|t| t as i64).or(f.last_modified);
+            if let (Some(link), "tarball") = (&f.immutable_url, input.kind()) {
+                // The lockable tarball protocol: the lock names the immutable URL instead.
+                locked = fetch::immutable_tarball_input(link)?;
+                if let Some(rev) = locked.get_str("rev") {
+                    info.push(("rev", Value::string(rev)));
+                    info.push(("shortRev", Value::string(&rev[..7.min(rev.len())])));
+                }
+                if let Some(n) = locked.get_int("revCount") {
+                    info.push(("revCount", Value::Int(n as i64)));
+                }
+            }
+            locked.attrs.insert("narHash".into(), Attr::Str(nar.clone()));
+            let last_modified = locked.get_int("lastModified").map(|t| t as i64).or(f.last_modified);
             if let Some(t) = last_modified {
                 if input.kind() == "tarball" && want == Want::Locked {
                     locked.attrs.insert("lastModified".into(), Attr::Int(t.max(0) as u64));

@@ -25,6 +25,7 @@ use super::super::Evaluator;
 use super::args::arg;
 use super::git_input::{git_result_value, GitInput};
 use super::git_tree::git;
+use super::hg::HgInput;
 use super::PrimOp;
 use crate::fetch::url::{Fetched, Kind as UrlKind};
 
@@ -89,8 +90,8 @@ fn request(ev: &Evaluator, builtin: &'static str, v: &Value, allowed: &[&str]) -
             };
             Ok(r)
         }
-        // fetchGit coerces (`fetchGit ./.`); fetchurl and fetchTarball want a plain string.
-        _ if builtin != "fetchGit" => {
+        // fetchGit and fetchMercurial coerce (`fetchGit ./.`); fetchurl and fetchTarball want a plain string.
+        _ if builtin != "fetchGit" && builtin != "fetchMercurial" => {
             let url = ev.arg_string_no_ctx(arg(builtin, std::slice::from_ref(&v), 0))?.to_str_lossy().into_owned();
             Ok(Request { url, name: None, hash: None, attrs: None })
         }
@@ -227,6 +228,21 @@ pub(crate) fn civil_from_unix(secs: i64) -> (i64, i64, i64, i64, i64, i64) {
     (y, m, d, rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
+/// The input a tarball's `Link: <URL>; rel="immutable"` header names (the lockable tarball
+/// protocol): a tarball input, whose `rev`, `revCount` and `lastModified` CppNix reports
+/// and locks.
+pub(crate) fn immutable_tarball_input(url: &str) -> EvalResult<crate::flake::flakeref::Input> {
+    let opts = crate::flake::flakeref::ParseOptions { allow_missing: true, ..Default::default() };
+    let r = crate::flake::flakeref::parse(url, opts)
+        .map_err(|e| fetch_error(format!("invalid immutable link '{url}' of a tarball: {e}")))?;
+    if r.input.kind() != "tarball" {
+        return Err(fetch_error(format!(
+            "tarball 'Link' headers that redirect to non-tarball URLs are not supported ('{url}')"
+        )));
+    }
+    Ok(r.input)
+}
+
 /// Unpacks a tarball (remote or local) into the store as `source`.
 pub(crate) fn fetch_tarball_tree(ev: &Evaluator, url: &str, nar_hash: Option<&str>) -> EvalResult<Fetched> {
     let expected = expected_hash(&nar_hash.map(String::from), HashAlgo::Sha256)?;
@@ -281,6 +297,7 @@ fn fetch_git(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
 fn fetch_tree(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     let v = ev.force_arg(arg("fetchTree", args, 0))?;
     let mut git_url = None;
+    let mut hg_url = None;
     let (kind, r) = match &v {
         Value::Attrs(a) => {
             let kind = match a.get(Symbol::intern("type")) {
@@ -298,7 +315,13 @@ fn fetch_tree(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
         }
         _ => {
             let s = ev.coerce_to_nix_string(&v, Coerce::STRICT)?.to_str_lossy().into_owned();
-            let kind = if s.starts_with("git+") {
+            let kind = if s.starts_with("hg+") {
+                let opts = crate::flake::flakeref::ParseOptions { allow_missing: true, ..Default::default() };
+                let fr = crate::flake::flakeref::parse(&s, opts)
+                    .map_err(|e| EvalError::msg(format!("cannot fetch '{s}': {e}")))?;
+                hg_url = Some(HgInput::from_input(&fr.input));
+                "hg"
+            } else if s.starts_with("git+") {
                 // Query parameters (`ref`, `rev`, `shallow`, `submodules` …) as in flake references.
                 let opts = crate::flake::flakeref::ParseOptions { allow_missing: true, ..Default::default() };
                 let fr = crate::flake::flakeref::parse(&s, opts)
@@ -332,9 +355,26 @@ fn fetch_tree(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
             };
             Ok(git_result_value(&super::git_input::fetch_git(ev, &input)?, false))
         }
+        "hg" => {
+            let input = match hg_url {
+                Some(i) => i,
+                None => HgInput {
+                    url: r.url.clone(),
+                    rev: r.get_string(ev, "rev")?,
+                    hg_ref: r.get_string(ev, "ref")?,
+                    name: r.name.clone(),
+                    nar_hash: r.hash.clone(),
+                },
+            };
+            Ok(hg_tree_value(&super::hg::fetch_hg(ev, &input)?))
+        }
         "tarball" => {
             let f = fetch_tarball_path(ev, &r)?;
-            Ok(tree_value(&f.path, &f.nar_hash, Some(f.last_modified.unwrap_or(0))))
+            let mut v = tree_value(&f.path, &f.nar_hash, Some(f.last_modified.unwrap_or(0)));
+            if let Some(link) = &f.immutable_url {
+                v = with_immutable_attrs(v, &immutable_tarball_input(link)?);
+            }
+            Ok(v)
         }
         "path" => {
             let src = local_source(&r.url)?;
@@ -385,12 +425,71 @@ fn tree_value(path: &StorePath, nar: &Hash, last_modified: Option<i64>) -> Value
     Value::attrs(b.finish())
 }
 
-fn fetch_mercurial(_: &Evaluator, _: &[Value], _: Span) -> EvalResult<Value> {
-    Err(EvalError::new(
-        ErrorKind::Io,
-        "tern does not fetch Mercurial repositories; check the revision out yourself and use its path".to_string(),
-        None,
-    ))
+/// Adds what an immutable link's input says (`rev`, `shortRev`, `revCount`, and
+/// `lastModified` over the archive's) to a tarball's result.
+fn with_immutable_attrs(v: Value, input: &crate::flake::flakeref::Input) -> Value {
+    let Value::Attrs(a) = &v else { return v };
+    let mut b = AttrsBuilder::with_capacity(a.len() + 4);
+    for attr in a.iter() {
+        let n = attr.name.as_str();
+        if !(input.get_int("lastModified").is_some() && n.starts_with("lastModified")) {
+            b.insert_str(&n, attr.value.clone());
+        }
+    }
+    if let Some(rev) = input.get_str("rev") {
+        b.insert_str("rev", Value::string(rev));
+        b.insert_str("shortRev", Value::string(&rev[..7.min(rev.len())]));
+    }
+    if let Some(n) = input.get_int("revCount") {
+        b.insert_str("revCount", Value::Int(n as i64));
+    }
+    if let Some(t) = input.get_int("lastModified") {
+        b.insert_str("lastModified", Value::Int(t as i64));
+        b.insert_str("lastModifiedDate", Value::string(date_string(t as i64)));
+    }
+    Value::attrs(b.finish())
+}
+
+fn fetch_mercurial(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
+    let r = request(ev, "fetchMercurial", &args[0], &["url", "rev", "name"])?;
+    // Unlike fetchGit's, this `rev` is a revision or else a branch or tag name.
+    let (rev, hg_ref) = match r.get_string(ev, "rev")? {
+        Some(v) if v.len() == 40 && v.bytes().all(|b| b.is_ascii_hexdigit()) => (Some(v), None),
+        Some(v) => (None, Some(v)),
+        None => (None, None),
+    };
+    if ev.settings.pure && rev.is_none() {
+        return Err(EvalError::msg("in pure evaluation mode, 'fetchMercurial' requires a Mercurial revision"));
+    }
+    let url = if r.url.contains("://") { r.url.clone() } else { format!("file://{}", r.url) };
+    let input = HgInput { url, rev, hg_ref, name: r.name.clone(), nar_hash: None };
+    let h = super::hg::fetch_hg(ev, &input)?;
+    let mut b = AttrsBuilder::with_capacity(5);
+    b.insert_str("outPath", store_path_value(&h.path));
+    b.insert_str("branch", Value::string(h.branch.as_str()));
+    // A dirty working tree: all zeros, as CppNix keeps for compatibility.
+    let rev = h.rev.as_deref().unwrap_or("0000000000000000000000000000000000000000");
+    b.insert_str("rev", Value::string(rev));
+    b.insert_str("shortRev", Value::string(&rev[..12]));
+    if let Some(n) = h.rev_count {
+        b.insert_str("revCount", Value::Int(n));
+    }
+    Ok(Value::attrs(b.finish()))
+}
+
+/// `fetchTree`'s answer for a Mercurial input.
+pub(crate) fn hg_tree_value(h: &super::hg::HgFetched) -> Value {
+    let mut b = AttrsBuilder::with_capacity(5);
+    b.insert_str("outPath", store_path_value(&h.path));
+    b.insert_str("narHash", Value::string(h.nar_hash.to_sri()));
+    if let Some(rev) = &h.rev {
+        b.insert_str("rev", Value::string(rev.as_str()));
+        b.insert_str("shortRev", Value::string(&rev[..7]));
+    }
+    if let Some(n) = h.rev_count {
+        b.insert_str("revCount", Value::Int(n));
+    }
+    Value::attrs(b.finish())
 }
 
 pub const PRIMOPS: &[PrimOp] = &[
@@ -398,5 +497,5 @@ pub const PRIMOPS: &[PrimOp] = &[
     PrimOp { name: "fetchTarball", arity: 1, func: fetch_tarball, args: &["args"], doc: "Downloads and unpacks a tarball (`http(s)://`, `file://` or a path; gzip, bzip2, xz, zstd) into the store as `source`, checking `sha256` if given. Cached for `tarball-ttl` seconds." },
     PrimOp { name: "fetchGit", arity: 1, func: fetch_git, args: &["args"], doc: "Copies a revision of a git repository (local, or `http(s)://`, `ssh://`, `git://` through a cache of clones) into the store; returns `{ outPath; rev; shortRev; revCount; lastModified; narHash; … }`. A dirty local working tree is copied with its changes." },
     PrimOp { name: "fetchTree", arity: 1, func: fetch_tree, args: &["input"], doc: "Fetches a `path`, `git`, `tarball`, `file`, `github`, `gitlab` or `sourcehut` input into the store; returns `{ outPath; narHash; … }`." },
-    PrimOp { name: "fetchMercurial", arity: 1, func: fetch_mercurial, args: &["args"], doc: "Not supported by tern: check the revision out yourself and use its path." },
+    PrimOp { name: "fetchMercurial", arity: 1, func: fetch_mercurial, args: &["args"], doc: "Copies a revision of a Mercurial repository (a path, or a URL through a cache of clones) into the store; `rev` is a revision or a branch/tag name. Returns `{ outPath; rev; shortRev; revCount; branch; }`; an unclean local working tree is copied as it is." },
 ];

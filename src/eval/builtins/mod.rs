@@ -16,6 +16,7 @@ pub mod flake;
 pub mod git_input;
 mod git_tree;
 pub mod hash;
+pub mod hg;
 pub mod json;
 pub mod lists;
 pub mod paths;
