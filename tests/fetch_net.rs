@@ -4,7 +4,7 @@
 //! given through `ssl-cert-file` / `NIX_SSL_CERT_FILE`). Expected store paths and NAR hashes
 //! are CppNix 2.34's for the same contents (`cppnix::…` checks them live when
 //! `../shared/tools/nix-new` is there). Binary caches: `fetch_net/binary_cache.rs`. Tests whose
-//! tools (python3, openssl, tar, git) are missing report themselves skipped, and fail under
+//! tools (python3, openssl, tar, git, hg) are missing report themselves skipped, and fail under
 //! `CI=true` (tests/common/gate.rs).
 
 use std::path::Path;
@@ -17,6 +17,10 @@ mod binary_cache;
 mod forge;
 #[path = "common/gate.rs"]
 mod gate;
+#[path = "fetch_net/git.rs"]
+mod git;
+#[path = "fetch_net/hg.rs"]
+mod hg;
 #[path = "fetch_net/support.rs"]
 mod support;
 
@@ -45,6 +49,7 @@ fn main() {
         Trial::ignorable_test("url::fetchurl_over_http", gated(http, fetchurl_over_http)),
         Trial::ignorable_test("url::fetch_tarball_and_its_cache", gated(http, fetch_tarball_and_its_cache)),
         Trial::ignorable_test("url::fetch_tree_file_and_tarball", gated(http, fetch_tree_file_and_tarball)),
+        Trial::ignorable_test("url::tarball_immutable_link", gated(http, tarball_immutable_link)),
         Trial::ignorable_test("url::errors_name_the_url", gated(http, errors_name_the_url_and_add_nothing)),
         Trial::ignorable_test(
             "url::https_with_ssl_cert_file",
@@ -59,7 +64,13 @@ fn main() {
             gated(&["python3", "openssl", "git", "tar"], forge::gitlab_and_sourcehut_stand_ins),
         ),
         Trial::ignorable_test("git::fetch_git_over_http", gated(&["python3", "git"], forge::fetch_git_over_http)),
+        Trial::ignorable_test(
+            "git::shallow_submodules_all_refs",
+            gated(&["python3", "git"], git::shallow_submodules_all_refs),
+        ),
+        Trial::ignorable_test("hg::mercurial_like_cppnix", gated(&["hg"], hg::mercurial_like_cppnix)),
         Trial::ignorable_test("cppnix::same_results_as_cppnix", cppnix_same_results),
+        Trial::ignorable_test("cppnix::same_git_results_and_locks", cppnix_same_git),
         Trial::ignorable_test(
             "binary_cache::substitute_before_building",
             gated(&["python3"], binary_cache::substitute_before_building),
@@ -125,6 +136,47 @@ fn fetch_tarball_and_its_cache() {
         &[],
     );
     assert!(named.ends_with("-proj\""), "{named}");
+}
+
+/// The lockable tarball protocol: a `Link: <URL>; rel="immutable"` answer makes `fetchTree`
+/// report the link's `rev`/`revCount` and the lock record the link's URL (as CppNix 2.34
+/// does; the archive's newest entry still gives `lastModified`).
+fn tarball_immutable_link() {
+    let w = Work::new("link");
+    make_tarball(&w, "proj.tar.gz");
+    let rev = "442793d9ec0584f6a6e82fa253850c8085bb150a";
+    let routes = w.dir.join("routes.json");
+    let file = w.www().join("proj.tar.gz");
+    let link = format!("<{{base}}/proj.tar.gz?rev={rev}&revCount=835>; rel=\"immutable\"");
+    let json = serde_json::json!({ "/latest.tar.gz": { "file": file, "headers": [["Link", link]] } });
+    write(&routes, json.to_string().as_bytes());
+    let s = Server::start(&w, "link", Some(&routes), None);
+    let latest = s.url("latest.tar.gz");
+    let got = w.eval(&format!("builtins.fetchTree {{ type = \"tarball\"; url = \"{latest}\"; }}"), &[]);
+    assert_eq!(
+        got,
+        format!(
+            "{{ lastModified = {TARBALL_MTIME}; lastModifiedDate = \"20231114221320\"; narHash = \"{TARBALL_NAR}\"; \
+             outPath = \"{TARBALL_PATH}\"; rev = \"{rev}\"; revCount = 835; shortRev = \"442793d\"; }}"
+        )
+    );
+    let dir = w.dir.join("app");
+    write(
+        &dir.join("flake.nix"),
+        format!("{{ inputs.t = {{ url = \"{latest}\"; flake = false; }}; outputs = x: {{ }}; }}\n").as_bytes(),
+    );
+    let (ok, _, err) = w.tern(&["flake", "lock", &format!("path:{}", dir.display())], &[]);
+    assert!(ok, "{err}");
+    let lock: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("flake.lock")).unwrap()).unwrap();
+    assert_eq!(
+        lock["nodes"]["t"]["locked"],
+        serde_json::json!({
+            "lastModified": TARBALL_MTIME, "narHash": TARBALL_NAR, "rev": rev, "revCount": 835,
+            "type": "tarball", "url": s.url("proj.tar.gz")
+        })
+    );
+    assert_eq!(lock["nodes"]["t"]["original"], serde_json::json!({ "type": "tarball", "url": latest }));
 }
 
 fn fetch_tree_file_and_tarball() {
@@ -235,6 +287,17 @@ fn cppnix_same_lock() -> Result<Completion, Failed> {
         return gate::missing(&format!("current CppNix ({})", nix_new.display()));
     }
     gate::run_body(move || forge::same_lock_as_cppnix(&nix_new))
+}
+
+fn cppnix_same_git() -> Result<Completion, Failed> {
+    if let Some(skipped) = gate::require(&["python3", "git"]) {
+        return skipped;
+    }
+    let nix_new = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/nix-new");
+    if !nix_new.exists() {
+        return gate::missing(&format!("current CppNix ({})", nix_new.display()));
+    }
+    gate::run_body(move || git::same_as_cppnix(&nix_new))
 }
 
 fn cppnix_binary_caches() -> Result<Completion, Failed> {

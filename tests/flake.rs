@@ -393,7 +393,8 @@ fn git_inputs_lock_a_revision() {
     let j: serde_json::Value = serde_json::from_str(&read(&top.join("flake.lock"))).expect("JSON");
     let locked = &j["nodes"]["g"]["locked"];
     assert_eq!(locked["rev"], rev1.as_str());
-    assert_eq!(locked["ref"], "main");
+    // CppNix 2.34 records the full name of the branch HEAD is on.
+    assert_eq!(locked["ref"], "refs/heads/main");
     assert_eq!(locked["type"], "git");
     assert_eq!(locked["url"], format!("file://{}", repo.display()));
     assert_eq!(locked["revCount"], 1);

@@ -23,6 +23,8 @@ pub struct Entry {
     pub etag: Option<String>,
     pub last_modified: Option<i64>,
     pub rev: Option<String>,
+    /// The lockable URL a `Link: <…>; rel="immutable"` header gave.
+    pub immutable_url: Option<String>,
     /// When it was fetched (Unix seconds).
     pub time: i64,
 }
@@ -53,6 +55,7 @@ pub fn lookup(store: &Store, key: &str) -> Option<Entry> {
         etag: s("etag"),
         last_modified: v.get("lastModified").and_then(Value::as_i64),
         rev: s("rev"),
+        immutable_url: s("immutableUrl"),
         time: v.get("time").and_then(Value::as_i64).unwrap_or(0),
     })
 }
@@ -72,6 +75,7 @@ pub fn put(store: &Store, key: &str, entry: &Entry) {
         "etag": entry.etag,
         "lastModified": entry.last_modified,
         "rev": entry.rev,
+        "immutableUrl": entry.immutable_url,
         "time": entry.time,
     });
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
@@ -101,6 +105,7 @@ mod tests {
             etag: Some("\"e\"".into()),
             last_modified: Some(5),
             rev: None,
+            immutable_url: Some("https://h/v1.tar.gz?rev=0".into()),
             time: super::super::now(),
         };
         put(&store, "a", &e);

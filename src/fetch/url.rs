@@ -71,6 +71,8 @@ pub struct Fetched {
     pub nar_hash: Hash,
     /// For archives: the newest entry time.
     pub last_modified: Option<i64>,
+    /// The lockable URL the server named (`Link: <URL>; rel="immutable"`).
+    pub immutable_url: Option<String>,
 }
 
 /// Where a `file://` URL or absolute path is on this machine.
@@ -122,7 +124,8 @@ pub fn fetch(store: &Store, f: &Fetch<'_>) -> Result<Fetched, String> {
         };
         if store.is_valid(&path).map_err(|e| e.to_string())? || substituted() {
             let nar_hash = nar_sha256(store, &path)?;
-            return Ok(Fetched { path, nar_hash, last_modified: cached_last_modified });
+            let immutable_url = entry.as_ref().and_then(|e| e.immutable_url.clone());
+            return Ok(Fetched { path, nar_hash, last_modified: cached_last_modified, immutable_url });
         }
     }
     let settings = super::settings();
@@ -154,6 +157,7 @@ pub fn fetch(store: &Store, f: &Fetch<'_>) -> Result<Fetched, String> {
             etag,
             last_modified: fetched.last_modified,
             rev: None,
+            immutable_url: fetched.immutable_url.clone(),
             time: super::now(),
         };
         cache::put(store, &key, &entry);
@@ -183,7 +187,7 @@ fn finish_cached(store: &Store, f: &Fetch<'_>, e: &Entry, path: StorePath) -> Re
             return Err(mismatch(f.url, expected, &got));
         }
     }
-    Ok(Fetched { path, nar_hash, last_modified: e.last_modified })
+    Ok(Fetched { path, nar_hash, last_modified: e.last_modified, immutable_url: e.immutable_url.clone() })
 }
 
 /// Downloads (or copies) into `scratch`, checks and adds. Returns the result and the ETag.
@@ -195,6 +199,7 @@ fn fetch_into(
 ) -> Result<(Fetched, Option<String>), String> {
     let file = scratch.join("download");
     let mut etag = None;
+    let mut immutable_url = None;
     if let Some(src) = local_path(f.url) {
         let meta = std::fs::metadata(&src).map_err(|e| format!("cannot read '{}': {e}", src.display()))?;
         if f.kind != Kind::Tarball && !meta.is_file() {
@@ -219,6 +224,7 @@ fn fetch_into(
             }
         }
         etag = got.etag;
+        immutable_url = got.immutable_url;
     }
     let add_err = |e: crate::store::StoreError| e.to_string();
     let fetched = match f.kind {
@@ -227,7 +233,7 @@ fn fetch_into(
             let got = hash_file(algo, &file).map_err(add_err)?;
             check(f, &got)?;
             let path = store.add_fixed(&file, f.name, FileIngestionMethod::Flat, &got).map_err(add_err)?;
-            Fetched { nar_hash: nar_sha256(store, &path)?, path, last_modified: None }
+            Fetched { nar_hash: nar_sha256(store, &path)?, path, last_modified: None, immutable_url: None }
         }
         Kind::FileTree { executable } => {
             use std::os::unix::fs::PermissionsExt;
@@ -243,7 +249,7 @@ fn fetch_into(
             add_tree_moving(store, f, &unpacked.root, unpacked.last_modified)?
         }
     };
-    Ok((fetched, etag))
+    Ok((Fetched { immutable_url, ..fetched }, etag))
 }
 
 fn check(f: &Fetch<'_>, got: &Hash) -> Result<(), String> {
@@ -263,7 +269,7 @@ fn add_tree(store: &Store, f: &Fetch<'_>, root: &Path, last_modified: Option<i64
     };
     check(f, &got)?;
     let path = store.add_fixed(root, f.name, FileIngestionMethod::Recursive, &got).map_err(|e| e.to_string())?;
-    Ok(Fetched { path, nar_hash, last_modified })
+    Ok(Fetched { path, nar_hash, last_modified, immutable_url: None })
 }
 
 /// [`add_tree`] for an unpacked archive in a private scratch directory: hashed once and
@@ -275,7 +281,7 @@ fn add_tree_moving(store: &Store, f: &Fetch<'_>, root: &Path, last_modified: i64
     let (nar_hash, nar_size) = crate::store::nar::hash_path(HashAlgo::Sha256, root).map_err(|e| e.to_string())?;
     check(f, &nar_hash)?;
     let path = store.add_fixed_tree_moving(root, f.name, &nar_hash, nar_size).map_err(|e| e.to_string())?;
-    Ok(Fetched { path, nar_hash, last_modified: Some(last_modified) })
+    Ok(Fetched { path, nar_hash, last_modified: Some(last_modified), immutable_url: None })
 }
 
 /// A progress line on a terminal for downloads that take a while.

@@ -10,6 +10,7 @@ use std::path::Path;
 use std::rc::Rc;
 
 use crate::eval::builtins::fetch;
+use crate::eval::builtins::git_input;
 use crate::eval::builtins::store_bridge::SourceCopy;
 use crate::eval::error::{EvalError, EvalResult};
 use crate::eval::string::{Context, NixString};
@@ -128,15 +129,17 @@ fn path_in_place(ev: &Evaluator, dir: &str, locked: FlakeRef, git: bool) -> Sour
 fn git_info(
     rev: &Option<String>,
     dirty_rev: &Option<String>,
-    rev_count: i64,
+    rev_count: Option<i64>,
     last_modified: i64,
 ) -> Vec<(&'static str, Value)> {
     let mut info = vec![
         ("lastModified", Value::Int(last_modified)),
         ("lastModifiedDate", date_value(last_modified)),
-        ("revCount", Value::Int(rev_count)),
         ("submodules", Value::Bool(false)),
     ];
+    if let Some(n) = rev_count {
+        info.push(("revCount", Value::Int(n)));
+    }
     if let Some(rev) = rev {
         info.push(("rev", Value::string(rev.as_str())));
         info.push(("shortRev", Value::string(&rev[..7.min(rev.len())])));
@@ -219,7 +222,7 @@ pub fn fetch(ev: &Evaluator, r: &FlakeRef, what: &str, want: Want) -> EvalResult
             let git_ref = input.get_str("ref");
             if rev.is_none() && git_ref.is_none() && want == Want::InPlace && !remote {
                 // A work tree used in place, with its HEAD's metadata when it is clean.
-                let wt = fetch::git_work_tree_info(Path::new(&repo))?;
+                let wt = git_input::work_tree_info(Path::new(&repo))?;
                 let mut locked = input.clone();
                 let (rev, dirty_rev) = match (&wt.rev, wt.dirty) {
                     (Some(h), false) => {
@@ -229,41 +232,55 @@ pub fn fetch(ev: &Evaluator, r: &FlakeRef, what: &str, want: Want) -> EvalResult
                     (Some(h), true) => (None, Some(format!("{h}-dirty"))),
                     (None, _) => (None, None),
                 };
+                let shallow = matches!(input.attrs.get("shallow"), Some(Attr::Bool(true)));
+                let rev_count = (rev.is_some() && !shallow).then_some(wt.rev_count);
                 let mut s = path_in_place(ev, &repo, with_subdir(locked), true);
                 s.info.retain(|(k, _)| *k == "narHash");
-                s.info.extend(git_info(&rev, &dirty_rev, wt.rev_count, wt.last_modified));
+                s.info.extend(git_info(&rev, &dirty_rev, rev_count, wt.last_modified));
                 return Ok(s);
             }
-            let rev_in = rev;
-            let g = fetch::fetch_git_tree(ev, &repo, rev, git_ref, input.get_str("narHash"))?;
+            let mut gi = git_input::GitInput::from_input(input);
+            gi.url = repo.clone();
+            let g = git_input::fetch_git(ev, &gi)?;
+            let nar_hash = g.nar_hash.to_sri();
             let mut locked = input.clone();
             if let Some(rev) = &g.rev {
-                // As CppNix: a clean fetch without `ref` records the branch it came from
-                // (a remote one by its full name, `refs/heads/main`, as the remote's HEAD says).
-                if git_ref.is_none() && rev_in.is_none() {
-                    let head_repo = if remote {
-                        crate::fetch::git::cached_repo(&crate::fetch::state_dir(ev.store()?), url, None, None).ok()
-                    } else {
-                        Some(Path::new(&repo).to_path_buf())
-                    };
-                    if let Some(branch) = head_repo.and_then(|r| fetch::git_head_branch(&r)) {
-                        let branch = if remote { format!("refs/heads/{branch}") } else { branch };
-                        locked.attrs.insert("ref".into(), Attr::Str(branch));
-                    }
+                // As CppNix: a clean fetch records the ref it came from — without one, the
+                // branch HEAD names (the remote's for a remote), by its full name.
+                if let (None, Some(found)) = (git_ref, &g.git_ref) {
+                    locked.attrs.insert("ref".into(), Attr::Str(found.clone()));
                 }
                 locked.attrs.insert("rev".into(), Attr::Str(rev.clone()));
-                locked.attrs.insert("revCount".into(), Attr::Int(g.rev_count.max(0) as u64));
+                if let Some(n) = g.rev_count {
+                    locked.attrs.insert("revCount".into(), Attr::Int(n.max(0) as u64));
+                }
                 locked.attrs.insert("lastModified".into(), Attr::Int(g.last_modified.max(0) as u64));
-                locked.attrs.insert("narHash".into(), Attr::Str(g.nar_hash.clone()));
+                locked.attrs.insert("narHash".into(), Attr::Str(nar_hash.clone()));
             }
             let mut info = git_info(&g.rev, &g.dirty_rev, g.rev_count, g.last_modified);
-            info.push(("narHash", Value::string(g.nar_hash.as_str())));
-            Ok(Source {
-                out_path: store_string(&g.store_path),
-                dir: g.store_path.clone(),
-                info,
-                locked: with_subdir(locked),
-            })
+            info.push(("narHash", Value::string(nar_hash.as_str())));
+            let store_path = g.path.to_absolute();
+            Ok(Source { out_path: store_string(&store_path), dir: store_path, info, locked: with_subdir(locked) })
+        }
+        "hg" => {
+            let h = crate::eval::builtins::hg::fetch_hg(ev, &crate::eval::builtins::hg::HgInput::from_input(input))?;
+            let nar_hash = h.nar_hash.to_sri();
+            let mut info = vec![("narHash", Value::string(nar_hash.as_str()))];
+            let mut locked = input.clone();
+            if let Some(rev) = &h.rev {
+                // As CppNix: the lock names the branch, the revision and its local number.
+                locked.attrs.insert("ref".into(), Attr::Str(h.branch.clone()));
+                locked.attrs.insert("rev".into(), Attr::Str(rev.clone()));
+                info.push(("rev", Value::string(rev.as_str())));
+                info.push(("shortRev", Value::string(&rev[..7])));
+                if let Some(n) = h.rev_count {
+                    locked.attrs.insert("revCount".into(), Attr::Int(n.max(0) as u64));
+                    info.push(("revCount", Value::Int(n)));
+                }
+                locked.attrs.insert("narHash".into(), Attr::Str(nar_hash.clone()));
+            }
+            let store_path = h.path.to_absolute();
+            Ok(Source { out_path: store_string(&store_path), dir: store_path, info, locked: with_subdir(locked) })
         }
         "tarball" | "file" => {
             let url = input.get_str("url").unwrap_or("");
@@ -278,9 +295,20 @@ pub fn fetch(ev: &Evaluator, r: &FlakeRef, what: &str, want: Want) -> EvalResult
             };
             let (path, nar) = (f.path.to_absolute(), f.nar_hash.to_sri());
             let mut locked = input.clone();
-            locked.attrs.insert("narHash".into(), Attr::Str(nar.clone()));
             let mut info = vec![("narHash", Value::string(nar.as_str()))];
-            let last_modified = input.get_int("lastModified").map(|t| t as i64).or(f.last_modified);
+            if let (Some(link), "tarball") = (&f.immutable_url, input.kind()) {
+                // The lockable tarball protocol: the lock names the immutable URL instead.
+                locked = fetch::immutable_tarball_input(link)?;
+                if let Some(rev) = locked.get_str("rev") {
+                    info.push(("rev", Value::string(rev)));
+                    info.push(("shortRev", Value::string(&rev[..7.min(rev.len())])));
+                }
+                if let Some(n) = locked.get_int("revCount") {
+                    info.push(("revCount", Value::Int(n as i64)));
+                }
+            }
+            locked.attrs.insert("narHash".into(), Attr::Str(nar.clone()));
+            let last_modified = locked.get_int("lastModified").map(|t| t as i64).or(f.last_modified);
             if let Some(t) = last_modified {
                 if input.kind() == "tarball" && want == Want::Locked {
                     locked.attrs.insert("lastModified".into(), Attr::Int(t.max(0) as u64));

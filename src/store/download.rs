@@ -53,6 +53,16 @@ pub struct Downloaded {
     pub etag: Option<String>,
     /// The server answered 304 for the `etag` sent: `dest` was not written.
     pub not_modified: bool,
+    /// The URL of a `Link: <URL>; rel="immutable"` header (the lockable tarball protocol).
+    pub immutable_url: Option<String>,
+}
+
+/// The URL of a `Link` header value `<URL>; rel="immutable"` (the whole value, the
+/// relation's name in any case), as CppNix reads it.
+pub fn immutable_link(value: &str) -> Option<String> {
+    let rest = value.trim().strip_prefix('<')?;
+    let (url, tail) = rest.split_once('>')?;
+    tail.eq_ignore_ascii_case("; rel=\"immutable\"").then(|| url.to_string())
 }
 
 /// Writes the content of `url` to `dest` (created or truncated). Returns
@@ -123,8 +133,14 @@ fn try_once(
     let response = get.call().map_err(|e| classify(url, e))?;
     let status = response.status().as_u16();
     let etag = response.headers().get("etag").and_then(|v| v.to_str().ok()).map(String::from);
+    let immutable_url = ["link", "x-amz-meta-link"]
+        .iter()
+        .flat_map(|h| response.headers().get_all(*h).iter())
+        .filter_map(|v| v.to_str().ok().and_then(immutable_link))
+        .next_back();
     if status == 304 && request.etag.is_some() {
-        return Ok(Downloaded { bytes: 0, etag: etag.or_else(|| request.etag.clone()), not_modified: true });
+        let etag = etag.or_else(|| request.etag.clone());
+        return Ok(Downloaded { bytes: 0, etag, not_modified: true, immutable_url });
     }
     if status >= 500 {
         return Err(Attempt::Transient(format!("'{url}': the server answered HTTP {status}")));
@@ -169,7 +185,7 @@ fn try_once(
     file.sync_all()
         .map_err(|e| Attempt::Final(DownloadError::new(format!("cannot write '{}': {e}", dest.display()), false)))?;
     on_progress(done, total);
-    Ok(Downloaded { bytes: done, etag, not_modified: false })
+    Ok(Downloaded { bytes: done, etag, not_modified: false, immutable_url })
 }
 
 fn classify(url: &str, e: ureq::Error) -> Attempt {

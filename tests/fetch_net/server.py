@@ -3,9 +3,15 @@
 Serves files under --root on 127.0.0.1 (a free port, written to --port-file),
 with an ETag (the SHA-1 of the bytes) and 304 answers to a matching
 If-None-Match. --routes names a JSON object mapping request paths (with their
-query) to files, for forge API stand-ins. /truncated/NAME answers with a
+query) to files, for forge API stand-ins, or to {"file": …, "headers": [[name,
+value], …]} to answer with extra headers (a tarball's `Link: <…>;
+rel="immutable"`; "{base}" in a value stands for this server's
+http://127.0.0.1:PORT). /truncated/NAME answers with a
 Content-Length larger than the bytes it sends. Every request is appended to
 --log as "METHOD PATH HEADER-SUMMARY". With --cert/--key it speaks HTTPS.
+With --smart-git, git's smart HTTP protocol is served for the repositories
+under --root through `git http-backend` (a CGI program), so that clients can
+fetch shallow (`--depth 1`), which the plain-file ("dumb") protocol cannot.
 """
 
 import argparse
@@ -14,6 +20,7 @@ import http.server
 import json
 import os
 import ssl
+import subprocess
 import sys
 
 
@@ -25,6 +32,7 @@ def main():
     p.add_argument("--routes")
     p.add_argument("--cert")
     p.add_argument("--key")
+    p.add_argument("--smart-git", action="store_true")
     a = p.parse_args()
     routes = {}
     if a.routes:
@@ -54,8 +62,56 @@ def main():
         def do_HEAD(self):
             self.do_GET()
 
+        def is_smart_git(self):
+            path = self.path.split("?")[0]
+            return a.smart_git and (
+                "service=git-" in self.path or path.endswith("/git-upload-pack")
+            )
+
+        def smart_git(self):
+            """Runs `git http-backend` as a CGI program and relays its answer."""
+            path, _, query = self.path.partition("?")
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            env = dict(os.environ)
+            env.update(
+                GIT_PROJECT_ROOT=root,
+                GIT_HTTP_EXPORT_ALL="1",
+                PATH_INFO=path,
+                QUERY_STRING=query,
+                REQUEST_METHOD=self.command,
+                CONTENT_TYPE=self.headers.get("Content-Type") or "",
+                CONTENT_LENGTH=str(len(body)),
+                REMOTE_ADDR="127.0.0.1",
+                GIT_PROTOCOL=self.headers.get("Git-Protocol") or "",
+            )
+            if self.headers.get("Content-Encoding") == "gzip":
+                env["HTTP_CONTENT_ENCODING"] = "gzip"
+            out = subprocess.run(
+                ["git", "http-backend"], input=body, env=env, capture_output=True
+            ).stdout
+            head, _, payload = out.partition(b"\r\n\r\n")
+            if not _:
+                head, _, payload = out.partition(b"\n\n")
+            code, headers = 200, []
+            for line in head.decode().splitlines():
+                k, _, v = line.partition(":")
+                if k.lower() == "status":
+                    code = int(v.split()[0])
+                elif k:
+                    headers.append((k.strip(), v.strip()))
+            self.send(code, payload, headers)
+
+        def do_POST(self):
+            self.record()
+            if self.is_smart_git():
+                return self.smart_git()
+            self.send(404, b"not found\n")
+
         def do_GET(self):
             self.record()
+            if self.is_smart_git():
+                return self.smart_git()
             path = self.path
             if path.startswith("/truncated/"):
                 self.send_response(200)
@@ -65,6 +121,11 @@ def main():
                 self.wfile.flush()
                 return
             target = routes.get(path) or routes.get(path.split("?")[0])
+            extra = []
+            if isinstance(target, dict):
+                base = "http://127.0.0.1:%d" % self.server.server_address[1]
+                extra = [(k, v.replace("{base}", base)) for k, v in target.get("headers", [])]
+                target = target["file"]
             if target is None:
                 rel = path.split("?")[0].lstrip("/")
                 target = os.path.realpath(os.path.join(root, rel))
@@ -77,7 +138,7 @@ def main():
             etag = '"' + hashlib.sha1(body).hexdigest() + '"'
             if self.headers.get("If-None-Match") == etag:
                 return self.send(304, b"", [("ETag", etag)])
-            self.send(200, body, [("ETag", etag)])
+            self.send(200, body, [("ETag", etag)] + extra)
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     if a.cert:

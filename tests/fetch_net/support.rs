@@ -111,6 +111,16 @@ pub struct Server {
 
 impl Server {
     pub fn start(work: &Work, tag: &str, routes: Option<&Path>, tls: Option<&Ca>) -> Server {
+        Self::spawn(work, tag, routes, tls, false)
+    }
+
+    /// A server that also speaks git's smart HTTP protocol (`git http-backend`) for the
+    /// repositories under `www/`, which shallow fetches need.
+    pub fn start_smart_git(work: &Work, tag: &str) -> Server {
+        Self::spawn(work, tag, None, None, true)
+    }
+
+    fn spawn(work: &Work, tag: &str, routes: Option<&Path>, tls: Option<&Ca>, smart_git: bool) -> Server {
         let port_file = work.dir.join(format!("{tag}.port"));
         let log = work.dir.join(format!("{tag}.log"));
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fetch_net/server.py");
@@ -121,6 +131,9 @@ impl Server {
         }
         if let Some(ca) = tls {
             cmd.arg("--cert").arg(&ca.server_cert).arg("--key").arg(&ca.server_key);
+        }
+        if smart_git {
+            cmd.arg("--smart-git");
         }
         let child = cmd.stdin(Stdio::null()).stdout(Stdio::null()).spawn().expect("python3 runs");
         let deadline = Instant::now() + Duration::from_secs(20);

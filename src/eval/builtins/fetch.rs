@@ -23,7 +23,9 @@ use super::super::string::{Context, ContextElem, NixString};
 use super::super::value::Value;
 use super::super::Evaluator;
 use super::args::arg;
-use super::git_tree::{export_commit, export_work_tree, git};
+use super::git_input::{git_result_value, GitInput};
+use super::git_tree::git;
+use super::hg::HgInput;
 use super::PrimOp;
 use crate::fetch::url::{Fetched, Kind as UrlKind};
 
@@ -88,8 +90,8 @@ fn request(ev: &Evaluator, builtin: &'static str, v: &Value, allowed: &[&str]) -
             };
             Ok(r)
         }
-        // fetchGit coerces (`fetchGit ./.`); fetchurl and fetchTarball want a plain string.
-        _ if builtin != "fetchGit" => {
+        // fetchGit and fetchMercurial coerce (`fetchGit ./.`); fetchurl and fetchTarball want a plain string.
+        _ if builtin != "fetchGit" && builtin != "fetchMercurial" => {
             let url = ev.arg_string_no_ctx(arg(builtin, std::slice::from_ref(&v), 0))?.to_str_lossy().into_owned();
             Ok(Request { url, name: None, hash: None, attrs: None })
         }
@@ -107,7 +109,7 @@ fn local_source(url: &str) -> EvalResult<PathBuf> {
     })
 }
 
-fn fetch_error(message: String) -> EvalError {
+pub(super) fn fetch_error(message: String) -> EvalError {
     EvalError::new(ErrorKind::Io, message, None)
 }
 
@@ -124,7 +126,7 @@ fn url_base_name(url: &str) -> String {
     path.rsplit('/').next().unwrap_or(path).to_string()
 }
 
-fn expected_hash(hash: &Option<String>, default_algo: HashAlgo) -> EvalResult<Option<Hash>> {
+pub(super) fn expected_hash(hash: &Option<String>, default_algo: HashAlgo) -> EvalResult<Option<Hash>> {
     match hash.as_deref() {
         None | Some("") => Ok(None),
         Some(h) => Ok(Some(Hash::parse_any(h, Some(default_algo)).or_else(|_| Hash::parse_any(h, None))?)),
@@ -140,7 +142,7 @@ fn mismatch(what: &str, url: &str, specified: &Hash, got: &Hash) -> EvalError {
     )
 }
 
-fn store_path_value(path: &StorePath) -> Value {
+pub(super) fn store_path_value(path: &StorePath) -> Value {
     let p = path.to_absolute();
     let ctx = Context::from([ContextElem::Plain(Rc::from(p.as_str()))]);
     Value::String(Rc::new(NixString::with_context(p.into_bytes(), ctx)))
@@ -151,7 +153,7 @@ pub(super) fn io_error(what: &str, path: &Path, e: std::io::Error) -> EvalError 
 }
 
 /// Adds a local tree as a recursive fixed-output object, checking `expected`.
-fn add_tree(
+pub(super) fn add_tree(
     ev: &Evaluator,
     root: &Path,
     name: &str,
@@ -226,120 +228,19 @@ pub(crate) fn civil_from_unix(secs: i64) -> (i64, i64, i64, i64, i64, i64) {
     (y, m, d, rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
-struct GitResult {
-    path: StorePath,
-    nar_hash: Hash,
-    rev: Option<String>,
-    dirty_rev: Option<String>,
-    rev_count: i64,
-    last_modified: i64,
-    submodules: bool,
-}
-
-fn fetch_git_repo(ev: &Evaluator, r: &Request) -> EvalResult<GitResult> {
-    let url = r.url.strip_prefix("git+").unwrap_or(&r.url);
-    let rev_arg = r.get_string(ev, "rev")?;
-    let ref_arg = r.get_string(ev, "ref")?;
-    let remote = crate::fetch::git::is_remote(url);
-    let repo = if remote {
-        crate::fetch::git::cached_repo(
-            &crate::fetch::state_dir(ev.store()?),
-            url,
-            rev_arg.as_deref(),
-            ref_arg.as_deref(),
-        )
-        .map_err(fetch_error)?
-    } else {
-        local_source(url)?
-    };
-    git(&repo, &["rev-parse", "--git-dir"])?;
-    let name = r.name.clone().unwrap_or_else(|| "source".to_string());
-    let submodules = r.get_bool(ev, "submodules")?;
-    let scratch = crate::fetch::unpack::scratch_dir("git").map_err(fetch_error)?;
-    let result = (|| {
-        let (rev, dirty) = match (&rev_arg, &ref_arg) {
-            (Some(rev), _) => (git(&repo, &["rev-parse", "--verify", &format!("{rev}^{{commit}}")])?, false),
-            (None, Some(r)) => {
-                let full = if r.starts_with("refs/") { r.clone() } else { format!("refs/heads/{r}") };
-                let resolved = git(&repo, &["rev-parse", "--verify", &full])
-                    .or_else(|_| git(&repo, &["rev-parse", "--verify", r]))?;
-                (resolved, false)
-            }
-            (None, None) => {
-                let head = git(&repo, &["rev-parse", "HEAD"])?;
-                if remote {
-                    (head, false)
-                } else {
-                    let status = git(&repo, &["status", "--porcelain", "--untracked-files=no"])?;
-                    (head, !status.is_empty())
-                }
-            }
-        };
-        let root = scratch.join("tree");
-        if dirty {
-            eprintln!("warning: Git tree '{}' is dirty", repo.display());
-            export_work_tree(&repo, &root, submodules)?;
-        } else {
-            export_commit(&repo, &rev, &root, submodules)?;
-        }
-        let expected = expected_hash(&r.hash, HashAlgo::Sha256)?;
-        let (path, nar_hash) = add_tree(ev, &root, &name, expected, &r.url)?;
-        let rev_count = git(&repo, &["rev-list", "--count", &rev])?.parse().unwrap_or(0);
-        let last_modified = git(&repo, &["log", "-1", "--format=%ct", &rev])?.parse().unwrap_or(0);
-        Ok(GitResult {
-            path,
-            nar_hash,
-            rev: (!dirty).then(|| rev.clone()),
-            dirty_rev: dirty.then(|| format!("{rev}-dirty")),
-            rev_count,
-            last_modified,
-            submodules,
-        })
-    })();
-    crate::fetch::unpack::remove_scratch(&scratch);
-    result
-}
-
-/// A git revision copied into the store, for flake inputs.
-pub(crate) struct GitTree {
-    pub store_path: String,
-    pub nar_hash: String,
-    pub rev: Option<String>,
-    pub dirty_rev: Option<String>,
-    pub rev_count: i64,
-    pub last_modified: i64,
-}
-
-fn string_attrs(pairs: &[(&str, Option<&str>)]) -> Rc<Attrs> {
-    let mut b = AttrsBuilder::with_capacity(pairs.len());
-    for (k, v) in pairs {
-        if let Some(v) = v {
-            b.insert_str(k, Value::string(*v));
-        }
+/// The input a tarball's `Link: <URL>; rel="immutable"` header names (the lockable tarball
+/// protocol): a tarball input, whose `rev`, `revCount` and `lastModified` CppNix reports
+/// and locks.
+pub(crate) fn immutable_tarball_input(url: &str) -> EvalResult<crate::flake::flakeref::Input> {
+    let opts = crate::flake::flakeref::ParseOptions { allow_missing: true, ..Default::default() };
+    let r = crate::flake::flakeref::parse(url, opts)
+        .map_err(|e| fetch_error(format!("invalid immutable link '{url}' of a tarball: {e}")))?;
+    if r.input.kind() != "tarball" {
+        return Err(fetch_error(format!(
+            "tarball 'Link' headers that redirect to non-tarball URLs are not supported ('{url}')"
+        )));
     }
-    Rc::new(b.finish())
-}
-
-/// Copies a revision (`rev`, else the tip of `ref`, else `HEAD` with uncommitted changes)
-/// of a local git repository into the store, checking `nar_hash` if given.
-pub(crate) fn fetch_git_tree(
-    ev: &Evaluator,
-    url: &str,
-    rev: Option<&str>,
-    git_ref: Option<&str>,
-    nar_hash: Option<&str>,
-) -> EvalResult<GitTree> {
-    let attrs = string_attrs(&[("url", Some(url)), ("rev", rev), ("ref", git_ref)]);
-    let r = Request { url: url.to_string(), name: None, hash: nar_hash.map(String::from), attrs: Some(attrs) };
-    let g = fetch_git_repo(ev, &r)?;
-    Ok(GitTree {
-        store_path: g.path.to_absolute(),
-        nar_hash: g.nar_hash.to_sri(),
-        rev: g.rev,
-        dirty_rev: g.dirty_rev,
-        rev_count: g.rev_count,
-        last_modified: g.last_modified,
-    })
+    Ok(r.input)
 }
 
 /// Unpacks a tarball (remote or local) into the store as `source`.
@@ -354,56 +255,32 @@ pub(crate) fn fetch_file_tree(ev: &Evaluator, url: &str, nar_hash: Option<&str>)
     fetch_url(ev, url, "source", UrlKind::FileTree { executable: false }, expected.as_ref())
 }
 
-/// What `git` says about a work tree: the `HEAD` commit, whether tracked files have
-/// uncommitted changes, the commit count and the commit time.
-pub(crate) struct WorkTreeInfo {
-    pub rev: Option<String>,
-    pub dirty: bool,
-    pub rev_count: i64,
-    pub last_modified: i64,
-}
-
-pub(crate) fn git_work_tree_info(repo: &Path) -> EvalResult<WorkTreeInfo> {
-    let rev = git(repo, &["rev-parse", "--verify", "-q", "HEAD"]).ok().filter(|r| !r.is_empty());
-    let dirty = !git(repo, &["status", "--porcelain", "--untracked-files=no"])?.is_empty();
-    let (rev_count, last_modified) = match &rev {
-        Some(r) => (
-            git(repo, &["rev-list", "--count", r])?.parse().unwrap_or(0),
-            git(repo, &["log", "-1", "--format=%ct", r])?.parse().unwrap_or(0),
-        ),
-        None => (0, 0),
-    };
-    Ok(WorkTreeInfo { rev, dirty, rev_count, last_modified })
-}
-
-/// The branch `HEAD` is on (`master`), if any.
-pub(crate) fn git_head_branch(repo: &Path) -> Option<String> {
-    git(repo, &["symbolic-ref", "-q", "--short", "HEAD"]).ok().filter(|b| !b.is_empty())
-}
-
 /// The files git tracks in a work tree, relative to `repo` (for copying a git flake's
 /// source without untracked files).
 pub(crate) fn git_tracked_files(repo: &Path) -> EvalResult<Vec<String>> {
     Ok(git(repo, &["ls-files", "-z"])?.split('\0').filter(|f| !f.is_empty()).map(String::from).collect())
 }
 
-fn git_result_value(g: &GitResult) -> Value {
-    let mut b = AttrsBuilder::with_capacity(9);
-    b.insert_str("outPath", store_path_value(&g.path));
-    b.insert_str("narHash", Value::string(g.nar_hash.to_sri()));
-    if let Some(rev) = &g.rev {
-        b.insert_str("rev", Value::string(rev.as_str()));
-        b.insert_str("shortRev", Value::string(&rev[..7.min(rev.len())]));
-    }
-    if let Some(rev) = &g.dirty_rev {
-        b.insert_str("dirtyRev", Value::string(rev.as_str()));
-        b.insert_str("dirtyShortRev", Value::string(format!("{}-dirty", &rev[..7.min(rev.len())])));
-    }
-    b.insert_str("revCount", Value::Int(g.rev_count));
-    b.insert_str("lastModified", Value::Int(g.last_modified));
-    b.insert_str("lastModifiedDate", Value::string(date_string(g.last_modified)));
-    b.insert_str("submodules", Value::Bool(g.submodules));
-    Value::attrs(b.finish())
+/// A Boolean argument, if given.
+fn opt_bool(ev: &Evaluator, r: &Request, name: &str) -> EvalResult<Option<bool>> {
+    Ok(if r.get(ev, name)?.is_some() { Some(r.get_bool(ev, name)?) } else { None })
+}
+
+/// The git input an attribute set asks for: `fetchGit` sets `exportIgnore` unless
+/// `submodules` is on, `fetchTree` makes it shallow unless told otherwise.
+fn git_input(ev: &Evaluator, r: &Request, fetch_git: bool) -> EvalResult<GitInput> {
+    let submodules = r.get_bool(ev, "submodules")?;
+    Ok(GitInput {
+        url: r.url.strip_prefix("git+").unwrap_or(&r.url).to_string(),
+        rev: r.get_string(ev, "rev")?,
+        git_ref: r.get_string(ev, "ref")?,
+        shallow: opt_bool(ev, r, "shallow")?.unwrap_or(!fetch_git && r.attrs.is_some()),
+        submodules,
+        export_ignore: opt_bool(ev, r, "exportIgnore")?.unwrap_or(fetch_git && !submodules),
+        all_refs: r.get_bool(ev, "allRefs")?,
+        name: r.name.clone(),
+        nar_hash: r.hash.clone(),
+    })
 }
 
 fn fetch_git(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
@@ -413,11 +290,14 @@ fn fetch_git(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
         &args[0],
         &["url", "ref", "rev", "name", "submodules", "shallow", "allRefs", "narHash", "lfs", "exportIgnore"],
     )?;
-    Ok(git_result_value(&fetch_git_repo(ev, &r)?))
+    let input = git_input(ev, &r, true)?;
+    Ok(git_result_value(&super::git_input::fetch_git(ev, &input)?, true))
 }
 
 fn fetch_tree(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     let v = ev.force_arg(arg("fetchTree", args, 0))?;
+    let mut git_url = None;
+    let mut hg_url = None;
     let (kind, r) = match &v {
         Value::Attrs(a) => {
             let kind = match a.get(Symbol::intern("type")) {
@@ -435,7 +315,18 @@ fn fetch_tree(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
         }
         _ => {
             let s = ev.coerce_to_nix_string(&v, Coerce::STRICT)?.to_str_lossy().into_owned();
-            let kind = if s.starts_with("git+") {
+            let kind = if s.starts_with("hg+") {
+                let opts = crate::flake::flakeref::ParseOptions { allow_missing: true, ..Default::default() };
+                let fr = crate::flake::flakeref::parse(&s, opts)
+                    .map_err(|e| EvalError::msg(format!("cannot fetch '{s}': {e}")))?;
+                hg_url = Some(HgInput::from_input(&fr.input));
+                "hg"
+            } else if s.starts_with("git+") {
+                // Query parameters (`ref`, `rev`, `shallow`, `submodules` …) as in flake references.
+                let opts = crate::flake::flakeref::ParseOptions { allow_missing: true, ..Default::default() };
+                let fr = crate::flake::flakeref::parse(&s, opts)
+                    .map_err(|e| EvalError::msg(format!("cannot fetch '{s}': {e}")))?;
+                git_url = Some(GitInput::from_input(&fr.input));
                 "git"
             } else if s.starts_with("path:") || s.starts_with('/') {
                 "path"
@@ -457,10 +348,33 @@ fn fetch_tree(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
         }
     };
     match kind.as_str() {
-        "git" => Ok(git_result_value(&fetch_git_repo(ev, &r)?)),
+        "git" => {
+            let input = match &git_url {
+                Some(i) => i.clone(),
+                None => git_input(ev, &r, false)?,
+            };
+            Ok(git_result_value(&super::git_input::fetch_git(ev, &input)?, false))
+        }
+        "hg" => {
+            let input = match hg_url {
+                Some(i) => i,
+                None => HgInput {
+                    url: r.url.clone(),
+                    rev: r.get_string(ev, "rev")?,
+                    hg_ref: r.get_string(ev, "ref")?,
+                    name: r.name.clone(),
+                    nar_hash: r.hash.clone(),
+                },
+            };
+            Ok(hg_tree_value(&super::hg::fetch_hg(ev, &input)?))
+        }
         "tarball" => {
             let f = fetch_tarball_path(ev, &r)?;
-            Ok(tree_value(&f.path, &f.nar_hash, Some(f.last_modified.unwrap_or(0))))
+            let mut v = tree_value(&f.path, &f.nar_hash, Some(f.last_modified.unwrap_or(0)));
+            if let Some(link) = &f.immutable_url {
+                v = with_immutable_attrs(v, &immutable_tarball_input(link)?);
+            }
+            Ok(v)
         }
         "path" => {
             let src = local_source(&r.url)?;
@@ -511,12 +425,71 @@ fn tree_value(path: &StorePath, nar: &Hash, last_modified: Option<i64>) -> Value
     Value::attrs(b.finish())
 }
 
-fn fetch_mercurial(_: &Evaluator, _: &[Value], _: Span) -> EvalResult<Value> {
-    Err(EvalError::new(
-        ErrorKind::Io,
-        "tern does not fetch Mercurial repositories; check the revision out yourself and use its path".to_string(),
-        None,
-    ))
+/// Adds what an immutable link's input says (`rev`, `shortRev`, `revCount`, and
+/// `lastModified` over the archive's) to a tarball's result.
+fn with_immutable_attrs(v: Value, input: &crate::flake::flakeref::Input) -> Value {
+    let Value::Attrs(a) = &v else { return v };
+    let mut b = AttrsBuilder::with_capacity(a.len() + 4);
+    for attr in a.iter() {
+        let n = attr.name.as_str();
+        if !(input.get_int("lastModified").is_some() && n.starts_with("lastModified")) {
+            b.insert_str(&n, attr.value.clone());
+        }
+    }
+    if let Some(rev) = input.get_str("rev") {
+        b.insert_str("rev", Value::string(rev));
+        b.insert_str("shortRev", Value::string(&rev[..7.min(rev.len())]));
+    }
+    if let Some(n) = input.get_int("revCount") {
+        b.insert_str("revCount", Value::Int(n as i64));
+    }
+    if let Some(t) = input.get_int("lastModified") {
+        b.insert_str("lastModified", Value::Int(t as i64));
+        b.insert_str("lastModifiedDate", Value::string(date_string(t as i64)));
+    }
+    Value::attrs(b.finish())
+}
+
+fn fetch_mercurial(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
+    let r = request(ev, "fetchMercurial", &args[0], &["url", "rev", "name"])?;
+    // Unlike fetchGit's, this `rev` is a revision or else a branch or tag name.
+    let (rev, hg_ref) = match r.get_string(ev, "rev")? {
+        Some(v) if v.len() == 40 && v.bytes().all(|b| b.is_ascii_hexdigit()) => (Some(v), None),
+        Some(v) => (None, Some(v)),
+        None => (None, None),
+    };
+    if ev.settings.pure && rev.is_none() {
+        return Err(EvalError::msg("in pure evaluation mode, 'fetchMercurial' requires a Mercurial revision"));
+    }
+    let url = if r.url.contains("://") { r.url.clone() } else { format!("file://{}", r.url) };
+    let input = HgInput { url, rev, hg_ref, name: r.name.clone(), nar_hash: None };
+    let h = super::hg::fetch_hg(ev, &input)?;
+    let mut b = AttrsBuilder::with_capacity(5);
+    b.insert_str("outPath", store_path_value(&h.path));
+    b.insert_str("branch", Value::string(h.branch.as_str()));
+    // A dirty working tree: all zeros, as CppNix keeps for compatibility.
+    let rev = h.rev.as_deref().unwrap_or("0000000000000000000000000000000000000000");
+    b.insert_str("rev", Value::string(rev));
+    b.insert_str("shortRev", Value::string(&rev[..12]));
+    if let Some(n) = h.rev_count {
+        b.insert_str("revCount", Value::Int(n));
+    }
+    Ok(Value::attrs(b.finish()))
+}
+
+/// `fetchTree`'s answer for a Mercurial input.
+pub(crate) fn hg_tree_value(h: &super::hg::HgFetched) -> Value {
+    let mut b = AttrsBuilder::with_capacity(5);
+    b.insert_str("outPath", store_path_value(&h.path));
+    b.insert_str("narHash", Value::string(h.nar_hash.to_sri()));
+    if let Some(rev) = &h.rev {
+        b.insert_str("rev", Value::string(rev.as_str()));
+        b.insert_str("shortRev", Value::string(&rev[..7]));
+    }
+    if let Some(n) = h.rev_count {
+        b.insert_str("revCount", Value::Int(n));
+    }
+    Value::attrs(b.finish())
 }
 
 pub const PRIMOPS: &[PrimOp] = &[
@@ -524,5 +497,5 @@ pub const PRIMOPS: &[PrimOp] = &[
     PrimOp { name: "fetchTarball", arity: 1, func: fetch_tarball, args: &["args"], doc: "Downloads and unpacks a tarball (`http(s)://`, `file://` or a path; gzip, bzip2, xz, zstd) into the store as `source`, checking `sha256` if given. Cached for `tarball-ttl` seconds." },
     PrimOp { name: "fetchGit", arity: 1, func: fetch_git, args: &["args"], doc: "Copies a revision of a git repository (local, or `http(s)://`, `ssh://`, `git://` through a cache of clones) into the store; returns `{ outPath; rev; shortRev; revCount; lastModified; narHash; … }`. A dirty local working tree is copied with its changes." },
     PrimOp { name: "fetchTree", arity: 1, func: fetch_tree, args: &["input"], doc: "Fetches a `path`, `git`, `tarball`, `file`, `github`, `gitlab` or `sourcehut` input into the store; returns `{ outPath; narHash; … }`." },
-    PrimOp { name: "fetchMercurial", arity: 1, func: fetch_mercurial, args: &["args"], doc: "Not supported by tern: check the revision out yourself and use its path." },
+    PrimOp { name: "fetchMercurial", arity: 1, func: fetch_mercurial, args: &["args"], doc: "Copies a revision of a Mercurial repository (a path, or a URL through a cache of clones) into the store; `rev` is a revision or a branch/tag name. Returns `{ outPath; rev; shortRev; revCount; branch; }`; an unclean local working tree is copied as it is." },
 ];

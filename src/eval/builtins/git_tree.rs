@@ -1,31 +1,52 @@
-//! Reading local git repositories for `fetchGit`/`fetchTree` and git flake inputs: running
-//! `git`, and exporting what a fetch copies into the store — a commit (`git archive`) or
-//! the working tree's tracked files with their uncommitted changes — with submodules
-//! followed when asked (`submodules = true`) and left as empty directories otherwise, as
-//! CppNix does.
+//! Reading git repositories for `fetchGit`/`fetchTree` and git flake inputs: running
+//! `git`, and exporting what a fetch copies into the store — a commit's tree or the working
+//! tree's tracked files with their uncommitted changes.
+//!
+//! A commit is exported blob by blob (`git ls-tree` and `git cat-file --batch`) rather than
+//! with `git archive`, because CppNix copies the raw objects: no end-of-line or `export-subst`
+//! conversion, and `export-ignore` honoured only when the input asks for it (`exportIgnore`,
+//! which `fetchGit` sets by default and `fetchTree` does not). Submodules are left out
+//! here, and `git_input` fills them in when `submodules = true`; otherwise their paths are absent.
 
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use super::super::error::{ErrorKind, EvalError, EvalResult};
 use super::fetch::io_error;
 
 /// Runs `git -C repo ARGS…` and returns its standard output without surrounding whitespace.
 pub(super) fn git(repo: &Path, args: &[&str]) -> EvalResult<String> {
-    git_raw(repo, args).map(|s| s.trim().to_string())
+    git_raw(repo, args, None).map(|s| s.trim().to_string())
 }
 
-/// Runs `git -C repo ARGS…` and returns its standard output as it is (for `-z` lists,
-/// whose names may begin or end with blanks).
-fn git_raw(repo: &Path, args: &[&str]) -> EvalResult<String> {
-    let out =
-        Command::new("git").arg("-C").arg(repo).args(args).env("GIT_CONFIG_NOSYSTEM", "1").output().map_err(|e| {
-            EvalError::new(
-                ErrorKind::Io,
-                format!("cannot run 'git': {e} (install git to fetch git repositories)"),
-                None,
-            )
-        })?;
+fn git_command(repo: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    // System-wide configuration and attributes must not change what is fetched.
+    cmd.arg("-C").arg(repo).env("GIT_CONFIG_NOSYSTEM", "1");
+    cmd
+}
+
+fn cannot_run(e: std::io::Error) -> EvalError {
+    EvalError::new(ErrorKind::Io, format!("cannot run 'git': {e} (install git to fetch git repositories)"), None)
+}
+
+/// Runs `git -C repo ARGS…` (with `stdin` fed to it if given) and returns its standard
+/// output as it is (for `-z` lists, whose names may begin or end with blanks).
+fn git_raw(repo: &Path, args: &[&str], stdin: Option<&[u8]>) -> EvalResult<String> {
+    let mut cmd = git_command(repo);
+    cmd.args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+    let mut child = cmd.spawn().map_err(cannot_run)?;
+    if let (Some(input), Some(mut pipe)) = (stdin, child.stdin.take()) {
+        // A writer thread, so that a large answer cannot block git while we still write.
+        let input = input.to_vec();
+        std::thread::spawn(move || {
+            let _ = pipe.write_all(&input);
+        });
+    }
+    let out = child.wait_with_output().map_err(cannot_run)?;
     if !out.status.success() {
         return Err(EvalError::new(
             ErrorKind::Io,
@@ -42,14 +63,14 @@ fn git_raw(repo: &Path, args: &[&str]) -> EvalResult<String> {
 }
 
 /// An entry of the index or of a tree: its mode, object id and path.
-struct Entry {
-    mode: String,
-    object: String,
-    path: String,
+pub(super) struct Entry {
+    pub mode: String,
+    pub object: String,
+    pub path: String,
 }
 
 /// Git's mode for a submodule (a "gitlink": a commit of another repository).
-const GITLINK: &str = "160000";
+pub(super) const GITLINK: &str = "160000";
 
 /// Parses `git ls-files -s -z` (`MODE OBJECT STAGE\tPATH`) or `git ls-tree -r -z`
 /// (`MODE TYPE OBJECT\tPATH`) output: the object is the field before the tab for the
@@ -70,24 +91,158 @@ fn entries(listing: &str, object_field: usize) -> Vec<Entry> {
         .collect()
 }
 
-/// Copies the tracked files of `repo`'s working tree, as they are now, to `dest`.
-/// Submodules are copied the same way (their own working trees) when `submodules` is set,
-/// and are empty directories otherwise. A tracked file deleted from the working tree is
-/// left out.
-pub(super) fn export_work_tree(repo: &Path, dest: &Path, submodules: bool) -> EvalResult<()> {
+/// The files and gitlinks of commit `rev`.
+pub(super) fn tree_entries(repo: &Path, rev: &str) -> EvalResult<Vec<Entry>> {
+    Ok(entries(&git_raw(repo, &["ls-tree", "-r", "-z", "--full-tree", rev], None)?, 2))
+}
+
+/// Where gitattributes are read from for `export-ignore`.
+enum AttrSource<'a> {
+    /// The `.gitattributes` files of a commit.
+    Commit(&'a str),
+    /// Those of the index (for a working tree, as CppNix does).
+    Index,
+}
+
+/// Drops the entries that `export-ignore` removes: those whose path, or a directory
+/// above it, has the attribute set.
+fn drop_export_ignored(repo: &Path, entries: Vec<Entry>, source: AttrSource) -> EvalResult<Vec<Entry>> {
+    let mut paths = BTreeSet::new();
+    for e in &entries {
+        let mut p = e.path.as_str();
+        paths.insert(p.to_string());
+        while let Some((parent, _)) = p.rsplit_once('/') {
+            paths.insert(parent.to_string());
+            p = parent;
+        }
+    }
+    let mut input = Vec::new();
+    for p in &paths {
+        input.extend_from_slice(p.as_bytes());
+        input.push(0);
+    }
+    let source_arg;
+    let mut args = vec!["check-attr", "-z", "--stdin"];
+    match source {
+        AttrSource::Commit(rev) => {
+            source_arg = format!("--source={rev}");
+            args.push(&source_arg);
+        }
+        AttrSource::Index => args.push("--cached"),
+    }
+    args.push("export-ignore");
+    let out = git_raw(repo, &args, Some(&input))?;
+    // `PATH NUL ATTRIBUTE NUL VALUE NUL` per path; only `set` ignores (git, and CppNix after
+    // it, disregard `export-ignore=value`).
+    let fields: Vec<&str> = out.split('\0').collect();
+    let ignored: BTreeSet<&str> = fields.chunks(3).filter(|c| c.len() == 3 && c[2] == "set").map(|c| c[0]).collect();
+    if ignored.is_empty() {
+        return Ok(entries);
+    }
+    let is_ignored = |path: &str| {
+        let mut p = path;
+        loop {
+            if ignored.contains(p) {
+                return true;
+            }
+            match p.rsplit_once('/') {
+                Some((parent, _)) => p = parent,
+                None => return false,
+            }
+        }
+    };
+    Ok(entries.into_iter().filter(|e| !is_ignored(&e.path)).collect())
+}
+
+fn create_parent(path: &Path) -> EvalResult<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
+    }
+    Ok(())
+}
+
+/// Writes the blobs of commit `rev` of `repo` under `dest`; returns its gitlinks, for the
+/// caller to fill (a submodule not fetched is left out entirely, as in CppNix 2.34).
+pub(super) fn export_commit(repo: &Path, rev: &str, dest: &Path, export_ignore: bool) -> EvalResult<Vec<Entry>> {
     std::fs::create_dir_all(dest).map_err(|e| io_error("create", dest, e))?;
-    for entry in entries(&git_raw(repo, &["ls-files", "-s", "-z"])?, 1) {
+    let mut listed = tree_entries(repo, rev)?;
+    if export_ignore {
+        listed = drop_export_ignored(repo, listed, AttrSource::Commit(rev))?;
+    }
+    let (links, blobs): (Vec<Entry>, Vec<Entry>) = listed.into_iter().partition(|e| e.mode == GITLINK);
+    if blobs.is_empty() {
+        return Ok(links);
+    }
+    let mut child = git_command(repo)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(cannot_run)?;
+    let mut request = String::new();
+    for b in &blobs {
+        request.push_str(&b.object);
+        request.push('\n');
+    }
+    let mut pipe = child.stdin.take().expect("piped stdin");
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(request.as_bytes());
+    });
+    let mut reader = BufReader::new(child.stdout.take().expect("piped stdout"));
+    let broken = |what: &str| {
+        EvalError::new(ErrorKind::Io, format!("cannot read commit {rev} of '{}': {what}", repo.display()), None)
+    };
+    for b in &blobs {
+        let mut header = String::new();
+        reader.read_line(&mut header).map_err(|e| broken(&e.to_string()))?;
+        let size: usize = header
+            .split_whitespace()
+            .nth(2)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| broken(&format!("object {} is missing", b.object)))?;
+        let mut content = vec![0; size + 1];
+        reader.read_exact(&mut content).map_err(|e| broken(&e.to_string()))?;
+        content.truncate(size);
+        let to = dest.join(&b.path);
+        create_parent(&to)?;
+        match b.mode.as_str() {
+            "120000" => {
+                use std::os::unix::ffi::OsStrExt;
+                let target = std::ffi::OsStr::from_bytes(&content);
+                std::os::unix::fs::symlink(target, &to).map_err(|e| io_error("create", &to, e))?;
+            }
+            mode => {
+                std::fs::write(&to, &content).map_err(|e| io_error("write", &to, e))?;
+                if mode == "100755" {
+                    use std::os::unix::fs::PermissionsExt;
+                    std::fs::set_permissions(&to, std::fs::Permissions::from_mode(0o755))
+                        .map_err(|e| io_error("chmod", &to, e))?;
+                }
+            }
+        }
+    }
+    let _ = writer.join();
+    let _ = child.wait();
+    Ok(links)
+}
+
+/// Copies the tracked files of `repo`'s working tree, as they are now, to `dest`; returns
+/// the gitlinks (for the caller to fill). A tracked file
+/// deleted from the working tree is left out.
+pub(super) fn export_work_tree(repo: &Path, dest: &Path, export_ignore: bool) -> EvalResult<Vec<Entry>> {
+    std::fs::create_dir_all(dest).map_err(|e| io_error("create", dest, e))?;
+    let mut listed = entries(&git_raw(repo, &["ls-files", "-s", "-z"], None)?, 1);
+    if export_ignore {
+        listed = drop_export_ignored(repo, listed, AttrSource::Index)?;
+    }
+    let mut links = Vec::new();
+    for entry in listed {
         let from = repo.join(&entry.path);
         let to = dest.join(&entry.path);
-        if let Some(parent) = to.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
-        }
+        create_parent(&to)?;
         if entry.mode == GITLINK {
-            if submodules && from.join(".git").exists() {
-                export_work_tree(&from, &to, true)?;
-            } else {
-                std::fs::create_dir_all(&to).map_err(|e| io_error("create", &to, e))?;
-            }
+            links.push(entry);
             continue;
         }
         match std::fs::symlink_metadata(&from) {
@@ -102,51 +257,74 @@ pub(super) fn export_work_tree(repo: &Path, dest: &Path, submodules: bool) -> Ev
             Err(_) => {}
         }
     }
-    Ok(())
+    Ok(links)
 }
 
-/// Unpacks commit `rev` of `repo` into `dest` (`git archive`, which leaves submodules as
-/// empty directories); with `submodules`, each submodule's recorded commit is unpacked
-/// into its directory in turn, from the submodule's checkout inside `repo`.
-pub(super) fn export_commit(repo: &Path, rev: &str, dest: &Path, submodules: bool) -> EvalResult<()> {
-    std::fs::create_dir_all(dest).map_err(|e| io_error("create", dest, e))?;
-    let archive = dest.with_extension("tern-archive.tar");
-    let archive_str = archive.to_string_lossy().into_owned();
-    git(repo, &["archive", "--format=tar", "-o", &archive_str, rev])?;
-    let out = Command::new("tar")
-        .arg("-xf")
-        .arg(&archive)
-        .arg("-C")
-        .arg(dest)
-        .output()
-        .map_err(|e| EvalError::new(ErrorKind::Io, format!("cannot run 'tar': {e}"), None));
-    let _ = std::fs::remove_file(&archive);
-    if !out?.status.success() {
-        return Err(EvalError::new(ErrorKind::Io, "cannot unpack the git archive".to_string(), None));
-    }
-    if !submodules {
-        return Ok(());
-    }
-    for entry in entries(&git_raw(repo, &["ls-tree", "-r", "-z", rev])?, 2) {
-        if entry.mode != GITLINK {
-            continue;
+/// A submodule as `.gitmodules` describes it.
+pub(super) struct Submodule {
+    pub path: String,
+    pub url: String,
+    pub branch: Option<String>,
+}
+
+/// The submodules `.gitmodules` lists, read from commit `rev` or (without one) from the
+/// working tree.
+pub(super) fn submodules(repo: &Path, rev: Option<&str>) -> EvalResult<Vec<Submodule>> {
+    let file = repo.join(".gitmodules");
+    let source = match rev {
+        Some(r) => {
+            if git(repo, &["cat-file", "-e", &format!("{r}:.gitmodules")]).is_err() {
+                return Ok(Vec::new());
+            }
+            format!("--blob={r}:.gitmodules")
         }
-        let checkout = repo.join(&entry.path);
-        if !checkout.join(".git").exists() {
-            return Err(EvalError::new(
-                ErrorKind::Io,
-                format!(
-                    "cannot fetch submodule '{}' of '{}': it is not checked out here, and tern takes submodules \
-                     only from a checkout (run `git submodule update --init` in the repository first)",
-                    entry.path,
-                    repo.display()
-                ),
-                None,
-            ));
+        None if file.exists() => format!("--file={}", file.display()),
+        None => return Ok(Vec::new()),
+    };
+    let args = ["config", &source, "-z", "--list"];
+    let listing = git_raw(repo, &args, None)?;
+    // `submodule.NAME.KEY\nVALUE` per entry.
+    let mut by_name: std::collections::BTreeMap<String, Submodule> = Default::default();
+    for item in listing.split('\0').filter(|i| !i.is_empty()) {
+        let (key, value) = item.split_once('\n').unwrap_or((item, ""));
+        let Some(rest) = key.strip_prefix("submodule.") else { continue };
+        let Some((name, field)) = rest.rsplit_once('.') else { continue };
+        let s = by_name.entry(name.to_string()).or_insert_with(|| Submodule {
+            path: String::new(),
+            url: String::new(),
+            branch: None,
+        });
+        match field {
+            "path" => s.path = value.to_string(),
+            "url" => s.url = value.to_string(),
+            "branch" => s.branch = Some(value.to_string()),
+            _ => {}
         }
-        export_commit(&checkout, &entry.object, &dest.join(&entry.path), true)?;
     }
-    Ok(())
+    Ok(by_name.into_values().filter(|s| !s.path.is_empty() && !s.url.is_empty()).collect())
+}
+
+/// Resolves a submodule URL relative to its superproject's (`./x`, `../x`), as git does.
+pub(super) fn resolve_submodule_url(base: &str, url: &str) -> String {
+    if !url.starts_with("./") && !url.starts_with("../") {
+        return url.to_string();
+    }
+    let mut base = base.trim_end_matches('/').to_string();
+    let mut rest = url;
+    loop {
+        if let Some(r) = rest.strip_prefix("./") {
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix("../") {
+            rest = r;
+            match base.rfind('/') {
+                Some(i) => base.truncate(i),
+                None => base.clear(),
+            }
+        } else {
+            break;
+        }
+    }
+    format!("{base}/{rest}")
 }
 
 #[cfg(test)]
@@ -164,5 +342,13 @@ mod tests {
         assert_eq!((index[1].mode.as_str(), index[1].path.as_str()), (GITLINK, "sub"));
         let tree = entries("160000 commit 0123\tdeps/lib\0", 2);
         assert_eq!((tree[0].object.as_str(), tree[0].path.as_str()), ("0123", "deps/lib"));
+    }
+
+    #[test]
+    fn relative_submodule_urls() {
+        assert_eq!(resolve_submodule_url("http://h/a/repo.git", "../sub.git"), "http://h/a/sub.git");
+        assert_eq!(resolve_submodule_url("/srv/repo", "./sub"), "/srv/repo/sub");
+        assert_eq!(resolve_submodule_url("/srv/repo/", "../../x"), "/x");
+        assert_eq!(resolve_submodule_url("/srv/repo", "/abs/sub"), "/abs/sub");
     }
 }
