@@ -1,11 +1,12 @@
 //! Mercurial inputs: `fetchMercurial`, `fetchTree` (attribute and `hg+file://` forms) and the
 //! `flake.lock` entry of an `hg+file://` input, clean and with uncommitted changes. Expected
 //! revisions, store paths and hashes are CppNix 2.34's for the same repository (the same
-//! user, dates and messages give the same changeset ids).
+//! user, dates and messages give the same changeset ids). The same repository served by
+//! `hg serve` on 127.0.0.1 gives the same answers through `hg+http://`.
 
 use std::process::Command;
 
-use super::support::{run, write, Work};
+use super::support::{closed_port, run, write, Work};
 
 const REV: &str = "9abc736ba17a6f3358ffa8da33043294654cafc4";
 const CLEAN_PATH: &str = "/nix/store/rba4xl519m0qz3iw74fj6smw7ssbcn3d-source";
@@ -64,6 +65,7 @@ pub fn mercurial_like_cppnix() {
             "url": format!("file://{r}")
         })
     );
+    over_http(&w, &repo);
     // Uncommitted changes (an untracked file does not count).
     write(&repo.join("f"), b"three\n");
     write(&repo.join("untracked"), b"u\n");
@@ -78,4 +80,74 @@ pub fn mercurial_like_cppnix() {
         w.eval(&format!("builtins.fetchTree {{ type = \"hg\"; url = \"file://{r}\"; }}"), &[]),
         format!("{{ narHash = \"{DIRTY_NAR}\"; outPath = \"{DIRTY_PATH}\"; }}")
     );
+}
+
+/// `hg serve` in the foreground, stopped by its PID when dropped.
+struct HgServe {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Drop for HgServe {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn hg_serve(repo: &std::path::Path) -> HgServe {
+    let port = closed_port();
+    let child = Command::new("hg")
+        .arg("-R")
+        .arg(repo)
+        .args(["serve", "-a", "127.0.0.1", "-p", &port.to_string()])
+        .env("HGPLAIN", "")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("hg serve starts");
+    let server = HgServe { child, port };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(std::time::Instant::now() < deadline, "hg serve did not listen on port {port}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    server
+}
+
+/// The committed repository through `hg+http://` and `fetchMercurial "http://…"`: the same
+/// revision, store path and NAR hash as through `file://`, and the lock CppNix 2.34 writes.
+fn over_http(w: &Work, repo: &std::path::Path) {
+    let server = hg_serve(repo);
+    let url = format!("http://127.0.0.1:{}", server.port);
+    assert_eq!(
+        w.eval(&format!("builtins.fetchTree \"hg+{url}\""), &[]),
+        format!(
+            "{{ narHash = \"{CLEAN_NAR}\"; outPath = \"{CLEAN_PATH}\"; rev = \"{REV}\"; revCount = 1; \
+             shortRev = \"9abc736\"; }}"
+        )
+    );
+    assert_eq!(
+        w.eval(&format!("builtins.fetchMercurial \"{url}\""), &[]),
+        format!(
+            "{{ branch = \"default\"; outPath = \"{CLEAN_PATH}\"; rev = \"{REV}\"; revCount = 1; \
+             shortRev = \"9abc736ba17a\"; }}"
+        )
+    );
+    let app = w.dir.join("app-http");
+    write(
+        &app.join("flake.nix"),
+        format!("{{ inputs.h = {{ url = \"hg+{url}\"; flake = false; }}; outputs = x: {{ }}; }}\n").as_bytes(),
+    );
+    let (ok, _, err) = w.tern(&["flake", "lock", &format!("path:{}", app.display())], &[]);
+    assert!(ok, "{err}");
+    let lock: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(app.join("flake.lock")).unwrap()).unwrap();
+    assert_eq!(
+        lock["nodes"]["h"]["locked"],
+        serde_json::json!({
+            "narHash": CLEAN_NAR, "ref": "default", "rev": REV, "revCount": 1, "type": "hg", "url": url
+        })
+    );
+    assert_eq!(lock["nodes"]["h"]["original"], serde_json::json!({ "type": "hg", "url": url }));
 }
