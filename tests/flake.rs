@@ -418,6 +418,56 @@ fn git_inputs_lock_a_revision() {
     assert!(meta.contains(&format!("Revision:      {rev2}")), "{meta}");
 }
 
+/// What a flake evaluated from its git work tree sees: only tracked files (CppNix reads such
+/// a flake through git), a `narHash` of those files, submodules only with `?submodules=1`.
+/// The hashes and store path are CppNix 2.34's for the same files (checked by hand).
+#[test]
+fn git_work_tree_flakes_see_tracked_files_only() {
+    const FLAKE: &str = "{ outputs = { self }: {\n  \
+        x = [ self.narHash self.submodules (builtins.attrNames (builtins.readDir ./.)) (builtins.pathExists ./untracked.txt) ];\n  \
+        untracked = builtins.readFile ./untracked.txt;\n  \
+        src = \"${self}\";\n  \
+        nested = [ { a.b = 1; } ];\n}; }\n";
+    const NAR_HASH: &str = "sha256-n7k1lv1b2BVWXXSs8OwvR2rk8iSNoDHma7AsQW2I6Ao=";
+    const NAR_HASH_WITH_SUB: &str = "sha256-H1mUh2xqMU4Mt/KEquOR40cou0mX4w+EOJSc9EQtYPw=";
+    const STORE_PATH: &str = "/nix/store/k3ksmpf1bif2y1cyxcvmjj7p3jlyfmp0-source";
+    let d = tmp();
+    let sub = d.path.join("sub");
+    write(&sub.join("s.txt"), "s\n");
+    git(&sub, &["init", "-q"]);
+    git(&sub, &["add", "."]);
+    git(&sub, &["commit", "-qm", "s"]);
+    let top = d.path.join("top");
+    write(&top.join("flake.nix"), FLAKE);
+    write(&top.join("t.txt"), "t\n");
+    git(&top, &["init", "-q"]);
+    git(&top, &["-c", "protocol.file.allow=always", "submodule", "add", "-q", "../sub", "sub"]);
+    git(&top, &["add", "."]);
+    git(&top, &["commit", "-qm", "t"]);
+    write(&top.join("untracked.txt"), "u\n");
+
+    assert_eq!(
+        ok(&top, &["eval", "--json", ".#x"]),
+        format!("[\"{NAR_HASH}\",false,[\".gitmodules\",\"flake.nix\",\"t.txt\"],false]")
+    );
+    let err = fails(&top, &["eval", ".#untracked"]);
+    let shown = top.display();
+    assert!(
+        err.contains(&format!("Path 'untracked.txt' in the repository \"{shown}\" is not tracked by Git.")),
+        "{err}"
+    );
+    assert!(err.contains(&format!("git -C \"{shown}\" add \"untracked.txt\"")), "{err}");
+    assert_eq!(ok(&top, &["eval", ".#src"]), format!("\"{STORE_PATH}\""));
+    // A flake output is printed strictly, as `nix eval` does.
+    assert_eq!(ok(&top, &["eval", "--json", ".#nested"]), "[{\"a\":{\"b\":1}}]");
+    // With submodules the tree is fetched with its submodules filled in.
+    let with_sub = format!("git+file://{shown}?submodules=1#x");
+    assert_eq!(
+        ok(&top, &["eval", "--json", &with_sub]),
+        format!("[\"{NAR_HASH_WITH_SUB}\",true,[\".gitmodules\",\"flake.nix\",\"sub\",\"t.txt\"],false]")
+    );
+}
+
 #[test]
 fn tarball_inputs() {
     let d = tmp();

@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use super::args::{parse, Spec};
-use super::installable::{apply, resolve_installables};
+use super::installable::{apply, is_flake_installable, resolve_installables};
 use super::{report, usage_error};
 use crate::eval::error::EvalResult;
 use crate::eval::print::print_value;
@@ -55,7 +55,9 @@ fn eval_and_print(ev: &Evaluator, a: &super::args::CommonArgs) -> EvalResult<()>
 }
 
 fn print_one(ev: &Evaluator, a: &super::args::CommonArgs, v: &Value, out: &mut impl Write) -> EvalResult<()> {
-    let strict = a.has_flag("--strict");
+    // A flake installable is printed as `nix eval` prints it: forced all the way down.
+    let flake_output = !a.expr_mode && a.files.iter().any(|f| is_flake_installable(f));
+    let strict = a.has_flag("--strict") || flake_output;
     // As in nix-instantiate, the last of `--xml` and `--json` decides the output format.
     let last = |flag: &str| a.flags.iter().rposition(|f| f == flag);
     if a.has_flag("--xml") && last("--xml") > last("--json") {

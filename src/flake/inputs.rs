@@ -575,6 +575,10 @@ pub fn flake_dir(src: &Source, r: &FlakeRef) -> String {
 /// Reads `DIR/flake.lock` if there is one.
 pub fn read_lock_file(ev: &Evaluator, dir: &str) -> EvalResult<Option<LockFile>> {
     let path = format!("{dir}/flake.lock");
+    // A lock file git does not track in a work tree used in place is not part of the flake.
+    if !crate::eval::builtins::tracked_trees::is_visible(ev, &path)? {
+        return Ok(None);
+    }
     // Store paths are read where their bytes live.
     let physical = ev.physical_path(&path)?;
     match std::fs::read_to_string(&physical) {

@@ -56,7 +56,7 @@ fn stdlib_source(ev: &Evaluator, what: &str, original: &FlakeRef) -> EvalResult<
             eprintln!("note: input '{what}' ('{original}') is provided by tern's stdlib ({dir})");
         }
     }
-    let copy = SourceCopy { name: "source".into(), git_tracked_only: false };
+    let copy = SourceCopy { name: "source".into() };
     crate::eval::builtins::store_bridge::register_source_copy(ev, &dir, copy);
     let mut input = Input { attrs: flakeref::Attrs::new() };
     input.attrs.insert("type".into(), Attr::Str("tern-stdlib".into()));
@@ -82,6 +82,22 @@ fn unsupported(what: &str, r: &FlakeRef) -> EvalError {
 
 fn nar_hash_of(dir: &str) -> EvalResult<String> {
     let (h, _) = crate::store::nar::hash_path(crate::store::HashAlgo::Sha256, Path::new(dir))?;
+    Ok(h.to_sri())
+}
+
+/// The NAR hash of a git work tree's tracked files as they are now (what a copy keeps).
+fn git_nar_hash_of(ev: &Evaluator, dir: &str) -> EvalResult<String> {
+    let root = Path::new(dir);
+    let Some((tree, _)) = crate::eval::builtins::tracked_trees::tree_of(ev, dir) else {
+        return nar_hash_of(dir);
+    };
+    let keep = tree.tracked()?;
+    let (h, _) = crate::store::nar::hash_path_filtered(crate::store::HashAlgo::Sha256, root, &mut |p: &Path, _| {
+        Ok::<bool, crate::store::StoreError>(match p.strip_prefix(root) {
+            Ok(rel) => rel.as_os_str().is_empty() || keep.contains(rel),
+            Err(_) => true,
+        })
+    })?;
     Ok(h.to_sri())
 }
 
@@ -113,20 +129,29 @@ fn date_value(t: i64) -> Value {
 /// A directory used where it is, with lazily computed `narHash`/`lastModified`. When a
 /// derivation refers to it, it is copied as `source` (git work trees: tracked files only).
 fn path_in_place(ev: &Evaluator, dir: &str, locked: FlakeRef, git: bool) -> Source {
-    let copy = SourceCopy { name: "source".into(), git_tracked_only: git };
+    let copy = SourceCopy { name: "source".into() };
     crate::eval::builtins::store_bridge::register_source_copy(ev, dir, copy);
+    if git {
+        crate::eval::builtins::tracked_trees::register(ev, dir);
+    }
     let d1 = dir.to_string();
     let d2 = dir.to_string();
     let d3 = dir.to_string();
     let info = vec![
         ("lastModified", ThunkCell::native(move |_| Ok(Value::Int(last_modified_of(Path::new(&d1)))))),
         ("lastModifiedDate", ThunkCell::native(move |_| Ok(date_value(last_modified_of(Path::new(&d2)))))),
-        ("narHash", ThunkCell::native(move |_| Ok(Value::string(nar_hash_of(&d3)?)))),
+        (
+            "narHash",
+            ThunkCell::native(move |ev| {
+                Ok(Value::string(if git { git_nar_hash_of(ev, &d3)? } else { nar_hash_of(&d3)? }))
+            }),
+        ),
     ];
     Source { out_path: Value::path(dir.to_string()), dir: dir.to_string(), info, locked }
 }
 
 fn git_info(
+    submodules: bool,
     rev: &Option<String>,
     dirty_rev: &Option<String>,
     rev_count: Option<i64>,
@@ -135,7 +160,7 @@ fn git_info(
     let mut info = vec![
         ("lastModified", Value::Int(last_modified)),
         ("lastModifiedDate", date_value(last_modified)),
-        ("submodules", Value::Bool(false)),
+        ("submodules", Value::Bool(submodules)),
     ];
     if let Some(n) = rev_count {
         info.push(("revCount", Value::Int(n)));
@@ -220,7 +245,9 @@ pub fn fetch(ev: &Evaluator, r: &FlakeRef, what: &str, want: Want) -> EvalResult
             };
             let rev = input.get_str("rev");
             let git_ref = input.get_str("ref");
-            if rev.is_none() && git_ref.is_none() && want == Want::InPlace && !remote {
+            let submodules = matches!(input.attrs.get("submodules"), Some(Attr::Bool(true)));
+            // With submodules the tree is exported (their work trees filled in), not used in place.
+            if rev.is_none() && git_ref.is_none() && want == Want::InPlace && !remote && !submodules {
                 // A work tree used in place, with its HEAD's metadata when it is clean.
                 let wt = git_input::work_tree_info(Path::new(&repo))?;
                 let mut locked = input.clone();
@@ -236,7 +263,7 @@ pub fn fetch(ev: &Evaluator, r: &FlakeRef, what: &str, want: Want) -> EvalResult
                 let rev_count = (rev.is_some() && !shallow).then_some(wt.rev_count);
                 let mut s = path_in_place(ev, &repo, with_subdir(locked), true);
                 s.info.retain(|(k, _)| *k == "narHash");
-                s.info.extend(git_info(&rev, &dirty_rev, rev_count, wt.last_modified));
+                s.info.extend(git_info(false, &rev, &dirty_rev, rev_count, wt.last_modified));
                 return Ok(s);
             }
             let mut gi = git_input::GitInput::from_input(input);
@@ -257,7 +284,7 @@ pub fn fetch(ev: &Evaluator, r: &FlakeRef, what: &str, want: Want) -> EvalResult
                 locked.attrs.insert("lastModified".into(), Attr::Int(g.last_modified.max(0) as u64));
                 locked.attrs.insert("narHash".into(), Attr::Str(nar_hash.clone()));
             }
-            let mut info = git_info(&g.rev, &g.dirty_rev, g.rev_count, g.last_modified);
+            let mut info = git_info(gi.submodules, &g.rev, &g.dirty_rev, g.rev_count, g.last_modified);
             info.push(("narHash", Value::string(nar_hash.as_str())));
             let store_path = g.path.to_absolute();
             Ok(Source { out_path: store_string(&store_path), dir: store_path, info, locked: with_subdir(locked) })

@@ -100,7 +100,7 @@ pub fn github_stand_in() {
             .as_bytes(),
     );
     let app = dir.to_string_lossy().into_owned();
-    let (ok, _, err) = w.tern(&["flake", "lock", &app, "--option", "ssl-cert-file", &cert], &[]);
+    let (ok, _, err) = w.tern(&["flake", "lock", &format!("path:{app}"), "--option", "ssl-cert-file", &cert], &[]);
     assert!(ok, "{err}");
     let lock: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("flake.lock")).unwrap()).unwrap();
@@ -220,7 +220,7 @@ pub fn fetch_git_over_http() {
         format!("{{ inputs.dep.url = \"git+{url}\"; outputs = {{ self, dep }}: {{ v = dep.value; }}; }}\n").as_bytes(),
     );
     let app = dir.to_string_lossy().into_owned();
-    let (ok, _, err) = w.tern(&["flake", "lock", &app], &[]);
+    let (ok, _, err) = w.tern(&["flake", "lock", &format!("path:{app}")], &[]);
     assert!(ok, "{err}");
     let lock: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("flake.lock")).unwrap()).unwrap();

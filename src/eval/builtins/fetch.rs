@@ -258,7 +258,33 @@ pub(crate) fn fetch_file_tree(ev: &Evaluator, url: &str, nar_hash: Option<&str>)
 /// The files git tracks in a work tree, relative to `repo` (for copying a git flake's
 /// source without untracked files).
 pub(crate) fn git_tracked_files(repo: &Path) -> EvalResult<Vec<String>> {
-    Ok(git(repo, &["ls-files", "-z"])?.split('\0').filter(|f| !f.is_empty()).map(String::from).collect())
+    // `MODE OBJECT STAGE\tPATH`; submodules (gitlinks, mode 160000) are left out, as a
+    // fetch without `submodules` leaves them out.
+    Ok(git(repo, &["ls-files", "-s", "-z"])?
+        .split('\0')
+        .filter_map(|line| line.split_once('\t'))
+        .filter(|(meta, _)| !meta.starts_with("160000 "))
+        .map(|(_, path)| path.to_string())
+        .collect())
+}
+
+/// The tracked files of a git work tree and the directories leading to them, relative to
+/// the work tree: what a copy of the tree in place keeps.
+pub(crate) fn git_tracked_tree(repo: &Path) -> EvalResult<std::collections::HashSet<std::path::PathBuf>> {
+    let mut keep = std::collections::HashSet::new();
+    for f in git_tracked_files(repo)? {
+        let mut p = std::path::PathBuf::from(f);
+        loop {
+            if !keep.insert(p.clone()) {
+                break;
+            }
+            match p.parent() {
+                Some(parent) if !parent.as_os_str().is_empty() => p = parent.to_path_buf(),
+                _ => break,
+            }
+        }
+    }
+    Ok(keep)
 }
 
 /// A Boolean argument, if given.

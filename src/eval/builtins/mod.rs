@@ -25,6 +25,7 @@ pub mod store_bridge;
 pub mod store_paths;
 pub mod strings;
 pub mod toml;
+pub mod tracked_trees;
 pub mod types;
 pub mod versions;
 pub mod xml;
@@ -90,6 +91,8 @@ pub struct Caches {
     pub read_dirs: RefCell<HashMap<String, super::value::Value>>,
     /// Source trees that copy to the store in their own way (flakes used in place), by path.
     pub source_copies: RefCell<HashMap<String, store_bridge::SourceCopy>>,
+    /// Git work trees of which only tracked files are visible (flakes used in place).
+    pub tracked_trees: RefCell<Vec<std::rc::Rc<tracked_trees::TrackedTree>>>,
 }
 
 fn families() -> Vec<&'static [PrimOp]> {

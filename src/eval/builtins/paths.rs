@@ -97,9 +97,16 @@ fn read_dir(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
 fn list_directory(ev: &Evaluator, path: &str) -> EvalResult<Value> {
     let path = path.to_string();
     let entries = std::fs::read_dir(ev.physical_path(&path)?).map_err(|e| io_error("reading directory", &path, &e))?;
+    // In a git work tree used in place, only tracked entries are listed.
+    let tracked = super::tracked_trees::tree_of(ev, &path);
     let mut b = AttrsBuilder::default();
     for entry in entries {
         let entry = entry.map_err(|e| io_error("reading directory", &path, &e))?;
+        if let Some((tree, rel)) = &tracked {
+            if !tree.is_tracked(&rel.join(entry.file_name()))? {
+                continue;
+            }
+        }
         let ft = entry.file_type().map_err(|e| io_error("reading directory", &path, &e))?;
         use std::os::unix::ffi::OsStrExt;
         b.insert(Symbol::intern_bytes(entry.file_name().as_bytes()), Value::string(file_type_name(ft)));
@@ -119,6 +126,9 @@ fn path_exists(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     // A string must be an absolute path; a trailing slash requires a directory.
     let path = ev.coerce_to_path(&v)?;
     let must_be_dir = path.len() > 1 && path.ends_with('/');
+    if !super::tracked_trees::is_visible(ev, path.trim_end_matches('/'))? {
+        return Ok(Value::Bool(false));
+    }
     let real = ev.physical_path(&path)?;
     Ok(Value::Bool(match std::fs::metadata(&real) {
         Ok(m) => !must_be_dir || m.is_dir(),

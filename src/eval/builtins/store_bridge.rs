@@ -15,7 +15,6 @@
 //!
 //! Knows nothing about derivations; `derivation.rs` builds on these helpers.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -62,6 +61,7 @@ impl Evaluator {
                 }
             }
         }
+        super::tracked_trees::check_visible(self, path)?;
         Ok(PathBuf::from(path))
     }
 }
@@ -78,17 +78,28 @@ pub fn missing_path(path: &str) -> EvalError {
 }
 
 /// How a source tree used in place (a flake's directory) is copied when a derivation
-/// refers to it: under the name CppNix gives fetched trees (`source`), and for a git work
-/// tree only the files git tracks, so the store path is the one CppNix computes.
+/// refers to it: under the name CppNix gives fetched trees (`source`), so the store path
+/// is the one CppNix computes. (A git work tree keeps only tracked files, as every copy
+/// under a registered tracked tree does.)
 #[derive(Clone, Debug)]
 pub struct SourceCopy {
     pub name: String,
-    pub git_tracked_only: bool,
 }
 
 /// Registers the way `path` is copied (see [`SourceCopy`]).
 pub fn register_source_copy(ev: &Evaluator, path: &str, copy: SourceCopy) {
     ev.caches.source_copies.borrow_mut().entry(path.to_string()).or_insert(copy);
+}
+
+/// The store name a copy of `path` gets by default (`builtins.path`, `filterSource`): its
+/// base name; for the root of a tree used in place, the base name of the store path CppNix
+/// would have put the tree at (`<hash>-source`), since there the root *is* that store path.
+pub fn default_copy_name(ev: &Evaluator, path: &str) -> EvalResult<String> {
+    if ev.caches.source_copies.borrow().contains_key(path) {
+        let (sp, _) = copy_path_to_store(ev, path)?;
+        return Ok(path_base_name(&sp).to_string());
+    }
+    Ok(path_base_name(path).to_string())
 }
 
 /// Copies a source path into the store (once per path per evaluation); returns the store
@@ -107,30 +118,17 @@ pub fn copy_path_to_store(ev: &Evaluator, path: &str) -> EvalResult<(String, Con
         return Err(missing_path(path));
     }
     let store = ev.store()?;
-    let added = match &special {
-        Some(c) if c.git_tracked_only => {
-            // Keep tracked files and the directories leading to them.
-            let mut keep: HashSet<PathBuf> = HashSet::new();
-            for f in super::fetch::git_tracked_files(&src)? {
-                let mut p = PathBuf::from(f);
-                loop {
-                    if !keep.insert(p.clone()) {
-                        break;
-                    }
-                    match p.parent() {
-                        Some(parent) if !parent.as_os_str().is_empty() => p = parent.to_path_buf(),
-                        _ => break,
-                    }
-                }
-            }
+    let added = match super::tracked_trees::tree_of(ev, path) {
+        Some((tree, _)) => {
+            let (root, keep) = (Path::new(tree.root()), tree.tracked()?);
             store.add_path_filtered(&src, name, FileIngestionMethod::Recursive, &mut |p: &Path, _| {
-                Ok::<bool, StoreError>(match p.strip_prefix(&src) {
+                Ok::<bool, StoreError>(match p.strip_prefix(root) {
                     Ok(rel) => rel.as_os_str().is_empty() || keep.contains(rel),
                     Err(_) => true,
                 })
             })
         }
-        _ => store.add_path(&src, name, FileIngestionMethod::Recursive),
+        None => store.add_path(&src, name, FileIngestionMethod::Recursive),
     };
     let sp = added.map_err(|e| EvalError::from(e).with_frame(None, format!("while copying '{path}' to the store")))?;
     let sp: Rc<str> = Rc::from(sp.to_absolute());

@@ -27,7 +27,7 @@ use super::super::string::{Context, ContextElem, NixString};
 use super::super::value::Value;
 use super::super::Evaluator;
 use super::args::arg;
-use super::store_bridge::{missing_path, path_base_name};
+use super::store_bridge::{default_copy_name, missing_path};
 use super::PrimOp;
 
 /// A store path string with itself as plain context.
@@ -105,11 +105,26 @@ impl AddPath<'_> {
         if std::fs::symlink_metadata(&src).is_err() {
             return Err(missing_path(&self.path));
         }
+        // In a git work tree used in place, untracked files are left out before any filter sees them.
+        let tracked = super::tracked_trees::tree_of(ev, &self.path);
+        let is_tracked = |p: &Path| -> EvalResult<bool> {
+            match &tracked {
+                Some((tree, _)) => match p.strip_prefix(tree.root()) {
+                    Ok(rel) => tree.is_tracked(rel),
+                    Err(_) => Ok(true),
+                },
+                None => Ok(true),
+            }
+        };
         let added = match &self.filter {
-            None => store.add_path(&src, &self.name, self.method)?,
+            None if tracked.is_none() => store.add_path(&src, &self.name, self.method)?,
+            None => store.add_path_filtered(&src, &self.name, self.method, &mut |p: &Path, _| is_tracked(p))?,
             Some(f) => {
                 let (src_text, logical) = (src.to_string_lossy().into_owned(), self.path.clone());
                 let mut call_filter = |p: &Path, t: EntryType| -> EvalResult<bool> {
+                    if !is_tracked(p)? {
+                        return Ok(false);
+                    }
                     let p = p.to_string_lossy();
                     // Show the filter logical paths even when the bytes come from the store root.
                     let shown = match p.strip_prefix(src_text.as_str()) {
@@ -211,7 +226,7 @@ fn path(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
         return Err(EvalError::msg("missing required 'path' attribute in the first argument to 'builtins.path'"));
     }
     if req.name.is_empty() {
-        req.name = path_base_name(&req.path).to_string();
+        req.name = default_copy_name(ev, &req.path)?;
     }
     req.run()
 }
@@ -223,7 +238,7 @@ fn filter_source(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value
         "while evaluating the second argument (the path to filter) passed to 'builtins.filterSource'",
     )?;
     let filter = ev.expect_function(&args[0], "while evaluating the first argument passed to builtins.filterSource")?;
-    let name = path_base_name(&path).to_string();
+    let name = default_copy_name(ev, &path)?;
     AddPath {
         path,
         has_context,
