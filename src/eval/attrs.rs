@@ -8,7 +8,10 @@
 //! accumulator gaining one attribute). Copying `a` each time makes such loops quadratic, so
 //! a small `b` is *layered* over `a` instead: the new set keeps `b`'s entries and a pointer
 //! to `a`; lookups try the layer first. Layers are bounded in depth, and a layered set is
-//! flattened (once, cached) only when someone iterates over it.
+//! flattened (once, cached) when someone iterates over it, or when its lookups have cost
+//! more probes of extra layers than a flat copy costs to make (a package set at the end of
+//! an overlay chain is searched for every dependency of every package: each search would
+//! otherwise probe every layer).
 //!
 //! Big sets (package sets, `lib`) are searched constantly, and a binary search over
 //! thousands of entries touches a dozen cache lines; a set of that size that has been
@@ -45,6 +48,9 @@ pub struct Attrs {
     /// Lookups so far by bisection in a set that could have an index (counts to
     /// `INDEX_AFTER`).
     searches: Cell<u8>,
+    /// For a layered set: layers probed by lookups so far (counts to the set's size, when
+    /// a flat copy pays for itself).
+    layer_probes: Cell<u16>,
     extra: OnceCell<Box<Extra>>,
 }
 
@@ -56,6 +62,8 @@ const _: () = assert!(std::mem::size_of::<Attrs>() == 40);
 struct Extra {
     /// A layered set's entries merged with its base's, built on first iteration.
     flat: OnceCell<Vec<Attr>>,
+    /// A hash index of `flat`, built with it once lookups justify flattening.
+    flat_index: OnceCell<Box<HashIndex>>,
     /// The entries' order by name bytes, built on first sorted iteration.
     lexical: OnceCell<Box<[u32]>>,
     /// For a set of at least `INDEX_MIN` own entries: their hash index, built once the
@@ -146,6 +154,7 @@ impl Attrs {
             len,
             depth: 0,
             searches: Cell::new(0),
+            layer_probes: Cell::new(0),
             extra: OnceCell::new(),
         }
     }
@@ -176,6 +185,31 @@ impl Attrs {
 
     #[inline]
     pub fn get_attr(&self, name: Symbol) -> Option<&Attr> {
+        if self.base.is_none() {
+            return self.get_own(name);
+        }
+        self.get_layered(name)
+    }
+
+    /// A lookup in a layered set: layer by layer, until the probes of extra layers made so
+    /// far add up to the set's size; then through an indexed flat copy, whose making costs
+    /// about as much as the probes already spent (so at most doubles the lookups' cost,
+    /// and saves all further extra probes).
+    fn get_layered(&self, name: Symbol) -> Option<&Attr> {
+        if let Some(e) = self.extra.get() {
+            if let (Some(flat), Some(index)) = (e.flat.get(), e.flat_index.get()) {
+                return index.find(flat, name);
+            }
+        }
+        if self.len() >= INDEX_MIN {
+            let probes = self.layer_probes.get().saturating_add(u16::from(self.depth));
+            self.layer_probes.set(probes);
+            if usize::from(probes) >= self.len().min(usize::from(u16::MAX)) {
+                let flat = self.all();
+                let index = self.extra().flat_index.get_or_init(|| Box::new(HashIndex::new(flat)));
+                return index.find(flat, name);
+            }
+        }
         let mut set = self;
         loop {
             if let Some(a) = set.get_own(name) {
@@ -276,6 +310,7 @@ impl Attrs {
                 base: Some(this.clone()),
                 depth: this.depth + 1,
                 searches: Cell::new(0),
+                layer_probes: Cell::new(0),
                 extra: OnceCell::new(),
             };
         }
@@ -430,6 +465,28 @@ mod tests {
         assert_eq!(contents(&layered), expected);
         assert_eq!(layered.get(Symbol::intern("new99")).map(|v| matches!(v, Value::Int(99))), Some(true));
         assert!(layered.get(Symbol::intern("absent")).is_none());
+    }
+
+    #[test]
+    fn lookups_agree_before_and_after_a_layered_set_is_flattened() {
+        let names: Vec<String> = (0..100).map(|i| format!("f{i}")).collect();
+        let pairs: Vec<(&str, i64)> = names.iter().map(|n| (n.as_str(), 0)).collect();
+        let mut layered = set(&pairs);
+        for step in 1..4i64 {
+            layered = Rc::new(Attrs::update(&layered, &set(&[(&names[step as usize], step), ("extra", step)])));
+        }
+        assert!(layered.depth >= 2);
+        let expect = |i: usize| if (1..4).contains(&i) { i as i64 } else { 0 };
+        // Enough rounds for the probes to pass the set's size, so later rounds use the copy.
+        for round in 0..10 {
+            for (i, n) in names.iter().enumerate() {
+                let got = layered.get(Symbol::intern(n));
+                assert!(matches!(got, Some(Value::Int(v)) if *v == expect(i)), "{n} in round {round}");
+            }
+            assert!(matches!(layered.get(Symbol::intern("extra")), Some(Value::Int(3))));
+            assert!(layered.get(Symbol::intern("absent")).is_none());
+        }
+        assert!(layered.extra.get().is_some_and(|e| e.flat_index.get().is_some()));
     }
 
     #[test]

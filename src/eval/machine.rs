@@ -597,7 +597,7 @@ fn settled(v: &Value) -> Value {
 #[cold]
 fn recursion_at(t: &Thunk) -> EvalError {
     let mut e = EvalError::new(ErrorKind::InfiniteRecursion, "infinite recursion encountered", None);
-    e.0.cycle = Some(Cycle { thunk: Rc::as_ptr(t) as usize, names: Vec::new(), closed: false });
+    e.0.cycle = Some(Cycle { thunk: Thunk::as_ptr(t) as usize, names: Vec::new(), closed: false });
     e
 }
 
@@ -606,7 +606,7 @@ fn recursion_at(t: &Thunk) -> EvalError {
 #[cold]
 fn leaving_thunk(mut e: EvalError, t: &Thunk) -> EvalError {
     if let Some(c) = &mut e.0.cycle {
-        if c.thunk == Rc::as_ptr(t) as usize {
+        if c.thunk == Thunk::as_ptr(t) as usize {
             c.closed = true;
         }
     }

@@ -98,7 +98,7 @@ fn print_rec(out: &mut Vec<u8>, v: &Value, seen: &mut HashSet<usize>, depth: usi
                 let v = v.clone();
                 if let Value::List(l) = &v {
                     // The thunk is the slot: key the list by it.
-                    if !top && !l.is_empty() && !seen.insert(std::rc::Rc::as_ptr(t) as usize) {
+                    if !top && !l.is_empty() && !seen.insert(super::thunk::Thunk::as_ptr(t) as usize) {
                         push_str(out, "«repeated»");
                         return;
                     }

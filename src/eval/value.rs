@@ -52,7 +52,7 @@ impl Clone for Value {
                 Value::List(x) => Rc::increment_strong_count(Rc::as_ptr(x)),
                 Value::Lambda(x) => Rc::increment_strong_count(Rc::as_ptr(x)),
                 Value::PrimOpApp(x) => Rc::increment_strong_count(Rc::as_ptr(x)),
-                Value::Thunk(x) => Rc::increment_strong_count(Rc::as_ptr(x)),
+                Value::Thunk(x) => std::mem::forget(x.clone()),
                 Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::PrimOp(_) => {}
             }
             std::ptr::read(self)
@@ -169,7 +169,7 @@ impl Value {
             Value::List(l) => Rc::strong_count(l) == 1,
             Value::Lambda(c) => Rc::strong_count(c) == 1,
             Value::PrimOpApp(p) => Rc::strong_count(p) == 1,
-            Value::Thunk(t) => Rc::strong_count(t) == 1,
+            Value::Thunk(t) => Thunk::strong_count(t) == 1,
             Value::Null
             | Value::Bool(_)
             | Value::Int(_)
@@ -187,7 +187,7 @@ impl Value {
     /// Whether two values are the very same object (Nix's pointer-equality shortcut).
     pub fn same_object(&self, other: &Value) -> bool {
         match (self, other) {
-            (Value::Thunk(a), Value::Thunk(b)) => Rc::ptr_eq(a, b),
+            (Value::Thunk(a), Value::Thunk(b)) => Thunk::ptr_eq(a, b),
             (Value::Attrs(a), Value::Attrs(b)) => Rc::ptr_eq(a, b),
             (Value::List(a), Value::List(b)) => Rc::ptr_eq(a, b),
             (Value::Lambda(a), Value::Lambda(b)) => Rc::ptr_eq(a, b),

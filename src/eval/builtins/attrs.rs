@@ -105,7 +105,7 @@ fn map_attrs(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
     let shared = Rc::new(SharedMapAttrs { f: args[0].clone(), span, source: a.clone() });
     let mut i = 0u32;
     Ok(Value::attrs(a.map_values(|_| {
-        let v = Value::Thunk(ThunkCell::new(Delayed::MapAttr(shared.clone(), i)));
+        let v = Value::Thunk(ThunkCell::delayed(Delayed::MapAttr(shared.clone(), i)));
         i += 1;
         v
     })))
