@@ -262,3 +262,68 @@ fn fetch_git_follows_submodules_only_when_asked() {
     assert_eq!(same(&format!("builtins.fetchGit {{ url = {r}; submodules = true; }}"), &with), "[ true true ]");
     assert_eq!(same(&format!("builtins.fetchGit {r}"), &without), "[ true false ]");
 }
+
+/// `ssh-keygen`, or `None` (skipped, said on standard error) outside CI when it is missing.
+fn ssh_keygen() -> Option<&'static str> {
+    let present = Command::new("ssh-keygen").arg("-?").output().is_ok();
+    if !present {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "ssh-keygen (openssh-client) is missing");
+        eprintln!("skipped: ssh-keygen (openssh-client) is missing");
+        return None;
+    }
+    Some("ssh-keygen")
+}
+
+/// Verified fetches as in CppNix 2.34: a commit signed with an SSH key passes with that key
+/// (`publicKey`, or one of `publicKeys`), fails with another, with an unsigned commit or on a
+/// dirty tree; `verifyCommit = false` turns the check off; an unknown key type is named.
+#[test]
+fn fetch_git_verifies_ssh_signed_commits() {
+    let Some(keygen) = ssh_keygen() else { return };
+    let f = Fixture::new("verify");
+    let key = |name: &str| {
+        let path = f.dir.join(name);
+        let st = Command::new(keygen)
+            .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
+            .arg(&path)
+            .status()
+            .expect("ssh-keygen runs");
+        assert!(st.success());
+        let public = std::fs::read_to_string(path.with_extension("pub")).expect("public key");
+        (path, public.split_whitespace().nth(1).expect("a key").to_string())
+    };
+    let (good_secret, good) = key("good");
+    let (_, bad) = key("bad");
+    let repo = f.dir.join("repo");
+    write(&repo.join("a"), "a\n");
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["add", "."]);
+    let signing_key = format!("user.signingkey={}", good_secret.display());
+    git(&repo, &["-c", "gpg.format=ssh", "-c", &signing_key, "commit", "-qS", "-m", "signed"]);
+    let rev = git(&repo, &["rev-parse", "HEAD"]);
+    let url = repo.display().to_string();
+    let fetch = |args: &str| format!("(builtins.fetchGit {{ url = \"{url}\"; {args} }}).rev");
+
+    assert_eq!(f.ok(&fetch(&format!("publicKey = \"{good}\";"))), format!("\"{rev}\""));
+    let both = format!("publicKeys = [ {{ key = \"{bad}\"; }} {{ type = \"ssh-ed25519\"; key = \"{good}\"; }} ];");
+    assert_eq!(f.ok(&fetch(&both)), format!("\"{rev}\""));
+    assert_eq!(f.ok(&fetch(&format!("publicKey = \"{bad}\"; verifyCommit = false;"))), format!("\"{rev}\""));
+    let (ok, _, err) = f.eval(&fetch(&format!("publicKey = \"{bad}\";")));
+    assert!(!ok && err.contains(&format!("Commit signature verification on commit {rev} failed")), "{err}");
+    let (ok, _, err) = f.eval(&fetch(&format!("publicKey = \"{good}\"; keytype = \"ssh-foo\";")));
+    assert!(!ok && err.contains("Invalid SSH key type 'ssh-foo' in publicKeys."), "{err}");
+    assert!(err.contains("ssh-ed25519-sk"), "{err}");
+    // The flake-reference form checks too.
+    let (ok, _, err) = f.eval(&format!("(builtins.fetchTree \"git+file://{url}?publicKey={bad}\").rev"));
+    assert!(!ok && err.contains("Commit signature verification"), "{err}");
+
+    // An unsigned commit fails; a dirty tree cannot be verified at all.
+    write(&repo.join("a"), "b\n");
+    let (ok, _, err) = f.eval(&fetch(&format!("publicKey = \"{good}\";")));
+    assert!(!ok && err.contains("commit verification is required for Git repository"), "{err}");
+    assert!(err.contains("but it's dirty"), "{err}");
+    git(&repo, &["commit", "-qam", "unsigned"]);
+    let unsigned = git(&repo, &["rev-parse", "HEAD"]);
+    let (ok, _, err) = f.eval(&fetch(&format!("publicKey = \"{good}\";")));
+    assert!(!ok && err.contains(&format!("Commit signature verification on commit {unsigned} failed")), "{err}");
+}

@@ -246,8 +246,10 @@ pub fn fetch(ev: &Evaluator, r: &FlakeRef, what: &str, want: Want) -> EvalResult
             let rev = input.get_str("rev");
             let git_ref = input.get_str("ref");
             let submodules = matches!(input.attrs.get("submodules"), Some(Attr::Bool(true)));
-            // With submodules the tree is exported (their work trees filled in), not used in place.
-            if rev.is_none() && git_ref.is_none() && want == Want::InPlace && !remote && !submodules {
+            let verified = git_input::GitInput::from_input(input)?.verify.is_some();
+            // With submodules the tree is exported (their work trees filled in), and a verified
+            // input is checked and exported, not used in place.
+            if rev.is_none() && git_ref.is_none() && want == Want::InPlace && !remote && !submodules && !verified {
                 // A work tree used in place, with its HEAD's metadata when it is clean.
                 let wt = git_input::work_tree_info(Path::new(&repo))?;
                 let mut locked = input.clone();
@@ -266,7 +268,7 @@ pub fn fetch(ev: &Evaluator, r: &FlakeRef, what: &str, want: Want) -> EvalResult
                 s.info.extend(git_info(false, &rev, &dirty_rev, rev_count, wt.last_modified));
                 return Ok(s);
             }
-            let mut gi = git_input::GitInput::from_input(input);
+            let mut gi = git_input::GitInput::from_input(input)?;
             gi.url = repo.clone();
             let g = git_input::fetch_git(ev, &gi)?;
             let nar_hash = g.nar_hash.to_sri();

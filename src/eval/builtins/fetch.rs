@@ -296,6 +296,21 @@ fn opt_bool(ev: &Evaluator, r: &Request, name: &str) -> EvalResult<Option<bool>>
 /// `submodules` is on, `fetchTree` makes it shallow unless told otherwise.
 fn git_input(ev: &Evaluator, r: &Request, fetch_git: bool) -> EvalResult<GitInput> {
     let submodules = r.get_bool(ev, "submodules")?;
+    // `publicKeys` is a list of `{ type ? "ssh-ed25519"; key; }`, kept as JSON as CppNix keeps it.
+    let public_keys = match r.get(ev, "publicKeys")? {
+        Some(v) => {
+            let mut out = Vec::new();
+            ev.value_to_json(&v, true, &mut Default::default(), &mut out)?;
+            Some(String::from_utf8_lossy(&out).into_owned())
+        }
+        None => None,
+    };
+    let keys = super::git_verify::keys_from(
+        public_keys.as_deref(),
+        r.get_string(ev, "publicKey")?.as_deref(),
+        r.get_string(ev, "keytype")?.as_deref(),
+    )?;
+    let verify = super::git_verify::requested(opt_bool(ev, r, "verifyCommit")?, keys);
     Ok(GitInput {
         url: r.url.strip_prefix("git+").unwrap_or(&r.url).to_string(),
         rev: r.get_string(ev, "rev")?,
@@ -306,6 +321,7 @@ fn git_input(ev: &Evaluator, r: &Request, fetch_git: bool) -> EvalResult<GitInpu
         all_refs: r.get_bool(ev, "allRefs")?,
         name: r.name.clone(),
         nar_hash: r.hash.clone(),
+        verify,
     })
 }
 
@@ -314,7 +330,22 @@ fn fetch_git(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
         ev,
         "fetchGit",
         &args[0],
-        &["url", "ref", "rev", "name", "submodules", "shallow", "allRefs", "narHash", "lfs", "exportIgnore"],
+        &[
+            "url",
+            "ref",
+            "rev",
+            "name",
+            "submodules",
+            "shallow",
+            "allRefs",
+            "narHash",
+            "lfs",
+            "exportIgnore",
+            "verifyCommit",
+            "publicKey",
+            "keytype",
+            "publicKeys",
+        ],
     )?;
     let input = git_input(ev, &r, true)?;
     Ok(git_result_value(&super::git_input::fetch_git(ev, &input)?, true))
@@ -352,7 +383,7 @@ fn fetch_tree(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
                 let opts = crate::flake::flakeref::ParseOptions { allow_missing: true, ..Default::default() };
                 let fr = crate::flake::flakeref::parse(&s, opts)
                     .map_err(|e| EvalError::msg(format!("cannot fetch '{s}': {e}")))?;
-                git_url = Some(GitInput::from_input(&fr.input));
+                git_url = Some(GitInput::from_input(&fr.input)?);
                 "git"
             } else if s.starts_with("path:") || s.starts_with('/') {
                 "path"

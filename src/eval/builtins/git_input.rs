@@ -14,6 +14,8 @@
 //!   own (URL resolved against the superproject's, the recorded commit, `allRefs`), or from
 //!   its working tree when the superproject's working tree is used; a dirty submodule makes
 //!   the whole tree dirty.
+//! - `verifyCommit`/`publicKey`/`keytype`/`publicKeys` check the commit's SSH signature
+//!   (`git_verify`); a verified input is never read from a dirty working tree.
 
 use std::path::{Path, PathBuf};
 
@@ -25,6 +27,7 @@ use super::super::value::Value;
 use super::super::Evaluator;
 use super::fetch::{add_tree, date_string, expected_hash, fetch_error, store_path_value};
 use super::git_tree::{export_commit, export_work_tree, git, resolve_submodule_url, submodules};
+use super::git_verify::{self, Verification};
 use crate::flake::flakeref::{Attr, Input};
 use crate::store::HashAlgo;
 
@@ -42,14 +45,22 @@ pub(crate) struct GitInput {
     /// The store path's name (`source` by default).
     pub name: Option<String>,
     pub nar_hash: Option<String>,
+    /// The keys the commit must be signed with, when the fetch is verified.
+    pub verify: Option<Verification>,
 }
 
 impl GitInput {
     /// From a git input's attributes (a flake reference or lock entry, or `fetchTree`'s
     /// URL form): unset Booleans are false.
-    pub(crate) fn from_input(input: &Input) -> GitInput {
+    pub(crate) fn from_input(input: &Input) -> EvalResult<GitInput> {
         let flag = |n: &str| matches!(input.attrs.get(n), Some(Attr::Bool(true)));
-        GitInput {
+        let keys =
+            git_verify::keys_from(input.get_str("publicKeys"), input.get_str("publicKey"), input.get_str("keytype"))?;
+        let verify_commit = match input.attrs.get("verifyCommit") {
+            Some(Attr::Bool(b)) => Some(*b),
+            _ => None,
+        };
+        Ok(GitInput {
             url: input.get_str("url").unwrap_or("").to_string(),
             rev: input.get_str("rev").map(String::from),
             git_ref: input.get_str("ref").map(String::from),
@@ -59,7 +70,8 @@ impl GitInput {
             all_refs: flag("allRefs"),
             name: None,
             nar_hash: input.get_str("narHash").map(String::from),
-        }
+            verify: git_verify::requested(verify_commit, keys),
+        })
     }
 }
 
@@ -196,6 +208,9 @@ fn from_commit(
     git_ref: String,
     dest: &Path,
 ) -> EvalResult<Resolved> {
+    if let Some(v) = &input.verify {
+        git_verify::verify_commit(repo, &rev, v)?;
+    }
     let links = export_commit(repo, &rev, dest, input.export_ignore)?;
     if input.submodules && !links.is_empty() {
         for sm in submodules(repo, Some(&rev))? {
@@ -211,6 +226,7 @@ fn from_commit(
                 all_refs: true,
                 name: None,
                 nar_hash: None,
+                verify: None,
             };
             export(ev, &sub, &dest.join(&sm.path)).map_err(|e| {
                 EvalError::msg(format!("while fetching submodule '{}' of '{}': {e}", sm.path, input.url))
@@ -254,6 +270,9 @@ fn from_work_tree(ev: &Evaluator, input: &GitInput, repo: &Path, dest: &Path) ->
     };
     if dirty {
         eprintln!("warning: Git tree '{}' is dirty", repo.display());
+        if input.verify.is_some() {
+            return Err(git_verify::refuse_dirty(&input.url));
+        }
         return Ok(Resolved {
             rev: None,
             dirty_rev: head.map(|h| format!("{h}-dirty")),
@@ -261,6 +280,9 @@ fn from_work_tree(ev: &Evaluator, input: &GitInput, repo: &Path, dest: &Path) ->
             last_modified,
             git_ref: None,
         });
+    }
+    if let Some(v) = &input.verify {
+        git_verify::verify_commit(repo, head.as_deref().unwrap_or(NULL_REV), v)?;
     }
     let rev_count = match (&head, input.shallow) {
         (_, true) => None,

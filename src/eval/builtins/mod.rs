@@ -15,6 +15,7 @@ pub mod fetch;
 pub mod flake;
 pub mod git_input;
 mod git_tree;
+pub mod git_verify;
 pub mod hash;
 pub mod hg;
 pub mod json;
