@@ -26,6 +26,9 @@ mod remote;
 #[path = "build/remote_faults.rs"]
 mod remote_faults;
 
+#[path = "build/daemon.rs"]
+mod daemon;
+
 use libtest_mimic::{Arguments, Trial};
 
 fn main() {
@@ -48,6 +51,7 @@ fn main() {
             "remote_faults::remote_dies_during_a_build_over_ssh_ng",
             remote_faults::remote_dies_during_a_build_over_ssh_ng,
         ),
+        Trial::ignorable_test("daemon::builds_through_a_cppnix_daemon", daemon::builds_through_a_cppnix_daemon),
         Trial::ignorable_test("emulation::aarch64_under_qemu_user", emulation::aarch64_under_qemu_user),
         Trial::ignorable_test(
             "emulation::private_binfmt_runs_every_foreign_program",

@@ -242,7 +242,12 @@ impl CommonArgs {
             }
         }
         s.show_trace = self.show_trace;
-        s.store_root = self.store.as_ref().map(|d| std::path::PathBuf::from(absolute(d)));
+        // A daemon's store is reached through the staging root (`resolve_root`).
+        s.store_root = self
+            .store
+            .as_ref()
+            .filter(|d| crate::store::daemon_socket(d).is_none())
+            .map(|d| std::path::PathBuf::from(absolute(d)));
         if let Some(sys) = &self.system {
             s.current_system = sys.clone();
         }

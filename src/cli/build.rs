@@ -56,14 +56,14 @@ const SPEC: Spec = Spec {
 };
 
 /// What one command-line installable asks for.
-enum Installable {
+pub(super) enum Installable {
     /// A derivation to realise.
     Drv(BuildRequest),
     /// A store path that must already be valid.
     Path(StorePath),
 }
 
-fn print_error(msg: &str) {
+pub(super) fn print_error(msg: &str) {
     let mut lines = msg.lines();
     if let Some(first) = lines.next() {
         eprintln!("error: {first}");
@@ -159,7 +159,7 @@ fn requests_from_expressions(a: &CommonArgs, exprs: Vec<String>) -> Result<Vec<B
 }
 
 /// Points `link` at `target`, replacing an existing symlink atomically.
-fn make_link(link: &Path, target: &Path) -> Result<(), String> {
+pub(super) fn make_link(link: &Path, target: &Path) -> Result<(), String> {
     if let Ok(meta) = std::fs::symlink_metadata(link) {
         if !meta.file_type().is_symlink() {
             return Err(format!("cannot create symlink '{}': a file of that name exists", link.display()));
@@ -290,7 +290,7 @@ pub fn run(argv: &[String]) -> i32 {
             Err(e) => return usage_error(&e),
         }
     }
-    if opts.max_jobs == 0 && opts.builders.is_empty() {
+    if opts.max_jobs == 0 && opts.builders.is_empty() && crate::store::chosen_daemon(a.store.as_deref()).is_none() {
         print_error(
             "'-j 0' allows no builds here, and no remote builders are configured to send them to \
              (--builders, or builders in tern.conf)",
@@ -313,6 +313,18 @@ pub fn run(argv: &[String]) -> i32 {
     match number(a, &["--max-build-log-size"]) {
         Ok(n) => opts.max_build_log_size = n.map(|n| n as u64).or(config.max_build_log_size).filter(|n| *n > 0),
         Err(e) => return usage_error(&e),
+    }
+
+    if let Some(socket) = crate::store::chosen_daemon(a.store.as_deref()) {
+        build::signals::install();
+        let run = super::daemon::DaemonBuild {
+            socket: &socket,
+            store: &store,
+            opts: &opts,
+            link_base: a.value("-o").or(a.value("--out-link")).unwrap_or("result").to_string(),
+            no_link: a.has_flag("--no-link") || a.has_flag("--no-out-link"),
+        };
+        return run.run(&installables);
     }
 
     // Valid plain paths need no building; derivations go to the builder.

@@ -48,6 +48,12 @@ pub fn run(argv: &[String]) -> i32 {
     let ev = Evaluator::new(settings);
     match instantiate(&ev, &a) {
         Ok(found) => {
+            if let Some(socket) = crate::store::chosen_daemon(a.store.as_deref()) {
+                if let Err(e) = to_daemon(&socket, &a, &found) {
+                    eprintln!("error: {e}");
+                    return 1;
+                }
+            }
             let mut out = String::new();
             for d in found {
                 out.push_str(&d.drv_path);
@@ -65,6 +71,17 @@ pub fn run(argv: &[String]) -> i32 {
             1
         }
     }
+}
+
+/// With `--store daemon`: the derivations go to the daemon's store too.
+fn to_daemon(socket: &std::path::Path, a: &CommonArgs, found: &[FoundDrv]) -> Result<(), String> {
+    let root = crate::store::resolve_root(a.store.as_deref().map(std::path::Path::new)).map_err(|e| e.to_string())?;
+    let store = crate::store::Store::open(&root).map_err(|e| e.to_string())?;
+    let drvs = found
+        .iter()
+        .map(|d| crate::store::StorePath::parse(&d.drv_path).map_err(|e| e.to_string()))
+        .collect::<Result<Vec<_>, _>>()?;
+    super::daemon::copy_derivations(socket, &store, &drvs)
 }
 
 /// Evaluates the file/expression arguments (with `-A` paths and auto-arguments) and

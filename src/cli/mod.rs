@@ -5,6 +5,7 @@
 pub mod args;
 pub mod build;
 pub mod copy;
+pub mod daemon;
 pub mod eval;
 pub mod explain;
 pub mod flake;

@@ -5,7 +5,8 @@
 //! tabs. `-r` adds the closure of the given paths. `--json` prints a compact JSON array
 //! instead, one object per path with `path`, `narHash`, `narSize`, `references` and, when
 //! known, `deriver`, `ca` and `registrationTime`; a path that is not valid appears as
-//! `{"path":…,"valid":false}` (plain output reports it as an error).
+//! `{"path":…,"valid":false}` (plain output reports it as an error). With `--store daemon`
+//! (or `unix://…`) the Nix daemon's store is asked.
 
 use std::collections::BTreeSet;
 
@@ -35,21 +36,38 @@ pub fn run(argv: &[String]) -> i32 {
         Ok(a) => a,
         Err(e) => return usage_error(&e),
     };
-    let root = match crate::store::resolve_root(a.store.as_deref().map(std::path::Path::new)) {
-        Ok(r) => r,
-        Err(e) => return fail(&e),
+    let all = a.has_flag("--all");
+    let result = if let Some(socket) = crate::store::chosen_daemon(a.store.as_deref()) {
+        let mut daemon = match super::daemon::connect(&socket, None) {
+            Ok(d) => d,
+            Err(e) => return fail(&StoreError::Other(e)),
+        };
+        let listed = if all { daemon.all_valid_paths().map_err(StoreError::Other).map(Some) } else { Ok(None) };
+        let r = listed.and_then(|listed| {
+            let mut info = |p: &StorePath| daemon.path_info(p).map_err(StoreError::Other);
+            list(&mut info, listed, &a.files, a.has_flag("-r") || a.has_flag("--recursive"), a.has_flag("--json"))
+        });
+        daemon.close();
+        r
+    } else {
+        let root = match crate::store::resolve_root(a.store.as_deref().map(std::path::Path::new)) {
+            Ok(r) => r,
+            Err(e) => return fail(&e),
+        };
+        match Store::open(&root) {
+            Ok(store) => (if all { store.list().map(Some) } else { Ok(None) }).and_then(|listed| {
+                list(
+                    &mut |p: &StorePath| store.query_info(p),
+                    listed,
+                    &a.files,
+                    a.has_flag("-r") || a.has_flag("--recursive"),
+                    a.has_flag("--json"),
+                )
+            }),
+            Err(e) => Err(e),
+        }
     };
-    let store = match Store::open(&root) {
-        Ok(s) => s,
-        Err(e) => return fail(&e),
-    };
-    match list(
-        &store,
-        &a.files,
-        a.has_flag("--all"),
-        a.has_flag("-r") || a.has_flag("--recursive"),
-        a.has_flag("--json"),
-    ) {
+    match result {
         Ok(text) => {
             print!("{text}");
             0
@@ -63,23 +81,39 @@ fn fail(e: &StoreError) -> i32 {
     1
 }
 
-fn list(store: &Store, args: &[String], all: bool, recursive: bool, json: bool) -> Result<String, StoreError> {
-    let mut paths: BTreeSet<StorePath> = BTreeSet::new();
-    if all {
-        paths.extend(store.list()?);
-    }
+/// What a store knows about a path (`None`: not valid).
+type Query<'a> = dyn FnMut(&StorePath) -> Result<Option<PathInfo>, StoreError> + 'a;
+
+fn list(
+    query: &mut Query<'_>,
+    listed: Option<Vec<StorePath>>,
+    args: &[String],
+    recursive: bool,
+    json: bool,
+) -> Result<String, StoreError> {
+    let mut paths: BTreeSet<StorePath> = listed.unwrap_or_default().into_iter().collect();
     for a in args {
         let (sp, _) = split_store_path(a)?;
         paths.insert(sp);
     }
     if recursive {
-        let valid: Vec<StorePath> = paths.iter().filter(|p| store.is_valid(p).unwrap_or(false)).cloned().collect();
-        paths.extend(store.closure(valid.iter())?);
+        // The closure of the valid ones, by their references.
+        let mut todo: Vec<StorePath> = paths.iter().cloned().collect();
+        let mut seen: BTreeSet<StorePath> = BTreeSet::new();
+        while let Some(p) = todo.pop() {
+            if !seen.insert(p.clone()) {
+                continue;
+            }
+            if let Some(info) = query(&p)? {
+                paths.insert(p);
+                todo.extend(info.references.iter().filter(|r| !seen.contains(*r)).cloned());
+            }
+        }
     }
     let mut out = String::new();
     let mut objects: Vec<Vec<u8>> = Vec::new();
     for p in &paths {
-        let info = store.query_info(p)?;
+        let info = query(p)?;
         match (info, json) {
             (Some(info), false) => {
                 out.push_str(&format!("{}\t{}\t{}\n", info.path, info.nar_hash, info.nar_size));

@@ -18,7 +18,12 @@
 //!   the reverse, and results run directly when the root is `/nix`.
 //!
 //! Choosing the root: `--store DIR`, else `$TERN_STORE`, else `store = …`
-//! in `tern.conf`, else the per-user default.
+//! in `tern.conf`, else the per-user default. Any of them may instead name
+//! a running CppNix daemon (`daemon`, `unix:///path/to/socket`, see
+//! [`daemon_socket`]): the daemon's own store then receives derivations and
+//! builds them, and tern keeps what it evaluates (`.drv` files, sources)
+//! in a staging root, the first of these that is a directory, else the
+//! per-user default.
 
 use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions};
@@ -148,17 +153,48 @@ fn default_root_from(xdg: Option<OsString>, home: Option<OsString>) -> Result<Pa
 
 /// The store root to use: `--store DIR` if given, else `$TERN_STORE`, else
 /// `store` in `tern.conf`, else [`default_root`]; see [`normalise_root`].
+/// When the one chosen names a daemon, the staging root: the first of the
+/// others that names a directory, else the default.
 pub fn resolve_root(cli: Option<&Path>) -> Result<PathBuf> {
-    if let Some(dir) = cli {
-        return normalise_root(dir);
+    let mut choices = store_choices(cli.map(|p| p.as_os_str().to_os_string()));
+    choices.retain(|c| daemon_socket(&c.to_string_lossy()).is_none());
+    match choices.first() {
+        Some(dir) => normalise_root(Path::new(dir)),
+        None => default_root(),
     }
-    if let Some(dir) = std::env::var_os("TERN_STORE").filter(|s| !s.is_empty()) {
-        return normalise_root(Path::new(&dir));
+}
+
+/// The store settings in order of precedence: the command line's, then
+/// `$TERN_STORE`, then `store` in `tern.conf`.
+fn store_choices(cli: Option<OsString>) -> Vec<OsString> {
+    let mut out: Vec<OsString> = cli.into_iter().collect();
+    out.extend(std::env::var_os("TERN_STORE").filter(|s| !s.is_empty()));
+    out.extend(crate::build::config::Config::load().store.map(OsString::from));
+    out
+}
+
+/// The socket of the daemon the chosen store setting names, if it names
+/// one (see [`resolve_root`] for the precedence).
+pub fn chosen_daemon(cli: Option<&str>) -> Option<PathBuf> {
+    let first = store_choices(cli.map(OsString::from)).into_iter().next()?;
+    daemon_socket(&first.to_string_lossy())
+}
+
+/// The daemon socket a store URI names: `daemon` is the system's
+/// (`$NIX_DAEMON_SOCKET_PATH`, else `/nix/var/nix/daemon-socket/socket`),
+/// `unix://PATH` (query parameters ignored) that socket.
+pub fn daemon_socket(uri: &str) -> Option<PathBuf> {
+    if uri == "daemon" {
+        let env = std::env::var_os("NIX_DAEMON_SOCKET_PATH").filter(|s| !s.is_empty());
+        return Some(env.map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/nix/var/nix/daemon-socket/socket")));
     }
-    if let Some(dir) = crate::build::config::Config::load().store {
-        return normalise_root(Path::new(&dir));
+    let rest = uri.strip_prefix("unix://")?;
+    let path = rest.split_once('?').map_or(rest, |(p, _)| p);
+    if path.is_empty() {
+        // `unix://` alone: the default socket, as CppNix reads it.
+        return daemon_socket("daemon");
     }
-    default_root()
+    Some(PathBuf::from(path))
 }
 
 /// Nix's way of naming a store by the directory *above* `nix/`: `/` is the

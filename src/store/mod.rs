@@ -49,7 +49,7 @@ pub use derivation::{Derivation, DerivationLoader, DerivationOutput, HashModuloM
 pub use error::StoreError;
 pub use fsutil::{canonicalise, remove_tree, unshare_hard_links, PathLock};
 pub use hash::{Hash, HashAlgo, HashFormat};
-pub use layout::{default_root, resolve_root, Flavor, Layout};
+pub use layout::{chosen_daemon, daemon_socket, default_root, resolve_root, Flavor, Layout};
 pub use local::Store;
 pub use nar::EntryType;
 pub use path::{StorePath, STORE_DIR};

@@ -17,6 +17,7 @@
 //! verified, so a half-copied output is never valid.
 
 pub mod copy;
+pub mod daemon;
 pub mod machines;
 pub mod serve;
 pub mod wire;
@@ -183,7 +184,7 @@ trait Session {
     fn close(self: Box<Self>);
 }
 
-fn dump_nar(store: &Store, info: &PathInfo, w: &mut dyn Write) -> std::io::Result<()> {
+pub(crate) fn dump_nar(store: &Store, info: &PathInfo, w: &mut dyn Write) -> std::io::Result<()> {
     crate::store::nar::dump_path(&store.real_path(&info.path), &mut &mut *w).map_err(std::io::Error::other)
 }
 
@@ -298,6 +299,7 @@ fn open_session(
         max_silent_time: l.max_silent_time,
         build_timeout: l.build_timeout,
         max_log_size: l.max_log_size,
+        ..SessionOptions::default()
     };
     conn.set_options(&opts).map_err(worker_error)?;
     Ok(Box::new(conn))
@@ -382,7 +384,7 @@ fn check_references(
 }
 
 /// CppNix colours its messages for terminals; they end up in ours.
-fn without_colours(s: &str) -> String {
+pub(crate) fn without_colours(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars();
     while let Some(c) = chars.next() {
@@ -403,7 +405,7 @@ fn without_colours(s: &str) -> String {
 }
 
 /// `paths` ordered so that every path comes after the ones it refers to.
-fn references_first(store: &Store, paths: &BTreeSet<StorePath>) -> Result<Vec<StorePath>, String> {
+pub(crate) fn references_first(store: &Store, paths: &BTreeSet<StorePath>) -> Result<Vec<StorePath>, String> {
     let mut order = Vec::new();
     let mut done = BTreeSet::new();
     for start in paths {

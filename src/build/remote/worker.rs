@@ -38,6 +38,8 @@ const STDERR_RESULT: u64 = 0x5253_4c54;
 /// Result types carrying a line of a builder's (or post-build hook's) output.
 const RES_BUILD_LOG_LINE: u64 = 101;
 const RES_POST_BUILD_LOG_LINE: u64 = 107;
+/// The activity type of a build.
+const ACT_BUILD: u64 = 105;
 
 const OP_SET_OPTIONS: u64 = 19;
 const OP_QUERY_PATH_INFO: u64 = 26;
@@ -99,12 +101,18 @@ pub struct SessionOptions {
     pub max_silent_time: u64,
     pub build_timeout: u64,
     pub max_log_size: u64,
+    /// Builds at once (0 counts as 1).
+    pub max_jobs: u64,
+    pub keep_going: bool,
+    pub keep_failed: bool,
+    /// Let the daemon substitute from its caches.
+    pub use_substitutes: bool,
 }
 
 /// An open session with a daemon.
 pub struct WorkerConnection {
-    from: BufReader<Box<dyn Read + Send>>,
-    to: BufWriter<Box<dyn Write + Send>>,
+    pub(super) from: BufReader<Box<dyn Read + Send>>,
+    pub(super) to: BufWriter<Box<dyn Write + Send>>,
     /// The `ssh` process, when there is one.
     tunnel: Option<Tunnel>,
     /// Where the daemon's messages and build logs go.
@@ -115,6 +123,12 @@ pub struct WorkerConnection {
     pub daemon_version: Option<String>,
     /// Whether the daemon trusts us, from 1.35 (`None`: it did not say).
     pub trusted: Option<bool>,
+    /// Also log the text of build activities ("building '…'"), as the
+    /// daemon describes them.
+    pub show_activities: bool,
+    /// Where the daemon's own messages (errors, warnings) go, when not to
+    /// the log.
+    pub messages: Option<Box<dyn Write + Send>>,
 }
 
 impl WorkerConnection {
@@ -133,14 +147,10 @@ impl WorkerConnection {
         }
     }
 
-    /// Connects to a daemon's Unix socket.
-    pub fn open_socket(socket: &std::path::Path, log: Box<dyn Write + Send>) -> Result<WorkerConnection> {
-        let stream = std::os::unix::net::UnixStream::connect(socket).map_err(|e| {
-            WorkerError::Connection(format!("cannot connect to the daemon socket '{}': {e}", socket.display()))
-        })?;
+    /// Shakes hands over a connected daemon socket.
+    pub fn from_stream(stream: std::os::unix::net::UnixStream, log: Box<dyn Write + Send>) -> Result<WorkerConnection> {
         let reader = stream.try_clone().map_err(broken("cannot use the daemon socket"))?;
         Self::handshake(Box::new(reader), Box::new(stream), log)
-            .map_err(|e| WorkerError::Connection(format!("daemon at '{}': {e}", socket.display())))
     }
 
     fn handshake(
@@ -156,6 +166,8 @@ impl WorkerConnection {
             version: 0,
             daemon_version: None,
             trusted: None,
+            show_activities: false,
+            messages: None,
         };
         let io = broken("handshake");
         conn.to.put_u64(WORKER_MAGIC_1).map_err(&io)?;
@@ -199,7 +211,7 @@ impl WorkerConnection {
         Ok(conn)
     }
 
-    fn at_least(&self, minor: u64) -> bool {
+    pub(super) fn at_least(&self, minor: u64) -> bool {
         self.version >= (1 << 8 | minor)
     }
 
@@ -210,7 +222,7 @@ impl WorkerConnection {
 
     /// Reads the daemon's messages up to the end of the current operation:
     /// log lines go to the log, an error ends the operation.
-    fn process_stderr(&mut self) -> Result<()> {
+    pub(super) fn process_stderr(&mut self) -> Result<()> {
         let io = broken("reading the daemon's messages");
         self.to.flush().map_err(&io)?;
         loop {
@@ -218,15 +230,31 @@ impl WorkerConnection {
                 STDERR_LAST => return Ok(()),
                 STDERR_NEXT => {
                     let text = self.from.get_bytes().map_err(&io)?;
-                    self.log_bytes(&text, !text.ends_with(b"\n"));
+                    match self.messages.as_mut() {
+                        Some(m) => {
+                            let _ = m.write_all(&text);
+                            if !text.ends_with(b"\n") {
+                                let _ = m.write_all(b"\n");
+                            }
+                        }
+                        None => self.log_bytes(&text, !text.ends_with(b"\n")),
+                    }
                 }
                 STDERR_START_ACTIVITY => {
                     let _id = self.from.get_u64().map_err(&io)?;
                     let _level = self.from.get_u64().map_err(&io)?;
-                    let _kind = self.from.get_u64().map_err(&io)?;
-                    let _text = self.from.get_bytes().map_err(&io)?;
+                    let kind = self.from.get_u64().map_err(&io)?;
+                    let text = self.from.get_bytes().map_err(&io)?;
                     self.get_fields().map_err(&io)?;
                     let _parent = self.from.get_u64().map_err(&io)?;
+                    if self.show_activities && kind == ACT_BUILD && !text.is_empty() {
+                        match self.messages.as_mut() {
+                            Some(m) => {
+                                let _ = m.write_all(&[&text[..], b"\n"].concat());
+                            }
+                            None => self.log_bytes(&text, true),
+                        }
+                    }
                 }
                 STDERR_STOP_ACTIVITY => {
                     let _id = self.from.get_u64().map_err(&io)?;
@@ -296,7 +324,7 @@ impl WorkerConnection {
         Ok(message)
     }
 
-    /// Sends the session's settings: no substitutes, one job, the limits.
+    /// Sends the session's settings: jobs, substitutes, the limits.
     /// Build logs come as activity results either way; `verboseBuild` off
     /// keeps the daemon from also printing them as messages.
     pub fn set_options(&mut self, opts: &SessionOptions) -> Result<()> {
@@ -315,7 +343,8 @@ impl WorkerConnection {
             // maxBuildJobs, maxSilentTime, useBuildHook (obsolete),
             // verboseBuild (lvlVomit: off), logType and printBuildTrace
             // (obsolete), buildCores (all), useSubstitutes.
-            for n in [0, 0, 0, 0, 1, opts.max_silent_time, 1, 7, 0, 0, 0, 0] {
+            let (failed, going, subst) = (opts.keep_failed as u64, opts.keep_going as u64, opts.use_substitutes as u64);
+            for n in [failed, going, 0, 0, opts.max_jobs.max(1), opts.max_silent_time, 1, 7, 0, 0, 0, subst] {
                 w.put_u64(n)?;
             }
             w.put_u64(overrides.len() as u64)?;
@@ -463,6 +492,16 @@ impl WorkerConnection {
         self.to.put_basic_derivation(drv, inputs).map_err(&io)?;
         self.to.put_u64(0).map_err(&io)?; // build mode: normal
         self.process_stderr()?;
+        self.get_build_result().map_err(|e| match e {
+            WorkerError::Connection(m) => WorkerError::Connection(format!("{what}: {m}")),
+            e => e,
+        })
+    }
+
+    /// A `BuildResult`: status and error, then (by version) build times,
+    /// CPU times and the built outputs, which tern does not need.
+    pub(super) fn get_build_result(&mut self) -> Result<BuildResult> {
+        let io = broken("reading a build result");
         let r = &mut self.from;
         let status = r.get_u64().map_err(&io)?;
         let error = r.get_string().map_err(&io)?;
@@ -480,7 +519,7 @@ impl WorkerConnection {
                     1 => {
                         r.get_u64().map_err(&io)?;
                     }
-                    t => return Err(WorkerError::Connection(format!("{what}: an optional tagged {t}"))),
+                    t => return Err(WorkerError::Connection(format!("an optional tagged {t}"))),
                 }
             }
         }
