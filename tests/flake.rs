@@ -548,6 +548,32 @@ fn duplicated_inputs_are_reported() {
         "{err}"
     );
     assert!(err.contains("inputs.dep.inputs.nixpkgs.follows = \"nixpkgs\";"), "{err}");
+
+    // One git repository locked twice: the same tree however it is asked for, or two commits.
+    let repo = d.path.join("repo");
+    write(&repo.join("f"), "1\n");
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-qm", "one"]);
+    let first = git(&repo, &["rev-parse", "HEAD"]);
+    let twice = |second: &str| {
+        let dir = d.path.join(format!("twice-{}", second.len()));
+        let url = format!("git+file://{}", repo.display());
+        write(
+            &dir.join("flake.nix"),
+            &format!(
+                "{{ inputs.a = {{ url = \"{url}\"; flake = false; }};\n  inputs.b = {{ url = \"{url}{second}\"; flake = false; }};\n  \
+                 outputs = {{ self, a, b }}: {{ }}; }}\n"
+            ),
+        );
+        stderr(&tern(&dir, &["flake", "lock"]))
+    };
+    let err = twice("?ref=main&allRefs=1");
+    assert!(err.contains("is locked 2 times (the same source), as inputs 'a', 'b'"), "{err}");
+    write(&repo.join("f"), "2\n");
+    git(&repo, &["commit", "-qam", "two"]);
+    let err = twice(&format!("?rev={first}"));
+    assert!(err.contains("is locked 2 times (different revisions), as inputs 'a', 'b'"), "{err}");
 }
 
 // ---------------------------------------------------------------------------------------

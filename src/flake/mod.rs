@@ -198,7 +198,11 @@ pub fn duplicate_report(lock: &LockFile) -> Vec<String> {
             "path" => format!("path:{}", i.get_str("path").unwrap_or("")),
             other => other.to_string(),
         };
-        groups.entry(key).or_default().push((path, l.locked.to_string()));
+        // Two locks of one source differ in content only if their NAR hashes do (a rev alone
+        // when there is no hash): attributes such as `verifyCommit` do not change the tree.
+        let content =
+            i.get_str("narHash").or(i.get_str("rev")).map(String::from).unwrap_or_else(|| l.locked.to_string());
+        groups.entry(key).or_default().push((path, content));
     }
     let mut out = Vec::new();
     for (key, mut members) in groups {
