@@ -3,7 +3,8 @@
 //! 127.0.0.1 (`tests/fetch_net/server.py`: plain HTTP, and HTTPS with a CA made by openssl and
 //! given through `ssl-cert-file` / `NIX_SSL_CERT_FILE`). Expected store paths and NAR hashes
 //! are CppNix 2.34's for the same contents (`cppnix::…` checks them live when
-//! `../shared/tools/nix-new` is there). Binary caches: `fetch_net/binary_cache.rs`. Tests whose
+//! `../shared/tools/nix-new` is there). Binary caches: `fetch_net/binary_cache.rs`; git LFS:
+//! `fetch_net/lfs.rs`. Tests whose
 //! tools (python3, openssl, tar, git, hg) are missing report themselves skipped, and fail under
 //! `CI=true` (tests/common/gate.rs).
 
@@ -21,6 +22,8 @@ mod gate;
 mod git;
 #[path = "fetch_net/hg.rs"]
 mod hg;
+#[path = "fetch_net/lfs.rs"]
+mod lfs;
 #[path = "fetch_net/support.rs"]
 mod support;
 
@@ -68,6 +71,7 @@ fn main() {
             "git::shallow_submodules_all_refs",
             gated(&["python3", "git"], git::shallow_submodules_all_refs),
         ),
+        Trial::ignorable_test("git::lfs_smudges_pointers", gated(&["python3", "git"], lfs::smudges_pointers)),
         Trial::ignorable_test("hg::mercurial_like_cppnix", gated(&["hg"], hg::mercurial_like_cppnix)),
         Trial::ignorable_test("cppnix::same_results_as_cppnix", cppnix_same_results),
         Trial::ignorable_test("cppnix::same_git_results_and_locks", cppnix_same_git),

@@ -1,7 +1,7 @@
 //! Fetching from the network into the store: files and tarballs by URL
 //! (`url`), GitHub/GitLab/SourceHut archives (`forge`), remote git
-//! repositories (`git`), with a cache of what was fetched (`cache`) and the
-//! settings that steer it (this module).
+//! repositories (`git`) and their LFS objects (`lfs`), with a cache of
+//! what was fetched (`cache`) and the settings that steer it (this module).
 //!
 //! Everything here works on a [`Store`](crate::store::local::Store) and
 //! returns messages as `String`s; the evaluator's builtins and the flake
@@ -21,6 +21,7 @@ pub mod cache;
 pub mod copy;
 pub mod forge;
 pub mod git;
+pub mod lfs;
 pub mod unpack;
 pub mod url;
 

@@ -106,6 +106,38 @@ pub fn download_with(request: &Request, dest: &Path, on_progress: OnProgress<'_>
     }
 }
 
+/// POSTs `body` to an http(s) `url` with `headers` and returns the answer's status and body
+/// (an API call such as git LFS's batch request; small answers only). A netrc login is sent
+/// when the headers carry no `Authorization`, as for GETs; no retries, since a POST may not
+/// be safe to repeat.
+pub fn post(url: &str, headers: &[(String, String)], body: &[u8]) -> Result<(u16, String), DownloadError> {
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(DownloadError::new(format!("cannot POST to '{url}': tern speaks http(s):// only"), false));
+    }
+    let agent = agent().map_err(|e| DownloadError::new(e, false))?;
+    let mut req = agent.post(url);
+    for (k, v) in headers {
+        req = req.header(k.as_str(), v.as_str());
+    }
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("authorization")) {
+        if let Some(auth) = netrc_authorization(url) {
+            req = req.header("Authorization", auth.as_str());
+        }
+    }
+    let response = req.send(body).map_err(|e| match classify(url, e) {
+        Attempt::Final(e) => e,
+        Attempt::Transient(m) => DownloadError::new(format!("cannot POST to {m}"), false),
+    })?;
+    let status = response.status().as_u16();
+    let (_, mut answer) = response.into_parts();
+    let text = answer
+        .with_config()
+        .limit(64 << 20)
+        .read_to_string()
+        .map_err(|e| DownloadError::new(format!("cannot read the answer of '{url}': {e}"), false))?;
+    Ok((status, text))
+}
+
 enum Attempt {
     Transient(String),
     Final(DownloadError),

@@ -12,6 +12,10 @@ Content-Length larger than the bytes it sends. Every request is appended to
 With --smart-git, git's smart HTTP protocol is served for the repositories
 under --root through `git http-backend` (a CGI program), so that clients can
 fetch shallow (`--depth 1`), which the plain-file ("dumb") protocol cannot.
+A POST to .../info/lfs/objects/batch is a git LFS batch API stand-in: each
+object asked for is offered from /lfs-objects/OID under --root (with an
+Authorization header to send along), or refused with a 404 error entry; the
+request's Content-Type and Accept are logged with it.
 """
 
 import argparse
@@ -102,8 +106,35 @@ def main():
                     headers.append((k.strip(), v.strip()))
             self.send(code, payload, headers)
 
+        def lfs_batch(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            req = json.loads(self.rfile.read(length))
+            with open(a.log, "a") as f:
+                ct = self.headers.get("Content-Type")
+                acc = self.headers.get("Accept")
+                f.write(f"LFS-BATCH {json.dumps(req, sort_keys=True)} ct={ct} accept={acc}\n")
+            base = "http://127.0.0.1:%d" % self.server.server_address[1]
+            objects = []
+            for o in req.get("objects", []):
+                oid = o["oid"]
+                entry = {"oid": oid, "size": o["size"]}
+                if os.path.isfile(os.path.join(root, "lfs-objects", oid)):
+                    entry["actions"] = {
+                        "download": {
+                            "href": f"{base}/lfs-objects/{oid}",
+                            "header": {"Authorization": "Token lfs-test"},
+                        }
+                    }
+                else:
+                    entry["error"] = {"code": 404, "message": "Object does not exist"}
+                objects.append(entry)
+            body = json.dumps({"transfer": "basic", "objects": objects}).encode()
+            self.send(200, body, [("Content-Type", "application/vnd.git-lfs+json")])
+
         def do_POST(self):
             self.record()
+            if self.path.split("?")[0].endswith("/info/lfs/objects/batch"):
+                return self.lfs_batch()
             if self.is_smart_git():
                 return self.smart_git()
             self.send(404, b"not found\n")

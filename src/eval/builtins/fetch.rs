@@ -319,6 +319,7 @@ fn git_input(ev: &Evaluator, r: &Request, fetch_git: bool) -> EvalResult<GitInpu
         submodules,
         export_ignore: opt_bool(ev, r, "exportIgnore")?.unwrap_or(fetch_git && !submodules),
         all_refs: r.get_bool(ev, "allRefs")?,
+        lfs: r.get_bool(ev, "lfs")?,
         name: r.name.clone(),
         nar_hash: r.hash.clone(),
         verify,

@@ -16,6 +16,10 @@
 //!   the whole tree dirty.
 //! - `verifyCommit`/`publicKey`/`keytype`/`publicKeys` check the commit's SSH signature
 //!   (`git_verify`); a verified input is never read from a dirty working tree.
+//! - `lfs = true` smudges the exported commit's git LFS pointers (`crate::fetch::lfs`),
+//!   fetching from the server of the repository's `lfs.url` or `origin` (for a remote, the
+//!   remote itself). A working tree is copied as it is, as CppNix does: its files are
+//!   whatever git-lfs (or nothing) checked out.
 
 use std::path::{Path, PathBuf};
 
@@ -26,7 +30,7 @@ use super::super::error::{EvalError, EvalResult};
 use super::super::value::Value;
 use super::super::Evaluator;
 use super::fetch::{add_tree, date_string, expected_hash, fetch_error, store_path_value};
-use super::git_tree::{export_commit, export_work_tree, git, resolve_submodule_url, submodules};
+use super::git_tree::{export_commit, export_work_tree, git, lfs_files, resolve_submodule_url, submodules};
 use super::git_verify::{self, Verification};
 use crate::flake::flakeref::{Attr, Input};
 use crate::store::HashAlgo;
@@ -42,6 +46,8 @@ pub(crate) struct GitInput {
     pub submodules: bool,
     pub export_ignore: bool,
     pub all_refs: bool,
+    /// Smudge git LFS pointers (`lfs = true`).
+    pub lfs: bool,
     /// The store path's name (`source` by default).
     pub name: Option<String>,
     pub nar_hash: Option<String>,
@@ -68,6 +74,7 @@ impl GitInput {
             submodules: flag("submodules"),
             export_ignore: flag("exportIgnore"),
             all_refs: flag("allRefs"),
+            lfs: flag("lfs"),
             name: None,
             nar_hash: input.get_str("narHash").map(String::from),
             verify: git_verify::requested(verify_commit, keys),
@@ -212,6 +219,9 @@ fn from_commit(
         git_verify::verify_commit(repo, &rev, v)?;
     }
     let links = export_commit(repo, &rev, dest, input.export_ignore)?;
+    if input.lfs {
+        smudge_lfs(ev, input, repo, &rev, dest)?;
+    }
     if input.submodules && !links.is_empty() {
         for sm in submodules(repo, Some(&rev))? {
             let Some(link) = links.iter().find(|l| l.path == sm.path) else { continue };
@@ -224,6 +234,7 @@ fn from_commit(
                 submodules: true,
                 export_ignore: input.export_ignore,
                 all_refs: true,
+                lfs: input.lfs,
                 name: None,
                 nar_hash: None,
                 verify: None,
@@ -240,6 +251,28 @@ fn from_commit(
         dirty_rev: None,
         git_ref: Some(git_ref),
     })
+}
+
+/// Replaces the LFS pointers among the files of `rev` exported to `dest` by their objects.
+fn smudge_lfs(ev: &Evaluator, input: &GitInput, repo: &Path, rev: &str, dest: &Path) -> EvalResult<()> {
+    let files: Vec<crate::fetch::lfs::File> = lfs_files(repo, rev)?
+        .into_iter()
+        .map(|p| crate::fetch::lfs::File { disk: dest.join(&p), tree_path: format!("/{p}") })
+        // Left out by `exportIgnore`.
+        .filter(|f| f.disk.is_file())
+        .collect();
+    if files.is_empty() {
+        return Ok(());
+    }
+    // Unset keys make `git config --get` fail: no value.
+    let find_api = || {
+        let lfs_url = git(repo, &["config", "--get", "lfs.url"]).ok();
+        let origin = git(repo, &["config", "--get", "remote.origin.url"]).ok();
+        crate::fetch::lfs::api(lfs_url.as_deref(), origin.as_deref())
+    };
+    let state = crate::fetch::state_dir(ev.store()?);
+    crate::fetch::lfs::smudge(&state, &files, &find_api)
+        .map_err(|e| EvalError::msg(format!("cannot fetch git LFS objects of '{}': {e}", input.url)))
 }
 
 fn from_work_tree(ev: &Evaluator, input: &GitInput, repo: &Path, dest: &Path) -> EvalResult<Resolved> {

@@ -23,8 +23,9 @@ pub(super) fn git(repo: &Path, args: &[&str]) -> EvalResult<String> {
 
 fn git_command(repo: &Path) -> Command {
     let mut cmd = Command::new("git");
-    // System-wide configuration and attributes must not change what is fetched.
-    cmd.arg("-C").arg(repo).env("GIT_CONFIG_NOSYSTEM", "1");
+    // System-wide configuration and attributes must not change what is fetched (CppNix asks
+    // libgit2 for attributes with GIT_ATTR_CHECK_NO_SYSTEM).
+    cmd.arg("-C").arg(repo).env("GIT_CONFIG_NOSYSTEM", "1").env("GIT_ATTR_NOSYSTEM", "1");
     cmd
 }
 
@@ -152,6 +153,25 @@ fn drop_export_ignored(repo: &Path, entries: Vec<Entry>, source: AttrSource) -> 
         }
     };
     Ok(entries.into_iter().filter(|e| !is_ignored(&e.path)).collect())
+}
+
+/// The regular files of commit `rev` whose `filter` attribute is `lfs` (per the commit's
+/// `.gitattributes`, as CppNix reads them for `lfs = true`).
+pub(super) fn lfs_files(repo: &Path, rev: &str) -> EvalResult<Vec<String>> {
+    let files: Vec<Entry> =
+        tree_entries(repo, rev)?.into_iter().filter(|e| e.mode == "100644" || e.mode == "100755").collect();
+    if files.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut input = Vec::new();
+    for e in &files {
+        input.extend_from_slice(e.path.as_bytes());
+        input.push(0);
+    }
+    let source = format!("--source={rev}");
+    let out = git_raw(repo, &["check-attr", "-z", "--stdin", &source, "filter"], Some(&input))?;
+    let fields: Vec<&str> = out.split('\0').collect();
+    Ok(fields.chunks(3).filter(|c| c.len() == 3 && c[2] == "lfs").map(|c| c[0].to_string()).collect())
 }
 
 fn create_parent(path: &Path) -> EvalResult<()> {
