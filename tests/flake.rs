@@ -418,6 +418,32 @@ fn git_inputs_lock_a_revision() {
     assert!(meta.contains(&format!("Revision:      {rev2}")), "{meta}");
 }
 
+/// `flake lock` in a git work tree adds the new lock with intent to add (as CppNix does), so
+/// that the next evaluation, which sees tracked files only, reads it.
+#[test]
+fn a_lock_written_in_a_git_work_tree_is_added_to_git() {
+    let d = tmp();
+    write(&d.path.join("dep/flake.nix"), "{ outputs = _: { v = 1; }; }\n");
+    let top = d.path.join("top");
+    write(
+        &top.join("flake.nix"),
+        &format!(
+            "{{ inputs.dep.url = \"path:{}/dep\"; outputs = {{ dep, ... }}: {{ x = dep.v; }}; }}\n",
+            d.path.display()
+        ),
+    );
+    git(&top, &["init", "-q"]);
+    git(&top, &["add", "flake.nix"]);
+    git(&top, &["commit", "-qm", "flake"]);
+    let o = tern(&top, &["eval", ".#x"]);
+    assert!(stderr(&o).contains("has no lock file"), "{}", stderr(&o));
+    ok(&top, &["flake", "lock"]);
+    assert_eq!(git(&top, &["ls-files", "flake.lock"]), "flake.lock");
+    let o = tern(&top, &["eval", ".#x"]);
+    assert_eq!(stdout(&o).trim(), "1");
+    assert!(!stderr(&o).contains("lock file"), "the lock is read: {}", stderr(&o));
+}
+
 /// What a flake evaluated from its git work tree sees: only tracked files (CppNix reads such
 /// a flake through git), a `narHash` of those files, submodules only with `?submodules=1`.
 /// The hashes and store path are CppNix 2.34's for the same files (checked by hand).

@@ -21,7 +21,7 @@ pub mod show;
 pub mod sources;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use crate::eval::attrs::AttrsBuilder;
@@ -174,6 +174,21 @@ fn write_lock(lf: &LockedFlake, old: Option<&LockFile>) -> EvalResult<()> {
         eprintln!("warning: creating lock file '{shown}':\n{diff}");
     }
     std::fs::write(&path, lf.lock.to_text()).map_err(|e| err(format!("cannot write '{shown}': {e}")))?;
+    if lf.flake_ref.input.kind() == "git" {
+        // As CppNix: a new lock in a git work tree is added with intent to add, so that the
+        // next evaluation, which sees tracked files only, reads it.
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let added = std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(["add", "--intent-to-add", "--", "flake.lock"])
+            .output();
+        match added {
+            Ok(o) if o.status.success() => {}
+            Ok(o) => eprintln!("warning: cannot 'git add' '{shown}': {}", String::from_utf8_lossy(&o.stderr).trim()),
+            Err(e) => eprintln!("warning: cannot run 'git add' for '{shown}': {e}"),
+        }
+    }
     Ok(())
 }
 
