@@ -91,10 +91,28 @@ pub fn builds_through_a_cppnix_daemon() -> Result<Completion, Failed> {
     gate::run_body(move || daemon_builds(&nix_new))
 }
 
+/// A directory for the daemon's chroot store: CppNix refuses one below a
+/// world-writable directory or a symlink (such as /tmp, where a checkout may
+/// live), so the target directory is used only when none of its ancestors is
+/// one; else a root-owned directory under /var/lib (the test runs as root).
+fn safe_base() -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let unsafe_ancestor = target.ancestors().any(|a| match fs::symlink_metadata(a) {
+        Ok(m) => m.file_type().is_symlink() || m.permissions().mode() & 0o002 != 0,
+        Err(_) => true,
+    });
+    if !unsafe_ancestor {
+        return target.to_path_buf();
+    }
+    let base = Path::new("/var/lib/tern-tests");
+    fs::create_dir_all(base).unwrap();
+    fs::set_permissions(base, fs::Permissions::from_mode(0o755)).unwrap();
+    base.to_path_buf()
+}
+
 fn daemon_builds(nix_new: &Path) {
-    // CppNix refuses a chroot store below a world-writable directory such
-    // as /tmp; the target directory is not one.
-    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let dir = tempfile::tempdir_in(safe_base()).unwrap();
     let d = dir.path();
     let chroot = d.join("chroot");
     let daemon = start_daemon(nix_new, d, "daemon", &chroot, "trusted-users = nobody");
