@@ -164,15 +164,11 @@ fn tarball_immutable_link() {
              outPath = \"{TARBALL_PATH}\"; rev = \"{rev}\"; revCount = 835; shortRev = \"442793d\"; }}"
         )
     );
-    let dir = w.dir.join("app");
-    write(
-        &dir.join("flake.nix"),
-        format!("{{ inputs.t = {{ url = \"{latest}\"; flake = false; }}; outputs = x: {{ }}; }}\n").as_bytes(),
+    let lock = w.lock_flake(
+        "app",
+        &format!("{{ inputs.t = {{ url = \"{latest}\"; flake = false; }}; outputs = x: {{ }}; }}\n"),
+        &[],
     );
-    let (ok, _, err) = w.tern(&["flake", "lock", &format!("path:{}", dir.display())], &[]);
-    assert!(ok, "{err}");
-    let lock: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("flake.lock")).unwrap()).unwrap();
     assert_eq!(
         lock["nodes"]["t"]["locked"],
         serde_json::json!({

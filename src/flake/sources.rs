@@ -87,17 +87,14 @@ fn nar_hash_of(dir: &str) -> EvalResult<String> {
 
 /// The NAR hash of a git work tree's tracked files as they are now (what a copy keeps).
 fn git_nar_hash_of(ev: &Evaluator, dir: &str) -> EvalResult<String> {
-    let root = Path::new(dir);
     let Some((tree, _)) = crate::eval::builtins::tracked_trees::tree_of(ev, dir) else {
         return nar_hash_of(dir);
     };
-    let keep = tree.tracked()?;
-    let (h, _) = crate::store::nar::hash_path_filtered(crate::store::HashAlgo::Sha256, root, &mut |p: &Path, _| {
-        Ok::<bool, crate::store::StoreError>(match p.strip_prefix(root) {
-            Ok(rel) => rel.as_os_str().is_empty() || keep.contains(rel),
-            Err(_) => true,
-        })
-    })?;
+    let keeps = tree.keeper()?;
+    let (h, _) =
+        crate::store::nar::hash_path_filtered(crate::store::HashAlgo::Sha256, Path::new(dir), &mut |p: &Path, _| {
+            Ok::<bool, crate::store::StoreError>(keeps(p))
+        })?;
     Ok(h.to_sri())
 }
 
@@ -245,11 +242,16 @@ pub fn fetch(ev: &Evaluator, r: &FlakeRef, what: &str, want: Want) -> EvalResult
             };
             let rev = input.get_str("rev");
             let git_ref = input.get_str("ref");
-            let submodules = matches!(input.attrs.get("submodules"), Some(Attr::Bool(true)));
-            let verified = git_input::GitInput::from_input(input)?.verify.is_some();
+            let mut gi = git_input::GitInput::from_input(input)?;
             // With submodules the tree is exported (their work trees filled in), and a verified
             // input is checked and exported, not used in place.
-            if rev.is_none() && git_ref.is_none() && want == Want::InPlace && !remote && !submodules && !verified {
+            if rev.is_none()
+                && git_ref.is_none()
+                && want == Want::InPlace
+                && !remote
+                && !gi.submodules
+                && gi.verify.is_none()
+            {
                 // A work tree used in place, with its HEAD's metadata when it is clean.
                 let wt = git_input::work_tree_info(Path::new(&repo))?;
                 let mut locked = input.clone();
@@ -261,14 +263,12 @@ pub fn fetch(ev: &Evaluator, r: &FlakeRef, what: &str, want: Want) -> EvalResult
                     (Some(h), true) => (None, Some(format!("{h}-dirty"))),
                     (None, _) => (None, None),
                 };
-                let shallow = matches!(input.attrs.get("shallow"), Some(Attr::Bool(true)));
-                let rev_count = (rev.is_some() && !shallow).then_some(wt.rev_count);
+                let rev_count = (rev.is_some() && !gi.shallow).then_some(wt.rev_count);
                 let mut s = path_in_place(ev, &repo, with_subdir(locked), true);
                 s.info.retain(|(k, _)| *k == "narHash");
                 s.info.extend(git_info(false, &rev, &dirty_rev, rev_count, wt.last_modified));
                 return Ok(s);
             }
-            let mut gi = git_input::GitInput::from_input(input)?;
             gi.url = repo.clone();
             let g = git_input::fetch_git(ev, &gi)?;
             let nar_hash = g.nar_hash.to_sri();

@@ -93,17 +93,12 @@ pub fn github_stand_in() {
     assert_eq!(s.count(&tarball_path), 1, "the archive of a revision is fetched once");
 
     // A flake input, locked as CppNix locks it.
-    let dir = w.dir.join("app");
-    write(
-        &dir.join("flake.nix"),
-        format!("{{ inputs.dep.url = \"{flake}\"; outputs = {{ self, dep }}: {{ v = dep.value + 1; }}; }}\n")
-            .as_bytes(),
+    let lock = w.lock_flake(
+        "app",
+        &format!("{{ inputs.dep.url = \"{flake}\"; outputs = {{ self, dep }}: {{ v = dep.value + 1; }}; }}\n"),
+        &["--option", "ssl-cert-file", &cert],
     );
-    let app = dir.to_string_lossy().into_owned();
-    let (ok, _, err) = w.tern(&["flake", "lock", &format!("path:{app}"), "--option", "ssl-cert-file", &cert], &[]);
-    assert!(ok, "{err}");
-    let lock: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("flake.lock")).unwrap()).unwrap();
+    let app = w.dir.join("app").to_string_lossy().into_owned();
     let dep = &lock["nodes"]["dep"];
     assert_eq!(
         dep["locked"],
@@ -214,16 +209,12 @@ pub fn fetch_git_over_http() {
     assert!(err.contains("offline mode") && err.contains("other.git"), "{err}");
 
     // As a flake input (git+http), locked with ref, rev, revCount, lastModified, narHash.
-    let dir = w.dir.join("app");
-    write(
-        &dir.join("flake.nix"),
-        format!("{{ inputs.dep.url = \"git+{url}\"; outputs = {{ self, dep }}: {{ v = dep.value; }}; }}\n").as_bytes(),
+    let lock = w.lock_flake(
+        "app",
+        &format!("{{ inputs.dep.url = \"git+{url}\"; outputs = {{ self, dep }}: {{ v = dep.value; }}; }}\n"),
+        &[],
     );
-    let app = dir.to_string_lossy().into_owned();
-    let (ok, _, err) = w.tern(&["flake", "lock", &format!("path:{app}")], &[]);
-    assert!(ok, "{err}");
-    let lock: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("flake.lock")).unwrap()).unwrap();
+    let app = w.dir.join("app").to_string_lossy().into_owned();
     assert_eq!(
         lock["nodes"]["dep"]["locked"],
         serde_json::json!({

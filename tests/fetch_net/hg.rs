@@ -49,15 +49,11 @@ pub fn mercurial_like_cppnix() {
     let first = hg(&repo, &["log", "-r", "0", "--template", "{node}"]);
     assert_eq!(w.eval(&format!("(builtins.fetchMercurial {{ url = {r}; rev = \"{first}\"; }}).revCount"), &[]), "0");
     // The lock of an hg+file input.
-    let app = w.dir.join("app");
-    write(
-        &app.join("flake.nix"),
-        format!("{{ inputs.h = {{ url = \"hg+file://{r}\"; flake = false; }}; outputs = x: {{ }}; }}\n").as_bytes(),
+    let lock = w.lock_flake(
+        "app",
+        &format!("{{ inputs.h = {{ url = \"hg+file://{r}\"; flake = false; }}; outputs = x: {{ }}; }}\n"),
+        &[],
     );
-    let (ok, _, err) = w.tern(&["flake", "lock", &format!("path:{}", app.display())], &[]);
-    assert!(ok, "{err}");
-    let lock: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(app.join("flake.lock")).unwrap()).unwrap();
     assert_eq!(
         lock["nodes"]["h"]["locked"],
         serde_json::json!({
@@ -134,15 +130,11 @@ fn over_http(w: &Work, repo: &std::path::Path) {
              shortRev = \"9abc736ba17a\"; }}"
         )
     );
-    let app = w.dir.join("app-http");
-    write(
-        &app.join("flake.nix"),
-        format!("{{ inputs.h = {{ url = \"hg+{url}\"; flake = false; }}; outputs = x: {{ }}; }}\n").as_bytes(),
+    let lock = w.lock_flake(
+        "app-http",
+        &format!("{{ inputs.h = {{ url = \"hg+{url}\"; flake = false; }}; outputs = x: {{ }}; }}\n"),
+        &[],
     );
-    let (ok, _, err) = w.tern(&["flake", "lock", &format!("path:{}", app.display())], &[]);
-    assert!(ok, "{err}");
-    let lock: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(app.join("flake.lock")).unwrap()).unwrap();
     assert_eq!(
         lock["nodes"]["h"]["locked"],
         serde_json::json!({

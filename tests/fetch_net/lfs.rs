@@ -168,18 +168,15 @@ pub fn smudges_pointers() {
 
     // A flake input `?lfs=1` records `lfs = true` in its lock entry (CppNix 2.34 writes the
     // same flake.lock byte for byte, checked by hand).
-    let flake = w.dir.join("flake");
-    write(
-        &flake.join("flake.nix"),
-        format!(
+    let lock = w.lock_flake(
+        "flake",
+        &format!(
             "{{ inputs.l = {{ url = \"git+{url}?lfs=1&rev={first}\"; flake = false; }};\n  \
              outputs = {{ l, ... }}: {{ big = builtins.readFile (l + \"/big.bin\"); }}; }}\n"
-        )
-        .as_bytes(),
+        ),
+        &[],
     );
-    let (ok, _, err) = w.tern(&["flake", "lock", &format!("path:{}", flake.display())], &[]);
-    assert!(ok, "{err}");
-    let lock = std::fs::read_to_string(flake.join("flake.lock")).unwrap();
-    assert!(lock.contains("\"lfs\": true"), "{lock}");
-    assert!(lock.contains(&format!("\"narHash\": \"{SMUDGED_NAR}\"")), "{lock}");
+    let locked = &lock["nodes"]["l"]["locked"];
+    assert_eq!(locked["lfs"], true, "{lock:#}");
+    assert_eq!(locked["narHash"], SMUDGED_NAR, "{lock:#}");
 }

@@ -69,6 +69,21 @@ impl Work {
         err
     }
 
+    /// Writes `flake_nix` as `NAME/flake.nix` under the work directory, runs
+    /// `tern flake lock path:…` (with `extra` arguments), which must succeed, and returns the
+    /// lock file as JSON.
+    pub fn lock_flake(&self, name: &str, flake_nix: &str, extra: &[&str]) -> serde_json::Value {
+        let dir = self.dir.join(name);
+        write(&dir.join("flake.nix"), flake_nix.as_bytes());
+        let reference = format!("path:{}", dir.display());
+        let mut args = vec!["flake", "lock", reference.as_str()];
+        args.extend_from_slice(extra);
+        let (ok, _, err) = self.tern(&args, &[]);
+        assert!(ok, "tern flake lock {name}: {err}");
+        let text = std::fs::read_to_string(dir.join("flake.lock")).expect("a lock file");
+        serde_json::from_str(&text).expect("the lock file is JSON")
+    }
+
     /// The names of the objects in the store.
     pub fn store_objects(&self) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(self.store().join("store"))

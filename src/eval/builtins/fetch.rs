@@ -24,7 +24,6 @@ use super::super::value::Value;
 use super::super::Evaluator;
 use super::args::arg;
 use super::git_input::{git_result_value, GitInput};
-use super::git_tree::git;
 use super::hg::HgInput;
 use super::PrimOp;
 use crate::fetch::url::{Fetched, Kind as UrlKind};
@@ -253,38 +252,6 @@ pub(crate) fn fetch_tarball_tree(ev: &Evaluator, url: &str, nar_hash: Option<&st
 pub(crate) fn fetch_file_tree(ev: &Evaluator, url: &str, nar_hash: Option<&str>) -> EvalResult<Fetched> {
     let expected = expected_hash(&nar_hash.map(String::from), HashAlgo::Sha256)?;
     fetch_url(ev, url, "source", UrlKind::FileTree { executable: false }, expected.as_ref())
-}
-
-/// The files git tracks in a work tree, relative to `repo` (for copying a git flake's
-/// source without untracked files).
-pub(crate) fn git_tracked_files(repo: &Path) -> EvalResult<Vec<String>> {
-    // `MODE OBJECT STAGE\tPATH`; submodules (gitlinks, mode 160000) are left out, as a
-    // fetch without `submodules` leaves them out.
-    Ok(git(repo, &["ls-files", "-s", "-z"])?
-        .split('\0')
-        .filter_map(|line| line.split_once('\t'))
-        .filter(|(meta, _)| !meta.starts_with("160000 "))
-        .map(|(_, path)| path.to_string())
-        .collect())
-}
-
-/// The tracked files of a git work tree and the directories leading to them, relative to
-/// the work tree: what a copy of the tree in place keeps.
-pub(crate) fn git_tracked_tree(repo: &Path) -> EvalResult<std::collections::HashSet<std::path::PathBuf>> {
-    let mut keep = std::collections::HashSet::new();
-    for f in git_tracked_files(repo)? {
-        let mut p = std::path::PathBuf::from(f);
-        loop {
-            if !keep.insert(p.clone()) {
-                break;
-            }
-            match p.parent() {
-                Some(parent) if !parent.as_os_str().is_empty() => p = parent.to_path_buf(),
-                _ => break,
-            }
-        }
-    }
-    Ok(keep)
 }
 
 /// A Boolean argument, if given.

@@ -120,12 +120,9 @@ pub fn copy_path_to_store(ev: &Evaluator, path: &str) -> EvalResult<(String, Con
     let store = ev.store()?;
     let added = match super::tracked_trees::tree_of(ev, path) {
         Some((tree, _)) => {
-            let (root, keep) = (Path::new(tree.root()), tree.tracked()?);
+            let keeps = tree.keeper()?;
             store.add_path_filtered(&src, name, FileIngestionMethod::Recursive, &mut |p: &Path, _| {
-                Ok::<bool, StoreError>(match p.strip_prefix(root) {
-                    Ok(rel) => rel.as_os_str().is_empty() || keep.contains(rel),
-                    Err(_) => true,
-                })
+                Ok::<bool, StoreError>(keeps(p))
             })
         }
         None => store.add_path(&src, name, FileIngestionMethod::Recursive),

@@ -107,22 +107,20 @@ impl AddPath<'_> {
         }
         // In a git work tree used in place, untracked files are left out before any filter sees them.
         let tracked = super::tracked_trees::tree_of(ev, &self.path);
-        let is_tracked = |p: &Path| -> EvalResult<bool> {
-            match &tracked {
-                Some((tree, _)) => match p.strip_prefix(tree.root()) {
-                    Ok(rel) => tree.is_tracked(rel),
-                    Err(_) => Ok(true),
-                },
-                None => Ok(true),
-            }
+        let keeper = match &tracked {
+            Some((tree, _)) => Some(tree.keeper()?),
+            None => None,
         };
+        let is_tracked = |p: &Path| keeper.as_ref().is_none_or(|keeps| keeps(p));
         let added = match &self.filter {
-            None if tracked.is_none() => store.add_path(&src, &self.name, self.method)?,
-            None => store.add_path_filtered(&src, &self.name, self.method, &mut |p: &Path, _| is_tracked(p))?,
+            None if keeper.is_none() => store.add_path(&src, &self.name, self.method)?,
+            None => store.add_path_filtered(&src, &self.name, self.method, &mut |p: &Path, _| {
+                Ok::<bool, EvalError>(is_tracked(p))
+            })?,
             Some(f) => {
                 let (src_text, logical) = (src.to_string_lossy().into_owned(), self.path.clone());
                 let mut call_filter = |p: &Path, t: EntryType| -> EvalResult<bool> {
-                    if !is_tracked(p)? {
+                    if !is_tracked(p) {
                         return Ok(false);
                     }
                     let p = p.to_string_lossy();

@@ -17,6 +17,7 @@ use std::rc::Rc;
 
 use super::super::error::{ErrorKind, EvalError, EvalResult};
 use super::super::Evaluator;
+use super::git_tree::git;
 
 /// One work tree: its root and, once read, the paths git tracks in it.
 #[derive(Debug)]
@@ -31,7 +32,7 @@ impl TrackedTree {
         if let Some(t) = self.tracked.get() {
             return Ok(t);
         }
-        let t = super::fetch::git_tracked_tree(Path::new(&self.root))?;
+        let t = git_tracked_tree(Path::new(&self.root))?;
         Ok(self.tracked.get_or_init(|| t))
     }
 
@@ -42,6 +43,16 @@ impl TrackedTree {
 
     pub fn root(&self) -> &str {
         &self.root
+    }
+
+    /// Whether a copy of the tree keeps the absolute path `p` (paths outside it are kept).
+    pub fn keeper(&self) -> EvalResult<impl Fn(&Path) -> bool + '_> {
+        let tracked = self.tracked()?;
+        let root = Path::new(&self.root);
+        Ok(move |p: &Path| match p.strip_prefix(root) {
+            Ok(rel) => rel.as_os_str().is_empty() || tracked.contains(rel),
+            Err(_) => true,
+        })
     }
 }
 
@@ -85,4 +96,35 @@ pub fn check_visible(ev: &Evaluator, path: &str) -> EvalResult<()> {
         None,
     )
     .with_note(format!("To make it visible to Nix, run:\n\ngit -C \"{root}\" add \"{rel}\"")))
+}
+
+/// The files git tracks in a work tree, relative to `repo`.
+fn git_tracked_files(repo: &Path) -> EvalResult<Vec<String>> {
+    // `MODE OBJECT STAGE\tPATH`; submodules (gitlinks, mode 160000) are left out, as a
+    // fetch without `submodules` leaves them out.
+    Ok(git(repo, &["ls-files", "-s", "-z"])?
+        .split('\0')
+        .filter_map(|line| line.split_once('\t'))
+        .filter(|(meta, _)| !meta.starts_with("160000 "))
+        .map(|(_, path)| path.to_string())
+        .collect())
+}
+
+/// The tracked files of a git work tree and the directories leading to them, relative to
+/// the work tree: what a copy of the tree in place keeps.
+fn git_tracked_tree(repo: &Path) -> EvalResult<HashSet<PathBuf>> {
+    let mut keep = HashSet::new();
+    for f in git_tracked_files(repo)? {
+        let mut p = PathBuf::from(f);
+        loop {
+            if !keep.insert(p.clone()) {
+                break;
+            }
+            match p.parent() {
+                Some(parent) if !parent.as_os_str().is_empty() => p = parent.to_path_buf(),
+                _ => break,
+            }
+        }
+    }
+    Ok(keep)
 }
