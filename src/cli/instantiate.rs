@@ -9,7 +9,7 @@
 //! derivation value. A derivation whose `outputName` is not `out` prints as `drv!name`.
 
 use std::collections::HashSet;
-use std::rc::Rc;
+use crate::eval::shared::Shared;
 
 use super::args::{parse, CommonArgs, Spec};
 use super::{auto_args, auto_call, report, usage_error};
@@ -103,7 +103,7 @@ struct Collector<'a> {
     /// Derivation sets already taken, by address (each kept alive in `kept` so addresses
     /// stay unique).
     done: HashSet<usize>,
-    kept: Vec<Rc<Attrs>>,
+    kept: Vec<Shared<Attrs>>,
 }
 
 fn is_attr_name(name: &[u8]) -> bool {
@@ -168,7 +168,7 @@ impl Collector<'_> {
         if !ev.is_derivation(attrs)? {
             return Ok(true);
         }
-        if !self.done.insert(Rc::as_ptr(attrs) as usize) {
+        if !self.done.insert(Shared::as_ptr(attrs) as usize) {
             return Ok(false);
         }
         self.kept.push(attrs.clone());

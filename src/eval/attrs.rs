@@ -19,7 +19,7 @@
 //! (`HashIndex`): one or two probes.
 
 use std::cell::{Cell, OnceCell};
-use std::rc::Rc;
+use crate::eval::shared::Shared;
 
 use crate::diag::source_map::Pos;
 use crate::symbol::Symbol;
@@ -40,7 +40,7 @@ pub struct Attrs {
     /// This set's own entries (all of them, unless `base` is set).
     entries: Box<[Attr]>,
     /// For a layered set: the set `entries` were put over.
-    base: Option<Rc<Attrs>>,
+    base: Option<Shared<Attrs>>,
     /// Number of distinct names, counting the base.
     len: u32,
     /// Layers below this one (0 for a flat set).
@@ -300,7 +300,7 @@ impl Attrs {
     }
 
     /// `this // other`: a new set with `other`'s attributes winning.
-    pub fn update(this: &Rc<Attrs>, other: &Attrs) -> Attrs {
+    pub fn update(this: &Shared<Attrs>, other: &Attrs) -> Attrs {
         if this.depth < MAX_LAYERS && other.len() * LAYER_RATIO <= this.len() {
             let top: Box<[Attr]> = other.all().into();
             let fresh = top.iter().filter(|a| !this.contains(a.name)).count() as u32;
@@ -429,12 +429,12 @@ impl AttrsBuilder {
 mod tests {
     use super::*;
 
-    fn set(pairs: &[(&str, i64)]) -> Rc<Attrs> {
+    fn set(pairs: &[(&str, i64)]) -> Shared<Attrs> {
         let mut b = AttrsBuilder::default();
         for (n, v) in pairs {
             b.insert_str(n, Value::Int(*v));
         }
-        Rc::new(b.finish())
+        Shared::new(b.finish())
     }
 
     fn contents(a: &Attrs) -> Vec<(String, i64)> {
@@ -455,7 +455,7 @@ mod tests {
         for step in 0..100i64 {
             // Alternate overriding an existing name and adding a fresh one.
             let name = if step % 2 == 0 { format!("n{}", step * 3 % 200) } else { format!("new{step}") };
-            layered = Rc::new(Attrs::update(&layered, &set(&[(&name, step)])));
+            layered = Shared::new(Attrs::update(&layered, &set(&[(&name, step)])));
             reference.insert(name, step);
             assert_eq!(layered.len(), reference.len());
             assert!(layered.depth <= MAX_LAYERS);
@@ -473,7 +473,7 @@ mod tests {
         let pairs: Vec<(&str, i64)> = names.iter().map(|n| (n.as_str(), 0)).collect();
         let mut layered = set(&pairs);
         for step in 1..4i64 {
-            layered = Rc::new(Attrs::update(&layered, &set(&[(&names[step as usize], step), ("extra", step)])));
+            layered = Shared::new(Attrs::update(&layered, &set(&[(&names[step as usize], step), ("extra", step)])));
         }
         assert!(layered.depth >= 2);
         let expect = |i: usize| if (1..4).contains(&i) { i as i64 } else { 0 };

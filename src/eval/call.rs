@@ -8,6 +8,7 @@
 //! Every lambda body entered counts against `max-call-depth`.
 
 use std::rc::Rc;
+use crate::eval::shared::Shared;
 
 use smallvec::SmallVec;
 
@@ -100,7 +101,7 @@ impl Evaluator {
                     if rest.len() >= arity {
                         (self.call_primop(op, &rest[..arity], span)?, arity)
                     } else {
-                        (Value::PrimOpApp(Rc::new(PrimOpApp { op, args: rest.to_vec() })), rest.len())
+                        (Value::PrimOpApp(Shared::new(PrimOpApp { op, args: rest.to_vec() })), rest.len())
                     }
                 }
                 Value::PrimOpApp(app) => {
@@ -113,7 +114,7 @@ impl Evaluator {
                     if take == need {
                         (self.call_primop(app.op, &all, span)?, take)
                     } else {
-                        (Value::PrimOpApp(Rc::new(PrimOpApp { op: app.op, args: all.into_vec() })), take)
+                        (Value::PrimOpApp(Shared::new(PrimOpApp { op: app.op, args: all.into_vec() })), take)
                     }
                 }
                 Value::Attrs(a) => match a.get(self.syms.functor) {
@@ -147,7 +148,7 @@ impl Evaluator {
     /// Enters a lambda with `first` and then as many of `more` as its nested lambdas take
     /// directly (`a: b: …` takes two without allocating the inner closure); returns the
     /// result and how many of `more` were used.
-    fn enter_lambda(&self, c: &Rc<Closure>, first: Value, more: &[Value], span: Span) -> EvalResult<(Value, usize)> {
+    fn enter_lambda(&self, c: &Shared<Closure>, first: Value, more: &[Value], span: Span) -> EvalResult<(Value, usize)> {
         let mut lambda = c.lambda;
         let mut frame = self.bind_arguments(lambda, c.env.clone(), first, span)?;
         let mut used = 0;
@@ -197,7 +198,7 @@ impl Evaluator {
 
     /// Applies a lambda to one argument (used where a single application is wanted).
     #[inline]
-    pub fn call_lambda(&self, c: &Rc<Closure>, arg: Value, span: Span) -> EvalResult<Value> {
+    pub fn call_lambda(&self, c: &Shared<Closure>, arg: Value, span: Span) -> EvalResult<Value> {
         let frame = self.bind_arguments(c.lambda, c.env.clone(), arg, span)?;
         self.run_body(c.lambda, frame, span)
     }

@@ -5,7 +5,7 @@
 //! copied to the store (interpolation and derivations do, `toString` does not), and whether
 //! a path is canonicalised. Attrsets coerce through `__toString` or `outPath`.
 
-use std::rc::Rc;
+use crate::eval::shared::Shared;
 
 use crate::diag::source_map::Span;
 
@@ -93,14 +93,14 @@ impl Evaluator {
 
     /// Coerces to a string value carrying its context. A value that already is a string is
     /// returned as it is (no copy).
-    pub fn coerce_to_nix_string(&self, v: &Value, mode: Coerce) -> EvalResult<Rc<NixString>> {
+    pub fn coerce_to_nix_string(&self, v: &Value, mode: Coerce) -> EvalResult<Shared<NixString>> {
         let v = self.force(v)?;
         if let Value::String(s) = v {
             return Ok(s);
         }
         let mut ctx = Context::new();
         let bytes = self.coerce_to_string(&v, &mut ctx, mode)?;
-        Ok(Rc::new(NixString::with_context(bytes, ctx)))
+        Ok(Shared::new(NixString::with_context(bytes, ctx)))
     }
 
     /// Coerces to a path: a path value, or a string denoting an absolute path.
@@ -200,7 +200,7 @@ impl Evaluator {
                     let text = String::from_utf8_lossy(&out).into_owned();
                     Ok(Value::path(canonicalize(&text)))
                 } else {
-                    Ok(Value::String(Rc::new(NixString::with_context(out, ctx))))
+                    Ok(Value::String(Shared::new(NixString::with_context(out, ctx))))
                 }
             }
         }

@@ -12,6 +12,7 @@
 //! lists (lexicographic).
 
 use std::cmp::Ordering;
+use crate::eval::shared::Shared;
 
 use super::error::{EvalError, EvalResult};
 use super::print::show_short_value;
@@ -37,7 +38,7 @@ impl Evaluator {
             (Value::String(x), Value::String(y)) => x.as_bytes() == y.as_bytes(),
             (Value::Path(x), Value::Path(y)) => x == y,
             (Value::List(x), Value::List(y)) => {
-                if std::rc::Rc::ptr_eq(x, y) {
+                if Shared::ptr_eq(x, y) {
                     return self.force_each(x.iter());
                 }
                 if x.len() != y.len() {
@@ -56,7 +57,7 @@ impl Evaluator {
                         return self.nested(None, || self.equal(p, q, false));
                     }
                 }
-                if std::rc::Rc::ptr_eq(x, y) {
+                if Shared::ptr_eq(x, y) {
                     return self.force_each(x.iter().map(|attr| &attr.value));
                 }
                 if x.len() != y.len() {

@@ -6,7 +6,7 @@
 //! `max-call-depth` (an error, as in CppNix), and deep forcing chains grow the stack on the
 //! heap (`stack::maybe_grow`, over `stacker`) instead of overflowing it.
 
-use std::rc::Rc;
+use crate::eval::shared::Shared;
 
 use crate::diag::source_map::Span;
 use crate::symbol::Symbol;
@@ -79,7 +79,7 @@ impl Evaluator {
         match ir {
             Ir::Const(v) => v.clone(),
             Ir::Var { depth, slot } => settled(env.ancestor(*depth).get(*slot as usize)),
-            Ir::Lambda(l) => Value::Lambda(Rc::new(Closure { lambda: l, env: env.clone() })),
+            Ir::Lambda(l) => Value::Lambda(Shared::new(Closure { lambda: l, env: env.clone() })),
             _ => match self.value_now(ir, env, usize::MAX) {
                 Some(v) => v,
                 None => ThunkCell::code(ir, env.clone()),
@@ -286,7 +286,7 @@ impl Evaluator {
                 }
                 self.eval_call_multi(f, args, env, *span)
             }
-            Ir::Lambda(l) => Ok(Value::Lambda(Rc::new(Closure { lambda: l, env: env.clone() }))),
+            Ir::Lambda(l) => Ok(Value::Lambda(Shared::new(Closure { lambda: l, env: env.clone() }))),
             Ir::If { span, cond, then, else_ } => match self.eval(cond, env)? {
                 Value::Bool(true) => self.eval(then, env),
                 Value::Bool(false) => self.eval(else_, env),

@@ -21,6 +21,7 @@ pub mod machine;
 pub mod operators;
 pub mod pretty;
 pub mod print;
+pub mod shared;
 pub mod stack;
 pub mod string;
 pub mod thunk;

@@ -16,7 +16,7 @@
 //! the caller shows them as full diagnostics.
 
 use std::collections::HashSet;
-use std::rc::Rc;
+use crate::eval::shared::Shared;
 
 use crate::numfmt::format_g;
 
@@ -276,8 +276,8 @@ impl Printer<'_> {
         matches!(v, Value::Attrs(_) | Value::List(_))
     }
 
-    fn print_attrs(&mut self, a: &Rc<super::attrs::Attrs>, depth: usize) -> EvalResult<()> {
-        if !a.is_empty() && !self.seen.insert(Rc::as_ptr(a) as *const u8 as usize) {
+    fn print_attrs(&mut self, a: &Shared<super::attrs::Attrs>, depth: usize) -> EvalResult<()> {
+        if !a.is_empty() && !self.seen.insert(Shared::as_ptr(a) as *const u8 as usize) {
             self.colored(MAGENTA, "«repeated»");
             return Ok(());
         }
@@ -316,8 +316,8 @@ impl Printer<'_> {
         Ok(())
     }
 
-    fn print_list(&mut self, l: &Rc<super::value::List>, depth: usize) -> EvalResult<()> {
-        if !l.is_empty() && !self.seen.insert(Rc::as_ptr(l) as *const u8 as usize) {
+    fn print_list(&mut self, l: &Shared<super::value::List>, depth: usize) -> EvalResult<()> {
+        if !l.is_empty() && !self.seen.insert(Shared::as_ptr(l) as *const u8 as usize) {
             self.colored(MAGENTA, "«repeated»");
             return Ok(());
         }

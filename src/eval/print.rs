@@ -65,7 +65,7 @@ fn print_rec(out: &mut Vec<u8>, v: &Value, seen: &mut HashSet<usize>, depth: usi
         Value::String(s) => quote_bytes(out, s.as_bytes()),
         Value::Path(p) => push_str(out, p),
         Value::Attrs(a) => {
-            if !a.is_empty() && !seen.insert(std::rc::Rc::as_ptr(a) as usize) {
+            if !a.is_empty() && !seen.insert(crate::eval::shared::Shared::as_ptr(a) as usize) {
                 push_str(out, "«repeated»");
                 return;
             }
@@ -79,7 +79,7 @@ fn print_rec(out: &mut Vec<u8>, v: &Value, seen: &mut HashSet<usize>, depth: usi
             out.push(b'}');
         }
         Value::List(l) => {
-            if !top && !l.is_empty() && !seen.insert(std::rc::Rc::as_ptr(l) as usize) {
+            if !top && !l.is_empty() && !seen.insert(crate::eval::shared::Shared::as_ptr(l) as usize) {
                 push_str(out, "«repeated»");
                 return;
             }

@@ -9,104 +9,31 @@
 //!
 //! A thunk is the most numerous object of an evaluation (a package set or a module system
 //! makes millions, most never forced), so its size is the evaluator's memory. `Thunk` is
-//! its own reference-counted pointer rather than an `Rc`: thunks are never weakly held,
-//! and dropping `Rc`'s weak count brings one from 40 bytes (which the allocator serves
-//! from its 48-byte size class) to 32: a third less memory per thunk.
+//! a `shared::Shared` rather than an `Rc`: thunks are never weakly held, and dropping
+//! `Rc`'s weak count brings one from 40 bytes (which the allocator serves from its 48-byte
+//! size class) to 32: a third less memory per thunk.
 
-use std::cell::{Cell, UnsafeCell};
-use std::ptr::NonNull;
+use std::cell::UnsafeCell;
 use std::rc::Rc;
 
 use crate::diag::source_map::Span;
 
 use super::env::Env;
 use super::ir::Ir;
+use super::shared::{Counted, Kind, Shared};
 use super::value::Value;
 
-/// A counted reference to a [`ThunkCell`] (like `Rc<ThunkCell>`, without a weak count).
-pub struct Thunk(NonNull<ThunkBox>);
+/// A counted reference to a [`ThunkCell`]: the same counted pointer as every other
+/// payload of a `Value` (so that cloning and dropping values need no dispatch on the
+/// variant), which has no weak count: a thunk is 32 bytes with its header.
+pub type Thunk = Shared<ThunkCell>;
 
-/// The allocation a [`Thunk`] points to: the count of references and the cell.
-struct ThunkBox {
-    count: Cell<usize>,
-    cell: ThunkCell,
+impl Counted for ThunkCell {
+    const KIND: Kind = Kind::Thunk;
 }
 
-// Two words of header-and-state would not fit; four (the 32-byte size class) do.
-const _: () = assert!(std::mem::size_of::<ThunkBox>() == 32);
-
-impl Thunk {
-    fn new(cell: ThunkCell) -> Thunk {
-        let b = Box::new(ThunkBox { count: Cell::new(1), cell });
-        // SAFETY: `Box::into_raw` never returns null.
-        Thunk(unsafe { NonNull::new_unchecked(Box::into_raw(b)) })
-    }
-
-    #[inline(always)]
-    fn inner(&self) -> &ThunkBox {
-        // SAFETY: the box lives as long as any `Thunk` pointing to it (the count is at
-        // least one while `self` exists).
-        unsafe { self.0.as_ref() }
-    }
-
-    /// Whether two references are to the very same thunk.
-    #[inline]
-    pub fn ptr_eq(a: &Thunk, b: &Thunk) -> bool {
-        a.0 == b.0
-    }
-
-    /// The thunk's address (its identity, for cycle reports).
-    #[inline]
-    pub fn as_ptr(t: &Thunk) -> *const ThunkCell {
-        &t.inner().cell
-    }
-
-    /// How many references to the thunk exist.
-    #[inline]
-    pub fn strong_count(t: &Thunk) -> usize {
-        t.inner().count.get()
-    }
-}
-
-impl Clone for Thunk {
-    #[inline(always)]
-    fn clone(&self) -> Thunk {
-        let c = &self.inner().count;
-        // An overflow would need more references than fit in memory; `Rc` aborts there,
-        // a wrapping add is just as unreachable.
-        c.set(c.get().wrapping_add(1));
-        Thunk(self.0)
-    }
-}
-
-impl Drop for Thunk {
-    #[inline]
-    fn drop(&mut self) {
-        let c = &self.inner().count;
-        let n = c.get() - 1;
-        c.set(n);
-        if n == 0 {
-            drop_box(self.0);
-        }
-    }
-}
-
-/// Frees a thunk whose last reference is gone (out of line: the common drop is a decrement).
-#[inline(never)]
-fn drop_box(p: NonNull<ThunkBox>) {
-    // SAFETY: the count reached zero, so this was the last reference to a box made by
-    // `Box::into_raw` in `Thunk::new`.
-    drop(unsafe { Box::from_raw(p.as_ptr()) });
-}
-
-impl std::ops::Deref for Thunk {
-    type Target = ThunkCell;
-
-    #[inline(always)]
-    fn deref(&self) -> &ThunkCell {
-        &self.inner().cell
-    }
-}
+// The header word and the three-word state: the 32-byte size class.
+const _: () = assert!(std::mem::size_of::<ThunkCell>() == 24);
 
 /// A deferred computation a builtin needs, run with the evaluator. It is `Fn`, not `FnOnce`,
 /// so that a failed (or interrupted) forcing can put it back and a later forcing runs it
@@ -141,7 +68,7 @@ pub struct SharedApply {
 pub struct SharedMapAttrs {
     pub f: Value,
     pub span: Span,
-    pub source: Rc<super::attrs::Attrs>,
+    pub source: super::shared::Shared<super::attrs::Attrs>,
 }
 
 // Every thunk is a reference count pair and this state: keep it at three words (the shared
@@ -173,7 +100,7 @@ impl Drop for ThunkCell {
 
 impl ThunkCell {
     pub fn delayed(delayed: Delayed) -> Thunk {
-        Thunk::new(ThunkCell { state: UnsafeCell::new(ThunkState::Delayed(delayed)) })
+        Shared::new(ThunkCell { state: UnsafeCell::new(ThunkState::Delayed(delayed)) })
     }
 
     pub fn code(code: &'static Ir, env: Env) -> Value {

@@ -1,7 +1,7 @@
 //! Runtime values.
 //!
-//! A `Value` is 16 bytes: small scalars inline, everything else behind an `Rc`, so cloning
-//! is a reference-count bump. Identity matters in Nix (`==` treats the very same attrset or
+//! A `Value` is 16 bytes: small scalars inline, everything else behind a counted pointer
+//! (`Shared`, or `Thunk`), so cloning is a reference-count bump. Identity matters in Nix (`==` treats the very same attrset or
 //! thunk as equal even if it holds functions), so values are never deep-copied: `inherit`,
 //! `//`, selection and application all share the original `Rc`s.
 //!
@@ -9,51 +9,72 @@
 //! `force` turns it into weak head normal form.
 
 use std::fmt;
-use std::rc::Rc;
+use std::ptr::NonNull;
 
 use super::attrs::Attrs;
 use super::builtins::PrimOp;
 use super::env::Env;
 use super::ir::LambdaIr;
+use super::shared::{retain, Header, Shared};
 use super::string::NixString;
 use super::thunk::Thunk;
 
+/// The variants are numbered so that the counted ones (a pointer to a `shared::Header`
+/// in the second word) are contiguous: "is it counted" is one range check of the tag,
+/// which is the first byte (`repr(u8)` fixes the layout: the tag, then each variant's field
+/// at offset 8). The last variant is not counted: the compiler turns the last tag into the
+/// default case of the drop glue's switch, and keeping that one a no-op lets it fold the
+/// whole switch into that range check instead of a jump table.
+#[repr(u8)]
 pub enum Value {
-    Null,
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    String(Rc<NixString>),
+    Null = 0,
+    Bool(bool) = 1,
+    Int(i64) = 2,
+    PrimOp(&'static PrimOp) = 3,
+    String(Shared<NixString>) = FIRST_COUNTED,
     /// An absolute, canonical path (a thin pointer, to keep `Value` at 16 bytes).
-    Path(Rc<String>),
-    Attrs(Rc<Attrs>),
-    List(Rc<List>),
-    Lambda(Rc<Closure>),
-    PrimOp(&'static PrimOp),
-    PrimOpApp(Rc<PrimOpApp>),
-    Thunk(Thunk),
+    Path(Shared<String>) = 5,
+    Attrs(Shared<Attrs>) = 6,
+    List(Shared<List>) = 7,
+    Lambda(Shared<Closure>) = 8,
+    PrimOpApp(Shared<PrimOpApp>) = 9,
+    Thunk(Thunk) = LAST_COUNTED,
+    Float(f64) = 11,
+}
+
+/// The tags of the variants whose field is a counted pointer.
+const FIRST_COUNTED: u8 = 4;
+const LAST_COUNTED: u8 = 10;
+
+impl Value {
+    /// The header of a counted variant's allocation.
+    #[inline(always)]
+    fn counted_header(&self) -> Option<NonNull<Header>> {
+        // SAFETY: `repr(u8)` puts the tag in the first byte and every variant's field at
+        // offset 8; the variants from `FIRST_COUNTED` to `LAST_COUNTED` hold a `Shared`, a
+        // non-null pointer to an allocation that starts with a `Header`.
+        unsafe {
+            let base = self as *const Value as *const u8;
+            (FIRST_COUNTED..=LAST_COUNTED)
+                .contains(&*base)
+                .then(|| *(base.add(8) as *const NonNull<Header>))
+        }
+    }
 }
 
 impl Clone for Value {
     /// Values are cloned at every variable read and force. The derived clone dispatches
     /// through a jump table to copy each variant's payload separately; this one bumps the
-    /// reference count of the reference-counted variants (the same operation for all) and
-    /// copies the two words whole.
+    /// reference count of the counted variants (the same operation for all, see `shared`)
+    /// and copies the two words whole.
     #[inline(always)]
     fn clone(&self) -> Value {
-        // SAFETY: for every variant holding an `Rc` the count is incremented first, so the
-        // bitwise copy owns its own reference; the other variants hold plain data
-        // (`PrimOp` a `&'static`), for which a bitwise copy is a copy.
+        // SAFETY: for every counted variant the count is incremented first, so the bitwise
+        // copy owns its own reference; the other variants hold plain data (`PrimOp` a
+        // `&'static`), for which a bitwise copy is a copy.
         unsafe {
-            match self {
-                Value::String(x) => Rc::increment_strong_count(Rc::as_ptr(x)),
-                Value::Path(x) => Rc::increment_strong_count(Rc::as_ptr(x)),
-                Value::Attrs(x) => Rc::increment_strong_count(Rc::as_ptr(x)),
-                Value::List(x) => Rc::increment_strong_count(Rc::as_ptr(x)),
-                Value::Lambda(x) => Rc::increment_strong_count(Rc::as_ptr(x)),
-                Value::PrimOpApp(x) => Rc::increment_strong_count(Rc::as_ptr(x)),
-                Value::Thunk(x) => std::mem::forget(x.clone()),
-                Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::PrimOp(_) => {}
+            if let Some(header) = self.counted_header() {
+                retain(header);
             }
             std::ptr::read(self)
         }
@@ -61,6 +82,7 @@ impl Clone for Value {
 }
 
 /// A list's elements (each possibly an unforced thunk).
+#[derive(Default)]
 pub struct List(Vec<Value>);
 
 impl List {
@@ -111,19 +133,19 @@ pub struct PrimOpApp {
 
 impl Value {
     pub fn string(s: impl Into<NixString>) -> Value {
-        Value::String(Rc::new(s.into()))
+        Value::String(Shared::new(s.into()))
     }
 
     pub fn list(items: Vec<Value>) -> Value {
-        Value::List(Rc::new(List(items)))
+        Value::List(Shared::new(List(items)))
     }
 
     pub fn attrs(attrs: Attrs) -> Value {
-        Value::Attrs(Rc::new(attrs))
+        Value::Attrs(Shared::new(attrs))
     }
 
     pub fn path(p: impl Into<String>) -> Value {
-        Value::Path(Rc::new(p.into()))
+        Value::Path(Shared::new(p.into()))
     }
 
     /// The type name as `builtins.typeOf` reports it.
@@ -165,10 +187,10 @@ impl Value {
     #[inline]
     pub fn owns_nested_alone(&self) -> bool {
         match self {
-            Value::Attrs(a) => Rc::strong_count(a) == 1,
-            Value::List(l) => Rc::strong_count(l) == 1,
-            Value::Lambda(c) => Rc::strong_count(c) == 1,
-            Value::PrimOpApp(p) => Rc::strong_count(p) == 1,
+            Value::Attrs(a) => Shared::strong_count(a) == 1,
+            Value::List(l) => Shared::strong_count(l) == 1,
+            Value::Lambda(c) => Shared::strong_count(c) == 1,
+            Value::PrimOpApp(p) => Shared::strong_count(p) == 1,
             Value::Thunk(t) => Thunk::strong_count(t) == 1,
             Value::Null
             | Value::Bool(_)
@@ -188,12 +210,12 @@ impl Value {
     pub fn same_object(&self, other: &Value) -> bool {
         match (self, other) {
             (Value::Thunk(a), Value::Thunk(b)) => Thunk::ptr_eq(a, b),
-            (Value::Attrs(a), Value::Attrs(b)) => Rc::ptr_eq(a, b),
-            (Value::List(a), Value::List(b)) => Rc::ptr_eq(a, b),
-            (Value::Lambda(a), Value::Lambda(b)) => Rc::ptr_eq(a, b),
+            (Value::Attrs(a), Value::Attrs(b)) => Shared::ptr_eq(a, b),
+            (Value::List(a), Value::List(b)) => Shared::ptr_eq(a, b),
+            (Value::Lambda(a), Value::Lambda(b)) => Shared::ptr_eq(a, b),
             (Value::PrimOp(a), Value::PrimOp(b)) => std::ptr::eq(*a, *b),
-            (Value::PrimOpApp(a), Value::PrimOpApp(b)) => Rc::ptr_eq(a, b),
-            (Value::String(a), Value::String(b)) => Rc::ptr_eq(a, b),
+            (Value::PrimOpApp(a), Value::PrimOpApp(b)) => Shared::ptr_eq(a, b),
+            (Value::String(a), Value::String(b)) => Shared::ptr_eq(a, b),
             _ => false,
         }
     }
@@ -218,5 +240,7 @@ impl fmt::Debug for Value {
     }
 }
 
-// Values are copied everywhere; keep them two words.
+// Values are copied everywhere; keep them two words, and a result of one too (the error
+// variant takes a spare tag value).
 const _: () = assert!(std::mem::size_of::<Value>() == 16);
+const _: () = assert!(std::mem::size_of::<super::error::EvalResult<Value>>() == 16);

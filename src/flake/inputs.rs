@@ -19,8 +19,8 @@
 //! unlocked placeholder, so the caller can show how `flake.nix` and `flake.lock` differ.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use crate::eval::shared::Shared;
 use std::path::Path;
-use std::rc::Rc;
 
 use crate::eval::attrs::AttrsBuilder;
 use crate::eval::error::{EvalError, EvalResult};
@@ -92,7 +92,7 @@ pub fn join_value(ev: &Evaluator, base: &Value, sub: &str) -> EvalResult<Value> 
             bytes.push(b'/');
             bytes.extend_from_slice(sub.as_bytes());
             let ctx = s.context().cloned().unwrap_or_default();
-            Ok(Value::String(Rc::new(NixString::with_context(bytes, ctx))))
+            Ok(Value::String(Shared::new(NixString::with_context(bytes, ctx))))
         }
         other => Err(err(format!("a flake source root is {}", other.type_description()))),
     }

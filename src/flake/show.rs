@@ -10,6 +10,7 @@
 //! `library function` (CppNix says `unknown` for both).
 
 use std::io::Write;
+use crate::eval::shared::Shared;
 
 use crate::eval::attrs::Attrs;
 use crate::eval::error::{EvalError, EvalResult};
@@ -38,7 +39,7 @@ struct Shower<'a, W: Write> {
     out: &'a mut W,
 }
 
-fn attrs_of(ev: &Evaluator, v: &Value) -> EvalResult<std::rc::Rc<Attrs>> {
+fn attrs_of(ev: &Evaluator, v: &Value) -> EvalResult<Shared<Attrs>> {
     ev.expect_attrs(v, "")
 }
 

@@ -7,6 +7,7 @@
 //! `lastModified`, `rev`, `revCount`, `ref`).
 
 use std::path::Path;
+use crate::eval::shared::Shared;
 use std::rc::Rc;
 
 use crate::eval::builtins::fetch;
@@ -405,5 +406,5 @@ pub fn fetch_tree_value(ev: &Evaluator, r: &FlakeRef) -> EvalResult<Value> {
 
 fn store_string(p: &str) -> Value {
     let ctx = Context::from([crate::eval::string::ContextElem::Plain(Rc::from(p))]);
-    Value::String(Rc::new(NixString::with_context(p.as_bytes().to_vec(), ctx)))
+    Value::String(Shared::new(NixString::with_context(p.as_bytes().to_vec(), ctx)))
 }

@@ -1,7 +1,7 @@
 //! Argument helpers for primops: force an argument and check its type, with CppNix's
 //! messages ("expected a list but found a set") and a frame naming the argument.
 
-use std::rc::Rc;
+use crate::eval::shared::Shared;
 
 use crate::symbol::Symbol;
 
@@ -99,14 +99,14 @@ impl Evaluator {
         }
     }
 
-    pub fn arg_list(&self, a: Arg<'_>) -> EvalResult<Rc<List>> {
+    pub fn arg_list(&self, a: Arg<'_>) -> EvalResult<Shared<List>> {
         match self.force_arg(a)? {
             Value::List(l) => Ok(l),
             other => Err(self.wrong_type(a, "a list", &other)),
         }
     }
 
-    pub fn arg_attrs(&self, a: Arg<'_>) -> EvalResult<Rc<Attrs>> {
+    pub fn arg_attrs(&self, a: Arg<'_>) -> EvalResult<Shared<Attrs>> {
         match self.force_arg(a)? {
             Value::Attrs(s) => Ok(s),
             other => Err(self.wrong_type(a, "a set", &other)),
@@ -124,7 +124,7 @@ impl Evaluator {
     }
 
     /// A string argument; context is kept. Only real strings are accepted.
-    pub fn arg_string(&self, a: Arg<'_>) -> EvalResult<Rc<NixString>> {
+    pub fn arg_string(&self, a: Arg<'_>) -> EvalResult<Shared<NixString>> {
         match self.force_arg(a)? {
             Value::String(s) => Ok(s),
             other => Err(self.wrong_type(a, "a string", &other)),
@@ -132,14 +132,14 @@ impl Evaluator {
     }
 
     /// A string argument that must not have a context (names, hash algorithms).
-    pub fn arg_string_no_ctx(&self, a: Arg<'_>) -> EvalResult<Rc<NixString>> {
+    pub fn arg_string_no_ctx(&self, a: Arg<'_>) -> EvalResult<Shared<NixString>> {
         let s = self.arg_string(a)?;
         no_context(&s).map_err(|e| e.with_frame(None, frame(a.builtin, a.index)))?;
         Ok(s)
     }
 
     /// Forces `v`, which must be a string; `frame` (if not empty) names what was evaluated.
-    pub fn expect_string(&self, v: &Value, frame: &str) -> EvalResult<Rc<NixString>> {
+    pub fn expect_string(&self, v: &Value, frame: &str) -> EvalResult<Shared<NixString>> {
         match self.force(v).map_err(|e| add_frame(e, frame))? {
             Value::String(s) => Ok(s),
             other => Err(add_frame(self.wrong_type_plain("a string", &other), frame)),
@@ -147,7 +147,7 @@ impl Evaluator {
     }
 
     /// Like [`Evaluator::expect_string`], refusing a string with context.
-    pub fn expect_string_no_ctx(&self, v: &Value, frame: &str) -> EvalResult<Rc<NixString>> {
+    pub fn expect_string_no_ctx(&self, v: &Value, frame: &str) -> EvalResult<Shared<NixString>> {
         let s = self.expect_string(v, frame)?;
         no_context(&s).map_err(|e| add_frame(e, frame))?;
         Ok(s)
@@ -162,7 +162,7 @@ impl Evaluator {
     }
 
     /// Forces `v`, which must be a list.
-    pub fn expect_list(&self, v: &Value, frame: &str) -> EvalResult<Rc<List>> {
+    pub fn expect_list(&self, v: &Value, frame: &str) -> EvalResult<Shared<List>> {
         match self.force(v).map_err(|e| add_frame(e, frame))? {
             Value::List(l) => Ok(l),
             other => Err(add_frame(self.wrong_type_plain("a list", &other), frame)),
@@ -170,7 +170,7 @@ impl Evaluator {
     }
 
     /// Forces `v`, which must be an attrset.
-    pub fn expect_attrs(&self, v: &Value, frame: &str) -> EvalResult<Rc<Attrs>> {
+    pub fn expect_attrs(&self, v: &Value, frame: &str) -> EvalResult<Shared<Attrs>> {
         match self.force(v).map_err(|e| add_frame(e, frame))? {
             Value::Attrs(a) => Ok(a),
             other => Err(add_frame(self.wrong_type_plain("a set", &other), frame)),
@@ -200,7 +200,7 @@ impl Evaluator {
 
     /// A value coerced like an interpolation (strings, paths copied to the store,
     /// string-like sets), with context.
-    pub fn arg_coerced(&self, a: Arg<'_>, mode: super::super::coerce::Coerce) -> EvalResult<Rc<NixString>> {
+    pub fn arg_coerced(&self, a: Arg<'_>, mode: super::super::coerce::Coerce) -> EvalResult<Shared<NixString>> {
         let v = self.force_arg(a)?;
         self.coerce_to_nix_string(&v, mode).map_err(|e| e.with_frame(None, frame(a.builtin, a.index)))
     }

@@ -8,6 +8,7 @@
 //! that exist and that output contexts name derivations. Semantics follow current CppNix.
 
 use std::rc::Rc;
+use crate::eval::shared::Shared;
 
 use crate::diag::source_map::Span;
 use crate::store::StorePath;
@@ -23,7 +24,7 @@ use super::args::arg;
 use super::PrimOp;
 
 fn string(bytes: &[u8], ctx: Context) -> Value {
-    Value::String(Rc::new(NixString::with_context(bytes.to_vec(), ctx)))
+    Value::String(Shared::new(NixString::with_context(bytes.to_vec(), ctx)))
 }
 
 fn unsafe_discard_string_context(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {

@@ -2,7 +2,7 @@
 //! warn addErrorContext break`.
 
 use std::collections::HashSet;
-use std::rc::Rc;
+use crate::eval::shared::Shared;
 
 use crate::diag::source_map::Span;
 
@@ -130,7 +130,7 @@ impl Evaluator {
         let v = self.force(v)?;
         match &v {
             Value::Attrs(a) => {
-                if !seen.insert(Rc::as_ptr(a) as usize) {
+                if !seen.insert(Shared::as_ptr(a) as usize) {
                     return Ok(());
                 }
                 for attr in a.iter() {
@@ -143,7 +143,7 @@ impl Evaluator {
                 }
             }
             Value::List(l) => {
-                if !seen.insert(Rc::as_ptr(l) as usize) {
+                if !seen.insert(Shared::as_ptr(l) as usize) {
                     return Ok(());
                 }
                 for item in l.iter() {

@@ -19,6 +19,7 @@
 //! and bound both as `builtins.derivation` and as the bare global `derivation`.
 
 use std::cell::RefCell;
+use crate::eval::shared::Shared;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
@@ -371,10 +372,10 @@ fn write_derivation(ev: &Evaluator, mut drv: Derivation) -> EvalResult<Value> {
     let drv_rc: Rc<str> = Rc::from(drv_path.as_str());
     let mut b = AttrsBuilder::with_capacity(drv.outputs.len() + 1);
     let drv_ctx = Context::from([ContextElem::AllOutputs(drv_rc.clone())]);
-    b.insert(ev.syms.drv_path, Value::String(Rc::new(NixString::with_context(drv_path.as_bytes(), drv_ctx))));
+    b.insert(ev.syms.drv_path, Value::String(Shared::new(NixString::with_context(drv_path.as_bytes(), drv_ctx))));
     for (name, out) in &drv.outputs {
         let ctx = Context::from([ContextElem::Output { drv: drv_rc.clone(), output: Rc::from(name.as_str()) }]);
-        b.insert(Symbol::intern(name), Value::String(Rc::new(NixString::with_context(out.path.as_bytes(), ctx))));
+        b.insert(Symbol::intern(name), Value::String(Shared::new(NixString::with_context(out.path.as_bytes(), ctx))));
     }
     Ok(Value::attrs(b.finish()))
 }

@@ -10,6 +10,7 @@
 //! mismatch names both hashes and adds nothing.
 
 use std::path::{Path, PathBuf};
+use crate::eval::shared::Shared;
 use std::rc::Rc;
 
 use crate::diag::source_map::Span;
@@ -33,7 +34,7 @@ struct Request {
     url: String,
     name: Option<String>,
     hash: Option<String>,
-    attrs: Option<Rc<Attrs>>,
+    attrs: Option<Shared<Attrs>>,
 }
 
 impl Request {
@@ -144,7 +145,7 @@ fn mismatch(what: &str, url: &str, specified: &Hash, got: &Hash) -> EvalError {
 pub(super) fn store_path_value(path: &StorePath) -> Value {
     let p = path.to_absolute();
     let ctx = Context::from([ContextElem::Plain(Rc::from(p.as_str()))]);
-    Value::String(Rc::new(NixString::with_context(p.into_bytes(), ctx)))
+    Value::String(Shared::new(NixString::with_context(p.into_bytes(), ctx)))
 }
 
 pub(super) fn io_error(what: &str, path: &Path, e: std::io::Error) -> EvalError {

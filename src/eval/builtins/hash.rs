@@ -5,7 +5,7 @@
 //! accepts (SRI, `algo:…`, or bare with `hashAlgo`) and prints it as base16, nix32
 //! (`base32` is a deprecated alias, with a warning), base64 or SRI.
 
-use std::rc::Rc;
+use crate::eval::shared::Shared;
 
 use crate::diag::source_map::Span;
 use crate::store::hash::{hash_file, hash_string, Hash, HashAlgo, HashFormat};
@@ -69,7 +69,7 @@ fn convert_hash(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
         eprintln!("warning: \"base32\" is a deprecated alias for hash format \"nix32\".");
     }
     let parsed = Hash::parse_any(&hash.to_str_lossy(), algo)?;
-    Ok(Value::String(Rc::new(parsed.encode(format, format == HashFormat::Sri).into())))
+    Ok(Value::String(Shared::new(parsed.encode(format, format == HashFormat::Sri).into())))
 }
 
 pub const PRIMOPS: &[PrimOp] = &[

@@ -6,7 +6,7 @@
 //! the store.
 
 use std::fmt::Write;
-use std::rc::Rc;
+use crate::eval::shared::Shared;
 
 use crate::diag::source_map::Span;
 use crate::numfmt::format_json_float;
@@ -203,7 +203,7 @@ fn to_json(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     let mut out = Vec::new();
     ev.value_to_json(&args[0], true, &mut ctx, &mut out)
         .map_err(|e| e.with_frame(None, "while evaluating the first argument passed to builtins.toJSON"))?;
-    Ok(Value::String(Rc::new(NixString::with_context(out, ctx))))
+    Ok(Value::String(Shared::new(NixString::with_context(out, ctx))))
 }
 
 /// The deepest JSON `fromJSON` accepts: as deep as Nix code may nest (CppNix's parser has

@@ -2,6 +2,7 @@
 //! readFileType pathExists findFile toPath getEnv`, and the `nixPath` constant.
 
 use std::rc::Rc;
+use crate::eval::shared::Shared;
 
 use crate::diag::source_map::Span;
 use crate::symbol::Symbol;
@@ -69,7 +70,7 @@ fn read_file(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
             }
         }
     }
-    Ok(Value::String(Rc::new(NixString::with_context(bytes, ctx))))
+    Ok(Value::String(Shared::new(NixString::with_context(bytes, ctx))))
 }
 
 fn file_type_name(ft: std::fs::FileType) -> &'static str {

@@ -52,6 +52,7 @@
 //! Compiled regexes are cached per pattern for the life of the evaluator.
 
 use std::rc::Rc;
+use crate::eval::shared::Shared;
 
 use regex::bytes::{CaptureLocations, Regex, RegexBuilder};
 
@@ -632,7 +633,7 @@ fn compiled(ev: &Evaluator, pattern: &[u8]) -> EvalResult<Rc<CompiledRegex>> {
 /// CppNix bug, NixOS/nix#2547); tern does the same so that derivations built from the
 /// pieces get exactly CppNix's inputs and paths.
 fn piece(bytes: &[u8], _ctx: &Context) -> Value {
-    Value::String(Rc::new(NixString::new(bytes.to_vec())))
+    Value::String(Shared::new(NixString::new(bytes.to_vec())))
 }
 
 fn group_list(groups: Vec<Option<&[u8]>>, ctx: &Context) -> Value {
@@ -747,7 +748,7 @@ mod tests {
         let span = Span::new(FileId(0), 0, 0);
         let mut ctx = Context::new();
         ctx.insert(ContextElem::Plain("/nix/store/aaaa-x".into()));
-        let s = Value::String(Rc::new(NixString::with_context(b"/nix/store/aaaa-x/bin".to_vec(), ctx.clone())));
+        let s = Value::String(Shared::new(NixString::with_context(b"/nix/store/aaaa-x/bin".to_vec(), ctx.clone())));
         let no_ctx = |v: &Value| matches!(v, Value::String(s) if s.context().is_none());
 
         let Value::List(groups) = prim_match(&ev, &[Value::string("(.*)/bin"), s.clone()], span).expect("matches")

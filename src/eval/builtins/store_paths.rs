@@ -13,6 +13,7 @@
 //! * `placeholder o` is the context-free output placeholder string.
 
 use std::collections::BTreeSet;
+use crate::eval::shared::Shared;
 use std::path::Path;
 use std::rc::Rc;
 
@@ -34,7 +35,7 @@ use super::PrimOp;
 fn store_path_value(path: &StorePath) -> Value {
     let p = path.to_absolute();
     let ctx = Context::from([ContextElem::Plain(Rc::from(p.as_str()))]);
-    Value::String(Rc::new(NixString::with_context(p.into_bytes(), ctx)))
+    Value::String(Shared::new(NixString::with_context(p.into_bytes(), ctx)))
 }
 
 fn to_file(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
@@ -272,7 +273,7 @@ fn store_path(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
         return Err(EvalError::msg(format!("path '{sp}' does not exist and cannot be created")));
     }
     let ctx = Context::from([ContextElem::Plain(Rc::from(sp.to_absolute().as_str()))]);
-    Ok(Value::String(Rc::new(NixString::with_context(path.into_bytes(), ctx))))
+    Ok(Value::String(Shared::new(NixString::with_context(path.into_bytes(), ctx))))
 }
 
 fn placeholder_(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {

@@ -1,7 +1,7 @@
 //! String builtins: `toString stringLength substring replaceStrings concatStringsSep
 //! baseNameOf dirOf`. Strings are bytes: lengths and offsets count bytes.
 
-use std::rc::Rc;
+use crate::eval::shared::Shared;
 
 use crate::diag::source_map::Span;
 
@@ -39,7 +39,7 @@ fn substring(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
         &bytes[start..end]
     };
     let ctx = s.context().cloned().unwrap_or_default();
-    Ok(Value::String(Rc::new(NixString::with_context(piece.to_vec(), ctx))))
+    Ok(Value::String(Shared::new(NixString::with_context(piece.to_vec(), ctx))))
 }
 
 fn replace_strings(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
@@ -59,7 +59,7 @@ fn replace_strings(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value>
         patterns.push(s.as_bytes().to_vec());
     }
     // Replacements are forced only when used.
-    let mut replacements: Vec<Option<Rc<NixString>>> = vec![None; to.len()];
+    let mut replacements: Vec<Option<Shared<NixString>>> = vec![None; to.len()];
     let s = ev.arg_coerced(arg("replaceStrings", args, 2), Coerce::INTERPOLATE)?;
     let bytes = s.as_bytes();
     let mut ctx: Context = s.context().cloned().unwrap_or_default();
@@ -100,7 +100,7 @@ fn replace_strings(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value>
             p += 1;
         }
     }
-    Ok(Value::String(Rc::new(NixString::with_context(out, ctx))))
+    Ok(Value::String(Shared::new(NixString::with_context(out, ctx))))
 }
 
 fn concat_strings_sep(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
@@ -121,7 +121,7 @@ fn concat_strings_sep(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Val
         })?;
         out.extend_from_slice(&part);
     }
-    Ok(Value::String(Rc::new(NixString::with_context(out, ctx))))
+    Ok(Value::String(Shared::new(NixString::with_context(out, ctx))))
 }
 
 /// The last component of a path string, ignoring one trailing slash.
@@ -136,7 +136,7 @@ pub fn base_name(s: &[u8]) -> &[u8] {
 fn base_name_of(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     let s = ev.arg_coerced(arg("baseNameOf", args, 0), Coerce::STRICT)?;
     let ctx = s.context().cloned().unwrap_or_default();
-    Ok(Value::String(Rc::new(NixString::with_context(base_name(s.as_bytes()).to_vec(), ctx))))
+    Ok(Value::String(Shared::new(NixString::with_context(base_name(s.as_bytes()).to_vec(), ctx))))
 }
 
 /// Everything before the last slash (`.` if there is none, `/` for a top-level entry).
@@ -156,7 +156,7 @@ fn dir_of(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     }
     let s = ev.coerce_to_nix_string(&v, Coerce::STRICT)?;
     let ctx = s.context().cloned().unwrap_or_default();
-    Ok(Value::String(Rc::new(NixString::with_context(dir_name(s.as_bytes()).to_vec(), ctx))))
+    Ok(Value::String(Shared::new(NixString::with_context(dir_name(s.as_bytes()).to_vec(), ctx))))
 }
 
 pub const PRIMOPS: &[PrimOp] = &[

@@ -18,7 +18,7 @@
 //! derivations. Contexts of the strings printed are collected into the result's context.
 
 use std::collections::HashSet;
-use std::rc::Rc;
+use crate::eval::shared::Shared;
 
 use crate::diag::source_map::{try_source, Origin, Span};
 use crate::numfmt::format_g;
@@ -225,7 +225,7 @@ impl Printer<'_> {
         Ok(())
     }
 
-    fn print_attrs(&mut self, a: &Rc<super::super::attrs::Attrs>) -> EvalResult<()> {
+    fn print_attrs(&mut self, a: &Shared<super::super::attrs::Attrs>) -> EvalResult<()> {
         for attr in a.iter_sorted() {
             let mut attrs: Vec<XmlAttr<'_>> = Vec::new();
             let pos = if self.location { attr.pos.span().map(position_attrs).unwrap_or_default() } else { Vec::new() };
@@ -266,7 +266,7 @@ impl Evaluator {
 fn to_xml(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     let mut ctx = Context::new();
     let out = ev.value_to_xml(&args[0], true, false, &mut ctx)?;
-    Ok(Value::String(Rc::new(NixString::with_context(out, ctx))))
+    Ok(Value::String(Shared::new(NixString::with_context(out, ctx))))
 }
 
 pub const PRIMOPS: &[PrimOp] = &[PrimOp {
