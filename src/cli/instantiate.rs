@@ -8,8 +8,8 @@
 //! identifiers (`[A-Za-z_][A-Za-z0-9-_+]*`) are skipped, as are repeats of the very same
 //! derivation value. A derivation whose `outputName` is not `out` prints as `drv!name`.
 
-use std::collections::HashSet;
 use crate::eval::shared::Shared;
+use std::collections::HashSet;
 
 use super::args::{parse, CommonArgs, Spec};
 use super::{auto_args, auto_call, report, usage_error};

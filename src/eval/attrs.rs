@@ -18,8 +18,8 @@
 //! searched a few dozen times keeps a small hash index from symbol id to entry
 //! (`HashIndex`): one or two probes.
 
-use std::cell::{Cell, OnceCell};
 use crate::eval::shared::Shared;
+use std::cell::{Cell, OnceCell};
 
 use crate::diag::source_map::Pos;
 use crate::symbol::Symbol;

@@ -7,8 +7,8 @@
 //! builtin given all its arguments is called with them in place (no partial application).
 //! Every lambda body entered counts against `max-call-depth`.
 
-use std::rc::Rc;
 use crate::eval::shared::Shared;
+use std::rc::Rc;
 
 use smallvec::SmallVec;
 
@@ -148,7 +148,13 @@ impl Evaluator {
     /// Enters a lambda with `first` and then as many of `more` as its nested lambdas take
     /// directly (`a: b: …` takes two without allocating the inner closure); returns the
     /// result and how many of `more` were used.
-    fn enter_lambda(&self, c: &Shared<Closure>, first: Value, more: &[Value], span: Span) -> EvalResult<(Value, usize)> {
+    fn enter_lambda(
+        &self,
+        c: &Shared<Closure>,
+        first: Value,
+        more: &[Value],
+        span: Span,
+    ) -> EvalResult<(Value, usize)> {
         let mut lambda = c.lambda;
         let mut frame = self.bind_arguments(lambda, c.env.clone(), first, span)?;
         let mut used = 0;

@@ -11,8 +11,8 @@
 //! Derivations compare by `outPath`. Ordering covers numbers, strings (bytewise), paths and
 //! lists (lexicographic).
 
-use std::cmp::Ordering;
 use crate::eval::shared::Shared;
+use std::cmp::Ordering;
 
 use super::error::{EvalError, EvalResult};
 use super::print::show_short_value;

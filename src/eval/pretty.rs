@@ -15,8 +15,8 @@
 //! value itself, an interruption (Ctrl-C) and an overly deep value are returned instead, so
 //! the caller shows them as full diagnostics.
 
-use std::collections::HashSet;
 use crate::eval::shared::Shared;
+use std::collections::HashSet;
 
 use crate::numfmt::format_g;
 

@@ -107,26 +107,31 @@ unsafe fn free(header: NonNull<Header>) {
 }
 
 /// A payload type that `Shared` may point to, and its kind.
-pub trait Counted {
+///
+/// # Safety
+/// `KIND` must be the kind under which `free` drops the allocation as a `SharedBox<Self>`
+/// (one kind per type): a wrong kind frees the payload as another type.
+pub unsafe trait Counted {
     const KIND: Kind;
 }
 
-impl Counted for super::string::NixString {
+// SAFETY: each kind below is the one `free` drops as that type.
+unsafe impl Counted for super::string::NixString {
     const KIND: Kind = Kind::String;
 }
-impl Counted for String {
+unsafe impl Counted for String {
     const KIND: Kind = Kind::Path;
 }
-impl Counted for super::attrs::Attrs {
+unsafe impl Counted for super::attrs::Attrs {
     const KIND: Kind = Kind::Attrs;
 }
-impl Counted for super::value::List {
+unsafe impl Counted for super::value::List {
     const KIND: Kind = Kind::List;
 }
-impl Counted for super::value::Closure {
+unsafe impl Counted for super::value::Closure {
     const KIND: Kind = Kind::Closure;
 }
-impl Counted for super::value::PrimOpApp {
+unsafe impl Counted for super::value::PrimOpApp {
     const KIND: Kind = Kind::PrimOpApp;
 }
 
@@ -166,18 +171,6 @@ impl<T: Counted> Shared<T> {
         // SAFETY: as in `as_ptr`.
         unsafe { this.0.as_ref().header.count() }
     }
-
-    /// The payload, if this is its only reference.
-    pub fn get_mut(this: &mut Shared<T>) -> Option<&mut T> {
-        // SAFETY: a count of one means no other reference can observe the payload.
-        (Shared::strong_count(this) == 1).then(|| unsafe { &mut this.0.as_mut().value })
-    }
-}
-
-impl<T: Counted + Default> Default for Shared<T> {
-    fn default() -> Shared<T> {
-        Shared::new(T::default())
-    }
 }
 
 impl<T: Counted> Clone for Shared<T> {
@@ -207,24 +200,6 @@ impl<T: Counted> std::ops::Deref for Shared<T> {
     }
 }
 
-impl<T: Counted> AsRef<T> for Shared<T> {
-    fn as_ref(&self) -> &T {
-        self
-    }
-}
-
-impl<T: Counted> std::borrow::Borrow<T> for Shared<T> {
-    fn borrow(&self) -> &T {
-        self
-    }
-}
-
-impl<T: Counted + std::fmt::Debug> std::fmt::Debug for Shared<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        (**self).fmt(f)
-    }
-}
-
 impl<T: Counted + std::fmt::Display> std::fmt::Display for Shared<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         (**self).fmt(f)
@@ -237,8 +212,47 @@ impl<T: Counted + PartialEq> PartialEq for Shared<T> {
     }
 }
 
-impl<T: Counted> From<T> for Shared<T> {
-    fn from(value: T) -> Shared<T> {
-        Shared::new(value)
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::thunk::ThunkCell;
+    use crate::eval::value::Value;
+
+    fn thunk() -> crate::eval::thunk::Thunk {
+        match ThunkCell::native(|_| Ok(Value::Null)) {
+            Value::Thunk(t) => t,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn value_clones_and_drops_count_every_counted_variant() {
+        let t = thunk();
+        let values = [
+            Value::Thunk(t.clone()),
+            Value::list(vec![Value::Thunk(t.clone())]),
+            Value::attrs(crate::eval::attrs::Attrs::new()),
+            Value::string("s"),
+            Value::path("/p"),
+        ];
+        assert_eq!(Shared::strong_count(&t), 3);
+        let copies: Vec<Value> = values.iter().cloned().collect();
+        assert_eq!(Shared::strong_count(&t), 4);
+        if let (Value::List(a), Value::List(b)) = (&values[1], &copies[1]) {
+            assert!(Shared::ptr_eq(a, b));
+            assert_eq!(Shared::strong_count(a), 2);
+        }
+        drop(copies);
+        assert_eq!(Shared::strong_count(&t), 3);
+        // The list's last reference goes: it is freed, and with it its reference to `t`.
+        drop(values);
+        assert_eq!(Shared::strong_count(&t), 1);
+    }
+
+    #[test]
+    fn uncounted_variants_copy_plainly() {
+        let v = [Value::Null, Value::Bool(true), Value::Int(-7), Value::Float(1.5)];
+        let w: Vec<Value> = v.iter().cloned().collect();
+        assert!(matches!(w[..], [Value::Null, Value::Bool(true), Value::Int(-7), Value::Float(f)] if f == 1.5));
     }
 }

@@ -28,7 +28,8 @@ use super::value::Value;
 /// variant), which has no weak count: a thunk is 32 bytes with its header.
 pub type Thunk = Shared<ThunkCell>;
 
-impl Counted for ThunkCell {
+// SAFETY: `shared::free` drops `Kind::Thunk` allocations as thunk cells.
+unsafe impl Counted for ThunkCell {
     const KIND: Kind = Kind::Thunk;
 }
 

@@ -55,9 +55,7 @@ impl Value {
         // non-null pointer to an allocation that starts with a `Header`.
         unsafe {
             let base = self as *const Value as *const u8;
-            (FIRST_COUNTED..=LAST_COUNTED)
-                .contains(&*base)
-                .then(|| *(base.add(8) as *const NonNull<Header>))
+            (FIRST_COUNTED..=LAST_COUNTED).contains(&*base).then(|| *(base.add(8) as *const NonNull<Header>))
         }
     }
 }
@@ -82,7 +80,6 @@ impl Clone for Value {
 }
 
 /// A list's elements (each possibly an unforced thunk).
-#[derive(Default)]
 pub struct List(Vec<Value>);
 
 impl List {

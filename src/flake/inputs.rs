@@ -18,8 +18,8 @@
 //! *check* mode nothing new is fetched: an input that would need a new entry becomes an
 //! unlocked placeholder, so the caller can show how `flake.nix` and `flake.lock` differ.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::eval::shared::Shared;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use crate::eval::attrs::AttrsBuilder;

@@ -9,8 +9,8 @@
 //! is one collapsed leaf (`library`), and other function-valued outputs are
 //! `library function` (CppNix says `unknown` for both).
 
-use std::io::Write;
 use crate::eval::shared::Shared;
+use std::io::Write;
 
 use crate::eval::attrs::Attrs;
 use crate::eval::error::{EvalError, EvalResult};

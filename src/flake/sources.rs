@@ -6,8 +6,8 @@
 //! exactly that tree, with what CppNix records in `flake.lock` for its type (`narHash`,
 //! `lastModified`, `rev`, `revCount`, `ref`).
 
-use std::path::Path;
 use crate::eval::shared::Shared;
+use std::path::Path;
 use std::rc::Rc;
 
 use crate::eval::builtins::fetch;

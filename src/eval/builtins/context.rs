@@ -7,8 +7,8 @@
 //! apply); `appendContext` takes the same shape back, checking that keys are store paths
 //! that exist and that output contexts name derivations. Semantics follow current CppNix.
 
-use std::rc::Rc;
 use crate::eval::shared::Shared;
+use std::rc::Rc;
 
 use crate::diag::source_map::Span;
 use crate::store::StorePath;

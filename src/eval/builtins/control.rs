@@ -1,8 +1,8 @@
 //! Control and debugging builtins: `abort throw tryEval seq deepSeq trace traceVerbose
 //! warn addErrorContext break`.
 
-use std::collections::HashSet;
 use crate::eval::shared::Shared;
+use std::collections::HashSet;
 
 use crate::diag::source_map::Span;
 

@@ -18,8 +18,8 @@
 //! The `derivation` function itself is Nix code (`derivation.nix`) compiled once at start
 //! and bound both as `builtins.derivation` and as the bare global `derivation`.
 
-use std::cell::RefCell;
 use crate::eval::shared::Shared;
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 

@@ -9,8 +9,8 @@
 //! fixed-output derivation with the same hash finds them. A given hash is checked first; a
 //! mismatch names both hashes and adds nothing.
 
-use std::path::{Path, PathBuf};
 use crate::eval::shared::Shared;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use crate::diag::source_map::Span;

@@ -5,8 +5,8 @@
 //! passed through. Sets with `__toString` or `outPath` become strings; paths are copied to
 //! the store.
 
-use std::fmt::Write;
 use crate::eval::shared::Shared;
+use std::fmt::Write;
 
 use crate::diag::source_map::Span;
 use crate::numfmt::format_json_float;

@@ -1,8 +1,8 @@
 //! File-system and code-loading builtins: `import scopedImport readFile readDir
 //! readFileType pathExists findFile toPath getEnv`, and the `nixPath` constant.
 
-use std::rc::Rc;
 use crate::eval::shared::Shared;
+use std::rc::Rc;
 
 use crate::diag::source_map::Span;
 use crate::symbol::Symbol;

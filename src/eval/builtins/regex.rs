@@ -51,8 +51,8 @@
 //!
 //! Compiled regexes are cached per pattern for the life of the evaluator.
 
-use std::rc::Rc;
 use crate::eval::shared::Shared;
+use std::rc::Rc;
 
 use regex::bytes::{CaptureLocations, Regex, RegexBuilder};
 

@@ -12,8 +12,8 @@
 //! * `storePath p` (impure only) gives `p` with the context of its enclosing store path.
 //! * `placeholder o` is the context-free output placeholder string.
 
-use std::collections::BTreeSet;
 use crate::eval::shared::Shared;
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::rc::Rc;
 

@@ -17,8 +17,8 @@
 //! files, `path` of their definition. The `type` of a set is always forced, to recognise
 //! derivations. Contexts of the strings printed are collected into the result's context.
 
-use std::collections::HashSet;
 use crate::eval::shared::Shared;
+use std::collections::HashSet;
 
 use crate::diag::source_map::{try_source, Origin, Span};
 use crate::numfmt::format_g;
