@@ -33,7 +33,7 @@ pub enum Value {
     PrimOp(&'static PrimOp) = 3,
     String(Shared<NixString>) = FIRST_COUNTED,
     /// An absolute, canonical path (a thin pointer, to keep `Value` at 16 bytes).
-    Path(Shared<String>) = 5,
+    Path(Shared<String>) = PATH_TAG,
     Attrs(Shared<Attrs>) = 6,
     List(Shared<List>) = 7,
     Lambda(Shared<Closure>) = 8,
@@ -46,7 +46,17 @@ pub enum Value {
 const FIRST_COUNTED: u8 = 4;
 const LAST_COUNTED: u8 = 10;
 
+/// The tag of `Path`, the last counted variant that holds no values.
+const PATH_TAG: u8 = 5;
+
 impl Value {
+    /// The variant's tag.
+    #[inline(always)]
+    fn tag(&self) -> u8 {
+        // SAFETY: `repr(u8)` puts the tag in the first byte.
+        unsafe { *(self as *const Value as *const u8) }
+    }
+
     /// The header of a counted variant's allocation.
     #[inline(always)]
     fn counted_header(&self) -> Option<NonNull<Header>> {
@@ -55,7 +65,7 @@ impl Value {
         // non-null pointer to an allocation that starts with a `Header`.
         unsafe {
             let base = self as *const Value as *const u8;
-            (FIRST_COUNTED..=LAST_COUNTED).contains(&*base).then(|| *(base.add(8) as *const NonNull<Header>))
+            (FIRST_COUNTED..=LAST_COUNTED).contains(&self.tag()).then(|| *(base.add(8) as *const NonNull<Header>))
         }
     }
 }
@@ -183,22 +193,15 @@ impl Value {
     /// reference to a container, closure or thunk. (Strings and paths hold no values.)
     #[inline]
     pub fn owns_nested_alone(&self) -> bool {
-        match self {
-            Value::Attrs(a) => Shared::strong_count(a) == 1,
-            Value::List(l) => Shared::strong_count(l) == 1,
-            Value::Lambda(c) => Shared::strong_count(c) == 1,
-            Value::PrimOpApp(p) => Shared::strong_count(p) == 1,
-            Value::Thunk(t) => Thunk::strong_count(t) == 1,
-            Value::Null
-            | Value::Bool(_)
-            | Value::Int(_)
-            | Value::Float(_)
-            | Value::String(_)
-            | Value::Path(_)
-            | Value::PrimOp(_) => false,
+        // The counted variants that hold values are the contiguous tags after strings and
+        // paths: one range check and one load, not a jump table (this runs at every frame
+        // and thunk drop).
+        match self.counted_header() {
+            // SAFETY: `counted_header` gives the header of a live allocation.
+            Some(header) => self.tag() > PATH_TAG && unsafe { header.as_ref().count() } == 1,
+            None => false,
         }
     }
-
     pub fn is_function(&self) -> bool {
         matches!(self, Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_))
     }
