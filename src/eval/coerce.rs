@@ -66,7 +66,7 @@ impl Evaluator {
             }
             Value::Null if mode.more => Ok(Vec::new()),
             Value::Bool(b) if mode.more => Ok(if *b { b"1".to_vec() } else { Vec::new() }),
-            Value::Int(i) if mode.more => Ok(i.to_string().into_bytes()),
+            Value::Int(i) if mode.more => Ok(int_bytes(*i)),
             Value::Float(f) if mode.more => Ok(format_f(*f).into_bytes()),
             Value::List(items) if mode.more => {
                 let mut out = Vec::new();
@@ -120,7 +120,7 @@ impl Evaluator {
 
     /// `a + b + …` and `"${a}${b}"`: numbers add, a leading path makes a path, anything
     /// else concatenates as strings (copying paths into the store).
-    pub fn concat_values(&self, span: Span, values: Vec<Value>, force_string: bool) -> EvalResult<Value> {
+    pub fn concat_values(&self, span: Span, values: &[Value], force_string: bool) -> EvalResult<Value> {
         #[derive(PartialEq)]
         enum First {
             Str,
@@ -162,7 +162,17 @@ impl Evaluator {
             }
             First::Path | First::Str => {
                 let mut ctx = Context::new();
-                let mut out: Vec<u8> = Vec::new();
+                // Sized for the string parts (all of them, usually), so that the bytes are
+                // neither regrown while appending nor shrunk into the string at the end.
+                let strings_len: usize = values
+                    .iter()
+                    .map(|v| match v {
+                        Value::String(s) => s.as_bytes().len(),
+                        Value::Path(p) => p.len(),
+                        _ => 0,
+                    })
+                    .sum();
+                let mut out: Vec<u8> = Vec::with_capacity(strings_len);
                 let mode = if first == First::Str { Coerce::INTERPOLATE } else { Coerce::STRICT };
                 for (i, v) in values.iter().enumerate() {
                     // The first segment of an interpolated path keeps a trailing slash.
@@ -205,6 +215,18 @@ impl Evaluator {
             }
         }
     }
+}
+
+/// The decimal digits of `i`, in a vector of exactly their length: formatting into a
+/// `String` leaves spare capacity, which turning the bytes into a string's boxed slice
+/// then reallocates away (`toString` of an integer is common in package names).
+fn int_bytes(i: i64) -> Vec<u8> {
+    use std::io::Write;
+    let mut buf = [0u8; 20];
+    let mut cursor = std::io::Cursor::new(&mut buf[..]);
+    write!(cursor, "{i}").expect("an i64 has at most 20 characters");
+    let n = cursor.position() as usize;
+    buf[..n].to_vec()
 }
 
 /// Calls made by coercion have no source position of their own; the caller's span is

@@ -151,7 +151,7 @@ impl Evaluator {
                     }
                     _ => {
                         let b = self.eval(rhs, env)?;
-                        self.concat_values(span, vec![a, b], false)
+                        self.concat_values(span, &[a, b], false)
                     }
                 }
             }
@@ -216,11 +216,12 @@ impl Evaluator {
         force_string: bool,
         env: &Env,
     ) -> EvalResult<Value> {
-        let mut values = Vec::with_capacity(parts.len());
+        // Most interpolations have a handful of parts: no allocation for the list of them.
+        let mut values: smallvec::SmallVec<[Value; 8]> = smallvec::SmallVec::with_capacity(parts.len());
         for p in parts {
             values.push(self.eval(p, env)?);
         }
-        self.concat_values(span, values, force_string)
+        self.concat_values(span, &values, force_string)
     }
 }
 
