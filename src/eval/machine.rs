@@ -232,6 +232,12 @@ impl Evaluator {
 
     fn run_delayed(&self, work: &Delayed) -> EvalResult<Value> {
         match work {
+            // Most delayed code is a binding's value (an attribute, a `let` variable): its
+            // body is evaluated here directly, rather than through a level of `eval_node`
+            // whose only work on success is to pass the value on.
+            Delayed::Code(Ir::Binding { name, span, body, via }, env) => {
+                self.eval(body, env).map_err(|e| binding_error(e, *name, *via, *span))
+            }
             Delayed::Code(ir, env) => self.eval(ir, env),
             Delayed::ApplyShared(shared, arg) => self.call(&shared.f, arg.clone(), shared.span),
             Delayed::MapAttr(shared, i) => {
