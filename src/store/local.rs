@@ -391,6 +391,19 @@ impl Store {
     /// Adds a text object (`builtins.toFile`, `.drv` files). References
     /// must be valid.
     pub fn add_text(&self, name: &str, contents: &[u8], references: &BTreeSet<StorePath>) -> Result<StorePath> {
+        self.add_text_keeping(name, contents, references, true)
+    }
+
+    /// `add_text`; in a read-only store's overlay the bytes are kept only if `keep_bytes`
+    /// (a derivation whose output paths are recorded need not keep its text, see
+    /// `add_derivation`).
+    fn add_text_keeping(
+        &self,
+        name: &str,
+        contents: &[u8],
+        references: &BTreeSet<StorePath>,
+        keep_bytes: bool,
+    ) -> Result<StorePath> {
         let hash = hash_string(HashAlgo::Sha256, contents);
         let path = text_path(name, &hash, references)?;
         // A valid path had its references checked when it was added.
@@ -406,7 +419,8 @@ impl Store {
                 }
             }
             if let Some(mut o) = self.overlay() {
-                o.texts.insert(path.clone(), (contents.into(), references.iter().cloned().collect()));
+                let bytes = if keep_bytes { contents.into() } else { Box::default() };
+                o.texts.insert(path.clone(), (bytes, references.iter().cloned().collect()));
             }
             return Ok(path);
         }
@@ -443,9 +457,16 @@ impl Store {
 
     /// Writes a derivation as `name.drv` (references: its inputs) and
     /// records its output paths. Returns the drv path.
+    ///
+    /// A read-only store computes the path without writing the file, and does not keep the
+    /// text either when every output path is known: an evaluation never reads back a
+    /// derivation it made (its modulo hash is memoised when it is made, its output names
+    /// are recorded here), and the texts of a package set's derivations were a sixth of an
+    /// evaluation's peak memory.
     pub fn add_derivation(&self, drv: &Derivation) -> Result<StorePath> {
         let refs = drv.references()?;
-        let drv_path = self.add_text(&format!("{}.drv", drv.name), &drv.to_aterm(), &refs)?;
+        let outputs_known = drv.outputs.values().all(|o| !o.path.is_empty());
+        let drv_path = self.add_text_keeping(&format!("{}.drv", drv.name), &drv.to_aterm(), &refs, !outputs_known)?;
         let outputs = drv
             .outputs
             .iter()
@@ -469,11 +490,23 @@ impl Store {
     /// Reads and parses a `.drv` from the store.
     pub fn read_derivation(&self, drv_path: &StorePath) -> Result<Derivation> {
         if let Some(text) = self.overlay().and_then(|o| o.texts.get(drv_path).map(|(t, _)| t.clone())) {
+            if text.is_empty() {
+                return Err(StoreError::Other(format!(
+                    "'{drv_path}' was only computed by this read-only evaluation; \
+                     its text is not kept (evaluate with --read-write-mode to write it)"
+                )));
+            }
             return Derivation::parse_at(&text, drv_path);
         }
         let real = self.real_path(drv_path);
         let text = fs::read(&real).map_err(|e| StoreError::io("read derivation", &real, e))?;
         Derivation::parse_at(&text, drv_path)
+    }
+
+    /// The output names of a derivation made by this read-only evaluation (`None` for
+    /// any other path).
+    pub fn computed_derivation_output_names(&self, drv_path: &StorePath) -> Option<Vec<String>> {
+        self.overlay()?.drv_outputs.get(drv_path).map(|outs| outs.iter().map(|(n, _)| n.to_string()).collect())
     }
 
     /// Output name → path recorded for a `.drv` added with

@@ -350,8 +350,11 @@ fn output_names(ev: &Evaluator, drv_path: &StorePath) -> EvalResult<Rc<[String]>
     if let Some(names) = ev.caches.drv_outputs.borrow().get(&key) {
         return Ok(names.clone());
     }
-    let drv = ev.store()?.read_derivation(drv_path)?;
-    let names: Rc<[String]> = drv.outputs.keys().cloned().collect();
+    let store = ev.store()?;
+    let names: Rc<[String]> = match store.computed_derivation_output_names(drv_path) {
+        Some(names) => names.into(),
+        None => store.read_derivation(drv_path)?.outputs.keys().cloned().collect(),
+    };
     ev.caches.drv_outputs.borrow_mut().insert(key, names.clone());
     Ok(names)
 }
