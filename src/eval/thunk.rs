@@ -72,7 +72,7 @@ pub struct SharedMapAttrs {
     pub source: super::shared::Shared<super::attrs::Attrs>,
 }
 
-// Every thunk is a reference count pair and this state: keep it at three words (the shared
+// Every thunk is a header word and this state: keep it at three words (the shared
 // application fits because `Value`'s tag leaves room for the other variants' tags).
 const _: () = assert!(std::mem::size_of::<ThunkState>() == 24);
 

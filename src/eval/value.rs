@@ -1,9 +1,10 @@
 //! Runtime values.
 //!
 //! A `Value` is 16 bytes: small scalars inline, everything else behind a counted pointer
-//! (`Shared`, or `Thunk`), so cloning is a reference-count bump. Identity matters in Nix (`==` treats the very same attrset or
-//! thunk as equal even if it holds functions), so values are never deep-copied: `inherit`,
-//! `//`, selection and application all share the original `Rc`s.
+//! (`shared::Shared`; a `Thunk` is one too), so cloning is a reference-count bump.
+//! Identity matters in Nix (`==` treats the very same attrset or thunk as equal even if it
+//! holds functions), so values are never deep-copied: `inherit`, `//`, selection and
+//! application all share the original pointers.
 //!
 //! A value stored in an attrset, list or environment may still be a `Thunk`; the machine's
 //! `force` turns it into weak head normal form.
@@ -22,9 +23,11 @@ use super::thunk::Thunk;
 /// The variants are numbered so that the counted ones (a pointer to a `shared::Header`
 /// in the second word) are contiguous: "is it counted" is one range check of the tag,
 /// which is the first byte (`repr(u8)` fixes the layout: the tag, then each variant's field
-/// at offset 8). The last variant is not counted: the compiler turns the last tag into the
-/// default case of the drop glue's switch, and keeping that one a no-op lets it fold the
-/// whole switch into that range check instead of a jump table.
+/// at offset 8). The drop glue's arms for the counted variants are the same code (see
+/// `shared`), which the compiler merges into one block. The last variant is not counted:
+/// the compiler makes the last tag the default case of the glue's switch, and a counted
+/// one there kept a second copy of that block, so the glue's jump went to two places by
+/// variant and was mispredicted; now every counted tag leads to the one block.
 #[repr(u8)]
 pub enum Value {
     Null = 0,
