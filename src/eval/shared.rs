@@ -236,7 +236,7 @@ mod tests {
             Value::path("/p"),
         ];
         assert_eq!(Shared::strong_count(&t), 3);
-        let copies: Vec<Value> = values.iter().cloned().collect();
+        let copies: Vec<Value> = values.to_vec();
         assert_eq!(Shared::strong_count(&t), 4);
         if let (Value::List(a), Value::List(b)) = (&values[1], &copies[1]) {
             assert!(Shared::ptr_eq(a, b));
@@ -252,7 +252,7 @@ mod tests {
     #[test]
     fn uncounted_variants_copy_plainly() {
         let v = [Value::Null, Value::Bool(true), Value::Int(-7), Value::Float(1.5)];
-        let w: Vec<Value> = v.iter().cloned().collect();
+        let w: Vec<Value> = v.to_vec();
         assert!(matches!(w[..], [Value::Null, Value::Bool(true), Value::Int(-7), Value::Float(f)] if f == 1.5));
     }
 }
