@@ -232,7 +232,7 @@ impl Evaluator {
 
     fn run_delayed(&self, work: &Delayed) -> EvalResult<Value> {
         match work {
-            // Most delayed code is a binding's value (an attribute, a `let` variable): its
+            // Much delayed code is a binding's value (an attribute, a `let` variable): its
             // body is evaluated here directly, rather than through a level of `eval_node`
             // whose only work on success is to pass the value on.
             Delayed::Code(Ir::Binding { name, span, body, via }, env) => {
