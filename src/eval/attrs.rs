@@ -464,8 +464,22 @@ mod tests {
         // Names that tie on the eight-byte prefix key, differ only after it, are prefixes of
         // each other, or hold bytes below and above ASCII letters.
         let names = [
-            "packages", "packagesX", "packages-a", "packages_z", "pack", "p", "", "u10", "u9", "u100000000",
-            "u1000000000", "a\u{1}", "a", "\u{e9}t\u{e9}", "Z", "longer-name-than-eight",
+            "packages",
+            "packagesX",
+            "packages-a",
+            "packages_z",
+            "pack",
+            "p",
+            "",
+            "u10",
+            "u9",
+            "u100000000",
+            "u1000000000",
+            "a\u{1}",
+            "a",
+            "\u{e9}t\u{e9}",
+            "Z",
+            "longer-name-than-eight",
             "longer-name-than-eigh",
         ];
         let a = set(&names.iter().map(|n| (*n, 0)).collect::<Vec<_>>());
