@@ -97,6 +97,14 @@ fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
+/// Makes `dir` a git repository whose one commit holds all its files; the commit's hash.
+fn git_init_commit_all(dir: &Path, message: &str) -> String {
+    git(dir, &["init", "-q"]);
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-qm", message]);
+    git(dir, &["rev-parse", "HEAD"])
+}
+
 const LP4A: &str = ".#nixosConfigurations.lp4a";
 
 fn attr(path: &str) -> String {
@@ -376,10 +384,7 @@ fn git_inputs_lock_a_revision() {
     let d = tmp();
     let repo = d.path.join("repo");
     write(&repo.join("flake.nix"), "{ outputs = { self }: { value = 42; rev = self.rev; }; }\n");
-    git(&repo, &["init", "-q"]);
-    git(&repo, &["add", "."]);
-    git(&repo, &["commit", "-qm", "first"]);
-    let rev1 = git(&repo, &["rev-parse", "HEAD"]);
+    let rev1 = git_init_commit_all(&repo, "first");
     let top = d.path.join("top");
     write(
         &top.join("flake.nix"),
@@ -460,9 +465,7 @@ fn git_work_tree_flakes_see_tracked_files_only() {
     let d = tmp();
     let sub = d.path.join("sub");
     write(&sub.join("s.txt"), "s\n");
-    git(&sub, &["init", "-q"]);
-    git(&sub, &["add", "."]);
-    git(&sub, &["commit", "-qm", "s"]);
+    git_init_commit_all(&sub, "s");
     let top = d.path.join("top");
     write(&top.join("flake.nix"), FLAKE);
     write(&top.join("t.txt"), "t\n");
@@ -578,10 +581,7 @@ fn duplicated_inputs_are_reported() {
     // One git repository locked twice: the same tree however it is asked for, or two commits.
     let repo = d.path.join("repo");
     write(&repo.join("f"), "1\n");
-    git(&repo, &["init", "-q"]);
-    git(&repo, &["add", "."]);
-    git(&repo, &["commit", "-qm", "one"]);
-    let first = git(&repo, &["rev-parse", "HEAD"]);
+    let first = git_init_commit_all(&repo, "one");
     let twice = |second: &str| {
         let dir = d.path.join(format!("twice-{}", second.len()));
         let url = format!("git+file://{}", repo.display());
