@@ -3,121 +3,261 @@
 //! Lowering assigns every binding a slot in a frame; a variable reference walks `depth`
 //! parent links and reads one slot, never a name. Frames of `let`, `rec` and function calls
 //! are filled right after creation (their thunks must point back at the frame itself, which
-//! is what makes recursion work), so slots live in an `UnsafeCell`: they are written only
-//! while the machine initialises a fresh frame that nothing else can see yet, and are
-//! read-only afterwards.
+//! is what makes recursion work), so slots are written through shared references: only
+//! while the machine initialises a fresh frame that nothing else can see yet, and never
+//! afterwards.
+//!
+//! A frame is one allocation: a header (reference count, slot count, parent) followed by
+//! its slots. Frames are made at every call, so this layout matters: a one-slot frame (a
+//! call's single argument) is 32 bytes, a frame of several slots needs no second
+//! allocation, and reading a slot is one load from the frame pointer (an `Rc<Frame>`
+//! holding a vector took two allocations and two dependent loads).
 
-use std::cell::UnsafeCell;
-use std::rc::Rc;
-
-use thin_vec::ThinVec;
+use std::alloc::Layout;
+use std::cell::{Cell, UnsafeCell};
+use std::marker::PhantomData;
+use std::ptr::NonNull;
 
 use super::value::Value;
 
-pub type Env = Rc<Frame>;
-
-/// A frame's slots: the first inline (most frames are a function call's single argument),
-/// the others in a one-pointer vector that is empty, and unallocated, for one-slot frames.
-struct Slots {
-    first: Value,
-    rest: ThinVec<Value>,
+/// A frame's header; its `len` slots (`UnsafeCell<Value>`) follow it in the allocation.
+#[repr(C)]
+pub struct Frame {
+    count: Cell<u32>,
+    len: u32,
+    parent: Option<Env>,
 }
 
-pub struct Frame {
-    pub parent: Option<Env>,
-    slots: UnsafeCell<Slots>,
+/// Slots start right after the header, which keeps them aligned.
+const SLOTS_OFFSET: usize = std::mem::size_of::<Frame>();
+const _: () = assert!(SLOTS_OFFSET == 16 && SLOTS_OFFSET % std::mem::align_of::<Value>() == 0);
+
+/// A counted reference to a frame.
+pub struct Env {
+    ptr: NonNull<Frame>,
+    /// Owns a `Frame` (for drop check); not `Send`/`Sync`, like `Rc`.
+    _owns: PhantomData<Frame>,
+}
+
+fn layout(len: u32) -> Layout {
+    let bytes = SLOTS_OFFSET + len as usize * std::mem::size_of::<Value>();
+    Layout::from_size_align(bytes, std::mem::align_of::<Frame>().max(std::mem::align_of::<Value>()))
+        .expect("a frame's size fits in memory")
 }
 
 impl Frame {
+    /// A frame holding `slots` (at least one slot: an empty list gives one `null`).
     pub fn new(parent: Option<Env>, slots: Vec<Value>) -> Env {
-        let mut values = slots.into_iter();
-        let first = values.next().unwrap_or(Value::Null);
-        Rc::new(Frame { parent, slots: UnsafeCell::new(Slots { first, rest: values.collect() }) })
+        let env = Env::alloc(parent, slots.len().max(1));
+        for (i, v) in slots.into_iter().enumerate() {
+            env.set(i, v);
+        }
+        env
     }
 
     /// A frame holding exactly one value (a plain function argument, a `with` scope).
     #[inline]
     pub fn single(parent: Option<Env>, value: Value) -> Env {
-        Rc::new(Frame { parent, slots: UnsafeCell::new(Slots { first: value, rest: ThinVec::new() }) })
+        let env = Env::alloc(parent, 1);
+        env.set(0, value);
+        env
     }
 
-    /// A frame of `size` slots to be filled with `set` before use.
+    /// A frame of `size` slots (at least one), all `null`, to be filled with `set` before
+    /// use.
+    #[inline]
     pub fn with_size(parent: Option<Env>, size: usize) -> Env {
-        let rest: ThinVec<Value> = std::iter::repeat_n(Value::Null, size.saturating_sub(1)).collect();
-        Rc::new(Frame { parent, slots: UnsafeCell::new(Slots { first: Value::Null, rest }) })
+        Env::alloc(parent, size.max(1))
+    }
+}
+
+impl Env {
+    /// A frame of `len` slots, each `null`.
+    #[inline]
+    fn alloc(parent: Option<Env>, len: usize) -> Env {
+        let len = u32::try_from(len).expect("a frame has fewer than 2^32 slots");
+        let layout = layout(len);
+        // SAFETY: the layout is never zero-sized (the header alone is 16 bytes); every
+        // field and slot is written before the pointer is used.
+        unsafe {
+            let raw = std::alloc::alloc(layout) as *mut Frame;
+            let Some(ptr) = NonNull::new(raw) else { std::alloc::handle_alloc_error(layout) };
+            raw.write(Frame { count: Cell::new(1), len, parent });
+            let slots = raw.cast::<u8>().add(SLOTS_OFFSET).cast::<Value>();
+            for i in 0..len as usize {
+                slots.add(i).write(Value::Null);
+            }
+            Env { ptr, _owns: PhantomData }
+        }
+    }
+
+    #[inline(always)]
+    fn header(&self) -> &Frame {
+        // SAFETY: the frame lives as long as this reference to it.
+        unsafe { self.ptr.as_ref() }
+    }
+
+    #[inline(always)]
+    fn slot(&self, slot: usize) -> &UnsafeCell<Value> {
+        if slot >= self.header().len as usize {
+            slot_out_of_range(slot, self.header().len);
+        }
+        // SAFETY: `slot` is within the frame's slots, which live as long as the frame.
+        unsafe { &*self.ptr.as_ptr().cast::<u8>().add(SLOTS_OFFSET).cast::<UnsafeCell<Value>>().add(slot) }
     }
 
     /// Writes a slot of a frame under construction.
     ///
     /// Only the code that created the frame calls this, before any value read from the
-    /// frame can exist, so no reference into `slots` is alive.
+    /// frame can exist, so no reference into the slot is alive.
+    #[inline]
     pub fn set(&self, slot: usize, value: Value) {
-        // SAFETY: see the method and module documentation: frames are written only during
-        // initialisation, when no borrow of the slot vector exists.
-        unsafe {
-            let slots = &mut *self.slots.get();
-            if slot == 0 {
-                slots.first = value;
-            } else {
-                slots.rest[slot - 1] = value;
-            }
-        }
+        // SAFETY: see the method and module documentation: a slot is written only during
+        // initialisation, when no reference to it exists.
+        unsafe { *self.slot(slot).get() = value }
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn get(&self, slot: usize) -> &Value {
         // SAFETY: after initialisation slots are never written, so shared reads are sound.
-        let slots = unsafe { &*self.slots.get() };
-        if slot == 0 {
-            &slots.first
-        } else {
-            &slots.rest[slot - 1]
-        }
+        unsafe { &*self.slot(slot).get() }
     }
 
     pub fn len(&self) -> usize {
-        // SAFETY: as in `get`.
-        unsafe { 1 + (&*self.slots.get()).rest.len() }
+        self.header().len as usize
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
+    /// The enclosing frame.
+    #[inline(always)]
+    pub fn parent(&self) -> Option<&Env> {
+        self.header().parent.as_ref()
+    }
+
     /// The frame `depth` levels up.
     #[inline]
-    #[allow(clippy::needless_lifetimes)] // the lifetime cannot be elided for an `Rc` receiver
-    pub fn ancestor<'a>(self: &'a Env, depth: u32) -> &'a Env {
+    pub fn ancestor(&self, depth: u32) -> &Env {
         let mut env = self;
         for _ in 0..depth {
-            env = env.parent.as_ref().expect("lowering resolved the variable to an existing frame");
+            env = env.parent().expect("lowering resolved the variable to an existing frame");
         }
         env
     }
 }
 
-impl Drop for Frame {
-    /// Unlinks long parent chains iteratively, so dropping a deep environment (a long
-    /// recursion's frames) cannot overflow the stack.
-    fn drop(&mut self) {
-        let slots = self.slots.get_mut();
-        // Most frames are a call's single argument that the caller still holds (a list
-        // element, a variable): dropping it only decrements a count, which the plain field
-        // drop does. Only a last reference to nested values needs the deep-drop guard.
-        if !slots.rest.is_empty() || slots.first.owns_nested_alone() {
-            let values = (std::mem::replace(&mut slots.first, Value::Null), std::mem::take(&mut slots.rest));
-            super::value::drop_deep(values);
+#[cold]
+#[inline(never)]
+fn slot_out_of_range(slot: usize, len: u32) -> ! {
+    panic!("slot {slot} of a frame of {len}: lowering resolved a variable to a missing slot")
+}
+
+impl Clone for Env {
+    #[inline(always)]
+    fn clone(&self) -> Env {
+        let count = &self.header().count;
+        let n = count.get().wrapping_add(1);
+        if n == 0 {
+            // More references than `u32` counts: as `Rc` does on overflow, stop.
+            std::process::abort();
         }
-        // Only a parent this frame alone holds would be freed recursively.
-        if self.parent.as_ref().is_none_or(|p| Rc::strong_count(p) > 1) {
+        count.set(n);
+        Env { ptr: self.ptr, _owns: PhantomData }
+    }
+}
+
+impl Drop for Env {
+    #[inline]
+    fn drop(&mut self) {
+        let count = &self.header().count;
+        let n = count.get() - 1;
+        count.set(n);
+        if n == 0 {
+            // SAFETY: that was the last reference.
+            unsafe { free_chain(self.ptr) }
+        }
+    }
+}
+
+/// Frees a frame whose last reference is gone, and then each parent of which it held the
+/// last reference, in a loop: dropping a deep environment (a long recursion's frames)
+/// cannot overflow the stack.
+///
+/// # Safety
+/// `ptr` must be a frame with a count of zero, not used afterwards.
+#[inline(never)]
+unsafe fn free_chain(mut ptr: NonNull<Frame>) {
+    loop {
+        let raw = ptr.as_ptr();
+        let len = (*raw).len;
+        let slots =
+            std::ptr::slice_from_raw_parts_mut(raw.cast::<u8>().add(SLOTS_OFFSET).cast::<Value>(), len as usize);
+        // Most frames are a call's single argument that the caller still holds (a list
+        // element, a variable): dropping it only decrements a count. Only a last
+        // reference to nested values needs the deep-drop guard.
+        if len > 1 || (*slots)[0].owns_nested_alone() {
+            super::value::drop_deep(SlotsToDrop(slots));
+        } else {
+            std::ptr::drop_in_place(slots);
+        }
+        let parent = std::ptr::read(&(*raw).parent);
+        std::alloc::dealloc(raw.cast(), layout(len));
+        let Some(parent) = parent else { return };
+        let count = &parent.header().count;
+        let n = count.get() - 1;
+        count.set(n);
+        let next = parent.ptr;
+        std::mem::forget(parent);
+        if n != 0 {
             return;
         }
-        let mut next = self.parent.take();
-        while let Some(env) = next {
-            match Rc::try_unwrap(env) {
-                Ok(mut frame) => next = frame.parent.take(),
-                Err(_) => break,
-            }
+        ptr = next;
+    }
+}
+
+/// The slots of a dying frame, dropped (on a fresh stack segment if need be) by `drop_deep`.
+struct SlotsToDrop(*mut [Value]);
+
+impl Drop for SlotsToDrop {
+    fn drop(&mut self) {
+        // SAFETY: `free_chain` hands over the initialised slots of a frame nothing else
+        // references any more, and frees the memory only after this drop.
+        unsafe { std::ptr::drop_in_place(self.0) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_read_back_and_parents_chain() {
+        let root = Frame::new(None, vec![Value::Int(1), Value::Int(2)]);
+        let child = Frame::single(Some(root.clone()), Value::Int(3));
+        let grandchild = Frame::with_size(Some(child.clone()), 3);
+        grandchild.set(2, Value::Int(4));
+        assert!(matches!(grandchild.get(2), Value::Int(4)));
+        assert!(matches!(grandchild.get(0), Value::Null));
+        assert!(matches!(grandchild.ancestor(1).get(0), Value::Int(3)));
+        assert!(matches!(grandchild.ancestor(2).get(1), Value::Int(2)));
+        assert_eq!(root.len(), 2);
+        assert_eq!(Frame::new(None, Vec::new()).len(), 1);
+        assert_eq!(root.header().count.get(), 2);
+        drop(child);
+        assert_eq!(root.header().count.get(), 2, "the grandchild still holds the child");
+        drop(grandchild);
+        assert_eq!(root.header().count.get(), 1);
+    }
+
+    #[test]
+    fn a_long_chain_drops_without_deep_recursion() {
+        let mut env = Frame::single(None, Value::Int(0));
+        for i in 1..1_000_000 {
+            env = Frame::single(Some(env), Value::Int(i));
         }
+        assert!(matches!(env.get(0), Value::Int(999_999)));
+        drop(env);
     }
 }
