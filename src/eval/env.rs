@@ -30,7 +30,7 @@ pub struct Frame {
 
 /// Slots start right after the header, which keeps them aligned.
 const SLOTS_OFFSET: usize = std::mem::size_of::<Frame>();
-const _: () = assert!(SLOTS_OFFSET == 16 && SLOTS_OFFSET % std::mem::align_of::<Value>() == 0);
+const _: () = assert!(SLOTS_OFFSET == 16 && SLOTS_OFFSET.is_multiple_of(std::mem::align_of::<Value>()));
 
 /// A counted reference to a frame.
 pub struct Env {
@@ -47,6 +47,8 @@ fn layout(len: u32) -> Layout {
 
 impl Frame {
     /// A frame holding `slots` (at least one slot: an empty list gives one `null`).
+    // A frame exists only behind its counted reference, which the constructors return.
+    #[allow(clippy::new_ret_no_self)]
     pub fn new(parent: Option<Env>, slots: Vec<Value>) -> Env {
         let env = Env::alloc(parent, slots.len().max(1));
         for (i, v) in slots.into_iter().enumerate() {
