@@ -285,12 +285,19 @@ impl Evaluator {
                 self.select_path(v, path, default.as_deref(), env, *span)
             }
             Ir::Call { span, func, args } => {
-                let f = self.eval(func, env)?;
-                if args.len() == 1 {
-                    let a = self.delay(&args[0], env);
-                    return self.call(&f, a, *span);
+                // A function in a variable, already evaluated (`f x`, `g a b`): applied
+                // where it lies, without taking (and then dropping) a reference to it.
+                if let Ir::Var { depth, slot } = &**func {
+                    let f = match env.ancestor(*depth).get(*slot as usize) {
+                        Value::Thunk(t) => t.value(),
+                        other => Some(other),
+                    };
+                    if let Some(f) = f {
+                        return self.apply_ir_args(f, args, env, *span);
+                    }
                 }
-                self.eval_call_multi(f, args, env, *span)
+                let f = self.eval(func, env)?;
+                self.apply_ir_args(&f, args, env, *span)
             }
             Ir::Lambda(l) => Ok(Value::Lambda(Shared::new(Closure { lambda: l, env: env.clone() }))),
             Ir::If { span, cond, then, else_ } => match self.eval(cond, env)? {
@@ -306,13 +313,23 @@ impl Evaluator {
         }
     }
 
-    fn eval_call_multi(&self, f: Value, args: &'static [Ir], env: &Env, span: Span) -> EvalResult<Value> {
+    /// Applies `f` to the lazy values of the argument expressions of a call.
+    #[inline(always)]
+    fn apply_ir_args(&self, f: &Value, args: &'static [Ir], env: &Env, span: Span) -> EvalResult<Value> {
+        if args.len() == 1 {
+            let a = self.delay(&args[0], env);
+            return self.call(f, a, span);
+        }
+        self.eval_call_multi(f, args, env, span)
+    }
+
+    fn eval_call_multi(&self, f: &Value, args: &'static [Ir], env: &Env, span: Span) -> EvalResult<Value> {
         // Two arguments is by far the most common case (`f a b`, `bitAnd x 1`): a plain
         // array, without the small-vector bookkeeping.
         if let [a, b] = args {
             let (a, b) = (self.delay(a, env), self.delay(b, env));
             if let Value::Lambda(_) = f {
-                return self.call2(&f, a, b, span);
+                return self.call2(f, a, b, span);
             }
             return self.apply_args(f, &[a, b], span);
         }
@@ -321,15 +338,15 @@ impl Evaluator {
     }
 
     #[inline]
-    fn apply_args(&self, f: Value, argv: &[Value], span: Span) -> EvalResult<Value> {
+    fn apply_args(&self, f: &Value, argv: &[Value], span: Span) -> EvalResult<Value> {
         // A builtin given exactly its arguments (`bitAnd x 1`, `elemAt l i`): call it
         // directly, without the partial-application loop.
-        if let Value::PrimOp(op) = &f {
+        if let Value::PrimOp(op) = f {
             if op.arity as usize == argv.len() {
                 return self.call_primop(op, argv, span);
             }
         }
-        self.call_multi(f, argv, span)
+        self.call_multi(f.clone(), argv, span)
     }
 
     #[inline(never)]
@@ -443,21 +460,24 @@ impl Evaluator {
     ) -> EvalResult<Value> {
         for key in path.iter() {
             let name = self.attr_key(key, env)?;
+            // The attribute is forced where it lies in its set (which `v` keeps alive), not
+            // through a reference of its own.
             let found = match &v {
-                Value::Attrs(a) => a.get(name).cloned(),
+                Value::Attrs(a) => a.get(name),
                 _ => None,
             };
             match found {
                 Some(x) => {
-                    v = match x {
-                        Value::Thunk(t) => self.force_thunk(&t).map_err(|e| {
+                    let next = match x {
+                        Value::Thunk(t) => self.force_thunk(t).map_err(|e| {
                             e.with_frame(
                                 Some(span),
                                 format!("while evaluating the attribute '{}'", show_attr_name(&name.as_str())),
                             )
                         })?,
-                        other => other,
+                        other => other.clone(),
                     };
+                    v = next;
                 }
                 None => {
                     if let Some(d) = default {
