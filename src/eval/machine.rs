@@ -242,7 +242,7 @@ impl Evaluator {
             Delayed::ApplyShared(shared, arg) => self.call(&shared.f, arg.clone(), shared.span),
             Delayed::MapAttr(shared, i) => {
                 let attr = &shared.source.iter().as_slice()[*i as usize];
-                let name = Value::string(attr.name.bytes());
+                let name = Value::name(attr.name);
                 self.call2(&shared.f, name, attr.value.clone(), shared.span)
             }
             Delayed::Native(f) => f(self),
@@ -443,7 +443,7 @@ impl Evaluator {
             AttrKey::Dynamic(ir) => {
                 let v = self.eval(ir, env)?;
                 match &v {
-                    Value::String(s) => Ok(Symbol::intern_bytes(s.as_bytes())),
+                    Value::String(s) => Ok(s.to_symbol()),
                     other => Err(type_error("a string", other).with_frame(None, "while evaluating an attribute name")),
                 }
             }
@@ -550,7 +550,7 @@ impl Evaluator {
             let name = self.eval(&d.name, &scope_env)?;
             let name = match &name {
                 Value::Null => continue,
-                Value::String(s) => Symbol::intern_bytes(s.as_bytes()),
+                Value::String(s) => s.to_symbol(),
                 other => {
                     return Err(type_error("a string", other)
                         .at(d.span)

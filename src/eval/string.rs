@@ -12,7 +12,10 @@
 //! it grows, and back into a vector when a string is made from it.
 
 use std::collections::BTreeSet;
+use std::ptr::NonNull;
 use std::rc::Rc;
+
+use crate::symbol::Symbol;
 
 mod repr;
 
@@ -178,37 +181,84 @@ impl<'a> IntoIterator for &'a Context {
     }
 }
 
-#[derive(Clone, Default, PartialEq)]
+/// A Nix string: its bytes and its context.
+///
+/// The bytes are either an owned buffer or, for a string made from an attribute name
+/// (`attrNames`, the name `mapAttrs` passes), the interned name itself: such a string costs
+/// no copy, and turning it back into an attribute name (`listToAttrs`, `set.${name}`,
+/// `removeAttrs`) needs no hashing. That is the shape of nixpkgs' `lib`, which maps and
+/// filters sets through lists of their names all day.
 pub struct NixString {
-    bytes: Box<[u8]>,
+    ptr: NonNull<u8>,
+    /// For an owned buffer, its length (below 2^63). For an interned name, [`INTERNED`] |
+    /// the symbol << 32 | the length (names of 4 GiB or more are copied instead).
+    meta: u64,
     /// Never an empty set (`context()` is `None` then).
     context: Context,
 }
 
+/// The bit of `NixString::meta` that marks borrowed, interned bytes.
+const INTERNED: u64 = 1 << 63;
+
 impl NixString {
     pub fn new(bytes: impl Into<Box<[u8]>>) -> NixString {
-        NixString { bytes: bytes.into(), context: Context::new() }
+        Self::with_compact_context(bytes.into(), Context::new())
     }
 
     pub fn with_context(bytes: impl Into<Box<[u8]>>, context: Context) -> NixString {
-        NixString { bytes: bytes.into(), context: context.compact() }
+        Self::with_compact_context(bytes.into(), context.compact())
+    }
+
+    fn with_compact_context(bytes: Box<[u8]>, context: Context) -> NixString {
+        let meta = bytes.len() as u64;
+        let ptr = NonNull::new(Box::into_raw(bytes) as *mut u8).expect("a box is never null");
+        NixString { ptr, meta, context }
+    }
+
+    /// The string of an attribute name, sharing the interned bytes.
+    pub fn from_symbol(sym: Symbol) -> NixString {
+        let name = sym.bytes();
+        match u32::try_from(name.len()) {
+            Ok(len) if sym.0 < 1 << 31 => NixString {
+                ptr: NonNull::from(name).cast(),
+                meta: INTERNED | ((sym.0 as u64) << 32) | len as u64,
+                context: Context::new(),
+            },
+            _ => NixString::new(name),
+        }
+    }
+
+    /// The attribute name this string denotes: known without hashing when the string was
+    /// made from one.
+    pub fn to_symbol(&self) -> Symbol {
+        if self.meta & INTERNED != 0 {
+            Symbol((self.meta >> 32) as u32 & 0x7fff_ffff)
+        } else {
+            Symbol::intern_bytes(self.as_bytes())
+        }
     }
 
     pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes
+        // SAFETY: `ptr` and the length describe either the owned buffer, alive as long as
+        // `self`, or an interned name, never freed.
+        unsafe { std::slice::from_raw_parts(self.ptr.as_ptr(), self.len()) }
     }
 
     /// The text, with invalid UTF-8 replaced (for messages and file names).
     pub fn to_str_lossy(&self) -> std::borrow::Cow<'_, str> {
-        String::from_utf8_lossy(&self.bytes)
+        String::from_utf8_lossy(self.as_bytes())
     }
 
     pub fn len(&self) -> usize {
-        self.bytes.len()
+        if self.meta & INTERNED != 0 {
+            self.meta as u32 as usize
+        } else {
+            self.meta as usize
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.bytes.is_empty()
+        self.len() == 0
     }
 
     /// The context, unless it is empty.
@@ -223,6 +273,38 @@ impl NixString {
     /// Adds this string's context into `into` (sharing it when `into` is empty).
     pub fn merge_context_into(&self, into: &mut Context) {
         into.union_with(&self.context);
+    }
+}
+
+impl Drop for NixString {
+    fn drop(&mut self) {
+        if self.meta & INTERNED == 0 {
+            let slice = std::ptr::slice_from_raw_parts_mut(self.ptr.as_ptr(), self.meta as usize);
+            // SAFETY: an owned buffer came from `Box::into_raw` with this length.
+            drop(unsafe { Box::from_raw(slice) });
+        }
+    }
+}
+
+impl Clone for NixString {
+    fn clone(&self) -> NixString {
+        if self.meta & INTERNED != 0 {
+            NixString { ptr: self.ptr, meta: self.meta, context: self.context.clone() }
+        } else {
+            Self::with_compact_context(self.as_bytes().into(), self.context.clone())
+        }
+    }
+}
+
+impl Default for NixString {
+    fn default() -> NixString {
+        NixString::new(Box::<[u8]>::default())
+    }
+}
+
+impl PartialEq for NixString {
+    fn eq(&self, other: &NixString) -> bool {
+        self.as_bytes() == other.as_bytes() && self.context == other.context
     }
 }
 
@@ -247,5 +329,36 @@ impl From<Vec<u8>> for NixString {
 impl From<&[u8]> for NixString {
     fn from(b: &[u8]) -> Self {
         NixString::new(b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_string_made_from_a_name_shares_its_bytes_and_knows_its_symbol() {
+        let sym = Symbol::intern("attrnames-as-strings");
+        let s = NixString::from_symbol(sym);
+        assert_eq!(s.as_bytes(), b"attrnames-as-strings");
+        assert_eq!(s.as_bytes().as_ptr(), sym.bytes().as_ptr());
+        assert_eq!(s.len(), 20);
+        assert_eq!(s.to_symbol(), sym);
+        let copy = s.clone();
+        drop(s);
+        assert_eq!(copy.as_bytes(), b"attrnames-as-strings");
+        assert!(copy == NixString::from("attrnames-as-strings"));
+    }
+
+    #[test]
+    fn an_owned_string_interns_on_demand_and_frees_its_buffer() {
+        let s = NixString::from("owned-name");
+        assert_eq!(s.to_symbol(), Symbol::intern("owned-name"));
+        assert_eq!(s.clone().as_bytes(), b"owned-name");
+        let empty = NixString::default();
+        assert!(empty.is_empty());
+        assert_eq!(NixString::from_symbol(Symbol::intern("")).as_bytes(), b"");
+        let with_ctx = NixString::with_context(b"x".as_slice(), Context::from([ContextElem::Plain("/nix/store/a".into())]));
+        assert!(with_ctx.clone().has_context());
     }
 }

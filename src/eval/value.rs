@@ -19,6 +19,7 @@ use super::ir::LambdaIr;
 use super::shared::{retain, Header, Shared};
 use super::string::NixString;
 use super::thunk::Thunk;
+use crate::symbol::Symbol;
 
 /// The variants are numbered so that the counted ones (a pointer to a `shared::Header`
 /// in the second word) are contiguous: "is it counted" is one range check of the tag,
@@ -144,6 +145,11 @@ pub struct PrimOpApp {
 impl Value {
     pub fn string(s: impl Into<NixString>) -> Value {
         Value::String(Shared::new(s.into()))
+    }
+
+    /// The string of an attribute name (sharing the interned bytes).
+    pub fn name(sym: Symbol) -> Value {
+        Value::String(Shared::new(NixString::from_symbol(sym)))
     }
 
     pub fn list(items: Vec<Value>) -> Value {

@@ -195,7 +195,7 @@ impl Evaluator {
     /// A string argument without context (names, keys): a string-like set is not enough.
     pub fn arg_symbol(&self, a: Arg<'_>) -> EvalResult<Symbol> {
         let s = self.arg_string(a)?;
-        Ok(Symbol::intern_bytes(s.as_bytes()))
+        Ok(s.to_symbol())
     }
 
     /// A value coerced like an interpolation (strings, paths copied to the store,

@@ -17,7 +17,7 @@ use super::PrimOp;
 
 fn attr_names(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     let a = ev.arg_attrs(arg("attrNames", args, 0))?;
-    Ok(Value::list(a.iter_sorted().map(|x| Value::string(x.name.bytes())).collect()))
+    Ok(Value::list(a.iter_sorted().map(|x| Value::name(x.name)).collect()))
 }
 
 fn attr_values(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
@@ -46,7 +46,7 @@ fn remove_attrs(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
     let mut remove = Vec::with_capacity(names.len());
     for n in names.iter() {
         match ev.force(n)? {
-            Value::String(s) => remove.push(Symbol::intern_bytes(s.as_bytes())),
+            Value::String(s) => remove.push(s.to_symbol()),
             other => {
                 return Err(EvalError::msg(format!(
                     "expected a string but found {}: {}",
@@ -81,7 +81,7 @@ fn list_to_attrs(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
         })?;
         let name =
             match ev.force(name)? {
-                Value::String(s) => Symbol::intern_bytes(s.as_bytes()),
+                Value::String(s) => s.to_symbol(),
                 other => return Err(EvalError::msg(format!(
                     "expected a string but found {}: {}",
                     other.type_description(),
@@ -183,7 +183,7 @@ fn zip_attrs_with(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Valu
             values.push(v);
         }
         let (f, values) = (f.clone(), Value::list(values));
-        let value = ThunkCell::native(move |ev| ev.call2(&f, Value::string(name.bytes()), values.clone(), span));
+        let value = ThunkCell::native(move |ev| ev.call2(&f, Value::name(name), values.clone(), span));
         entries.push(Attr { name, pos: Pos::NONE, value });
     }
     Ok(Value::attrs(Attrs::from_sorted(entries)))

@@ -304,7 +304,7 @@ fn group_by(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
     let mut order: Vec<Symbol> = Vec::new();
     for x in l.iter() {
         let key = match ev.call(&f, x.clone(), span)? {
-            Value::String(s) => Symbol::intern_bytes(s.as_bytes()),
+            Value::String(s) => s.to_symbol(),
             other => {
                 return Err(EvalError::msg(format!(
                     "expected a string but found {}: {}",
