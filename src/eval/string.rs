@@ -358,7 +358,8 @@ mod tests {
         let empty = NixString::default();
         assert!(empty.is_empty());
         assert_eq!(NixString::from_symbol(Symbol::intern("")).as_bytes(), b"");
-        let with_ctx = NixString::with_context(b"x".as_slice(), Context::from([ContextElem::Plain("/nix/store/a".into())]));
+        let with_ctx =
+            NixString::with_context(b"x".as_slice(), Context::from([ContextElem::Plain("/nix/store/a".into())]));
         assert!(with_ctx.clone().has_context());
     }
 }
