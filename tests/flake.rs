@@ -498,6 +498,31 @@ fn git_work_tree_flakes_see_tracked_files_only() {
 }
 
 #[test]
+fn paths_of_a_flake_read_as_in_its_store_copy() {
+    // Expected output recorded from CppNix 2.34 (`nix eval --json .#x`), for the flake as
+    // a git work tree and as a plain directory (`path:`): CppNix evaluates a flake from its
+    // store copy, so `toString ./.` names the copy; tern evaluates it where it lies but
+    // must say the same.
+    const FLAKE: &str = "{\n  outputs = { self }: {\n    x = [\n      (toString ./.)\n      \
+        (toString ./data/t.txt)\n      \"${toString ./.}/data/t.txt\"\n      \
+        (builtins.readFile (toString ./data/t.txt))\n      (import (toString ./two.nix))\n      \
+        (baseNameOf (toString ./.))\n      \"${./data/t.txt}\"\n      \"${self}\"\n    ];\n  };\n}\n";
+    const ROOT: &str = "/nix/store/m11d31n6r251lnv4nmk3p3y82s3pizx2-source";
+    let expected = format!(
+        "[\"{ROOT}\",\"{ROOT}/data/t.txt\",\"{ROOT}/data/t.txt\",\"hi\\n\",2,\"{}\",\
+         \"/nix/store/y98xi9rikyga1bqlfgch4wzvn1k1fdc8-t.txt\",\"{ROOT}\"]",
+        &ROOT["/nix/store/".len()..]
+    );
+    let d = flake(FLAKE);
+    write(&d.path.join("data/t.txt"), "hi\n");
+    write(&d.path.join("two.nix"), "1 + 1\n");
+    let as_path = format!("path:{}#x", d.path.display());
+    assert_eq!(ok(&d.path, &["eval", "--json", &as_path]), expected);
+    git_init_commit_all(&d.path, "paths");
+    assert_eq!(ok(&d.path, &["eval", "--json", ".#x"]), expected);
+}
+
+#[test]
 fn tarball_inputs() {
     let d = tmp();
     write(&d.path.join("src/pkg/flake.nix"), "{ outputs = { self }: { from = \"tarball\"; }; }\n");

@@ -50,7 +50,12 @@ impl Evaluator {
                     ctx.insert(elem);
                     Ok(store_path.into_bytes())
                 } else {
-                    Ok(p.as_bytes().to_vec())
+                    // A flake's source is evaluated where it lies, but its paths read as
+                    // CppNix's do: in the store copy.
+                    match super::builtins::store_bridge::in_place_path_as_stored(self, p)? {
+                        Some(stored) => Ok(stored.into_bytes()),
+                        None => Ok(p.as_bytes().to_vec()),
+                    }
                 }
             }
             Value::Attrs(a) => {

@@ -91,6 +91,27 @@ pub fn register_source_copy(ev: &Evaluator, path: &str, copy: SourceCopy) {
     ev.caches.source_copies.borrow_mut().entry(path.to_string()).or_insert(copy);
 }
 
+/// The name a path inside a tree used in place (a flake's source) has where CppNix
+/// evaluates such a tree from: inside its store copy. `None` for any other path. Asking
+/// copies the tree (once), as CppNix copies it before evaluating.
+pub fn in_place_path_as_stored(ev: &Evaluator, path: &str) -> EvalResult<Option<String>> {
+    let root = {
+        let copies = ev.caches.source_copies.borrow();
+        if copies.is_empty() {
+            return Ok(None);
+        }
+        let inside = |root: &&String| {
+            path.strip_prefix(root.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        };
+        match copies.keys().filter(inside).max_by_key(|root| root.len()) {
+            Some(root) => root.clone(),
+            None => return Ok(None),
+        }
+    };
+    let (stored_root, _) = copy_path_to_store(ev, &root)?;
+    Ok(Some(format!("{stored_root}{}", &path[root.len()..])))
+}
+
 /// The store name a copy of `path` gets by default (`builtins.path`, `filterSource`): its
 /// base name; for the root of a tree used in place, the base name of the store path CppNix
 /// would have put the tree at (`<hash>-source`), since there the root *is* that store path.
