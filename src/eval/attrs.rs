@@ -292,6 +292,11 @@ impl Attrs {
         merge_iters(bottom.iter().cloned(), over.into_iter())
     }
 
+    /// The entries of a set that is not layered over another (`None` for a layered one).
+    pub fn flat_entries(&self) -> Option<&[Attr]> {
+        self.base.is_none().then_some(&self.entries[..])
+    }
+
     /// Entries in symbol-id order (fast, but not an order users may see).
     pub fn iter(&self) -> std::slice::Iter<'_, Attr> {
         self.all().iter()

@@ -133,6 +133,30 @@ impl Env {
         self.len() == 0
     }
 
+    /// How many references to this frame exist.
+    #[inline(always)]
+    pub fn count(&self) -> u32 {
+        self.header().count.get()
+    }
+
+    pub fn ptr_eq(a: &Env, b: &Env) -> bool {
+        a.ptr == b.ptr
+    }
+
+    /// Sets every slot to `null`, dropping what they held.
+    ///
+    /// # Safety
+    /// Nothing may reference the frame but `self` and what its own slots hold (so no
+    /// reference into a slot can be alive): the caller has checked that the frame is
+    /// unreachable from outside.
+    pub unsafe fn clear_unreachable(&self) {
+        for i in 0..self.len() {
+            // Moved out before dropping: dropping may free objects that reach back here.
+            let old = std::mem::replace(&mut *self.slot(i).get(), Value::Null);
+            drop(old);
+        }
+    }
+
     /// The enclosing frame.
     #[inline(always)]
     pub fn parent(&self) -> Option<&Env> {

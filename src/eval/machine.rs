@@ -378,7 +378,9 @@ impl Evaluator {
                     let v = self.delay_in_new_frame(b, &frame, i);
                     frame.set(i, v);
                 }
-                self.eval(body, &frame)
+                let result = self.eval(body, &frame);
+                super::let_cycles::release(frame);
+                result
             }
             Ir::Attrs(a) => self.eval_attrs(a, env),
             Ir::List(items) => Ok(Value::list(items.iter().map(|i| self.delay(i, env)).collect())),

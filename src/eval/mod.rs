@@ -16,6 +16,7 @@ pub mod env;
 pub mod error;
 pub mod import;
 pub mod ir;
+pub mod let_cycles;
 pub mod lower;
 pub mod machine;
 pub mod operators;

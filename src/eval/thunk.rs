@@ -136,6 +136,24 @@ impl ThunkCell {
         }
     }
 
+    /// The environment of a thunk that is delayed code.
+    pub fn pending_env(&self) -> Option<&Env> {
+        // SAFETY: as in `value`.
+        match unsafe { &*self.state.get() } {
+            ThunkState::Delayed(Delayed::Code(_, env)) => Some(env),
+            _ => None,
+        }
+    }
+
+    /// The shared function and own argument of a delayed `map`/`genList` element.
+    pub fn pending_apply(&self) -> Option<(&Rc<SharedApply>, &Value)> {
+        // SAFETY: as in `value`.
+        match unsafe { &*self.state.get() } {
+            ThunkState::Delayed(Delayed::ApplyShared(shared, arg)) => Some((shared, arg)),
+            _ => None,
+        }
+    }
+
     pub fn is_blackhole(&self) -> bool {
         // SAFETY: as in `value`.
         matches!(unsafe { &*self.state.get() }, ThunkState::Blackhole)
