@@ -19,7 +19,7 @@ use std::rc::Rc;
 
 use super::env::Env;
 use super::shared::Shared;
-use super::thunk::SharedApply;
+use super::thunk::{Delayed, SharedApply};
 use super::value::Value;
 
 /// Values looked at per frame, at most.
@@ -27,20 +27,25 @@ const BUDGET: usize = 64;
 
 /// Drops the machine's reference to a finished `let` frame, first breaking the cycles its
 /// own slots form with it when nothing else references it.
+#[inline]
 pub fn release(frame: Env) {
-    let count = frame.count() as usize;
-    if count == 1 {
-        return;
+    // Most frames are referenced by nothing else by now and are simply dropped.
+    if frame.count() > 1 {
+        break_cycles(&frame);
     }
+}
+
+#[inline(never)]
+fn break_cycles(frame: &Env) {
     let mut budget = BUDGET;
     let mut internal = 0;
     for i in 0..frame.len() {
-        internal += refs_back(&frame, frame.get(i), &mut budget);
+        internal += refs_back(frame, frame.get(i), &mut budget);
         if budget == 0 {
             return;
         }
     }
-    if 1 + internal == count {
+    if 1 + internal == frame.count() as usize {
         // SAFETY: every reference to the frame is ours or held by an object that only the
         // frame's own slots reach: the frame is unreachable from outside.
         unsafe { frame.clear_unreachable() }
@@ -56,15 +61,11 @@ fn refs_back(frame: &Env, v: &Value, budget: &mut usize) -> usize {
     *budget -= 1;
     match v {
         Value::Lambda(c) if Shared::strong_count(c) == 1 => Env::ptr_eq(&c.env, frame) as usize,
-        Value::Thunk(t) if Shared::strong_count(t) == 1 => {
-            if let Some(env) = t.pending_env() {
-                Env::ptr_eq(env, frame) as usize
-            } else if let Some(v) = t.value() {
-                refs_back(frame, v, budget)
-            } else {
-                0
-            }
-        }
+        Value::Thunk(t) if Shared::strong_count(t) == 1 => match (t.pending(), t.value()) {
+            (Some(Delayed::Code(_, env)), _) => Env::ptr_eq(env, frame) as usize,
+            (_, Some(v)) => refs_back(frame, v, budget),
+            _ => 0,
+        },
         Value::List(l) if Shared::strong_count(l) == 1 => list_refs_back(frame, l, budget),
         Value::Attrs(a) if Shared::strong_count(a) == 1 => match a.flat_entries() {
             Some(entries) => entries.iter().map(|attr| refs_back(frame, &attr.value, budget)).sum(),
@@ -78,30 +79,34 @@ fn refs_back(frame: &Env, v: &Value, budget: &mut usize) -> usize {
 /// of `map f xs` share one function record: it (and `f`) counts when this list's elements
 /// are all that hold it.
 fn list_refs_back(frame: &Env, items: &[Value], budget: &mut usize) -> usize {
+    // The distinct function records seen (a list rarely mixes more than one), with how
+    // many of this list's elements hold each: a fixed array, as this runs at `let` exits.
+    let mut shared_functions: [Option<(&Rc<SharedApply>, usize)>; 4] = [None; 4];
     let mut refs = 0;
-    let mut shared_functions: Vec<(&Rc<SharedApply>, usize)> = Vec::new();
     for item in items {
         let pending = match item {
-            Value::Thunk(t) if Shared::strong_count(t) == 1 => t.pending_apply(),
+            Value::Thunk(t) if Shared::strong_count(t) == 1 => t.pending(),
             _ => None,
         };
-        match pending {
-            Some((shared, arg)) => {
-                if *budget == 0 {
-                    return refs;
-                }
-                *budget -= 1;
-                refs += refs_back(frame, arg, budget);
-                if let Some((_, holders)) = shared_functions.iter_mut().find(|(s, _)| Rc::ptr_eq(s, shared)) {
-                    *holders += 1;
-                } else if shared_functions.len() < 4 {
-                    shared_functions.push((shared, 1));
-                }
+        let Some(Delayed::ApplyShared(shared, arg)) = pending else {
+            refs += refs_back(frame, item, budget);
+            continue;
+        };
+        if *budget == 0 {
+            return refs;
+        }
+        *budget -= 1;
+        refs += refs_back(frame, arg, budget);
+        for entry in shared_functions.iter_mut() {
+            match entry {
+                Some((seen, holders)) if Rc::ptr_eq(seen, shared) => *holders += 1,
+                Some(_) => continue,
+                None => *entry = Some((shared, 1)),
             }
-            None => refs += refs_back(frame, item, budget),
+            break;
         }
     }
-    for (shared, holders) in shared_functions {
+    for (shared, holders) in shared_functions.into_iter().flatten() {
         if Rc::strong_count(shared) == holders {
             refs += refs_back(frame, &shared.f, budget);
         }
@@ -152,6 +157,20 @@ mod tests {
         release(frame);
         assert_eq!(holders(), 1, "the thunk outside still reaches the frame");
         let Value::Thunk(t) = &thunk else { unreachable!() };
-        assert!(t.pending_env().is_some_and(|env| matches!(env.get(0), Value::String(_))));
+        assert!(matches!(t.pending(), Some(Delayed::Code(_, env)) if matches!(env.get(0), Value::String(_))));
+    }
+
+    #[test]
+    fn map_elements_sharing_a_function_that_points_back_are_counted_once() {
+        let (v, holders) = observed();
+        let frame = Frame::with_size(None, 2);
+        frame.set(0, v);
+        let span = crate::diag::source_map::Span::new(crate::diag::source_map::FileId(0), 0, 0);
+        let shared = Rc::new(SharedApply { f: ThunkCell::code(code(), frame.clone()), span });
+        let mapped = (0..3).map(|i| ThunkCell::apply_shared(&shared, Value::Int(i))).collect();
+        drop(shared);
+        frame.set(1, Value::list(mapped));
+        release(frame);
+        assert_eq!(holders(), 0, "the frame, the mapped list and its function were freed");
     }
 }

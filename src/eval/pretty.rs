@@ -23,6 +23,7 @@ use crate::numfmt::format_g;
 use super::error::{ErrorKind, EvalError, EvalResult};
 use super::ir::Ir;
 use super::print::quote_bytes;
+use super::thunk::Delayed;
 use super::value::Value;
 use super::Evaluator;
 
@@ -209,7 +210,8 @@ impl Printer<'_> {
                 _ => false,
             }
         }
-        self.options.peek_literals && t.pending_code().is_some_and(|ir| literal(ir, self.ev.syms.overrides))
+        self.options.peek_literals
+            && matches!(t.pending(), Some(Delayed::Code(ir, _)) if literal(ir, self.ev.syms.overrides))
     }
 
     /// An error while forcing a value: shown in place below the top level, else returned.

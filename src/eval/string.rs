@@ -199,6 +199,8 @@ pub struct NixString {
 
 /// The bit of `NixString::meta` that marks borrowed, interned bytes.
 const INTERNED: u64 = 1 << 63;
+/// The symbols that fit beside the marker bit (bits 32..63).
+const SYMBOL_MASK: u32 = u32::MAX >> 1;
 
 impl NixString {
     pub fn new(bytes: impl Into<Box<[u8]>>) -> NixString {
@@ -219,7 +221,7 @@ impl NixString {
     pub fn from_symbol(sym: Symbol) -> NixString {
         let name = sym.bytes();
         match u32::try_from(name.len()) {
-            Ok(len) if sym.0 < 1 << 31 => NixString {
+            Ok(len) if sym.0 <= SYMBOL_MASK => NixString {
                 ptr: NonNull::from(name).cast(),
                 meta: INTERNED | ((sym.0 as u64) << 32) | len as u64,
                 context: Context::new(),
@@ -232,7 +234,7 @@ impl NixString {
     /// made from one.
     pub fn to_symbol(&self) -> Symbol {
         if self.meta & INTERNED != 0 {
-            Symbol((self.meta >> 32) as u32 & 0x7fff_ffff)
+            Symbol((self.meta >> 32) as u32 & SYMBOL_MASK)
         } else {
             Symbol::intern_bytes(self.as_bytes())
         }

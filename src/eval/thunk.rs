@@ -127,29 +127,12 @@ impl ThunkCell {
         }
     }
 
-    /// The code a thunk will evaluate, while it is delayed code (printers peek at it).
-    pub fn pending_code(&self) -> Option<&'static Ir> {
+    /// The delayed work, while the thunk has not been forced (printers peek at its code;
+    /// `let_cycles` at what it references).
+    pub fn pending(&self) -> Option<&Delayed> {
         // SAFETY: as in `value`.
         match unsafe { &*self.state.get() } {
-            ThunkState::Delayed(Delayed::Code(ir, _)) => Some(ir),
-            _ => None,
-        }
-    }
-
-    /// The environment of a thunk that is delayed code.
-    pub fn pending_env(&self) -> Option<&Env> {
-        // SAFETY: as in `value`.
-        match unsafe { &*self.state.get() } {
-            ThunkState::Delayed(Delayed::Code(_, env)) => Some(env),
-            _ => None,
-        }
-    }
-
-    /// The shared function and own argument of a delayed `map`/`genList` element.
-    pub fn pending_apply(&self) -> Option<(&Rc<SharedApply>, &Value)> {
-        // SAFETY: as in `value`.
-        match unsafe { &*self.state.get() } {
-            ThunkState::Delayed(Delayed::ApplyShared(shared, arg)) => Some((shared, arg)),
+            ThunkState::Delayed(d) => Some(d),
             _ => None,
         }
     }
