@@ -65,10 +65,16 @@ impl Evaluator {
     pub fn call2(&self, f: &Value, a: Value, b: Value, span: Span) -> EvalResult<Value> {
         match f {
             Value::Lambda(c) => {
-                if let (ParamIr::Ident(_), Ir::Lambda(inner)) = (&c.lambda.param, &c.lambda.body) {
+                if let (ParamIr::Ident(_), Some((inner, skipped))) = (&c.lambda.param, inner_lambda(c.lambda)) {
                     if let ParamIr::Ident(_) = inner.param {
-                        let outer = Frame::single(Some(c.env.clone()), a);
-                        return self.run_body(inner, Frame::single(Some(outer), b), span);
+                        let parent = match skipped {
+                            0 => Frame::single(Some(c.env.clone()), a),
+                            // The inner function reads neither `a` (`name: value: …` of
+                            // `mapAttrs` often ignores the name) nor the frames above it
+                            // that it skips: no frame for `a` is needed.
+                            n => c.env.ancestor(n - 1).clone(),
+                        };
+                        return self.run_body(inner, Frame::single(Some(parent), b), span);
                     }
                 }
                 self.call_multi(f.clone(), &[a, b], span)
@@ -159,9 +165,10 @@ impl Evaluator {
         let mut frame = self.bind_arguments(lambda, c.env.clone(), first, span)?;
         let mut used = 0;
         while used < more.len() {
-            let Ir::Lambda(inner) = &lambda.body else { break };
+            let Some((inner, skipped)) = inner_lambda(lambda) else { break };
+            let parent = if skipped == 0 { frame } else { frame.ancestor(skipped).clone() };
             frame = self
-                .bind_arguments(inner, frame, more[used].clone(), span)
+                .bind_arguments(inner, parent, more[used].clone(), span)
                 .map_err(|e| calling_frame(e, lambda, span))?;
             lambda = inner;
             used += 1;
@@ -274,6 +281,20 @@ impl Evaluator {
             frame.set(b as usize, arg);
         }
         Ok(frame)
+    }
+}
+
+/// The function a curried function's body is (`a: b: …`), and how many frames its closure
+/// skips (see `Ir::Up`): applying both at once can bind the inner one's argument directly.
+#[inline(always)]
+fn inner_lambda(lambda: &'static LambdaIr) -> Option<(&'static LambdaIr, u32)> {
+    match &lambda.body {
+        Ir::Lambda(inner) => Some((inner, 0)),
+        Ir::Up { levels, body } => match &**body {
+            Ir::Lambda(inner) => Some((inner, *levels)),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

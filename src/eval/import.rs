@@ -49,7 +49,7 @@ impl Evaluator {
             short_path: self.settings.lint_short_path_literals,
         };
         let ir =
-            lowerer.lower_named(&ast, name).map_err(|e| EvalError::new(ErrorKind::Parse, e.message, Some(e.span)))?;
+            lowerer.lower_program(&ast, name).map_err(|e| EvalError::new(ErrorKind::Parse, e.message, Some(e.span)))?;
         // Drop the AST on a big stack: deeply nested input makes its destructor recurse.
         crate::eval::stack::maybe_grow(64 * 1024, 4 * 1024 * 1024, move || drop(ast));
         Ok(Program { ir: Box::leak(Box::new(ir)) })

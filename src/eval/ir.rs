@@ -3,7 +3,8 @@
 //! Produced by `lower` from the AST with every variable resolved: lexical variables are
 //! `Var { depth, slot }` (walk `depth` frames up, read one slot), names that no lexical
 //! scope binds become `WithVar` with the depths of the enclosing `with` frames, and
-//! builtins are inlined as constants. IR trees are leaked (`&'static`): a parsed file lives
+//! builtins are inlined as constants. Depths count the frames in the chain at run time,
+//! which a delayed expression may shorten (`Up`, see `capture`). IR trees are leaked (`&'static`): a parsed file lives
 //! as long as the process (imports are cached), which lets thunks and closures point into
 //! the tree without reference counting.
 
@@ -100,6 +101,16 @@ pub enum Ir {
         /// may share this binding's thunk (an alias of an earlier slot), so a cycle through
         /// it would otherwise go unnamed.
         via: Option<Symbol>,
+    },
+    /// An expression whose value is delayed (a thunk, a closure) and that reads no
+    /// variable of the `levels` innermost frames: it captures the frame that many levels
+    /// up, so it keeps alive only what it can use (a `let` binding that reads no sibling
+    /// does not hold its `let` frame, and so does not form a cycle through it). Its
+    /// variables are numbered from that frame. Lowering records how many enclosing
+    /// *scopes* it skips; `capture::number_frames` turns that into frames (see there).
+    Up {
+        levels: u32,
+        body: Box<Ir>,
     },
 }
 

@@ -9,8 +9,14 @@
 //! error "undefined variable", as in CppNix. Lexical bindings thus always win over `with`,
 //! and the innermost `with` wins among withs.
 //!
+//! Every expression whose value the machine delays (a binding, an argument, a list item,
+//! a function) is lowered as a *region*: the scopes it reads are stamped as it resolves
+//! its variables, and if it reads none of the innermost ones it is wrapped in an `Ir::Up`
+//! that skips them (`capture` explains why, and renumbers the depths afterwards).
+//!
 //! Path literals are resolved here against the directory of the file being lowered.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use crate::diag::source_map::{intern_pos, source, Span};
@@ -40,7 +46,16 @@ enum ScopeKind {
 struct Scope {
     kind: ScopeKind,
     names: HashMap<Symbol, u32>,
+    /// The lowerer's `clock` when a variable last resolved to this scope (see `Region`).
+    last_use: Cell<u64>,
 }
+
+/// An expression being lowered whose value the machine will delay (a thunk, a closure):
+/// started by `begin_region`, whose clock tick it holds. A scope whose `last_use` is older
+/// than that tick when the expression is done was not read by it, and the topmost run of
+/// such scopes is what `end_region` lets the expression skip (`Ir::Up`).
+#[derive(Clone, Copy)]
+struct Region(u64);
 
 /// A named scope supplied from outside the file (`scopedImport`, REPL variables).
 pub struct OuterScope {
@@ -74,6 +89,11 @@ pub struct Lowerer<'g> {
     /// Bytes of assertion text (the quoted conditions) this file may still keep; see
     /// `assertion_text`.
     assertion_text_left: usize,
+    /// Ticks once per `Region`; a resolved variable stamps its scope with the current tick.
+    clock: u64,
+    /// How many scopes came from outside the file (`OuterScope`s): frames below the
+    /// file's own, which `capture::number_frames` must count too.
+    outer_scopes: usize,
 }
 
 /// An operator whose builtin is rebound, lowered the way CppNix's parser desugars it:
@@ -155,8 +175,10 @@ impl<'g> Lowerer<'g> {
             .map(|s| Scope {
                 kind: ScopeKind::Lexical,
                 names: s.names.into_iter().enumerate().map(|(i, n)| (n, i as u32)).collect(),
+                last_use: Cell::new(0),
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let outer_scopes = scopes.len();
         Lowerer {
             globals,
             lints: Lints::default(),
@@ -165,6 +187,8 @@ impl<'g> Lowerer<'g> {
             scopes,
             alias_frames: Vec::new(),
             assertion_text_left: MAX_ASSERTION_TEXT_PER_FILE,
+            clock: 0,
+            outer_scopes,
         }
     }
 
@@ -172,12 +196,18 @@ impl<'g> Lowerer<'g> {
         crate::eval::stack::maybe_grow(64 * 1024, 4 * 1024 * 1024, || self.lower_expr(e))
     }
 
-    /// Lowers a whole text; if it is a function, `name` names it (as a binding would).
-    pub fn lower_named(&mut self, e: &Expr, name: Option<Symbol>) -> Result<Ir, LowerError> {
+    /// Lowers a whole text, ready to run in the frames of the outer scopes the lowerer was
+    /// made with; if it is a function, `name` names it (as a binding would).
+    pub fn lower_program(&mut self, e: &Expr, name: Option<Symbol>) -> Result<Ir, LowerError> {
+        let mut ir = self.lower_named(e, name)?;
+        super::capture::number_frames(&mut ir, self.outer_scopes);
+        Ok(ir)
+    }
+
+    fn lower_named(&mut self, e: &Expr, name: Option<Symbol>) -> Result<Ir, LowerError> {
         match (e, name) {
             (Expr::Lambda(l), Some(_)) => {
-                let l = crate::eval::stack::maybe_grow(64 * 1024, 4 * 1024 * 1024, || self.lower_lambda(l, name))?;
-                Ok(Ir::Lambda(Box::new(l)))
+                crate::eval::stack::maybe_grow(64 * 1024, 4 * 1024 * 1024, || self.lower_lambda_value(l, name))
             }
             _ => self.lower(e),
         }
@@ -185,7 +215,54 @@ impl<'g> Lowerer<'g> {
 
     fn push(&mut self, kind: ScopeKind, names: impl IntoIterator<Item = Symbol>) {
         let names = names.into_iter().enumerate().map(|(i, n)| (n, i as u32)).collect();
-        self.scopes.push(Scope { kind, names });
+        self.scopes.push(Scope { kind, names, last_use: Cell::new(0) });
+    }
+
+    /// Starts lowering an expression whose value will be delayed.
+    fn begin_region(&mut self) -> Region {
+        self.clock += 1;
+        Region(self.clock)
+    }
+
+    /// Marks the scope `depth` levels up as read by the expressions being lowered.
+    fn touch(&self, depth: usize) {
+        let scopes = self.scopes.len();
+        self.scopes[scopes - 1 - depth].last_use.set(self.clock);
+    }
+
+    /// Ends a region: if `ir` reads none of the innermost scopes (up to
+    /// `capture::MAX_SKIPPED_SCOPES` of them), it becomes an `Ir::Up` that skips them.
+    /// Constants and plain variables capture nothing and stay as they are; an expression
+    /// that is already an `Up` (a function, whose own region is this one) stays one.
+    fn end_region(&self, region: Region, ir: Ir) -> Ir {
+        if matches!(ir, Ir::Const(_) | Ir::Var { .. } | Ir::Up { .. }) {
+            return ir;
+        }
+        let unread = self
+            .scopes
+            .iter()
+            .rev()
+            .take(super::capture::MAX_SKIPPED_SCOPES)
+            .take_while(|scope| scope.last_use.get() < region.0)
+            .count();
+        match unread {
+            0 => ir,
+            levels => Ir::Up { levels: levels as u32, body: Box::new(ir) },
+        }
+    }
+
+    /// Lowers `e` as an expression whose value will be delayed.
+    fn lower_delayed(&mut self, e: &Expr) -> Result<Ir, LowerError> {
+        let region = self.begin_region();
+        let ir = self.lower(e)?;
+        Ok(self.end_region(region, ir))
+    }
+
+    /// A function value: a closure, which captures only the frames its body reads.
+    fn lower_lambda_value(&mut self, l: &ast::Lambda, name: Option<Symbol>) -> Result<Ir, LowerError> {
+        let region = self.begin_region();
+        let lambda = self.lower_lambda(l, name)?;
+        Ok(self.end_region(region, Ir::Lambda(Box::new(lambda))))
     }
 
     fn pop(&mut self) {
@@ -200,6 +277,7 @@ impl<'g> Lowerer<'g> {
                 ScopeKind::With => withs.push(depth as u32),
                 ScopeKind::Lexical if depth >= skip => {
                     if let Some(&slot) = scope.names.get(&name) {
+                        self.touch(depth);
                         return Ok(Ir::Var { depth: depth as u32, slot });
                     }
                 }
@@ -211,6 +289,9 @@ impl<'g> Lowerer<'g> {
         }
         if withs.is_empty() {
             return Err(LowerError { span, message: format!("undefined variable '{name}'") });
+        }
+        for &depth in &withs {
+            self.touch(depth as usize);
         }
         Ok(Ir::WithVar { span, name, withs: withs.into_boxed_slice() })
     }
@@ -352,13 +433,15 @@ impl<'g> Lowerer<'g> {
                 Ir::Call {
                     span: *span,
                     func: Box::new(self.lower(head)?),
-                    args: args.into_iter().map(|a| self.lower(a)).collect::<Result<_, _>>()?,
+                    args: args.into_iter().map(|a| self.lower_delayed(a)).collect::<Result<_, _>>()?,
                 }
             }
-            Expr::Lambda(l) => Ir::Lambda(Box::new(self.lower_lambda(l, None)?)),
+            Expr::Lambda(l) => self.lower_lambda_value(l, None)?,
             Expr::Let { binds, body, .. } => self.lower_let(binds, body)?,
             Expr::Attrs { span, rec, binds } => self.lower_attrs(*span, *rec, binds)?,
-            Expr::List { items, .. } => Ir::List(items.iter().map(|i| self.lower(i)).collect::<Result<_, _>>()?),
+            Expr::List { items, .. } => {
+                Ir::List(items.iter().map(|i| self.lower_delayed(i)).collect::<Result<_, _>>()?)
+            }
             Expr::If { span, cond, then, else_ } => Ir::If {
                 span: *span,
                 cond: Box::new(self.lower(cond)?),
@@ -372,7 +455,7 @@ impl<'g> Lowerer<'g> {
                 text: self.assertion_text(cond),
             },
             Expr::With { scope, body, .. } => {
-                let scope = self.lower(scope)?;
+                let scope = self.lower_delayed(scope)?;
                 self.push(ScopeKind::With, []);
                 let body = self.lower(body);
                 self.pop();
@@ -440,7 +523,7 @@ impl<'g> Lowerer<'g> {
                                 name: f.name,
                                 span: f.span,
                                 default: match &f.default {
-                                    Some(d) => Some(self.lower(d)?),
+                                    Some(d) => Some(self.lower_delayed(d)?),
                                     None => None,
                                 },
                             })
@@ -470,9 +553,22 @@ impl<'g> Lowerer<'g> {
         }
     }
 
-    /// Lowers a binding's value; `source_slot_base` is where `inherit (e)` sources start
-    /// in the current frame.
+    /// Lowers a binding's value (which the machine delays); `source_slot_base` is where
+    /// `inherit (e)` sources start in the current frame.
     fn lower_binding(
+        &mut self,
+        name: Symbol,
+        def: &ast::AttrDef,
+        inherit_skip: usize,
+        source_slot_base: u32,
+        in_new_frame: bool,
+    ) -> Result<Ir, LowerError> {
+        let region = self.begin_region();
+        let value = self.lower_binding_value(name, def, inherit_skip, source_slot_base, in_new_frame)?;
+        Ok(self.end_region(region, value))
+    }
+
+    fn lower_binding_value(
         &mut self,
         name: Symbol,
         def: &ast::AttrDef,
@@ -503,12 +599,16 @@ impl<'g> Lowerer<'g> {
                 })
             }
             AttrKind::Inherited => self.resolve(name, def.span, inherit_skip),
-            AttrKind::InheritedFrom { from } => Ok(Ir::Select {
-                span: def.span,
-                expr: Box::new(Ir::Var { depth: 0, slot: source_slot_base + from as u32 }),
-                path: Box::new([AttrKey::Static(name)]),
-                default: None,
-            }),
+            AttrKind::InheritedFrom { from } => {
+                // The source is a slot of the current frame.
+                self.touch(0);
+                Ok(Ir::Select {
+                    span: def.span,
+                    expr: Box::new(Ir::Var { depth: 0, slot: source_slot_base + from as u32 }),
+                    path: Box::new([AttrKey::Static(name)]),
+                    default: None,
+                })
+            }
         }
     }
 
@@ -523,7 +623,7 @@ impl<'g> Lowerer<'g> {
                 slots.push(self.lower_binding(*name, def, 1, count, true)?);
             }
             for source in &binds.inherit_from {
-                slots.push(self.lower(source)?);
+                slots.push(self.lower_delayed(source)?);
             }
             let body = self.lower(body)?;
             Ok(Ir::Let { bindings: slots.into_boxed_slice(), body: Box::new(body) })
@@ -540,7 +640,7 @@ impl<'g> Lowerer<'g> {
         let sources: Box<[Ir]>;
         if rec {
             self.push(ScopeKind::Lexical, order.iter().map(|(n, _)| **n));
-            sources = match binds.inherit_from.iter().map(|s| self.lower(s)).collect() {
+            sources = match binds.inherit_from.iter().map(|s| self.lower_delayed(s)).collect() {
                 Ok(s) => s,
                 Err(e) => {
                     self.pop();
@@ -548,7 +648,7 @@ impl<'g> Lowerer<'g> {
                 }
             };
         } else {
-            sources = binds.inherit_from.iter().map(|s| self.lower(s)).collect::<Result<_, _>>()?;
+            sources = binds.inherit_from.iter().map(|s| self.lower_delayed(s)).collect::<Result<_, _>>()?;
             if needs_frame {
                 self.push(ScopeKind::Anonymous, []);
             }
@@ -567,7 +667,7 @@ impl<'g> Lowerer<'g> {
                     span: d.span,
                     pos: intern_pos(d.span),
                     name: self.lower(&d.name)?,
-                    value: self.lower(&d.value)?,
+                    value: self.lower_delayed(&d.value)?,
                 });
             }
             Ok((statics, dynamics))

@@ -80,9 +80,24 @@ impl Evaluator {
             Ir::Const(v) => v.clone(),
             Ir::Var { depth, slot } => settled(env.ancestor(*depth).get(*slot as usize)),
             Ir::Lambda(l) => Value::Lambda(Shared::new(Closure { lambda: l, env: env.clone() })),
+            Ir::Up { levels, body } => self.delay_up(body, env.ancestor(*levels)),
             _ => match self.value_now(ir, env, usize::MAX) {
                 Some(v) => v,
                 None => ThunkCell::code(ir, env.clone()),
+            },
+        }
+    }
+
+    /// `delay` of the body of an `Ir::Up`, in the frame it captures: lowering makes an
+    /// `Up` only of expressions that capture something (never a constant or a variable),
+    /// and never directly of another `Up`.
+    #[inline(always)]
+    fn delay_up(&self, body: &'static Ir, env: &Env) -> Value {
+        match body {
+            Ir::Lambda(l) => Value::Lambda(Shared::new(Closure { lambda: l, env: env.clone() })),
+            _ => match self.value_now(body, env, usize::MAX) {
+                Some(v) => v,
+                None => ThunkCell::code(body, env.clone()),
             },
         }
     }
@@ -184,7 +199,8 @@ impl Evaluator {
             Some(slot) if slot < filled => frame.get(slot).clone(),
             Some(_) => ThunkCell::code(ir, frame.clone()),
             None => match ir {
-                Ir::Const(_) | Ir::Var { .. } | Ir::Lambda(_) => self.delay(ir, frame),
+                // An `Up` reads no slot of the new frame.
+                Ir::Const(_) | Ir::Var { .. } | Ir::Lambda(_) | Ir::Up { .. } => self.delay(ir, frame),
                 _ => match self.value_now(ir, frame, filled) {
                     Some(v) => v,
                     None => ThunkCell::code(ir, frame.clone()),
@@ -407,6 +423,7 @@ impl Evaluator {
                 self.arith(BinOp::Sub, Value::Int(0), v, *span)
             }
             Ir::Concat { span, parts, force_string } => self.eval_concat(*span, parts, *force_string, env),
+            Ir::Up { levels, body } => self.eval(body, env.ancestor(*levels)),
             Ir::Select { .. }
             | Ir::Call { .. }
             | Ir::Lambda(_)

@@ -10,6 +10,7 @@
 pub mod attrs;
 pub mod builtins;
 pub mod call;
+pub mod capture;
 pub mod coerce;
 pub mod compare;
 pub mod env;
