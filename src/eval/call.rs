@@ -84,12 +84,18 @@ impl Evaluator {
         }
     }
 
-    /// A maker of the lazy values of `f x` for many `x` (what `map` and `genList` build):
-    /// the function is recorded once and each value is one three-word thunk, with no frame
-    /// made before it is forced (which, for a big list, most elements may never be).
-    pub fn lazy_applications(&self, f: &Value, span: Span) -> impl Fn(Value) -> Value {
-        let shared = Rc::new(super::thunk::SharedApply { f: f.clone(), span });
-        move |arg| super::thunk::ThunkCell::apply_shared(&shared, arg)
+    /// A maker of the lazy values of `f x` for the items `x` of a list (what `map` builds),
+    /// or for `f i` with `i` the index when `items` is `None` (`genList`): the function is
+    /// recorded once and each value is one small thunk, with no frame made before it is
+    /// forced (which, for a big list, most elements may never be).
+    pub fn lazy_applications(
+        &self,
+        f: &Value,
+        span: Span,
+        items: Option<Shared<super::value::List>>,
+    ) -> impl Fn(usize) -> Value {
+        let shared = Rc::new(super::thunk::SharedApply { f: f.clone(), span, items });
+        move |i| super::thunk::ThunkCell::apply_shared(&shared, i)
     }
 
     /// Applies a function value to several arguments in turn (`f a b c`).

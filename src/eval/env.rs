@@ -33,6 +33,7 @@ const SLOTS_OFFSET: usize = std::mem::size_of::<Frame>();
 const _: () = assert!(SLOTS_OFFSET == 16 && SLOTS_OFFSET.is_multiple_of(std::mem::align_of::<Value>()));
 
 /// A counted reference to a frame.
+#[repr(transparent)]
 pub struct Env {
     ptr: NonNull<Frame>,
     /// Owns a `Frame` (for drop check); not `Send`/`Sync`, like `Rc`.
@@ -131,6 +132,20 @@ impl Env {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// The frame's address, owning the reference (a thunk's state packs it in a word).
+    pub fn into_raw(env: Env) -> usize {
+        let env = std::mem::ManuallyDrop::new(env);
+        env.ptr.as_ptr() as usize
+    }
+
+    /// Takes back a reference `into_raw` gave out.
+    ///
+    /// # Safety
+    /// `raw` must come from `into_raw`, and its reference is consumed.
+    pub unsafe fn from_raw(raw: usize) -> Env {
+        Env { ptr: NonNull::new_unchecked(raw as *mut Frame), _owns: PhantomData }
     }
 
     /// How many references to this frame exist.

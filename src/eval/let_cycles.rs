@@ -15,11 +15,9 @@
 //! bindings) is referenced from outside and left alone. The walk is bounded, so the check
 //! costs little; cycles it does not see are left as before.
 
-use std::rc::Rc;
-
 use super::env::Env;
 use super::shared::Shared;
-use super::thunk::{Delayed, SharedApply};
+use super::thunk::{Pending, SharedApply};
 use super::value::Value;
 
 /// Values looked at per frame, at most.
@@ -62,7 +60,7 @@ fn refs_back(frame: &Env, v: &Value, budget: &mut usize) -> usize {
     match v {
         Value::Lambda(c) if Shared::strong_count(c) == 1 => Env::ptr_eq(&c.env, frame) as usize,
         Value::Thunk(t) if Shared::strong_count(t) == 1 => match (t.pending(), t.value()) {
-            (Some(Delayed::Code(_, env)), _) => Env::ptr_eq(env, frame) as usize,
+            (Some(Pending::Code(_, env)), _) => Env::ptr_eq(env, frame) as usize,
             (_, Some(v)) => refs_back(frame, v, budget),
             _ => 0,
         },
@@ -76,19 +74,20 @@ fn refs_back(frame: &Env, v: &Value, budget: &mut usize) -> usize {
 }
 
 /// As [`refs_back`], for the items of a list only its holder holds. The unforced elements
-/// of `map f xs` share one function record: it (and `f`) counts when this list's elements
-/// are all that hold it.
+/// of `map f xs` share one record of the function and of `xs`: it (`f`, and `xs` if only
+/// the record holds it) counts when this list's elements are all that hold it.
 fn list_refs_back(frame: &Env, items: &[Value], budget: &mut usize) -> usize {
-    // The distinct function records seen (a list rarely mixes more than one), with how
-    // many of this list's elements hold each: a fixed array, as this runs at `let` exits.
-    let mut shared_functions: [Option<(&Rc<SharedApply>, usize)>; 4] = [None; 4];
+    // The distinct records seen (a list rarely mixes more than one), with how many
+    // references to each exist and how many of this list's elements hold one: a fixed
+    // array, as this runs at `let` exits.
+    let mut shared_functions: [Option<(&SharedApply, usize, usize)>; 4] = [None; 4];
     let mut refs = 0;
     for item in items {
         let pending = match item {
             Value::Thunk(t) if Shared::strong_count(t) == 1 => t.pending(),
             _ => None,
         };
-        let Some(Delayed::ApplyShared(shared, arg)) = pending else {
+        let Some(Pending::ApplyShared(shared, holders, _)) = pending else {
             refs += refs_back(frame, item, budget);
             continue;
         };
@@ -96,19 +95,21 @@ fn list_refs_back(frame: &Env, items: &[Value], budget: &mut usize) -> usize {
             return refs;
         }
         *budget -= 1;
-        refs += refs_back(frame, arg, budget);
         for entry in shared_functions.iter_mut() {
             match entry {
-                Some((seen, holders)) if Rc::ptr_eq(seen, shared) => *holders += 1,
+                Some((seen, _, held_here)) if std::ptr::eq(*seen, shared) => *held_here += 1,
                 Some(_) => continue,
-                None => *entry = Some((shared, 1)),
+                None => *entry = Some((shared, holders, 1)),
             }
             break;
         }
     }
-    for (shared, holders) in shared_functions.into_iter().flatten() {
-        if Rc::strong_count(shared) == holders {
+    for (shared, holders, held_here) in shared_functions.into_iter().flatten() {
+        if holders == held_here {
             refs += refs_back(frame, &shared.f, budget);
+            if let Some(xs) = shared.items.as_ref().filter(|xs| Shared::strong_count(xs) == 1) {
+                refs += list_refs_back(frame, xs, budget);
+            }
         }
     }
     refs
@@ -120,6 +121,7 @@ mod tests {
     use crate::eval::env::Frame;
     use crate::eval::ir::Ir;
     use crate::eval::thunk::ThunkCell;
+    use std::rc::Rc;
 
     /// A string value and a way to see how many holders it has.
     fn observed() -> (Value, impl Fn() -> usize) {
@@ -157,7 +159,7 @@ mod tests {
         release(frame);
         assert_eq!(holders(), 1, "the thunk outside still reaches the frame");
         let Value::Thunk(t) = &thunk else { unreachable!() };
-        assert!(matches!(t.pending(), Some(Delayed::Code(_, env)) if matches!(env.get(0), Value::String(_))));
+        assert!(matches!(t.pending(), Some(Pending::Code(_, env)) if matches!(env.get(0), Value::String(_))));
     }
 
     #[test]
@@ -166,8 +168,8 @@ mod tests {
         let frame = Frame::with_size(None, 2);
         frame.set(0, v);
         let span = crate::diag::source_map::Span::new(crate::diag::source_map::FileId(0), 0, 0);
-        let shared = Rc::new(SharedApply { f: ThunkCell::code(code(), frame.clone()), span });
-        let mapped = (0..3).map(|i| ThunkCell::apply_shared(&shared, Value::Int(i))).collect();
+        let shared = Rc::new(SharedApply { f: ThunkCell::code(code(), frame.clone()), span, items: None });
+        let mapped = (0..3).map(|i| ThunkCell::apply_shared(&shared, i)).collect();
         drop(shared);
         frame.set(1, Value::list(mapped));
         release(frame);

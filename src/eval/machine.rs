@@ -255,9 +255,9 @@ impl Evaluator {
                 self.eval(body, env).map_err(|e| binding_error(e, *name, *via, *span))
             }
             Delayed::Code(ir, env) => self.eval(ir, env),
-            Delayed::ApplyShared(shared, arg) => self.call(&shared.f, arg.clone(), shared.span),
+            Delayed::ApplyShared(shared, i) => self.call(&shared.f, shared.arg(*i), shared.span),
             Delayed::MapAttr(shared, i) => {
-                let attr = &shared.source.iter().as_slice()[*i as usize];
+                let attr = &shared.source.iter().as_slice()[*i];
                 let name = Value::name(attr.name);
                 self.call2(&shared.f, name, attr.value.clone(), shared.span)
             }

@@ -23,7 +23,7 @@ use crate::numfmt::format_g;
 use super::error::{ErrorKind, EvalError, EvalResult};
 use super::ir::Ir;
 use super::print::quote_bytes;
-use super::thunk::Delayed;
+use super::thunk::Pending;
 use super::value::Value;
 use super::Evaluator;
 
@@ -211,7 +211,7 @@ impl Printer<'_> {
             }
         }
         self.options.peek_literals
-            && matches!(t.pending(), Some(Delayed::Code(ir, _)) if literal(ir, self.ev.syms.overrides))
+            && matches!(t.pending(), Some(Pending::Code(ir, _)) if literal(ir, self.ev.syms.overrides))
     }
 
     /// An error while forcing a value: shown in place below the top level, else returned.

@@ -103,7 +103,7 @@ fn list_to_attrs(ev: &Evaluator, args: &[Value], _: Span) -> EvalResult<Value> {
 fn map_attrs(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
     let a = ev.arg_attrs(arg("mapAttrs", args, 1))?;
     let shared = Rc::new(SharedMapAttrs { f: args[0].clone(), span, source: a.clone() });
-    let mut i = 0u32;
+    let mut i = 0usize;
     Ok(Value::attrs(a.map_values(|_| {
         let v = Value::Thunk(ThunkCell::delayed(Delayed::MapAttr(shared.clone(), i)));
         i += 1;

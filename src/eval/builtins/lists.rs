@@ -49,8 +49,8 @@ fn map(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
         return Ok(Value::List(l));
     }
     let f = ev.arg_function(arg("map", args, 0))?;
-    let apply = ev.lazy_applications(&f, span);
-    Ok(Value::list(l.iter().map(|x| apply(x.clone())).collect()))
+    let apply = ev.lazy_applications(&f, span, Some(l.clone()));
+    Ok(Value::list((0..l.len()).map(apply).collect()))
 }
 
 /// Calls a predicate and insists on a Boolean result.
@@ -114,7 +114,7 @@ fn gen_list(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
     if n == 0 {
         return Ok(Value::list(Vec::new()));
     }
-    let apply = ev.lazy_applications(&f, span);
+    let apply = ev.lazy_applications(&f, span, None);
     let mut items = Vec::new();
     // The program chose the size: refuse one that cannot be had, with a location, before
     // spending any time on it (CppNix runs out of memory too, only later).
@@ -126,7 +126,7 @@ fn gen_list(ev: &Evaluator, args: &[Value], span: Span) -> EvalResult<Value> {
         if i & 0xffff == 0 {
             ev.check_interrupt()?;
         }
-        items.push(apply(Value::Int(i)));
+        items.push(apply(i as usize));
     }
     Ok(Value::list(items))
 }
