@@ -5,9 +5,9 @@
 //! attrsets). mimalloc serves them fast, but its `*_aligned` entry points take a slow
 //! generic path even for ordinary alignments; every block from `mi_malloc` is already
 //! 8-byte aligned. mimalloc is built with that as its minimal alignment (instead of 16;
-//! see `.cargo/config.toml`), which gives it a 24-byte size class: a thunk, a closure and a
-//! string header are 24 bytes and would otherwise take 32 (8–10% of the peak memory of a
-//! module-system or package-set evaluation).
+//! see `.cargo/config.toml`), which gives it a 24-byte size class: a thunk and a closure,
+//! counted header included, are 24 bytes and would otherwise take 32 (6–10% of the peak
+//! memory of a module-system or package-set evaluation).
 
 //!
 //! It also decides what running out of memory looks like. Rust's default on a failed
