@@ -7,6 +7,9 @@ prints the medians of wall time, CPU time (user + system) and peak memory (RSS),
 ratios to each CppNix: tern's number divided by theirs, so below 1.0 tern is better. It
 checks that all print the same value, and ends with the geometric means of the ratios.
 
+Peak memory is measured through GNU time (`apt-get install time`) where it is installed;
+see `measure` for why.
+
 On a shared machine CPU time is the steadier measure (wall time also counts the time other
 jobs hold the cores); both are printed, and `--metric` picks the one the ratios use.
 
@@ -30,13 +33,24 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+# GNU time, which reports the peak RSS of the program it starts (see `measure`).
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
 def measure(cmd, cwd, env=None):
     """Wall time (s), CPU time (user + system, s), peak RSS (MiB) and stdout of one run, or
     None if it failed. Output goes to temporary files, so the child is reaped with wait4 and
-    its own resource usage is known."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    its resource usage is known.
+
+    The peak RSS comes from GNU time when it is installed: Linux counts in a process's peak
+    RSS the memory of the process it was forked from (here Python, about 15 MiB), which
+    would hide any program smaller than that; GNU time, itself small, forks the program.
+    Without it the figure is wait4's and is at least Python's size."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile(mode="r") as rss:
+        argv = [GNU_TIME, "-f", "%M", "-o", rss.name, *cmd] if GNU_TIME else cmd
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err)
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=err)
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -46,7 +60,8 @@ def measure(cmd, cwd, env=None):
             last = err.read().decode(errors="replace").strip().splitlines()[-1:] or ["?"]
             print(f"  {os.path.basename(cmd[0])} failed: {last[0][:200]}", file=sys.stderr)
             return None
-        return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0, out.read()
+        peak_kib = int(rss.read().split()[-1]) if GNU_TIME else usage.ru_maxrss
+        return elapsed, usage.ru_utime + usage.ru_stime, peak_kib / 1024.0, out.read()
 
 
 class Tool:
