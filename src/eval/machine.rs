@@ -81,10 +81,11 @@ impl Evaluator {
             Ir::Var { depth, slot } => settled(env.ancestor(*depth).get(*slot as usize)),
             Ir::Lambda(l) => Value::Lambda(Shared::new(Closure { lambda: l, env: env.clone() })),
             Ir::Up { levels, body } => self.delay_up(body, env.ancestor(*levels)),
-            _ => match self.value_now(ir, env, usize::MAX) {
+            _ if may_be_now(ir) => match self.value_now(ir, env, usize::MAX) {
                 Some(v) => v,
                 None => ThunkCell::code(ir, env.clone()),
             },
+            _ => ThunkCell::code(ir, env.clone()),
         }
     }
 
@@ -95,17 +96,18 @@ impl Evaluator {
     fn delay_up(&self, body: &'static Ir, env: &Env) -> Value {
         match body {
             Ir::Lambda(l) => Value::Lambda(Shared::new(Closure { lambda: l, env: env.clone() })),
-            _ => match self.value_now(body, env, usize::MAX) {
+            _ if may_be_now(body) => match self.value_now(body, env, usize::MAX) {
                 Some(v) => v,
                 None => ThunkCell::code(body, env.clone()),
             },
+            _ => ThunkCell::code(body, env.clone()),
         }
     }
 
     /// The value of `ir` if it can be had *without forcing anything and without any
     /// possibility of error*: selecting an existing attribute from sets already evaluated,
-    /// integer arithmetic and comparisons on evaluated integers, small list and attrset
-    /// literals. That is indistinguishable from building a thunk (no evaluation order,
+    /// integer arithmetic and comparisons on evaluated integers (`may_be_now` tells which
+    /// code can qualify). That is indistinguishable from building a thunk (no evaluation order,
     /// error or trace can change) and saves allocating and later forcing one. Variables
     /// of the innermost frame at slots `>= filled` are not yet written and make it give up.
     fn value_now(&self, ir: &'static Ir, env: &Env, filled: usize) -> Option<Value> {
@@ -201,10 +203,11 @@ impl Evaluator {
             None => match ir {
                 // An `Up` reads no slot of the new frame.
                 Ir::Const(_) | Ir::Var { .. } | Ir::Lambda(_) | Ir::Up { .. } => self.delay(ir, frame),
-                _ => match self.value_now(ir, frame, filled) {
+                _ if may_be_now(ir) => match self.value_now(ir, frame, filled) {
                     Some(v) => v,
                     None => ThunkCell::code(ir, frame.clone()),
                 },
+                _ => ThunkCell::code(ir, frame.clone()),
             },
         }
     }
@@ -623,6 +626,24 @@ impl Evaluator {
             }
         }
         Ok(())
+    }
+}
+
+/// Whether `value_now` could have the value of `ir` (a selection from a variable, integer
+/// arithmetic on variables and constants): a check made inline before delaying, since most
+/// delayed code (calls, sets, lists, interpolation) never qualifies and the call to find
+/// that out cost as much as a tenth of making the thunk.
+#[inline(always)]
+fn may_be_now(ir: &Ir) -> bool {
+    let operand = |ir: &Ir| matches!(ir, Ir::Var { .. } | Ir::Const(_));
+    let direct = |ir: &Ir| match ir {
+        Ir::Select { expr, default: None, .. } => matches!(**expr, Ir::Var { .. }),
+        Ir::BinOp { lhs, rhs, .. } => operand(lhs) && operand(rhs),
+        _ => false,
+    };
+    match ir {
+        Ir::Binding { body, .. } => direct(body),
+        other => direct(other),
     }
 }
 
