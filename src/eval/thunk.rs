@@ -135,6 +135,7 @@ fn payload(word: usize) -> usize {
 }
 
 impl State {
+    #[inline]
     fn encode(delayed: Delayed) -> State {
         let words = match delayed {
             Delayed::Code(ir, env) => [first_word(CODE, ir as *const Ir as usize), Env::into_raw(env)],
@@ -179,8 +180,11 @@ impl ThunkCell {
         Shared::new(ThunkCell { state: UnsafeCell::new(State::encode(delayed)) })
     }
 
+    /// The most frequent thunk: made directly in its encoded form.
+    #[inline]
     pub fn code(code: &'static Ir, env: Env) -> Value {
-        Value::Thunk(ThunkCell::delayed(Delayed::Code(code, env)))
+        let state = State { words: [first_word(CODE, code as *const Ir as usize), Env::into_raw(env)] };
+        Value::Thunk(Shared::new(ThunkCell { state: UnsafeCell::new(state) }))
     }
 
     /// Thunk `i` of the family `shared` describes.
