@@ -11,7 +11,7 @@ import os
 import statistics
 import tempfile
 
-from run import HERE, geomean, measure
+from run import geomean, measure, workloads
 
 
 def main():
@@ -21,8 +21,7 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("names", nargs="*")
     args = ap.parse_args()
-    workdir = os.path.join(HERE, "workloads")
-    names = args.names or sorted(f[:-4] for f in os.listdir(workdir) if f.endswith(".nix"))
+    workdir, names = workloads(args.names)
     store = tempfile.TemporaryDirectory(prefix="tern-ab-store-")
     env = dict(os.environ, TERN_STORE=store.name)
     print(f"{'workload':<22} {'A cpu s':>8} {'B cpu s':>8} {'B÷A':>6} {'A MiB':>6} {'B MiB':>6} {'B÷A':>5}")

@@ -97,6 +97,12 @@ def nix_flags(path):
     return []
 
 
+def workloads(names):
+    """The workloads directory and the workloads to run: `names`, or all of them."""
+    workdir = os.path.join(HERE, "workloads")
+    return workdir, names or sorted(f[:-4] for f in os.listdir(workdir) if f.endswith(".nix"))
+
+
 def fmt(x, spec):
     return format(x, spec) if x is not None else "-".rjust(int(spec.split(".")[0]))
 
@@ -116,8 +122,7 @@ def main():
     ap.add_argument("names", nargs="*")
     args = ap.parse_args()
 
-    workdir = os.path.join(HERE, "workloads")
-    names = args.names or sorted(f[:-4] for f in os.listdir(workdir) if f.endswith(".nix"))
+    workdir, names = workloads(args.names)
     store = tempfile.TemporaryDirectory(prefix="tern-bench-store-")
     tern_env = dict(os.environ, TERN_STORE=store.name)
 

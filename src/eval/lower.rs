@@ -564,19 +564,7 @@ impl<'g> Lowerer<'g> {
         in_new_frame: bool,
     ) -> Result<Ir, LowerError> {
         let region = self.begin_region();
-        let value = self.lower_binding_value(name, def, inherit_skip, source_slot_base, in_new_frame)?;
-        Ok(self.end_region(region, value))
-    }
-
-    fn lower_binding_value(
-        &mut self,
-        name: Symbol,
-        def: &ast::AttrDef,
-        inherit_skip: usize,
-        source_slot_base: u32,
-        in_new_frame: bool,
-    ) -> Result<Ir, LowerError> {
-        match def.kind {
+        let value = match def.kind {
             AttrKind::Plain => {
                 // `b = c;` with `c` an alias: a cycle through `c` passes through another
                 // binding's thunk, so the binding names `c` for the cycle report.
@@ -609,7 +597,8 @@ impl<'g> Lowerer<'g> {
                     default: None,
                 })
             }
-        }
+        }?;
+        Ok(self.end_region(region, value))
     }
 
     fn lower_let(&mut self, binds: &Binds, body: &Expr) -> Result<Ir, LowerError> {

@@ -79,28 +79,24 @@ impl Evaluator {
         match ir {
             Ir::Const(v) => v.clone(),
             Ir::Var { depth, slot } => settled(env.ancestor(*depth).get(*slot as usize)),
+            // Lowering makes an `Up` only of code that captures something (never a constant
+            // or a variable), and never directly of another `Up`.
+            Ir::Up { levels, body } => self.capture(body, env.ancestor(*levels), usize::MAX),
+            _ => self.capture(ir, env, usize::MAX),
+        }
+    }
+
+    /// The closure or thunk of code that captures `env` (or its value now, if `value_now`
+    /// has it; `filled` as there).
+    #[inline(always)]
+    fn capture(&self, ir: &'static Ir, env: &Env, filled: usize) -> Value {
+        match ir {
             Ir::Lambda(l) => Value::Lambda(Shared::new(Closure { lambda: l, env: env.clone() })),
-            Ir::Up { levels, body } => self.delay_up(body, env.ancestor(*levels)),
-            _ if may_be_now(ir) => match self.value_now(ir, env, usize::MAX) {
+            _ if may_be_now(ir) => match self.value_now(ir, env, filled) {
                 Some(v) => v,
                 None => ThunkCell::code(ir, env.clone()),
             },
             _ => ThunkCell::code(ir, env.clone()),
-        }
-    }
-
-    /// `delay` of the body of an `Ir::Up`, in the frame it captures: lowering makes an
-    /// `Up` only of expressions that capture something (never a constant or a variable),
-    /// and never directly of another `Up`.
-    #[inline(always)]
-    fn delay_up(&self, body: &'static Ir, env: &Env) -> Value {
-        match body {
-            Ir::Lambda(l) => Value::Lambda(Shared::new(Closure { lambda: l, env: env.clone() })),
-            _ if may_be_now(body) => match self.value_now(body, env, usize::MAX) {
-                Some(v) => v,
-                None => ThunkCell::code(body, env.clone()),
-            },
-            _ => ThunkCell::code(body, env.clone()),
         }
     }
 
@@ -202,12 +198,8 @@ impl Evaluator {
             Some(_) => ThunkCell::code(ir, frame.clone()),
             None => match ir {
                 // An `Up` reads no slot of the new frame.
-                Ir::Const(_) | Ir::Var { .. } | Ir::Lambda(_) | Ir::Up { .. } => self.delay(ir, frame),
-                _ if may_be_now(ir) => match self.value_now(ir, frame, filled) {
-                    Some(v) => v,
-                    None => ThunkCell::code(ir, frame.clone()),
-                },
-                _ => ThunkCell::code(ir, frame.clone()),
+                Ir::Const(_) | Ir::Var { .. } | Ir::Up { .. } => self.delay(ir, frame),
+                _ => self.capture(ir, frame, filled),
             },
         }
     }
