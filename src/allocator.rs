@@ -69,8 +69,6 @@ pub fn restore_for_child() {
     unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 0, 0, 0, 0) };
 }
 
-mod prefault;
-
 thread_local! {
     /// Set while `try_reserve` runs: a failure is then the caller's to report.
     static FALLIBLE: Cell<bool> = const { Cell::new(false) };
@@ -148,13 +146,11 @@ unsafe impl GlobalAlloc for Mimalloc {
         if impossibly_large(layout.size()) {
             return checked(std::ptr::null_mut());
         }
-        let block = checked(if plain_alignment_suffices(&layout) {
+        checked(if plain_alignment_suffices(&layout) {
             mi::mi_malloc(layout.size()) as *mut u8
         } else {
             mi::mi_malloc_aligned(layout.size(), layout.align()) as *mut u8
-        });
-        prefault::ahead_of(block, layout.size());
-        block
+        })
     }
 
     #[inline]
