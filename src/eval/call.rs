@@ -263,7 +263,7 @@ impl Evaluator {
                     }
                 },
             };
-            frame.set(i, v);
+            frame.init(i, v);
         }
         if !p.ellipsis && attrs.len() > supplied {
             if let Some(a) = attrs.iter().find(|a| p.sorted_names.binary_search(&a.name).is_err()) {
@@ -284,7 +284,7 @@ impl Evaluator {
             }
         }
         if let Some(b) = p.bind {
-            frame.set(b as usize, arg);
+            frame.init(b as usize, arg);
         }
         Ok(frame)
     }

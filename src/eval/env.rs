@@ -51,19 +51,29 @@ impl Frame {
     // A frame exists only behind its counted reference, which the constructors return.
     #[allow(clippy::new_ret_no_self)]
     pub fn new(parent: Option<Env>, slots: Vec<Value>) -> Env {
-        let env = Env::alloc(parent, slots.len().max(1));
-        for (i, v) in slots.into_iter().enumerate() {
-            env.set(i, v);
+        if slots.is_empty() {
+            return Env::alloc(parent, 1);
         }
-        env
+        // SAFETY: each of the `slots.len()` slots is written once, before the frame is used.
+        unsafe {
+            let env = Env::alloc_unfilled(parent, slots.len());
+            let to = env.slots_ptr();
+            for (i, v) in slots.into_iter().enumerate() {
+                to.add(i).write(v);
+            }
+            env
+        }
     }
 
     /// A frame holding exactly one value (a plain function argument, a `with` scope).
     #[inline]
     pub fn single(parent: Option<Env>, value: Value) -> Env {
-        let env = Env::alloc(parent, 1);
-        env.set(0, value);
-        env
+        // SAFETY: the one slot is written before the frame is used.
+        unsafe {
+            let env = Env::alloc_unfilled(parent, 1);
+            env.slots_ptr().write(value);
+            env
+        }
     }
 
     /// A frame of `size` slots (at least one), all `null`, to be filled with `set` before
@@ -78,20 +88,37 @@ impl Env {
     /// A frame of `len` slots, each `null`.
     #[inline]
     fn alloc(parent: Option<Env>, len: usize) -> Env {
-        let len = u32::try_from(len).expect("a frame has fewer than 2^32 slots");
-        let layout = layout(len);
-        // SAFETY: the layout is never zero-sized (the header alone is 16 bytes); every
-        // field and slot is written before the pointer is used.
+        // SAFETY: every slot is written before the frame is returned.
         unsafe {
-            let raw = std::alloc::alloc(layout) as *mut Frame;
-            let Some(ptr) = NonNull::new(raw) else { std::alloc::handle_alloc_error(layout) };
-            raw.write(Frame { count: Cell::new(1), len, parent });
-            let slots = raw.cast::<u8>().add(SLOTS_OFFSET).cast::<Value>();
-            for i in 0..len as usize {
+            let env = Env::alloc_unfilled(parent, len);
+            let slots = env.slots_ptr();
+            for i in 0..env.len() {
                 slots.add(i).write(Value::Null);
             }
-            Env { ptr, _owns: PhantomData }
+            env
         }
+    }
+
+    /// A frame of `len` slots with its header written and its slots not.
+    ///
+    /// # Safety
+    /// Every slot must be written (`slots_ptr`) before the frame is used or dropped.
+    #[inline(always)]
+    unsafe fn alloc_unfilled(parent: Option<Env>, len: usize) -> Env {
+        let len = u32::try_from(len).expect("a frame has fewer than 2^32 slots");
+        let layout = layout(len);
+        // The layout is never zero-sized (the header alone is 16 bytes).
+        let raw = std::alloc::alloc(layout) as *mut Frame;
+        let Some(ptr) = NonNull::new(raw) else { std::alloc::handle_alloc_error(layout) };
+        raw.write(Frame { count: Cell::new(1), len, parent });
+        Env { ptr, _owns: PhantomData }
+    }
+
+    /// The first slot's address.
+    #[inline(always)]
+    fn slots_ptr(&self) -> *mut Value {
+        // SAFETY: the slots start `SLOTS_OFFSET` bytes into the frame's allocation.
+        unsafe { self.ptr.as_ptr().cast::<u8>().add(SLOTS_OFFSET).cast::<Value>() }
     }
 
     #[inline(always)]
@@ -118,6 +145,19 @@ impl Env {
         // SAFETY: see the method and module documentation: a slot is written only during
         // initialisation, when no reference to it exists.
         unsafe { *self.slot(slot).get() = value }
+    }
+
+    /// Writes a slot of a frame under construction that still holds its initial `null`
+    /// (as `set`, without dropping what was there).
+    #[inline]
+    pub fn init(&self, slot: usize, value: Value) {
+        let cell = self.slot(slot).get();
+        // SAFETY: as in `set`; the slot holds `null`, which owns nothing, so overwriting
+        // it without a drop loses nothing.
+        unsafe {
+            debug_assert!(matches!(*cell, Value::Null), "init of a written slot");
+            cell.write(value)
+        }
     }
 
     #[inline(always)]

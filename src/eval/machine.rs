@@ -232,6 +232,12 @@ impl Evaluator {
         match grow(|| self.run_delayed(&work)) {
             Ok(v) => {
                 t.finish(v.clone());
+                // The common work, code and its frame, is dropped inline (the generic drop
+                // of `Delayed` is a call and a dispatch on the variant).
+                match work {
+                    Delayed::Code(_, env) => drop(env),
+                    other => drop(other),
+                }
                 Ok(v)
             }
             Err(e) => {
@@ -387,7 +393,7 @@ impl Evaluator {
                 let frame = Frame::with_size(Some(env.clone()), bindings.len());
                 for (i, b) in bindings.iter().enumerate() {
                     let v = self.delay_in_new_frame(b, &frame, i);
-                    frame.set(i, v);
+                    frame.init(i, v);
                 }
                 let result = self.eval(body, &frame);
                 super::let_cycles::release(frame);
@@ -534,12 +540,12 @@ impl Evaluator {
                     (Ir::Const(_) | Ir::Lambda(_), _) | (_, None) => self.delay_in_new_frame(&s.value, &frame, i),
                     (code, Some(_)) => ThunkCell::code(code, frame.clone()),
                 };
-                frame.set(i, v.clone());
+                frame.init(i, v.clone());
                 entries.push(Attr { name: s.name, pos: s.pos, value: v });
             }
             for (j, src) in a.sources.iter().enumerate() {
                 let v = self.delay_in_new_frame(src, &frame, a.statics.len() + j);
-                frame.set(a.statics.len() + j, v);
+                frame.init(a.statics.len() + j, v);
             }
             if let Some(i) = overrides {
                 self.apply_overrides(a, &frame, &mut entries, i)?;

@@ -180,8 +180,9 @@ impl ThunkCell {
         Shared::new(ThunkCell { state: UnsafeCell::new(State::encode(delayed)) })
     }
 
-    /// The most frequent thunk: made directly in its encoded form.
-    #[inline]
+    /// The most frequent thunk: made directly in its encoded form (inline everywhere: a
+    /// call costs as much as the encoding).
+    #[inline(always)]
     pub fn code(code: &'static Ir, env: Env) -> Value {
         let state = State { words: [first_word(CODE, code as *const Ir as usize), Env::into_raw(env)] };
         Value::Thunk(Shared::new(ThunkCell { state: UnsafeCell::new(state) }))
