@@ -195,7 +195,9 @@ impl Evaluator {
             return Err(EvalError::new(ErrorKind::Interrupted, "interrupted by the user", Some(span)));
         }
         self.call_depth.set(depth);
-        let result = crate::eval::stack::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.eval(&lambda.body, &frame));
+        // No stack check here: every way `eval` recurses (a compound node, forcing a
+        // thunk) checks the stack itself.
+        let result = self.eval(&lambda.body, &frame);
         self.call_depth.set(depth - 1);
         result.map_err(|e| calling_frame(e, lambda, span))
     }

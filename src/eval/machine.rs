@@ -456,17 +456,22 @@ impl Evaluator {
         Err(EvalError::eval(format!("undefined variable '{name}'"), span))
     }
 
-    /// The name an attribute key denotes (dynamic keys are evaluated to a string).
+    /// The name an attribute key denotes (dynamic keys are evaluated to a string). Inline:
+    /// nearly every key is static, and a call cost more than reading it.
+    #[inline(always)]
     pub fn attr_key(&self, key: &'static AttrKey, env: &Env) -> EvalResult<Symbol> {
         match key {
             AttrKey::Static(s) => Ok(*s),
-            AttrKey::Dynamic(ir) => {
-                let v = self.eval(ir, env)?;
-                match &v {
-                    Value::String(s) => Ok(s.to_symbol()),
-                    other => Err(type_error("a string", other).with_frame(None, "while evaluating an attribute name")),
-                }
-            }
+            AttrKey::Dynamic(ir) => self.dynamic_attr_key(ir, env),
+        }
+    }
+
+    #[inline(never)]
+    fn dynamic_attr_key(&self, ir: &'static Ir, env: &Env) -> EvalResult<Symbol> {
+        let v = self.eval(ir, env)?;
+        match &v {
+            Value::String(s) => Ok(s.to_symbol()),
+            other => Err(type_error("a string", other).with_frame(None, "while evaluating an attribute name")),
         }
     }
 
