@@ -76,8 +76,8 @@ impl Frame {
         }
     }
 
-    /// A frame of `size` slots (at least one), all `null`, to be filled with `set` before
-    /// use.
+    /// A frame of `size` slots (at least one), all `null`, to be filled with `init` before
+    /// use (`set` where a slot may already hold a value, which it then drops).
     #[inline]
     pub fn with_size(parent: Option<Env>, size: usize) -> Env {
         Env::alloc(parent, size.max(1))
