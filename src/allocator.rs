@@ -2,9 +2,11 @@
 //! whenever the requested alignment is one mimalloc guarantees anyway.
 //!
 //! Evaluation allocates huge numbers of small, short-lived objects (thunks, frames,
-//! attrsets). mimalloc serves them fast, but its `*_aligned` entry points take a slow
-//! generic path even for ordinary alignments; every block from `mi_malloc` is already
-//! 8-byte aligned. mimalloc is built with that as its minimal alignment (instead of 16;
+//! attrsets). Freed blocks of 17 to 48 bytes are kept in a bounded cache per size class
+//! (`pool`) for the next allocation of their size; they are mimalloc blocks all the same
+//! (`realloc` and the cache's overflow hand them to mimalloc). mimalloc serves the rest
+//! fast, but its `*_aligned` entry points take a slow generic path even for ordinary
+//! alignments; every block from `mi_malloc` is already 8-byte aligned. mimalloc is built with that as its minimal alignment (instead of 16;
 //! see `.cargo/config.toml`), which gives it a 24-byte size class: a thunk and a closure,
 //! counted header included, are 24 bytes and would otherwise take 32 (6–10% of the peak
 //! memory of a module-system or package-set evaluation).
@@ -37,7 +39,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use libmimalloc_sys as mi;
 
+mod pool;
+
 pub struct Mimalloc;
+
+/// mimalloc's `malloc`, with the out-of-memory check (fresh blocks for the cache).
+fn mi_checked(size: usize) -> *mut u8 {
+    // SAFETY: a plain allocation.
+    checked(unsafe { mi::mi_malloc(size) as *mut u8 })
+}
 
 extern "C" {
     /// mimalloc's option setter (declared here: the bindings crate exports it only with a
@@ -143,6 +153,9 @@ fn plain_alignment_suffices(layout: &Layout) -> bool {
 unsafe impl GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if pool::serves(layout.size(), layout.align()) {
+            return pool::alloc(layout.size(), mi_checked);
+        }
         if impossibly_large(layout.size()) {
             return checked(std::ptr::null_mut());
         }
@@ -155,6 +168,13 @@ unsafe impl GlobalAlloc for Mimalloc {
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        if pool::serves(layout.size(), layout.align()) {
+            let ptr = pool::alloc(layout.size(), mi_checked);
+            if !ptr.is_null() {
+                ptr.write_bytes(0, layout.size());
+            }
+            return ptr;
+        }
         if impossibly_large(layout.size()) {
             return checked(std::ptr::null_mut());
         }
@@ -166,8 +186,12 @@ unsafe impl GlobalAlloc for Mimalloc {
     }
 
     #[inline]
-    unsafe fn dealloc(&self, ptr: *mut u8, _layout: Layout) {
-        mi::mi_free(ptr as *mut c_void)
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if pool::serves(layout.size(), layout.align()) {
+            pool::free(ptr, layout.size(), |p| mi::mi_free(p as *mut c_void))
+        } else {
+            mi::mi_free(ptr as *mut c_void)
+        }
     }
 
     #[inline]
