@@ -43,7 +43,9 @@ mod pool;
 
 pub struct Mimalloc;
 
-/// mimalloc's `malloc`, with the out-of-memory check (fresh blocks for the cache).
+/// mimalloc's `malloc`, with the out-of-memory check: fresh blocks for the cache (out of
+/// line, so that taking a cached block saves no registers).
+#[inline(never)]
 fn mi_checked(size: usize) -> *mut u8 {
     // SAFETY: a plain allocation.
     checked(unsafe { mi::mi_malloc(size) as *mut u8 })
@@ -104,9 +106,16 @@ fn physical_memory() -> usize {
 }
 
 /// Whether a request is larger than the machine could ever hold.
-#[inline]
+#[inline(always)]
 fn impossibly_large(size: usize) -> bool {
-    size > SURELY_FINE && size > physical_memory()
+    size > SURELY_FINE && beyond_physical_memory(size)
+}
+
+/// The rare half of `impossibly_large` (out of line: it may ask the system).
+#[cold]
+#[inline(never)]
+fn beyond_physical_memory(size: usize) -> bool {
+    size > physical_memory()
 }
 
 /// Reserves room for `additional` more elements of `v`, returning an error instead of
@@ -150,20 +159,26 @@ fn plain_alignment_suffices(layout: &Layout) -> bool {
     layout.align() <= 8
 }
 
+/// An allocation the cache does not serve (out of line, as `mi_checked`).
+#[inline(never)]
+unsafe fn alloc_unpooled(layout: Layout) -> *mut u8 {
+    if impossibly_large(layout.size()) {
+        return checked(std::ptr::null_mut());
+    }
+    checked(if plain_alignment_suffices(&layout) {
+        mi::mi_malloc(layout.size()) as *mut u8
+    } else {
+        mi::mi_malloc_aligned(layout.size(), layout.align()) as *mut u8
+    })
+}
+
 unsafe impl GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if pool::serves(layout.size(), layout.align()) {
             return pool::alloc(layout.size(), mi_checked);
         }
-        if impossibly_large(layout.size()) {
-            return checked(std::ptr::null_mut());
-        }
-        checked(if plain_alignment_suffices(&layout) {
-            mi::mi_malloc(layout.size()) as *mut u8
-        } else {
-            mi::mi_malloc_aligned(layout.size(), layout.align()) as *mut u8
-        })
+        alloc_unpooled(layout)
     }
 
     #[inline]
