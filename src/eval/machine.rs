@@ -79,6 +79,15 @@ impl Evaluator {
         match ir {
             Ir::Const(v) => v.clone(),
             Ir::Var { depth, slot } => settled(env.ancestor(*depth).get(*slot as usize)),
+            _ => self.delay_code(ir, env),
+        }
+    }
+
+    /// `delay` of code that captures its environment (out of line: building a thunk or
+    /// closure needs registers that the cheap cases above should not have to save).
+    #[inline(never)]
+    fn delay_code(&self, ir: &'static Ir, env: &Env) -> Value {
+        match ir {
             // Lowering makes an `Up` only of code that captures something (never a constant
             // or a variable), and never directly of another `Up`.
             Ir::Up { levels, body } => self.capture(body, env.ancestor(*levels), usize::MAX),
