@@ -6,7 +6,8 @@
 //! (`pool`) for the next allocation of their size; they are mimalloc blocks all the same
 //! (`realloc` and the cache's overflow hand them to mimalloc). mimalloc serves the rest
 //! fast, but its `*_aligned` entry points take a slow generic path even for ordinary
-//! alignments; every block from `mi_malloc` is already 8-byte aligned. mimalloc is built with that as its minimal alignment (instead of 16;
+//! alignments; every block from `mi_malloc` is already 8-byte aligned. mimalloc is built
+//! with that as its minimal alignment (instead of 16;
 //! see `.cargo/config.toml`), which gives it a 24-byte size class: a thunk and a closure,
 //! counted header included, are 24 bytes and would otherwise take 32 (6–10% of the peak
 //! memory of a module-system or package-set evaluation).
@@ -60,10 +61,12 @@ extern "C" {
 /// `mi_option_purge_delay` in mimalloc 2's `mi_option_t`.
 const MI_OPTION_PURGE_DELAY: libc::c_int = 15;
 
-/// Sets the allocator up for evaluation: freed memory is kept for reuse instead of being
+/// Sets the allocator up for evaluation, on the thread that will evaluate: freed small
+/// blocks are cached on it (`pool`), freed memory is kept for reuse instead of being
 /// returned to the kernel, and no transparent huge pages (see the module documentation).
 /// `MIMALLOC_PURGE_DELAY` and `MIMALLOC_ALLOW_THP` in the environment still win.
 pub fn configure() {
+    pool::enable_on_this_thread();
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: setting an option is a plain store into mimalloc's option table.
         unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, -1) };

@@ -9,14 +9,19 @@
 //! block's page from its address first and touches that page's metadata (another cache
 //! line); its `malloc` checks more.
 //!
-//! Every cached block is an ordinary mimalloc block of its class's full size, so a block
-//! may leave the cache for mimalloc's `free` or `realloc` at any time. The cache holds at
+//! Every cached block is an ordinary mimalloc block of at least its class's full size (one
+//! that `realloc` shrank in place may be larger), so a block may leave the cache for
+//! mimalloc's `free` or `realloc` at any time. The cache holds at
 //! most `CAP` blocks per class and frees the rest to mimalloc: an unbounded cache would keep
 //! memory that mimalloc could give to other sizes once whole pages are free (a workload
 //! that freed a million small blocks before building a large table grew by a sixth).
 //!
-//! The lists are per thread (no locking). A block freed by another thread than the one
-//! that allocated it joins the freeing thread's list, as mimalloc allows.
+//! The lists are per thread (no locking), and only a thread that asked for them keeps any
+//! (`enable_on_this_thread`: the main thread, where evaluation runs). A thread's lists are
+//! not freed when it ends, and a build starts a thread or two per derivation: on those the
+//! cache stays empty, every block going straight back to mimalloc. A block freed by
+//! another thread than the one that allocated it joins the freeing thread's list (or goes
+//! to mimalloc from there), as mimalloc allows.
 
 use std::cell::Cell;
 use std::ptr::null_mut;
@@ -36,12 +41,23 @@ struct Pool {
     free: [Cell<*mut u8>; CLASSES],
     /// How many blocks each list holds.
     len: [Cell<u32>; CLASSES],
+    /// How many blocks a list may hold on this thread: `CAP` once enabled, else none.
+    cap: Cell<u32>,
 }
 
 thread_local! {
     static POOL: Pool = const {
-        Pool { free: [const { Cell::new(null_mut()) }; CLASSES], len: [const { Cell::new(0) }; CLASSES] }
+        Pool {
+            free: [const { Cell::new(null_mut()) }; CLASSES],
+            len: [const { Cell::new(0) }; CLASSES],
+            cap: Cell::new(0),
+        }
     };
+}
+
+/// Lets the calling thread keep freed blocks for reuse (see the module documentation).
+pub fn enable_on_this_thread() {
+    POOL.with(|pool| pool.cap.set(CAP));
 }
 
 /// The size class of a block of `size` bytes (`size` at most `LARGEST`).
@@ -87,7 +103,7 @@ pub unsafe fn free(ptr: *mut u8, size: usize, release: impl FnOnce(*mut u8)) {
     let c = class(size);
     let cached = POOL.with(|pool| {
         let len = pool.len[c].get();
-        if len >= CAP {
+        if len >= pool.cap.get() {
             return false;
         }
         *(ptr as *mut *mut u8) = pool.free[c].get();
@@ -116,6 +132,7 @@ mod tests {
 
     #[test]
     fn freed_blocks_are_reused_by_their_class_only() {
+        enable_on_this_thread();
         let a = alloc(24, fresh);
         let b = alloc(17, fresh);
         assert_ne!(a, b);
@@ -132,7 +149,18 @@ mod tests {
     }
 
     #[test]
+    fn a_thread_that_did_not_ask_keeps_nothing() {
+        let a = alloc(24, fresh);
+        let released = Cell::new(false);
+        // SAFETY: the block is ours and unused.
+        unsafe { free(a, 24, |p| (release(p), released.set(true)).0) };
+        assert!(released.get());
+        assert_eq!(POOL.with(|p| p.len[class(24)].get()), 0);
+    }
+
+    #[test]
     fn a_full_class_hands_blocks_back() {
+        enable_on_this_thread();
         let blocks: Vec<*mut u8> = (0..CAP + 10).map(|_| alloc(40, fresh)).collect();
         let released = Cell::new(0);
         for &b in &blocks {
