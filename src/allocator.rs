@@ -162,17 +162,20 @@ fn plain_alignment_suffices(layout: &Layout) -> bool {
     layout.align() <= 8
 }
 
-/// An allocation the cache does not serve (out of line, as `mi_checked`).
+/// An allocation the cache does not serve, zero-filled if asked (out of line, as
+/// `mi_checked`).
 #[inline(never)]
-unsafe fn alloc_unpooled(layout: Layout) -> *mut u8 {
-    if impossibly_large(layout.size()) {
+unsafe fn alloc_unpooled(layout: Layout, zeroed: bool) -> *mut u8 {
+    let (size, align) = (layout.size(), layout.align());
+    if impossibly_large(size) {
         return checked(std::ptr::null_mut());
     }
-    checked(if plain_alignment_suffices(&layout) {
-        mi::mi_malloc(layout.size()) as *mut u8
-    } else {
-        mi::mi_malloc_aligned(layout.size(), layout.align()) as *mut u8
-    })
+    checked(match (plain_alignment_suffices(&layout), zeroed) {
+        (true, false) => mi::mi_malloc(size),
+        (true, true) => mi::mi_zalloc(size),
+        (false, false) => mi::mi_malloc_aligned(size, align),
+        (false, true) => mi::mi_zalloc_aligned(size, align),
+    } as *mut u8)
 }
 
 unsafe impl GlobalAlloc for Mimalloc {
@@ -181,26 +184,20 @@ unsafe impl GlobalAlloc for Mimalloc {
         if pool::serves(layout.size(), layout.align()) {
             return pool::alloc(layout.size(), mi_checked);
         }
-        alloc_unpooled(layout)
+        alloc_unpooled(layout, false)
     }
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         if pool::serves(layout.size(), layout.align()) {
+            // A cached block holds whatever its last user left.
             let ptr = pool::alloc(layout.size(), mi_checked);
             if !ptr.is_null() {
                 ptr.write_bytes(0, layout.size());
             }
             return ptr;
         }
-        if impossibly_large(layout.size()) {
-            return checked(std::ptr::null_mut());
-        }
-        checked(if plain_alignment_suffices(&layout) {
-            mi::mi_zalloc(layout.size()) as *mut u8
-        } else {
-            mi::mi_zalloc_aligned(layout.size(), layout.align()) as *mut u8
-        })
+        alloc_unpooled(layout, true)
     }
 
     #[inline]
