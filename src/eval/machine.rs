@@ -116,16 +116,6 @@ impl Evaluator {
     /// error or trace can change) and saves allocating and later forcing one. Variables
     /// of the innermost frame at slots `>= filled` are not yet written and make it give up.
     fn value_now(&self, ir: &'static Ir, env: &Env, filled: usize) -> Option<Value> {
-        let var = |depth: u32, slot: u32| -> Option<Value> {
-            if depth == 0 && slot as usize >= filled {
-                return None;
-            }
-            let v = env.ancestor(depth).get(slot as usize);
-            match v {
-                Value::Thunk(t) => t.value().cloned(),
-                other => Some(other.clone()),
-            }
-        };
         // An operand that is an evaluated integer, read in place (no clone, no drop).
         let int = |ir: &'static Ir| -> Option<i64> {
             let v = match ir {
@@ -151,23 +141,26 @@ impl Evaluator {
             Ir::Binding { body, .. } => self.value_now(body, env, filled),
             Ir::Select { expr, path, default: None, .. } => {
                 let Ir::Var { depth, slot } = &**expr else { return None };
-                let mut v = var(*depth, *slot)?;
+                if *depth == 0 && *slot as usize >= filled {
+                    return None;
+                }
+                // Walked in place (the frame keeps the first set alive, each set the next);
+                // only the result is cloned.
+                let mut v = env.ancestor(*depth).get(*slot as usize);
                 for (i, key) in path.iter().enumerate() {
+                    if let Value::Thunk(t) = v {
+                        v = t.value()?;
+                    }
                     let AttrKey::Static(name) = key else { return None };
-                    let Value::Attrs(a) = &v else { return None };
-                    let next = a.get(*name)?;
-                    v = if i + 1 == path.len() {
+                    let Value::Attrs(a) = v else { return None };
+                    v = a.get(*name)?;
+                    if i + 1 == path.len() {
                         // The attribute itself, evaluated or not: forcing it later is
                         // exactly what forcing a selection thunk would do.
-                        settled(next)
-                    } else {
-                        match next {
-                            Value::Thunk(t) => t.value()?.clone(),
-                            other => other.clone(),
-                        }
-                    };
+                        return Some(settled(v));
+                    }
                 }
-                Some(v)
+                None
             }
             Ir::BinOp { op, lhs, rhs, .. } => {
                 let (a, b) = (int(lhs)?, int(rhs)?);
@@ -307,6 +300,15 @@ impl Evaluator {
     fn eval_compound(&self, ir: &'static Ir, env: &Env) -> EvalResult<Value> {
         match ir {
             Ir::Select { span, expr, path, default } => {
+                if let Ir::Var { depth, slot } = &**expr {
+                    return self.select_from_var(
+                        env.ancestor(*depth).get(*slot as usize),
+                        path,
+                        default.as_deref(),
+                        env,
+                        *span,
+                    );
+                }
                 let v = self.eval(expr, env)?;
                 self.select_path(v, path, default.as_deref(), env, *span)
             }
@@ -482,6 +484,49 @@ impl Evaluator {
             Value::String(s) => Ok(s.to_symbol()),
             other => Err(type_error("a string", other).with_frame(None, "while evaluating an attribute name")),
         }
+    }
+
+    /// `x.a.b` where `x` is a variable (`cfg.enable`, `lib.mkIf`, `pkgs.stdenv.cc`): the
+    /// path is walked through values already computed where they lie (the frame keeps
+    /// the first set alive, each set the next), taking a reference only to the result.
+    /// At the first step that needs work (an unforced attribute, a dynamic key, a missing
+    /// attribute) the rest of the walk is `select_path`'s.
+    #[inline(always)]
+    fn select_from_var(
+        &self,
+        var: &Value,
+        path: &'static [AttrKey],
+        default: Option<&'static Ir>,
+        env: &Env,
+        span: Span,
+    ) -> EvalResult<Value> {
+        let mut cur = match var {
+            Value::Thunk(t) => match t.value() {
+                Some(v) => v,
+                None => {
+                    let v = self.force_delayed(t)?;
+                    return self.select_path(v, path, default, env, span);
+                }
+            },
+            other => other,
+        };
+        for (i, key) in path.iter().enumerate() {
+            let found = match (key, cur) {
+                (AttrKey::Static(name), Value::Attrs(a)) => a.get(*name),
+                _ => None,
+            };
+            let Some(x) = found else {
+                return self.select_path(cur.clone(), &path[i..], default, env, span);
+            };
+            cur = match x {
+                Value::Thunk(t) => match t.value() {
+                    Some(v) => v,
+                    None => return self.select_path(cur.clone(), &path[i..], default, env, span),
+                },
+                other => other,
+            };
+        }
+        Ok(cur.clone())
     }
 
     fn select_path(
