@@ -41,6 +41,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use libmimalloc_sys as mi;
 
 mod pool;
+mod prefault;
 
 pub struct Mimalloc;
 
@@ -49,7 +50,9 @@ pub struct Mimalloc;
 #[inline(never)]
 fn mi_checked(size: usize) -> *mut u8 {
     // SAFETY: a plain allocation.
-    checked(unsafe { mi::mi_malloc(size) as *mut u8 })
+    let block = checked(unsafe { mi::mi_malloc(size) as *mut u8 });
+    prefault::note(block);
+    block
 }
 
 extern "C" {
@@ -67,6 +70,7 @@ const MI_OPTION_PURGE_DELAY: libc::c_int = 15;
 /// `MIMALLOC_PURGE_DELAY` and `MIMALLOC_ALLOW_THP` in the environment still win.
 pub fn configure() {
     pool::enable_on_this_thread();
+    prefault::enable();
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: setting an option is a plain store into mimalloc's option table.
         unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
@@ -170,12 +174,14 @@ unsafe fn alloc_unpooled(layout: Layout, zeroed: bool) -> *mut u8 {
     if impossibly_large(size) {
         return checked(std::ptr::null_mut());
     }
-    checked(match (plain_alignment_suffices(&layout), zeroed) {
+    let block = checked(match (plain_alignment_suffices(&layout), zeroed) {
         (true, false) => mi::mi_malloc(size),
         (true, true) => mi::mi_zalloc(size),
         (false, false) => mi::mi_malloc_aligned(size, align),
         (false, true) => mi::mi_zalloc_aligned(size, align),
-    } as *mut u8)
+    } as *mut u8);
+    prefault::note(block);
+    block
 }
 
 unsafe impl GlobalAlloc for Mimalloc {
