@@ -121,8 +121,17 @@ impl Store {
     }
 
     pub fn is_valid(&self, path: &StorePath) -> Result<bool> {
-        if self.overlay().is_some_and(|o| o.contains(path)) {
-            return Ok(true);
+        if let Some(overlay) = self.overlay() {
+            if overlay.contains(path) {
+                return Ok(true);
+            }
+            // An object is in place before it is registered and unregistered before it
+            // is removed, so one missing on disk is not valid. A read-only evaluation asks
+            // this of every `.drv` it computes, none of which it writes: a `stat` answers
+            // without the database's locking (several `fcntl` calls per query).
+            if fs::symlink_metadata(self.real_path(path)).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
+                return Ok(false);
+            }
         }
         self.db().is_valid(path)
     }
@@ -474,7 +483,8 @@ impl Store {
             .map(|(n, o)| Ok((n.clone(), StorePath::parse(&o.path)?)))
             .collect::<Result<BTreeMap<_, _>>>()?;
         if let Some(mut o) = self.overlay() {
-            if !self.db().is_valid(&drv_path)? {
+            // A text in the overlay was put there because the database did not have it.
+            if o.texts.contains_key(&drv_path) || !self.db().is_valid(&drv_path)? {
                 o.drv_outputs.insert(drv_path.clone(), outputs.into_iter().map(|(n, p)| (n.into(), p)).collect());
                 return Ok(drv_path);
             }
