@@ -228,12 +228,11 @@ impl Hash {
 
     /// Lowercase hexadecimal.
     pub fn to_base16(&self) -> String {
-        let mut s = String::with_capacity(self.bytes.len() * 2);
+        let mut s = Vec::with_capacity(self.bytes.len() * 2);
         for b in &self.bytes {
-            s.push(HEX[(b >> 4) as usize] as char);
-            s.push(HEX[(b & 0xf) as usize] as char);
+            s.extend_from_slice(&[HEX[(b >> 4) as usize], HEX[(b & 0xf) as usize]]);
         }
-        s
+        String::from_utf8(s).expect("hex digits are ASCII")
     }
 
     /// Nix's base-32.

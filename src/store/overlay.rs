@@ -11,6 +11,11 @@ use std::path::PathBuf;
 
 use super::path::StorePath;
 
+/// Keyed by store paths, which are not chosen by an adversary of this process (their
+/// names start with a hash): a fast hash, not SipHash (a package set's evaluation looks
+/// up every derivation here several times).
+type PathMap<V> = HashMap<StorePath, V, foldhash::fast::RandomState>;
+
 /// A text object's bytes and its references (sorted).
 pub(crate) type Text = (Box<[u8]>, Box<[StorePath]>);
 
@@ -21,11 +26,11 @@ pub(crate) type Outputs = Box<[(Box<str>, StorePath)]>;
 pub(crate) struct Overlay {
     /// Text objects (`toFile`, `.drv`): bytes and references (sorted). Kept compact: an
     /// evaluation of a package set records one per derivation.
-    pub texts: HashMap<StorePath, Text>,
+    pub texts: PathMap<Text>,
     /// Output paths of derivations added here, by output name (sorted).
-    pub drv_outputs: HashMap<StorePath, Outputs>,
+    pub drv_outputs: PathMap<Outputs>,
     /// Source imports: where their bytes still are on the host.
-    pub sources: HashMap<StorePath, PathBuf>,
+    pub sources: PathMap<PathBuf>,
 }
 
 impl Overlay {
