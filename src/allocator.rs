@@ -31,6 +31,10 @@
 //! on compaction (system time then varied tenfold between identical runs), and 4 KiB pages
 //! keep the peak RSS of small evaluations lower. Builders get the default back
 //! (`restore_for_child`).
+//!
+//! Once the heap has grown, a helper thread maps its next pages before the evaluator
+//! touches them (`prefault`), so the faults that remain are taken off the evaluating
+//! thread.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::cell::Cell;
