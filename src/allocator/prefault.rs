@@ -27,10 +27,9 @@ const STEP: usize = 128 << 10;
 
 const PAGE: usize = 4096;
 
-/// `note` calls `advance` for addresses above this (`usize::MAX`: not enabled).
+/// `note` calls `advance` for addresses above this (`usize::MAX`: not enabled; 0: enabled,
+/// no fresh block seen yet).
 static NEXT: AtomicUsize = AtomicUsize::new(usize::MAX);
-/// The first fresh block seen (0 until then).
-static BASE: AtomicUsize = AtomicUsize::new(0);
 /// The highest fresh block reported.
 static FRONTIER: AtomicUsize = AtomicUsize::new(0);
 /// Bumped at every report; the helper sleeps on it.
@@ -58,9 +57,8 @@ pub fn note(block: *mut u8) {
 #[cold]
 #[inline(never)]
 fn advance(at: usize) {
-    let base = BASE.load(Ordering::Relaxed);
-    if base == 0 {
-        BASE.store(at, Ordering::Relaxed);
+    if NEXT.load(Ordering::Relaxed) == 0 {
+        // The first fresh block: the helper waits until the heap has grown past it.
         NEXT.store(at.saturating_add(START_AFTER), Ordering::Relaxed);
         return;
     }
@@ -106,15 +104,13 @@ extern "C" fn helper(_: *mut libc::c_void) -> *mut libc::c_void {
     loop {
         let seen = SEQ.load(Ordering::Acquire);
         let at = FRONTIER.load(Ordering::Acquire);
-        let known = mapping.is_some_and(|(start, end)| start <= at && at < end);
-        let recently_failed = failed_at.is_some_and(|f| at >= f && at - f < START_AFTER);
-        if !known && !recently_failed {
-            mapping = anonymous_mapping_holding(at);
-            failed_at = if mapping.is_none() { Some(at) } else { None };
+        if !mapping.is_some_and(|(start, end)| start <= at && at < end) {
+            let recently_failed = failed_at.is_some_and(|f| at >= f && at - f < START_AFTER);
+            mapping = if recently_failed { None } else { anonymous_mapping_holding(at) };
+            if !recently_failed {
+                failed_at = mapping.is_none().then_some(at);
+            }
             done = 0;
-        }
-        if !known && recently_failed {
-            mapping = None;
         }
         if let Some((start, end)) = mapping {
             let from = done.max(at & !(PAGE - 1)).max(start);

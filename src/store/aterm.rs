@@ -120,18 +120,6 @@ fn unquoted(s: &mut Vec<u8>, text: &[u8]) {
     s.push(b'"');
 }
 
-/// The bytes `escaped` must rewrite, as a table: one load per byte while scanning the long
-/// runs that need nothing (environment values are most of a derivation's text).
-const NEEDS_ESCAPE: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b'"' as usize] = true;
-    t[b'\\' as usize] = true;
-    t[b'\n' as usize] = true;
-    t[b'\r' as usize] = true;
-    t[b'\t' as usize] = true;
-    t
-};
-
 fn escaped(s: &mut Vec<u8>, text: &[u8]) {
     s.reserve(text.len() + 2);
     s.push(b'"');
@@ -148,9 +136,6 @@ fn escaped(s: &mut Vec<u8>, text: &[u8]) {
         }
         let end = (i + 8).min(text.len());
         for (j, &c) in text[i..end].iter().enumerate() {
-            if !NEEDS_ESCAPE[c as usize] {
-                continue;
-            }
             let esc: &[u8] = match c {
                 b'"' => b"\\\"",
                 b'\\' => b"\\\\",
