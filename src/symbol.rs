@@ -7,11 +7,11 @@
 //!
 //! Names computed at run time (`pkgs.${name}`, `listToAttrs`, `"p${toString i}"`) are
 //! interned constantly, into a table of tens of thousands of names, so a lookup is mostly
-//! cache misses. The table is laid out for few of them: open addressing over 16-byte
-//! slots that hold the name's address and length, its symbol and 32 bits of its hash, so
-//! a probe reads one slot and the bytes are compared only when those 32 bits match (in
-//! practice: only for the name sought). The bytes of names live in large chunks rather
-//! than in an allocation each.
+//! cache misses. The table is laid out for few of them: open addressing over 8-byte slots
+//! holding 32 bits of the name's hash and where its bytes are, which follow its symbol
+//! and length in a large chunk of names (not an allocation each). A probe reads one slot;
+//! only when the 32 bits match (in practice: for the name sought) does it read the chunk,
+//! where one line holds the bytes to compare and the symbol to return.
 
 use std::cell::RefCell;
 use std::fmt;
