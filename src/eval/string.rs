@@ -11,6 +11,7 @@
 //! not a B-tree node); a context being accumulated from many sources turns into a set while
 //! it grows, and back into a vector when a string is made from it.
 
+use std::cell::Cell;
 use std::collections::BTreeSet;
 use std::ptr::NonNull;
 use std::rc::Rc;
@@ -190,17 +191,21 @@ impl<'a> IntoIterator for &'a Context {
 /// filters sets through lists of their names all day.
 pub struct NixString {
     ptr: NonNull<u8>,
-    /// For an owned buffer, its length (below 2^63). For an interned name, [`INTERNED`] |
-    /// the symbol << 32 | the length (names of 4 GiB or more are copied instead).
-    meta: u64,
+    /// For an owned buffer, its length (below 2^62), or once it has been used as an
+    /// attribute name (`pkgs.${name}`, over and over), [`NAMED`] | the symbol << 32 | the
+    /// length. For an interned name, [`INTERNED`] | the symbol << 32 | the length (names
+    /// of 4 GiB or more are copied instead).
+    meta: Cell<u64>,
     /// Never an empty set (`context()` is `None` then).
     context: Context,
 }
 
 /// The bit of `NixString::meta` that marks borrowed, interned bytes.
 const INTERNED: u64 = 1 << 63;
-/// The symbols that fit beside the marker bit (bits 32..63).
-const SYMBOL_MASK: u32 = u32::MAX >> 1;
+/// The bit of `NixString::meta` that marks an owned buffer whose symbol is known.
+const NAMED: u64 = 1 << 62;
+/// The symbols that fit beside the marker bits (bits 32..62).
+const SYMBOL_MASK: u32 = u32::MAX >> 2;
 
 impl NixString {
     pub fn new(bytes: impl Into<Box<[u8]>>) -> NixString {
@@ -212,7 +217,7 @@ impl NixString {
     }
 
     fn with_compact_context(bytes: Box<[u8]>, context: Context) -> NixString {
-        let meta = bytes.len() as u64;
+        let meta = Cell::new(bytes.len() as u64);
         let ptr = NonNull::new(Box::into_raw(bytes) as *mut u8).expect("a box is never null");
         NixString { ptr, meta, context }
     }
@@ -223,7 +228,7 @@ impl NixString {
         match u32::try_from(name.len()) {
             Ok(len) if sym.0 <= SYMBOL_MASK => NixString {
                 ptr: NonNull::from(name).cast(),
-                meta: INTERNED | ((sym.0 as u64) << 32) | len as u64,
+                meta: Cell::new(INTERNED | ((sym.0 as u64) << 32) | len as u64),
                 context: Context::new(),
             },
             _ => NixString::new(name),
@@ -231,13 +236,17 @@ impl NixString {
     }
 
     /// The attribute name this string denotes: known without hashing when the string was
-    /// made from one.
+    /// made from one, or has been used as one before.
     pub fn to_symbol(&self) -> Symbol {
-        if self.meta & INTERNED != 0 {
-            Symbol((self.meta >> 32) as u32 & SYMBOL_MASK)
-        } else {
-            Symbol::intern_bytes(self.as_bytes())
+        let meta = self.meta.get();
+        if meta & (INTERNED | NAMED) != 0 {
+            return Symbol((meta >> 32) as u32 & SYMBOL_MASK);
         }
+        let sym = Symbol::intern_bytes(self.as_bytes());
+        if meta <= u64::from(u32::MAX) && sym.0 <= SYMBOL_MASK {
+            self.meta.set(NAMED | (u64::from(sym.0) << 32) | meta);
+        }
+        sym
     }
 
     pub fn as_bytes(&self) -> &[u8] {
@@ -252,10 +261,11 @@ impl NixString {
     }
 
     pub fn len(&self) -> usize {
-        if self.meta & INTERNED != 0 {
-            self.meta as u32 as usize
+        let meta = self.meta.get();
+        if meta & (INTERNED | NAMED) != 0 {
+            meta as u32 as usize
         } else {
-            self.meta as usize
+            meta as usize
         }
     }
 
@@ -280,8 +290,8 @@ impl NixString {
 
 impl Drop for NixString {
     fn drop(&mut self) {
-        if self.meta & INTERNED == 0 {
-            let slice = std::ptr::slice_from_raw_parts_mut(self.ptr.as_ptr(), self.meta as usize);
+        if self.meta.get() & INTERNED == 0 {
+            let slice = std::ptr::slice_from_raw_parts_mut(self.ptr.as_ptr(), self.len());
             // SAFETY: an owned buffer came from `Box::into_raw` with this length.
             drop(unsafe { Box::from_raw(slice) });
         }
@@ -290,10 +300,13 @@ impl Drop for NixString {
 
 impl Clone for NixString {
     fn clone(&self) -> NixString {
-        if self.meta & INTERNED != 0 {
-            NixString { ptr: self.ptr, meta: self.meta, context: self.context.clone() }
+        if self.meta.get() & INTERNED != 0 {
+            NixString { ptr: self.ptr, meta: self.meta.clone(), context: self.context.clone() }
         } else {
-            Self::with_compact_context(self.as_bytes().into(), self.context.clone())
+            let copy = Self::with_compact_context(self.as_bytes().into(), self.context.clone());
+            // Same length: the copy denotes the same symbol, if that is known.
+            copy.meta.set(self.meta.get());
+            copy
         }
     }
 }
