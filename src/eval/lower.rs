@@ -46,6 +46,9 @@ enum ScopeKind {
 struct Scope {
     kind: ScopeKind,
     names: HashMap<Symbol, u32>,
+    /// The bindings of a `let` whose value is a constant (`b = builtins;`, `n = 3;`,
+    /// `inherit (builtins) head;`): their uses are that constant, read from no frame.
+    constants: HashMap<Symbol, Value>,
     /// The lowerer's `clock` when a variable last resolved to this scope (see `Region`).
     last_use: Cell<u64>,
 }
@@ -175,6 +178,7 @@ impl<'g> Lowerer<'g> {
             .map(|s| Scope {
                 kind: ScopeKind::Lexical,
                 names: s.names.into_iter().enumerate().map(|(i, n)| (n, i as u32)).collect(),
+                constants: HashMap::new(),
                 last_use: Cell::new(0),
             })
             .collect::<Vec<_>>();
@@ -215,7 +219,7 @@ impl<'g> Lowerer<'g> {
 
     fn push(&mut self, kind: ScopeKind, names: impl IntoIterator<Item = Symbol>) {
         let names = names.into_iter().enumerate().map(|(i, n)| (n, i as u32)).collect();
-        self.scopes.push(Scope { kind, names, last_use: Cell::new(0) });
+        self.scopes.push(Scope { kind, names, constants: HashMap::new(), last_use: Cell::new(0) });
     }
 
     /// Starts lowering an expression whose value will be delayed.
@@ -271,12 +275,21 @@ impl<'g> Lowerer<'g> {
 
     /// Resolves `name`, ignoring the `skip` innermost scopes (which still count for depth).
     fn resolve(&self, name: Symbol, span: Span, skip: usize) -> Result<Ir, LowerError> {
+        self.resolve_binding(name, span, skip, true)
+    }
+
+    /// `resolve`; with `inline_constants` false, a `let` binding with a constant value is
+    /// a variable all the same (to tell a rebound name from a builtin one).
+    fn resolve_binding(&self, name: Symbol, span: Span, skip: usize, inline_constants: bool) -> Result<Ir, LowerError> {
         let mut withs = Vec::new();
         for (depth, scope) in self.scopes.iter().rev().enumerate() {
             match scope.kind {
                 ScopeKind::With => withs.push(depth as u32),
                 ScopeKind::Lexical if depth >= skip => {
                     if let Some(&slot) = scope.names.get(&name) {
+                        if let Some(v) = scope.constants.get(&name).filter(|_| inline_constants) {
+                            return Ok(Ir::Const(v.clone()));
+                        }
                         self.touch(depth);
                         return Ok(Ir::Var { depth: depth as u32, slot });
                     }
@@ -301,7 +314,7 @@ impl<'g> Lowerer<'g> {
     /// operator as a call of that name, so the rebinding takes over; `with` never does, as
     /// the builtin binds the name lexically.
     fn lexical_operator(&self, name: &str, span: Span) -> Result<Option<Ir>, LowerError> {
-        match self.resolve(Symbol::intern(name), span, 0)? {
+        match self.resolve_binding(Symbol::intern(name), span, 0, false)? {
             var @ Ir::Var { .. } => Ok(Some(var)),
             _ => Ok(None),
         }
@@ -607,13 +620,30 @@ impl<'g> Lowerer<'g> {
         self.alias_frames.push(aliases(binds.attrs.iter().map(|(name, def)| (*name, def))));
         self.push(ScopeKind::Lexical, names);
         let result = (|| {
-            let mut slots = Vec::with_capacity(binds.attrs.len() + binds.inherit_from.len());
+            // The sources of `inherit (e)` first, so that names inherited from a constant
+            // (`inherit (builtins) head;`) are known to be constants too.
+            let sources: Vec<Ir> =
+                binds.inherit_from.iter().map(|s| self.lower_delayed(s)).collect::<Result<_, _>>()?;
+            let mut slots = Vec::with_capacity(binds.attrs.len() + sources.len());
             for (name, def) in &binds.attrs {
-                slots.push(self.lower_binding(*name, def, 1, count, true)?);
+                let from_constant = match def.kind {
+                    AttrKind::InheritedFrom { from } => {
+                        fold_constant_select(&sources[from], &[AttrKey::Static(*name)]).map(Ir::Const)
+                    }
+                    _ => None,
+                };
+                let value = match from_constant {
+                    Some(v) => v,
+                    None => self.lower_binding(*name, def, 1, count, true)?,
+                };
+                // Uses lowered from here on read the constant itself (bindings are lowered
+                // in source order, so `b = builtins;` at the top of a `let` serves the rest).
+                if let Ir::Const(v) = &value {
+                    self.scopes.last_mut().expect("the let's scope").constants.insert(*name, v.clone());
+                }
+                slots.push(value);
             }
-            for source in &binds.inherit_from {
-                slots.push(self.lower_delayed(source)?);
-            }
+            slots.extend(sources);
             let body = self.lower(body)?;
             Ok(Ir::Let { bindings: slots.into_boxed_slice(), body: Box::new(body) })
         })();
