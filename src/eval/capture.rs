@@ -198,18 +198,22 @@ mod tests {
     #[test]
     fn closures_hold_only_the_frames_they_read() {
         let ev = Evaluator::new(Default::default());
-        assert_eq!(captured_frames(&ev, "let a = 1; in let b = 2; in x: x"), 0);
-        assert_eq!(captured_frames(&ev, "let a = 1; in let b = 2; in x: x + a"), 1);
-        assert_eq!(captured_frames(&ev, "let a = 1; in let b = 2; in x: x + b"), 2);
+        // Bindings of lists, not constants: a constant binding is read from no frame.
+        assert_eq!(captured_frames(&ev, "let a = [ 1 ]; in let b = [ 2 ]; in x: x"), 0);
+        assert_eq!(captured_frames(&ev, "let a = [ 1 ]; in let b = [ 2 ]; in x: x ++ a"), 1);
+        assert_eq!(captured_frames(&ev, "let a = [ 1 ]; in let b = [ 2 ]; in x: x ++ b"), 2);
         // `with` scopes are read by every name no lexical scope binds.
-        assert_eq!(captured_frames(&ev, "with { w = 1; }; let b = 2; in x: w"), 1);
-        assert_eq!(captured_frames(&ev, "with { w = 1; }; let b = 2; in x: b"), 2);
+        assert_eq!(captured_frames(&ev, "with { w = 1; }; let b = [ 2 ]; in x: w"), 1);
+        assert_eq!(captured_frames(&ev, "with { w = 1; }; let b = [ 2 ]; in x: b"), 2);
         // A curried function's inner closure skips the outer argument it ignores.
-        assert_eq!(captured_frames(&ev, "let a = 1; in (p: q: a) 0"), 1);
-        assert_eq!(captured_frames(&ev, "let a = 1; in (p: q: p) 0"), 1);
-        assert_eq!(captured_frames(&ev, "let a = 1; in (p: q: p + a) 0"), 2);
+        assert_eq!(captured_frames(&ev, "let a = [ 1 ]; in (p: q: a) 0"), 1);
+        assert_eq!(captured_frames(&ev, "let a = [ 1 ]; in (p: q: p) 0"), 1);
+        assert_eq!(captured_frames(&ev, "let a = [ 1 ]; in (p: q: p ++ a) 0"), 2);
         // A binding's thunk: the closure is made when the binding is forced.
-        assert_eq!(captured_frames(&ev, "let a = 1; in (let f = let c = 3; in y: a; in f)"), 1);
+        assert_eq!(captured_frames(&ev, "let a = [ 1 ]; in (let f = let c = [ 3 ]; in y: a; in f)"), 1);
+        // Constants (`n = 1;`, `b = builtins;`, `inherit (builtins) head;`) are inlined.
+        assert_eq!(captured_frames(&ev, "let a = 1; in let b = builtins; in x: x + a + b.length [ ]"), 0);
+        assert_eq!(captured_frames(&ev, "let inherit (builtins) head; in x: head x"), 0);
     }
 
     #[test]
