@@ -204,7 +204,7 @@ pub struct NixString {
 const INTERNED: u64 = 1 << 63;
 /// The bit of `NixString::meta` that marks an owned buffer whose symbol is known.
 const NAMED: u64 = 1 << 62;
-/// The symbols that fit beside the marker bits (bits 32..62).
+/// The symbols that fit beside the marker bits (bits 32..61).
 const SYMBOL_MASK: u32 = u32::MAX >> 2;
 
 impl NixString {
@@ -376,5 +376,22 @@ mod tests {
         let with_ctx =
             NixString::with_context(b"x".as_slice(), Context::from([ContextElem::Plain("/nix/store/a".into())]));
         assert!(with_ctx.clone().has_context());
+    }
+
+    #[test]
+    fn an_owned_string_used_as_a_name_remembers_its_symbol() {
+        let s = NixString::new(format!("computed-{}", 7).into_bytes());
+        let sym = s.to_symbol();
+        assert_eq!(sym, Symbol::intern("computed-7"));
+        // Remembered, and the bytes and length read as before.
+        assert_eq!(s.to_symbol(), sym);
+        assert_eq!(s.as_bytes(), b"computed-7");
+        assert_eq!(s.len(), 10);
+        // A copy owns its own bytes and knows the symbol too.
+        let copy = s.clone();
+        drop(s);
+        assert_eq!(copy.as_bytes(), b"computed-7");
+        assert_eq!(copy.to_symbol(), sym);
+        assert_eq!(copy.len(), 10);
     }
 }
