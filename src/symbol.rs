@@ -145,9 +145,6 @@ impl Interner {
     }
 
     fn intern(&mut self, bytes: &[u8]) -> Symbol {
-        if let Some(&sym) = self.unplaced.iter().find(|s| self.names[s.0 as usize] == bytes) {
-            return sym;
-        }
         if self.slots.is_empty() {
             self.grow();
         }
@@ -155,6 +152,10 @@ impl Interner {
         let i = self.find(bytes, h);
         if self.slots[i] != 0 {
             return self.at(self.slots[i] as u32 - 1).0;
+        }
+        // Not in the table: a new name, unless it is one that found no place.
+        if let Some(&sym) = self.unplaced.iter().find(|s| self.names[s.0 as usize] == bytes) {
+            return sym;
         }
         let sym = Symbol(self.names.len() as u32);
         match self.place(bytes, sym) {

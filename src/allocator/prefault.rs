@@ -105,9 +105,10 @@ extern "C" fn helper(_: *mut libc::c_void) -> *mut libc::c_void {
         let seen = SEQ.load(Ordering::Acquire);
         let at = FRONTIER.load(Ordering::Acquire);
         if !mapping.is_some_and(|(start, end)| start <= at && at < end) {
-            let recently_failed = failed_at.is_some_and(|f| at >= f && at - f < START_AFTER);
-            mapping = if recently_failed { None } else { anonymous_mapping_holding(at) };
-            if !recently_failed {
+            if failed_at.is_some_and(|f| at >= f && at - f < START_AFTER) {
+                mapping = None;
+            } else {
+                mapping = anonymous_mapping_holding(at);
                 failed_at = mapping.is_none().then_some(at);
             }
             done = 0;
